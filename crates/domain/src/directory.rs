@@ -1,0 +1,160 @@
+//! The directory: localities, organisations and the names they carry.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The kinds of agency that take part in early help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    School,
+    EarlyYearsSetting,
+    GpPractice,
+    HealthVisiting,
+    SchoolHealthNursing,
+    Police,
+    Camhs,
+    VoluntaryCommunity,
+    Lcss,
+    ChildrenSocialCare,
+    TargetedEarlyHelp,
+    Other,
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 12] = [
+        OrganisationKind::School,
+        OrganisationKind::EarlyYearsSetting,
+        OrganisationKind::GpPractice,
+        OrganisationKind::HealthVisiting,
+        OrganisationKind::SchoolHealthNursing,
+        OrganisationKind::Police,
+        OrganisationKind::Camhs,
+        OrganisationKind::VoluntaryCommunity,
+        OrganisationKind::Lcss,
+        OrganisationKind::ChildrenSocialCare,
+        OrganisationKind::TargetedEarlyHelp,
+        OrganisationKind::Other,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::School => "school",
+            OrganisationKind::EarlyYearsSetting => "early_years_setting",
+            OrganisationKind::GpPractice => "gp_practice",
+            OrganisationKind::HealthVisiting => "health_visiting",
+            OrganisationKind::SchoolHealthNursing => "school_health_nursing",
+            OrganisationKind::Police => "police",
+            OrganisationKind::Camhs => "camhs",
+            OrganisationKind::VoluntaryCommunity => "voluntary_community",
+            OrganisationKind::Lcss => "lcss",
+            OrganisationKind::ChildrenSocialCare => "children_social_care",
+            OrganisationKind::TargetedEarlyHelp => "targeted_early_help",
+            OrganisationKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for OrganisationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown organisation kind '{0}'")]
+pub struct UnknownOrganisationKind(pub String);
+
+impl FromStr for OrganisationKind {
+    type Err = UnknownOrganisationKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OrganisationKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownOrganisationKind(s.to_owned()))
+    }
+}
+
+/// A trimmed, non-empty, single-line name of bounded length: organisation, locality and
+/// display names all follow this rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidName {
+    #[error("must not be blank")]
+    Blank,
+    #[error("must be at most {0} characters")]
+    TooLong(usize),
+    #[error("must be a single line without control characters")]
+    ControlCharacters,
+}
+
+impl Name {
+    pub const MAX_LENGTH: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidName> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(InvalidName::Blank);
+        }
+        if name.chars().count() > Self::MAX_LENGTH {
+            return Err(InvalidName::TooLong(Self::MAX_LENGTH));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(InvalidName::ControlCharacters);
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Optional free text for contact details (phone, address): trimmed, bounded, empty is none.
+pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, InvalidName> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) if text.chars().count() > max => Err(InvalidName::TooLong(max)),
+        Some(text) if text.chars().any(|c| c.is_control() && c != '\n') => Err(InvalidName::ControlCharacters),
+        Some(text) => Ok(Some(text.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_organisation_kind_round_trips_through_its_name() {
+        for kind in OrganisationKind::ALL {
+            assert_eq!(kind.as_str().parse::<OrganisationKind>(), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn a_name_is_trimmed() {
+        assert_eq!(Name::parse("  Cherwell Primary School ").unwrap().as_str(), "Cherwell Primary School");
+    }
+
+    #[test]
+    fn a_blank_or_multiline_name_is_refused() {
+        assert_eq!(Name::parse("   "), Err(InvalidName::Blank));
+        assert_eq!(Name::parse("two\nlines"), Err(InvalidName::ControlCharacters));
+        assert_eq!(Name::parse(&"n".repeat(201)), Err(InvalidName::TooLong(200)));
+    }
+
+    #[test]
+    fn empty_optional_text_is_none() {
+        assert_eq!(optional_text(Some("  "), 10), Ok(None));
+        assert_eq!(optional_text(Some(" 0345 "), 10), Ok(Some("0345".into())));
+        assert!(optional_text(Some("01234567890"), 10).is_err());
+    }
+}

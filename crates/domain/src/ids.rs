@@ -1,0 +1,75 @@
+//! One type per id, so an organisation id can never be passed where a user id is expected.
+//!
+//! Ids are UUID v7: time-ordered, so primary-key indexes stay append-mostly and an id sorts in
+//! creation order.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn generate() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub const fn into_uuid(self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )+};
+}
+
+typed_id!(
+    /// A person who signs in: a practitioner, an LCSS worker, an administrator...
+    UserId,
+    /// A school, GP practice, LCSS team or any other agency.
+    OrganisationId,
+    /// One of the authority's localities (for Oxfordshire: North, Central, South).
+    LocalityId,
+    /// A signed-in session: one refresh-token family.
+    SessionId,
+    /// One row of the append-only audit trail.
+    AuditEventId,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_sort_in_creation_order() {
+        let first = UserId::generate();
+        let second = UserId::generate();
+        assert!(first < second);
+    }
+}

@@ -1,0 +1,308 @@
+//! The one access policy: "may this actor do this action on this resource?"
+//!
+//! Every decision in earlyhelp comes from here, in two shapes from one table of grants:
+//! - [`authorize`] and [`authorize_case`] answer for one action (handlers call them first);
+//! - [`case_filter`] turns the same grants into the filter the persistence layer applies in
+//!   SQL, so a list can never return a record the point check would refuse.
+//!
+//! How a refusal is reported is decided here once, too:
+//! - no grant for a directory or report action: [`Denial::Forbidden`] (HTTP 403);
+//! - a case record outside every scope the actor holds: [`Denial::NotFound`] (HTTP 404), so
+//!   the existence of a family is never revealed to someone who may not see it;
+//! - a case record the actor may see but not change in this way: [`Denial::Forbidden`].
+
+use crate::{LocalityId, OrganisationId, Role, UserId};
+use crate::role::RoleSet;
+
+/// The signed-in user as the policy sees them, loaded fresh from the database per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub roles: RoleSet,
+    pub organisation_id: OrganisationId,
+    pub locality_id: Option<LocalityId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Users, organisations and localities.
+    ManageDirectory,
+    /// Publish new versions of the Strengths and Needs form template.
+    PublishFormTemplates,
+    /// Read identifiable case records: families, people, consents, episodes, forms.
+    ReadCase,
+    /// Create and change case records.
+    WriteCase,
+    /// Review submitted Strengths and Needs forms and give feedback.
+    ReviewAssessments,
+    /// Assign reviews to LCSS workers.
+    AssignReviews,
+    /// Aggregate caseload and performance reports.
+    ReadReports,
+}
+
+/// How far a grant reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reach {
+    /// Records where the actor is the lead professional.
+    Own,
+    /// Records where the actor is the lead professional or a Team Around the Family member.
+    Team,
+    /// Records in the actor's locality.
+    Locality,
+    /// Everything in the authority.
+    County,
+}
+
+/// A grant resolved for one actor: the reach with the locality filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Own(UserId),
+    Team(UserId),
+    Locality(LocalityId),
+    County,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denial {
+    #[error("the actor's roles do not permit this action")]
+    Forbidden,
+    #[error("no such record within the actor's scope")]
+    NotFound,
+}
+
+/// Which grants each role carries. The single table both answers point checks and builds
+/// list filters.
+const fn grants(role: Role) -> &'static [(Permission, Reach)] {
+    use Permission::*;
+    use Reach::*;
+    match role {
+        Role::Practitioner => &[(ReadCase, Team), (WriteCase, Team)],
+        Role::LcssWorker => &[(ReadCase, Locality), (WriteCase, Locality), (ReviewAssessments, Locality)],
+        Role::LcssManager => &[
+            (ReadCase, Locality),
+            (WriteCase, Locality),
+            (ReviewAssessments, Locality),
+            (AssignReviews, Locality),
+            (ReadReports, Locality),
+        ],
+        // Social care sees the cases referred to or from it; referrals arrive with step-up.
+        Role::SocialCare => &[],
+        Role::Manager => &[(ReadReports, County)],
+        Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
+    }
+}
+
+/// Every scope the actor holds for a permission, across all their roles.
+pub fn scopes(actor: &Actor, permission: Permission) -> Vec<Scope> {
+    let mut scopes: Vec<Scope> = actor
+        .roles
+        .iter()
+        .flat_map(|role| grants(role).iter())
+        .filter(|(granted, _)| *granted == permission)
+        .filter_map(|(_, reach)| resolve(actor, *reach))
+        .collect();
+    scopes.dedup();
+    scopes
+}
+
+fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
+    match reach {
+        Reach::Own => Some(Scope::Own(actor.user_id)),
+        Reach::Team => Some(Scope::Team(actor.user_id)),
+        // A locality grant without a locality reaches nothing, rather than everything.
+        Reach::Locality => actor.locality_id.map(Scope::Locality),
+        Reach::County => Some(Scope::County),
+    }
+}
+
+/// A directory, template or report action: allowed when any role grants the permission.
+pub fn authorize(actor: &Actor, permission: Permission) -> Result<Vec<Scope>, Denial> {
+    let scopes = scopes(actor, permission);
+    if scopes.is_empty() {
+        Err(Denial::Forbidden)
+    } else {
+        Ok(scopes)
+    }
+}
+
+/// What the persistence layer knows about one case record's people and place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub locality_id: LocalityId,
+    pub lead_professional: UserId,
+    pub team_members: Vec<UserId>,
+}
+
+impl Scope {
+    pub fn covers(&self, case: &CaseFacts) -> bool {
+        match self {
+            Scope::Own(user) => case.lead_professional == *user,
+            Scope::Team(user) => case.lead_professional == *user || case.team_members.contains(user),
+            Scope::Locality(locality) => case.locality_id == *locality,
+            Scope::County => true,
+        }
+    }
+}
+
+/// A case action on one record: 404 when the actor may not even see it, 403 when they may
+/// see it but not do this.
+pub fn authorize_case(actor: &Actor, permission: Permission, case: &CaseFacts) -> Result<(), Denial> {
+    if scopes(actor, permission).iter().any(|scope| scope.covers(case)) {
+        return Ok(());
+    }
+    if scopes(actor, Permission::ReadCase).iter().any(|scope| scope.covers(case)) {
+        Err(Denial::Forbidden)
+    } else {
+        Err(Denial::NotFound)
+    }
+}
+
+/// The filter a list query applies in SQL: a record is listed when any scope covers it.
+/// An empty filter means the actor sees nothing and the query need not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub scopes: Vec<Scope>,
+}
+
+impl CaseFilter {
+    pub fn sees_nothing(&self) -> bool {
+        self.scopes.is_empty()
+    }
+
+    pub fn sees_everything(&self) -> bool {
+        self.scopes.contains(&Scope::County)
+    }
+}
+
+pub fn case_filter(actor: &Actor, permission: Permission) -> CaseFilter {
+    CaseFilter { scopes: scopes(actor, permission) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role], locality: Option<LocalityId>) -> Actor {
+        Actor {
+            user_id: UserId::generate(),
+            roles: RoleSet::new(roles.iter().copied()).unwrap(),
+            organisation_id: OrganisationId::generate(),
+            locality_id: locality,
+        }
+    }
+
+    fn case_led_by(lead: UserId, locality: LocalityId) -> CaseFacts {
+        CaseFacts { locality_id: locality, lead_professional: lead, team_members: vec![] }
+    }
+
+    #[test]
+    fn only_admins_manage_the_directory() {
+        let north = Some(LocalityId::generate());
+        for role in Role::ALL {
+            let decision = authorize(&actor(&[role], north), Permission::ManageDirectory);
+            assert_eq!(decision.is_ok(), role == Role::Admin, "{role}");
+        }
+    }
+
+    #[test]
+    fn a_directory_refusal_is_forbidden_not_hidden() {
+        let practitioner = actor(&[Role::Practitioner], None);
+        assert_eq!(authorize(&practitioner, Permission::ManageDirectory), Err(Denial::Forbidden));
+    }
+
+    #[test]
+    fn a_practitioner_sees_the_cases_they_lead() {
+        let locality = LocalityId::generate();
+        let practitioner = actor(&[Role::Practitioner], Some(locality));
+        let case = case_led_by(practitioner.user_id, locality);
+        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Ok(()));
+    }
+
+    #[test]
+    fn a_practitioner_sees_the_cases_whose_team_they_are_in() {
+        let locality = LocalityId::generate();
+        let practitioner = actor(&[Role::Practitioner], Some(locality));
+        let mut case = case_led_by(UserId::generate(), locality);
+        case.team_members.push(practitioner.user_id);
+        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Ok(()));
+    }
+
+    #[test]
+    fn another_professionals_case_is_not_found_for_a_practitioner_even_in_their_locality() {
+        let locality = LocalityId::generate();
+        let practitioner = actor(&[Role::Practitioner], Some(locality));
+        let case = case_led_by(UserId::generate(), locality);
+        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Err(Denial::NotFound));
+    }
+
+    #[test]
+    fn lcss_workers_see_their_locality_and_nothing_beyond() {
+        let north = LocalityId::generate();
+        let worker = actor(&[Role::LcssWorker], Some(north));
+        assert_eq!(authorize_case(&worker, Permission::ReadCase, &case_led_by(UserId::generate(), north)), Ok(()));
+        let south_case = case_led_by(UserId::generate(), LocalityId::generate());
+        assert_eq!(authorize_case(&worker, Permission::ReadCase, &south_case), Err(Denial::NotFound));
+    }
+
+    #[test]
+    fn an_lcss_worker_without_a_locality_sees_nothing() {
+        let worker = actor(&[Role::LcssWorker], None);
+        assert!(case_filter(&worker, Permission::ReadCase).sees_nothing());
+    }
+
+    #[test]
+    fn a_visible_case_the_actor_may_not_act_on_is_forbidden() {
+        let north = LocalityId::generate();
+        let worker = actor(&[Role::LcssWorker], Some(north));
+        let case = case_led_by(UserId::generate(), north);
+        assert_eq!(authorize_case(&worker, Permission::AssignReviews, &case), Err(Denial::Forbidden));
+    }
+
+    #[test]
+    fn admins_managers_and_social_care_read_no_case_content() {
+        let north = LocalityId::generate();
+        for role in [Role::Admin, Role::Manager, Role::SocialCare] {
+            let someone = actor(&[role], Some(north));
+            let case = case_led_by(UserId::generate(), north);
+            assert_eq!(authorize_case(&someone, Permission::ReadCase, &case), Err(Denial::NotFound), "{role}");
+            assert!(case_filter(&someone, Permission::ReadCase).sees_nothing(), "{role}");
+        }
+    }
+
+    #[test]
+    fn several_roles_grant_the_union_of_their_scopes() {
+        let north = LocalityId::generate();
+        let both = actor(&[Role::Practitioner, Role::LcssWorker], Some(north));
+        let filter = case_filter(&both, Permission::ReadCase);
+        assert_eq!(filter.scopes, vec![Scope::Team(both.user_id), Scope::Locality(north)]);
+        assert!(!filter.sees_everything());
+    }
+
+    #[test]
+    fn the_list_filter_and_the_point_check_agree() {
+        let north = LocalityId::generate();
+        let south = LocalityId::generate();
+        let cases: Vec<CaseFacts> = (0..4)
+            .map(|i| case_led_by(UserId::generate(), if i % 2 == 0 { north } else { south }))
+            .collect();
+        for role in Role::ALL {
+            let someone = actor(&[role], Some(north));
+            let filter = case_filter(&someone, Permission::ReadCase);
+            for case in &cases {
+                let listed = filter.scopes.iter().any(|scope| scope.covers(case));
+                let readable = authorize_case(&someone, Permission::ReadCase, case).is_ok();
+                assert_eq!(listed, readable, "{role}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_managers_and_lcss_managers_read_reports() {
+        let north = Some(LocalityId::generate());
+        for role in Role::ALL {
+            let allowed = authorize(&actor(&[role], north), Permission::ReadReports).is_ok();
+            assert_eq!(allowed, matches!(role, Role::Manager | Role::LcssManager), "{role}");
+        }
+    }
+}

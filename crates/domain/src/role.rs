@@ -1,0 +1,125 @@
+//! The roles a user can hold. A user may hold several; their permissions are the union.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A lead professional or TAF member in any agency.
+    Practitioner,
+    /// Locality and Community Support Service worker: reviews SNFs, gives feedback.
+    LcssWorker,
+    /// LCSS manager: assigns reviews, oversees quality and timeliness.
+    LcssManager,
+    /// MASH / Children's Social Care: decides step-ups, initiates step-downs.
+    SocialCare,
+    /// Service manager: caseload and performance reports.
+    Manager,
+    /// Manages users, organisations, localities and form templates; never reads case content.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Practitioner,
+        Role::LcssWorker,
+        Role::LcssManager,
+        Role::SocialCare,
+        Role::Manager,
+        Role::Admin,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Practitioner => "practitioner",
+            Role::LcssWorker => "lcss_worker",
+            Role::LcssManager => "lcss_manager",
+            Role::SocialCare => "social_care",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role '{0}'; expected one of practitioner, lcss_worker, lcss_manager, social_care, manager, admin")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// A non-empty, duplicate-free, sorted set of roles: what a user holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSet(Vec<Role>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a user needs at least one role")]
+pub struct EmptyRoleSet;
+
+impl RoleSet {
+    pub fn new(roles: impl IntoIterator<Item = Role>) -> Result<Self, EmptyRoleSet> {
+        let mut roles: Vec<Role> = roles.into_iter().collect();
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            return Err(EmptyRoleSet);
+        }
+        Ok(Self(roles))
+    }
+
+    pub fn contains(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Role> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn as_slice(&self) -> &[Role] {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+    }
+
+    #[test]
+    fn an_unknown_role_name_is_refused() {
+        assert!("superuser".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn a_role_set_is_sorted_and_free_of_duplicates() {
+        let set = RoleSet::new([Role::Admin, Role::Practitioner, Role::Admin]).unwrap();
+        assert_eq!(set.as_slice(), &[Role::Practitioner, Role::Admin]);
+    }
+
+    #[test]
+    fn a_role_set_cannot_be_empty() {
+        assert_eq!(RoleSet::new([]), Err(EmptyRoleSet));
+    }
+}
