@@ -10,6 +10,7 @@ pub mod ids;
 pub mod password;
 pub mod policy;
 pub mod role;
+pub mod signin;
 
 pub use email::Email;
 pub use ids::*;

@@ -1,0 +1,79 @@
+//! Authentication as an extractor: a handler that takes [`Authenticated`] cannot run for an
+//! anonymous request, whatever scope its route is mounted in. Authorisation stays an explicit
+//! policy call in the handler.
+
+use crate::error::ApiError;
+use crate::request_id::RequestId;
+use crate::state::State;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use earlyhelp_domain::policy::Actor;
+use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::{LocalityId, OrganisationId, Role, SessionId, UserId};
+use earlyhelp_persistence::audit::AuditContext;
+use earlyhelp_persistence::users::{self, User};
+use futures_util::future::LocalBoxFuture;
+
+/// The request's id, for anonymous handlers that still audit (sign-in).
+pub fn request_id(req: &HttpRequest) -> String {
+    req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+}
+
+pub struct Authenticated {
+    pub actor: Actor,
+    pub session: SessionId,
+    /// The user row as loaded for this request (no password hash).
+    pub user: User,
+    pub request_id: String,
+}
+
+impl Authenticated {
+    pub fn audit_context(&self) -> AuditContext {
+        AuditContext { actor: Some(self.actor.user_id), request_id: self.request_id.clone() }
+    }
+}
+
+/// The actor the policy sees, built from the user row: unknown role names (a newer schema)
+/// grant nothing rather than failing the request.
+pub fn actor_of(user: &User) -> Option<Actor> {
+    let roles = RoleSet::new(user.roles.iter().filter_map(|role| role.parse::<Role>().ok())).ok()?;
+    Some(Actor {
+        user_id: UserId::from_uuid(user.id),
+        roles,
+        organisation_id: OrganisationId::from_uuid(user.organisation_id),
+        locality_id: user.locality_id.map(LocalityId::from_uuid),
+    })
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<State>().cloned();
+        let token = bearer(req);
+        let request_id = request_id(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
+            let token = token.ok_or(ApiError::Unauthenticated("Send an access token as `Authorization: Bearer <token>`."))?;
+            let claims = state
+                .tokens
+                .verify(&token)
+                .map_err(|_| ApiError::Unauthenticated("The access token is invalid or expired."))?;
+            let (user_id, session) = (UserId::from_uuid(claims.sub), SessionId::from_uuid(claims.sid));
+            let user = state
+                .db(move |conn| Ok(users::principal(conn, user_id, session, chrono::Utc::now())?))
+                .await?
+                .ok_or(ApiError::Unauthenticated("The session has ended; sign in again."))?;
+            let actor = actor_of(&user).ok_or(ApiError::Unauthenticated("The account has no usable role."))?;
+            Ok(Authenticated { actor, session, user, request_id })
+        })
+    }
+}

@@ -1,0 +1,285 @@
+//! The one error type of the HTTP layer, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every response that is not a success passes through here, so every client sees the same
+//! shape: `type`, `title`, `status`, `detail`, a stable machine-readable `code`, the
+//! `request_id`, and for validation failures the `errors` with their field paths. Causes of
+//! unexpected errors go to the log once and never to the client.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use earlyhelp_domain::policy::Denial;
+use earlyhelp_persistence::Error as DbError;
+use serde::Serialize;
+use std::fmt;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field: its JSON path (`roles[1]`, `email`) and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        Self { field: field.into(), message: message.to_string() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("malformed JSON at line {line}, column {column}: {detail}")]
+    MalformedJson { detail: String, line: usize, column: usize },
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The rendered problem document.
+#[derive(Debug, Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The stable code clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::MalformedJson { .. } => "malformed_json",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable => "service_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "Bad request",
+            ApiError::MalformedJson { .. } => "Malformed JSON",
+            ApiError::Unauthenticated(_) => "Authentication required",
+            ApiError::Forbidden => "Forbidden",
+            ApiError::NotFound(_) => "Not found",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::Conflict { .. } => "Conflict",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::Validation(_) => "Validation failed",
+            ApiError::TooManyRequests { .. } => "Too many requests",
+            ApiError::Unavailable => "Service unavailable",
+            ApiError::Internal(_) => "Internal server error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Forbidden => "Your roles do not permit this action.".into(),
+            ApiError::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
+            ApiError::PayloadTooLarge { limit } => format!("The request body exceeds the limit of {limit} bytes."),
+            ApiError::UnsupportedMediaType => "Send the request body as application/json.".into(),
+            ApiError::Validation(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                format!("Some fields are invalid: {}.", fields.join(", "))
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                format!("Too many attempts from this address; try again in {retry_after_seconds} s.")
+            }
+            ApiError::Unavailable => "The service cannot reach its database right now; try again shortly.".into(),
+            ApiError::Internal(_) => "Something went wrong on our side. Quote the request id if you report it.".into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Renders the problem with the request id (the middleware fills it in when absent).
+    pub fn to_problem_response(&self, request_id: Option<String>) -> HttpResponse {
+        let status = self.status_code();
+        let body = Problem {
+            kind: format!("urn:earlyhelp:problem:{}", self.code()),
+            title: self.title(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code: self.code(),
+            request_id,
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            ApiError::Unauthenticated(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"earlyhelp\""));
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } | ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        self.to_problem_response(crate::request_id::current())
+    }
+}
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::Forbidden => ApiError::Forbidden,
+            Denial::NotFound => ApiError::NotFound("No such record."),
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NotFound => ApiError::NotFound("No such record."),
+            DbError::Conflict { constraint } => ApiError::Conflict {
+                code: "conflict",
+                detail: format!("This conflicts with an existing record ({}).", describe_constraint(&constraint)),
+            },
+            DbError::MissingReference { constraint } => ApiError::Validation(vec![FieldError::new(
+                reference_field(&constraint),
+                "refers to a record that does not exist",
+            )]),
+            DbError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                ApiError::Unavailable
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        // The blocking pool is gone only while the server shuts down.
+        ApiError::Unavailable
+    }
+}
+
+/// Our words for a unique constraint, never the database's.
+fn describe_constraint(constraint: &str) -> &'static str {
+    match constraint {
+        "users_email_key" => "a user with this email already exists",
+        "organisations_name_key" => "an organisation with this name already exists",
+        "localities_name_key" => "a locality with this name already exists",
+        _ => "a duplicate value",
+    }
+}
+
+fn reference_field(constraint: &str) -> &'static str {
+    match constraint {
+        "users_organisation_id_fkey" => "organisation_id",
+        "users_locality_id_fkey" | "organisations_locality_id_fkey" => "locality_id",
+        _ => "reference",
+    }
+}
+
+/// Collects every field error of a request before answering, so a client learns all of them
+/// in one 422 rather than one per attempt.
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    /// Keeps the value, or notes the field's error and returns `None`.
+    pub fn check<T, E: fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.errors.push(FieldError::new(field, error));
+                None
+            }
+        }
+    }
+
+    pub fn fail(&mut self, field: &str, message: impl fmt::Display) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// 422 with every error noted, or the values when there were none.
+    pub fn finish<T>(self, values: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        if !self.errors.is_empty() {
+            return Err(ApiError::Validation(self.errors));
+        }
+        values().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a checked value was missing without an error")))
+    }
+}

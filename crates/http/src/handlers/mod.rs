@@ -1,0 +1,9 @@
+//! Handlers, one module per resource, one function per action (`<verb>_<resource>`).
+
+pub mod admin_localities;
+pub mod admin_organisations;
+pub mod admin_users;
+pub mod auth;
+pub mod me;
+pub mod ops;
+pub mod wire;

@@ -1,0 +1,133 @@
+//! Wire types: what the API returns, converted from rows with `From` so a new column never
+//! reaches a response by accident. JSON conventions: snake_case fields, RFC 3339 UTC times,
+//! ids as UUID strings, absent optional values as `null`, lists as `{items, next_cursor}`.
+
+use chrono::{DateTime, Utc};
+use earlyhelp_persistence::localities::Locality;
+use earlyhelp_persistence::organisations::Organisation;
+use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
+use earlyhelp_persistence::users::User;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn from_page<R>(page: Page<R>, convert: impl FnMut(R) -> T) -> Self {
+        let next_cursor = page.next.as_ref().map(Cursor::encode);
+        Self { items: page.items.into_iter().map(convert).collect(), next_cursor }
+    }
+}
+
+/// `cursor` and `limit`, shared by every list endpoint.
+pub fn page_request(cursor: Option<&str>, limit: Option<i64>) -> Result<PageRequest, ApiError> {
+    let after = cursor
+        .map(Cursor::decode)
+        .transpose()
+        .map_err(|error| ApiError::validation("cursor", error))?;
+    PageRequest::new(after, limit).map_err(|error| ApiError::validation("limit", error))
+}
+
+#[derive(Debug, Serialize)]
+pub struct LocalityResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Locality> for LocalityResponse {
+    fn from(row: Locality) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            phone: row.phone,
+            email: row.email,
+            address: row.address,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrganisationResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub locality_id: Option<Uuid>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Organisation> for OrganisationResponse {
+    fn from(row: Organisation) -> Self {
+        Self {
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            locality_id: row.locality_id,
+            active: row.active,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub organisation_id: Uuid,
+    pub locality_id: Option<Uuid>,
+    pub active: bool,
+    /// Set while sign-in is refused after repeated failures.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(row: User) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            roles: row.roles,
+            organisation_id: row.organisation_id,
+            locality_id: row.locality_id,
+            active: row.active,
+            locked_until: row.locked_until.filter(|until| *until > Utc::now()),
+            last_login_at: row.last_login_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// `?active=true|false`, shared by the directory lists.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flag {
+    True,
+    False,
+}
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        matches!(flag, Flag::True)
+    }
+}

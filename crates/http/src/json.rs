@@ -1,0 +1,148 @@
+//! Request body and query extraction with problem+json errors.
+//!
+//! [`ApiJson`] insists on `application/json`, caps the body at [`BODY_LIMIT`], reports syntax
+//! errors with their line and column (400) and type or unknown-field errors with the field's
+//! path (422). Request structs deny unknown fields, so a misspelt field is an error, not a
+//! silently ignored value.
+
+use crate::error::ApiError;
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+/// 1 MiB: far above any form we accept, far below what could hurt the server.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        }
+        _ => false,
+    }
+}
+
+/// Parses JSON text into `T`, naming the failing field path on a type error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        json_error(&path, &inner)
+    })?;
+    deserializer.end().map_err(|error| json_error(".", &error))?;
+    Ok(value)
+}
+
+fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson {
+            detail: strip_position(&error.to_string()),
+            line: error.line(),
+            column: error.column(),
+        },
+        Category::Data => {
+            let field = if path == "." { "body".to_owned() } else { path.to_owned() };
+            ApiError::validation(field, strip_position(&error.to_string()))
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is reported in its own fields.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !is_json(req) {
+            return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
+        }
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(|error| match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                _ => match error.as_response_error().status_code().as_u16() {
+                    413 => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                    _ => ApiError::BadRequest { code: "unreadable_body", detail: "The request body could not be read.".into() },
+                },
+            })?;
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+/// Query-string errors as problem+json: the same 422 shape as body validation.
+pub fn query_error(error: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let message = error.to_string();
+    let detail = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+    ApiError::validation("query", detail).into()
+}
+
+/// Path segments (ids) that do not parse are simply not found.
+pub fn path_error(_error: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("No such record.").into()
+}
+
+/// Deserialises a field that may be absent (leave alone) or null (clear): `Option<Option<T>>`.
+pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Login {
+        email: String,
+        roles: Vec<String>,
+    }
+
+    #[test]
+    fn a_syntax_error_reports_its_line_and_column() {
+        match parse_json::<Login>(b"{\n  \"email\": \"a\",,\n}") {
+            Err(ApiError::MalformedJson { line, column, .. }) => assert_eq!((line, column), (2, 16)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_type_error_names_the_field_path() {
+        match parse_json::<Login>(br#"{"email":"a","roles":["x",3]}"#) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "roles[1]"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused() {
+        match parse_json::<Login>(br#"{"email":"a","roles":[],"admin":true}"#) {
+            Err(ApiError::Validation(errors)) => assert!(errors[0].message.contains("unknown field `admin`")),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trailing_content_is_malformed() {
+        assert!(matches!(parse_json::<Login>(br#"{"email":"a","roles":[]} x"#), Err(ApiError::MalformedJson { .. })));
+    }
+}

@@ -1,0 +1,69 @@
+//! Request ids, the request log line and security headers, in one middleware.
+//!
+//! A client may send `X-Request-Id` (visible ASCII, at most 128 characters); otherwise one is
+//! generated. It is echoed on the response, carried in every log line of the request, written
+//! into audit entries and problem documents.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use std::time::Instant;
+use tracing::Instrument;
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+tokio::task_local! {
+    /// The current request's id, for error responses rendered without the request at hand.
+    static CURRENT: String;
+}
+
+/// The id of the request being served on this task, if any.
+pub fn current() -> Option<String> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
+fn accepted(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let valid = !text.is_empty() && text.len() <= 128 && text.bytes().all(|b| b.is_ascii_graphic());
+    valid.then(|| text.to_owned())
+}
+
+pub async fn middleware(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(accepted)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", request.id = %id, http.method = %method, http.route = tracing::field::Empty);
+    let started = Instant::now();
+    let result = CURRENT.scope(id.clone(), next.call(req).instrument(span.clone())).await;
+    let mut response = match result {
+        Ok(response) => response,
+        Err(error) => return Err(error),
+    };
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    span.record("http.route", route.as_str());
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| tracing::info!(http.status = status, elapsed_ms = format!("{elapsed_ms:.1}"), "request served"));
+
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        // Case data must never sit in a shared or browser cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}

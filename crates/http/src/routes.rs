@@ -1,0 +1,100 @@
+//! The route table: every endpoint, declared once.
+//!
+//! The same table registers the routes with actix and lists them for the OpenAPI drift test,
+//! so a route cannot exist without the test seeing it. Each path answers 405 problem+json
+//! with an `Allow` header for methods it does not support.
+
+use crate::error::ApiError;
+use crate::handlers::{admin_localities, admin_organisations, admin_users, auth, me, ops};
+use actix_web::http::Method;
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpResponse, Route};
+
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    route: Route,
+}
+
+fn endpoint(method: Method, path: &'static str, route: Route) -> Endpoint {
+    Endpoint { method, path, route }
+}
+
+macro_rules! endpoints {
+    ($($method:ident $path:literal => $handler:path;)+) => {
+        vec![$(endpoint(Method::$method, $path, web::method(Method::$method).to($handler)),)+]
+    };
+}
+
+/// Every endpoint the server answers.
+pub fn endpoints() -> Vec<Endpoint> {
+    endpoints! {
+        GET "/healthz" => ops::healthz;
+        GET "/readyz" => ops::readyz;
+        GET "/metrics" => ops::metrics;
+        GET "/docs" => ops::docs_index;
+        GET "/docs/{tail:.*}" => ops::docs_asset;
+        GET "/api/v1/openapi.json" => ops::openapi_json;
+        GET "/api/v1/openapi.yaml" => ops::openapi_yaml;
+
+        POST "/api/v1/auth/login" => auth::login;
+        POST "/api/v1/auth/refresh" => auth::refresh;
+        POST "/api/v1/auth/logout" => auth::logout;
+        GET "/api/v1/me" => me::get_me;
+
+        GET "/api/v1/admin/localities" => admin_localities::list_localities;
+        POST "/api/v1/admin/localities" => admin_localities::create_locality;
+        GET "/api/v1/admin/localities/{id}" => admin_localities::get_locality;
+        PATCH "/api/v1/admin/localities/{id}" => admin_localities::update_locality;
+
+        GET "/api/v1/admin/organisations" => admin_organisations::list_organisations;
+        POST "/api/v1/admin/organisations" => admin_organisations::create_organisation;
+        GET "/api/v1/admin/organisations/{id}" => admin_organisations::get_organisation;
+        PATCH "/api/v1/admin/organisations/{id}" => admin_organisations::update_organisation;
+
+        GET "/api/v1/admin/users" => admin_users::list_users;
+        POST "/api/v1/admin/users" => admin_users::create_user;
+        GET "/api/v1/admin/users/{id}" => admin_users::get_user;
+        POST "/api/v1/admin/users/{id}/deactivate" => admin_users::deactivate_user;
+        POST "/api/v1/admin/users/{id}/reactivate" => admin_users::reactivate_user;
+        PUT "/api/v1/admin/users/{id}/roles" => admin_users::set_user_roles;
+        POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password;
+    }
+}
+
+/// `(method, path)` of every endpoint, for the drift test and the access matrix.
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    endpoints().into_iter().map(|e| (e.method, e.path)).collect()
+}
+
+/// Registers every endpoint, grouping methods by path into one resource each.
+pub fn configure(config: &mut ServiceConfig) {
+    let mut paths: Vec<&'static str> = Vec::new();
+    let mut grouped: Vec<Vec<Endpoint>> = Vec::new();
+    for endpoint in endpoints() {
+        match paths.iter().position(|path| *path == endpoint.path) {
+            Some(index) => grouped[index].push(endpoint),
+            None => {
+                paths.push(endpoint.path);
+                grouped.push(vec![endpoint]);
+            }
+        }
+    }
+    for (path, endpoints) in paths.into_iter().zip(grouped) {
+        let allow: Vec<&str> = endpoints.iter().map(|e| e.method.as_str()).collect();
+        let allow = allow.join(", ");
+        let mut resource = web::resource(path);
+        for endpoint in endpoints {
+            resource = resource.route(endpoint.route);
+        }
+        resource = resource.default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+        }));
+        config.service(resource);
+    }
+}
+
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("No such endpoint."))
+}

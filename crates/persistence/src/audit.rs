@@ -1,0 +1,137 @@
+//! The audit trail: the one way to record who did what, in the transaction that did it.
+//!
+//! Write paths run inside [`audited`], which hands them an [`AuditTrail`] to record into and
+//! writes those entries before the same transaction commits: a change and its audit entry
+//! land together or not at all. A change that records nothing is refused, so a new write path
+//! cannot forget its entry. Attempts that change nothing (a failed sign-in, a refusal) use
+//! [`record`].
+
+use crate::schema::audit_events;
+use crate::{Error, Result};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::{AuditEventId, UserId};
+use uuid::Uuid;
+
+/// Who is acting and under which request; carried from the HTTP layer into every write.
+#[derive(Debug, Clone)]
+pub struct AuditContext {
+    pub actor: Option<UserId>,
+    pub request_id: String,
+}
+
+/// One entry to be written. `detail` holds codes and ids only, never names.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    pub entity_type: EntityType,
+    pub entity_id: Option<Uuid>,
+    pub outcome: Outcome,
+    pub detail: serde_json::Value,
+}
+
+impl AuditEvent {
+    pub fn new(action: AuditAction, entity_type: EntityType, entity_id: Option<Uuid>, outcome: Outcome) -> Self {
+        Self { action, entity_type, entity_id, outcome, detail: serde_json::Value::Object(Default::default()) }
+    }
+
+    pub fn success(action: AuditAction, entity_type: EntityType, entity_id: impl Into<Uuid>) -> Self {
+        Self::new(action, entity_type, Some(entity_id.into()), Outcome::Success)
+    }
+
+    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// Collects the entries of one transaction.
+#[derive(Debug, Default)]
+pub struct AuditTrail {
+    events: Vec<AuditEvent>,
+}
+
+impl AuditTrail {
+    pub fn record(&mut self, event: AuditEvent) {
+        self.events.push(event);
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewAuditEvent<'a> {
+    id: Uuid,
+    actor_id: Option<Uuid>,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: Option<Uuid>,
+    request_id: &'a str,
+    outcome: &'a str,
+    detail: &'a serde_json::Value,
+}
+
+fn insert(conn: &mut PgConnection, context: &AuditContext, events: &[AuditEvent]) -> Result<()> {
+    let rows: Vec<NewAuditEvent<'_>> = events
+        .iter()
+        .map(|event| NewAuditEvent {
+            id: AuditEventId::generate().into_uuid(),
+            actor_id: context.actor.map(UserId::into_uuid),
+            action: event.action.as_str(),
+            entity_type: event.entity_type.as_str(),
+            entity_id: event.entity_id,
+            request_id: &context.request_id,
+            outcome: event.outcome.as_str(),
+            detail: &event.detail,
+        })
+        .collect();
+    diesel::insert_into(audit_events::table).values(&rows).execute(conn)?;
+    Ok(())
+}
+
+/// Runs `change` in a transaction and commits its audit entries with it.
+pub fn audited<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    change: impl FnOnce(&mut PgConnection, &mut AuditTrail) -> Result<T>,
+) -> Result<T> {
+    conn.transaction(|conn| {
+        let mut trail = AuditTrail::default();
+        let value = change(conn, &mut trail)?;
+        if trail.events.is_empty() {
+            return Err(Error::Unaudited);
+        }
+        insert(conn, context, &trail.events)?;
+        Ok(value)
+    })
+}
+
+/// Records one entry on its own: for attempts that change nothing else.
+pub fn record(conn: &mut PgConnection, context: &AuditContext, event: AuditEvent) -> Result<()> {
+    insert(conn, context, std::slice::from_ref(&event))
+}
+
+/// A stored entry, as the audit queries of later issues and the tests read them.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct StoredAuditEvent {
+    pub id: Uuid,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<Uuid>,
+    pub request_id: String,
+    pub outcome: String,
+    pub detail: serde_json::Value,
+}
+
+/// Entries about one record, oldest first.
+pub fn for_entity(conn: &mut PgConnection, entity_type: EntityType, entity_id: Uuid) -> Result<Vec<StoredAuditEvent>> {
+    Ok(audit_events::table
+        .filter(audit_events::entity_type.eq(entity_type.as_str()))
+        .filter(audit_events::entity_id.eq(entity_id))
+        .order((audit_events::occurred_at, audit_events::id))
+        .select(StoredAuditEvent::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,66 @@
+//! The connection pool. Blocking diesel connections in an r2d2 pool; the HTTP crate runs every
+//! use of one on actix's blocking thread pool, never on an async worker.
+
+use crate::{Error, Result};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use std::time::Duration;
+
+pub type DbConnection = PooledConnection<ConnectionManager<PgConnection>>;
+
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Connections kept open at most. A handful per core: more only queue inside PostgreSQL.
+    pub max_size: u32,
+    /// How long a request waits for a free connection before it is told the service is busy.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self { max_size: 4, acquire_timeout: Duration::from_secs(2) }
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<PgConnection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.pool.state();
+        f.debug_struct("Db").field("connections", &state.connections).field("idle", &state.idle_connections).finish()
+    }
+}
+
+impl Db {
+    /// Builds the pool without connecting, so the server can start (and report not-ready)
+    /// while the database is still down.
+    pub fn new(database_url: &str, settings: &PoolSettings) -> Self {
+        let manager = ConnectionManager::<PgConnection>::new(database_url);
+        let pool = Pool::builder()
+            .max_size(settings.max_size)
+            .min_idle(Some(0))
+            .connection_timeout(settings.acquire_timeout)
+            // A connection broken by a database restart is found and replaced at checkout
+            // rather than failing the request that drew it.
+            .test_on_check_out(true)
+            .idle_timeout(Some(Duration::from_secs(300)))
+            .build_unchecked(manager);
+        Self { pool }
+    }
+
+    /// A connection from the pool, or [`Error::Unavailable`] after the acquire timeout.
+    pub fn connection(&self) -> Result<DbConnection> {
+        self.pool.get().map_err(Error::from)
+    }
+
+    /// Answers whether the database is reachable right now.
+    pub fn ping(&self) -> Result<()> {
+        use diesel::RunQueryDsl;
+        let mut conn = self.connection()?;
+        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,209 @@
+//! Users: who signs in, with which roles, for which organisation and locality.
+//!
+//! The row struct [`User`] has no password hash: it is read only through [`Credentials`] on
+//! the sign-in path, so no listing or response can carry it by accident.
+
+use crate::audit::{AuditEvent, AuditTrail};
+use crate::pagination::{Cursor, Page, PageRequest};
+use crate::schema::{sessions, users};
+use crate::Result;
+use chrono::{DateTime, Utc};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use earlyhelp_domain::audit::{AuditAction, EntityType};
+use earlyhelp_domain::{LocalityId, OrganisationId, SessionId, UserId};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub organisation_id: Uuid,
+    pub locality_id: Option<Uuid>,
+    pub active: bool,
+    pub failed_login_count: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What sign-in needs to decide; nothing else reads the hash.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub active: bool,
+    pub failed_login_count: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: Vec<String>,
+    pub organisation_id: Uuid,
+    pub locality_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<String>,
+    pub organisation_id: Option<OrganisationId>,
+    pub locality_id: Option<LocalityId>,
+    pub active: Option<bool>,
+}
+
+pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewUser) -> Result<User> {
+    let user = diesel::insert_into(users::table).values(new).returning(User::as_returning()).get_result(conn)?;
+    trail.record(
+        AuditEvent::success(AuditAction::CreateUser, EntityType::User, user.id)
+            .with_detail(serde_json::json!({ "roles": user.roles, "organisation_id": user.organisation_id })),
+    );
+    Ok(user)
+}
+
+pub fn find(conn: &mut PgConnection, id: UserId) -> Result<User> {
+    Ok(users::table.find(id.into_uuid()).select(User::as_select()).first(conn)?)
+}
+
+pub fn find_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<User>> {
+    Ok(users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()?)
+}
+
+pub fn credentials_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(Credentials::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Users by email, filtered.
+pub fn list(conn: &mut PgConnection, filter: &UserFilter, page: &PageRequest) -> Result<Page<User>> {
+    let mut query = users::table.select(User::as_select()).into_boxed();
+    if let Some(role) = &filter.role {
+        query = query.filter(users::roles.contains(vec![role.clone()]));
+    }
+    if let Some(organisation) = filter.organisation_id {
+        query = query.filter(users::organisation_id.eq(organisation.into_uuid()));
+    }
+    if let Some(locality) = filter.locality_id {
+        query = query.filter(users::locality_id.eq(locality.into_uuid()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(users::active.eq(active));
+    }
+    if let Some(after) = &page.after {
+        // Emails are unique, so the email alone is a total order.
+        query = query.filter(users::email.gt(after.key.clone()));
+    }
+    let rows = query.order(users::email).limit(page.fetch_limit()).load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor { key: row.email.clone(), id: row.id }))
+}
+
+/// Counts one more consecutive failure and locks the account until `locked_until` if given.
+/// Returns the new count.
+pub fn record_failed_login(
+    conn: &mut PgConnection,
+    id: UserId,
+    lock: impl FnOnce(i32) -> Option<DateTime<Utc>>,
+) -> Result<i32> {
+    conn.transaction(|conn| {
+        let failures: i32 = diesel::update(users::table.find(id.into_uuid()))
+            .set(users::failed_login_count.eq(users::failed_login_count + 1))
+            .returning(users::failed_login_count)
+            .get_result(conn)?;
+        if let Some(until) = lock(failures) {
+            diesel::update(users::table.find(id.into_uuid())).set(users::locked_until.eq(until)).execute(conn)?;
+        }
+        Ok(failures)
+    })
+}
+
+pub fn record_successful_login(conn: &mut PgConnection, id: UserId, at: DateTime<Utc>) -> Result<()> {
+    diesel::update(users::table.find(id.into_uuid()))
+        .set((
+            users::failed_login_count.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::last_login_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn update_one(
+    conn: &mut PgConnection,
+    id: UserId,
+    changes: impl diesel::AsChangeset<Target = users::table, Changeset = impl diesel::query_builder::QueryFragment<diesel::pg::Pg>>,
+) -> Result<User> {
+    Ok(diesel::update(users::table.find(id.into_uuid()))
+        .set(changes)
+        .returning(User::as_returning())
+        .get_result(conn)?)
+}
+
+/// Deactivating a user also ends every session they hold.
+pub fn set_active(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, active: bool) -> Result<User> {
+    let user = update_one(conn, id, (users::active.eq(active), users::updated_at.eq(diesel::dsl::now)))?;
+    let action = if active {
+        AuditAction::ReactivateUser
+    } else {
+        crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::UserDeactivated)?;
+        AuditAction::DeactivateUser
+    };
+    trail.record(AuditEvent::success(action, EntityType::User, user.id));
+    Ok(user)
+}
+
+/// Changing roles ends the user's sessions so new tokens carry the new roles.
+pub fn set_roles(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, roles: Vec<String>) -> Result<User> {
+    let user = update_one(conn, id, (users::roles.eq(roles), users::updated_at.eq(diesel::dsl::now)))?;
+    crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::RolesChanged)?;
+    trail.record(
+        AuditEvent::success(AuditAction::ChangeUserRoles, EntityType::User, user.id)
+            .with_detail(serde_json::json!({ "roles": user.roles })),
+    );
+    Ok(user)
+}
+
+/// A password reset clears the lockout and ends every session.
+pub fn set_password(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, password_hash: String) -> Result<User> {
+    let user = update_one(
+        conn,
+        id,
+        (
+            users::password_hash.eq(password_hash),
+            users::failed_login_count.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::updated_at.eq(diesel::dsl::now),
+        ),
+    )?;
+    crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::PasswordReset)?;
+    trail.record(AuditEvent::success(AuditAction::ResetUserPassword, EntityType::User, user.id));
+    Ok(user)
+}
+
+/// The user behind an access token, if the token's session is still live and the user active.
+/// Checked on every request, so logout, deactivation and role changes take effect at once.
+pub fn principal(conn: &mut PgConnection, user: UserId, session: SessionId, now: DateTime<Utc>) -> Result<Option<User>> {
+    Ok(users::table
+        .inner_join(sessions::table)
+        .filter(users::id.eq(user.into_uuid()))
+        .filter(users::active.eq(true))
+        .filter(sessions::id.eq(session.into_uuid()))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
