@@ -1,1 +1,195 @@
-fn main() {}
+//! `earlyhelp`: the one binary operators and scripts use. Every command reads DATABASE_URL.
+
+mod seed;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use earlyhelp_http::settings::{LoginRateLimit, SigningSecret, TokenSettings};
+use earlyhelp_http::Settings;
+use earlyhelp_persistence::{Db, PoolSettings};
+use std::io::{IsTerminal, Read};
+use std::net::TcpListener;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "earlyhelp", version, about = "Early Help case management: server and operator commands")]
+struct Cli {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+    /// Log format: human-readable lines or JSON objects.
+    #[arg(long, env = "EARLYHELP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create the demo localities, organisations and users (idempotent).
+    SeedDemo {
+        /// Set every demo user's password again (from EARLYHELP_DEMO_PASSWORD, or a new one).
+        #[arg(long)]
+        reset_passwords: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input, or prompted for on a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// A role: practitioner, lcss_worker, lcss_manager, social_care, manager or admin. Repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The organisation: its id or its exact name.
+        #[arg(long)]
+        org: String,
+        /// The name shown to colleagues.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Development mode: allows a missing signing secret by generating a throwaway one.
+    #[arg(long)]
+    dev: bool,
+    /// Address to listen on.
+    #[arg(long, env = "EARLYHELP_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// HS256 signing secret for access tokens, at least 32 bytes.
+    #[arg(long, env = "EARLYHELP_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    #[arg(long, env = "EARLYHELP_JWT_ISSUER", default_value = "earlyhelp")]
+    jwt_issuer: String,
+    #[arg(long, env = "EARLYHELP_JWT_AUDIENCE", default_value = "earlyhelp-api")]
+    jwt_audience: String,
+    #[arg(long, env = "EARLYHELP_ACCESS_TOKEN_TTL_SECONDS", default_value_t = 900)]
+    access_token_ttl_seconds: u64,
+    /// How long a sign-in lasts, however often its tokens are refreshed.
+    #[arg(long, env = "EARLYHELP_REFRESH_TOKEN_TTL_SECONDS", default_value_t = 43_200)]
+    refresh_token_ttl_seconds: u64,
+    #[arg(long, env = "EARLYHELP_DB_POOL_SIZE", default_value_t = 4)]
+    db_pool_size: u32,
+    /// How long a request waits for a database connection before it gets 503.
+    #[arg(long, env = "EARLYHELP_DB_POOL_TIMEOUT_MS", default_value_t = 2_000)]
+    db_pool_timeout_ms: u64,
+    /// Sign-in attempts a client address may make at once.
+    #[arg(long, env = "EARLYHELP_LOGIN_BURST", default_value_t = 20)]
+    login_burst: u32,
+    /// Sign-in attempts a client address regains per second.
+    #[arg(long, env = "EARLYHELP_LOGIN_PER_SECOND", default_value_t = 1)]
+    login_per_second: u32,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "EARLYHELP_WORKERS")]
+    workers: Option<usize>,
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Human => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
+    }
+}
+
+#[actix_web::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("earlyhelp: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database_url = cli.database_url.context("DATABASE_URL is not set")?;
+    match cli.command {
+        Command::Serve(args) => serve(database_url, args).await,
+        Command::Migrate => {
+            let db = Db::new(&database_url, &PoolSettings { max_size: 1, acquire_timeout: Duration::from_secs(10) });
+            let mut conn = db.connection().context("cannot connect to the database")?;
+            let applied = earlyhelp_persistence::migrations::run_pending(&mut conn)?;
+            tracing::info!(applied = applied.len(), "migrations applied");
+            println!("applied {} migration(s){}", applied.len(), if applied.is_empty() { "; the database is current" } else { "" });
+            Ok(())
+        }
+        Command::SeedDemo { reset_passwords } => seed::seed_demo(&database_url, reset_passwords),
+        Command::User { command: UserCommand::Create { email, roles, org, name } } => {
+            let password = read_password()?;
+            let id = seed::create_user(&database_url, &email, &roles, &org, &name, password)?;
+            println!("created user {id}");
+            Ok(())
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        if first != second {
+            bail!("the passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut input = String::new();
+        std::io::stdin().read_to_string(&mut input)?;
+        Ok(input.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
+    let secret = match args.jwt_secret.as_deref().map(SigningSecret::new).unwrap_or(Err(earlyhelp_http::settings::WeakSecret::Missing)) {
+        Ok(secret) => secret,
+        Err(weakness) if args.dev => {
+            tracing::warn!(reason = %weakness, "DEV MODE: using a generated signing secret; tokens end when the server stops. Never use --dev in production.");
+            SigningSecret::generate()
+        }
+        Err(weakness) => bail!("{weakness}; refusing to start (set a strong EARLYHELP_JWT_SECRET, or pass --dev for local development)"),
+    };
+    let settings = Settings {
+        database_url,
+        tokens: TokenSettings {
+            secret,
+            issuer: args.jwt_issuer,
+            audience: args.jwt_audience,
+            access_ttl: Duration::from_secs(args.access_token_ttl_seconds.max(1)),
+            session_ttl: Duration::from_secs(args.refresh_token_ttl_seconds.max(1)),
+        },
+        pool: PoolSettings { max_size: args.db_pool_size.max(1), acquire_timeout: Duration::from_millis(args.db_pool_timeout_ms.max(1)) },
+        login_rate_limit: LoginRateLimit { burst: args.login_burst, per_second: args.login_per_second },
+        workers: args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+    };
+    let listener = TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let server = earlyhelp_http::server(listener, &settings)?;
+    tracing::info!(%address, dev = args.dev, workers = settings.workers, "earlyhelp listening");
+    server.await?;
+    tracing::info!("earlyhelp stopped");
+    Ok(())
+}

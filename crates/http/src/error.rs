@@ -71,6 +71,11 @@ struct Problem<'a> {
     request_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
+    /// Where a malformed JSON body went wrong (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
 }
 
 impl ApiError {
@@ -146,6 +151,14 @@ impl ApiError {
             errors: match self {
                 ApiError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
+            },
+            line: match self {
+                ApiError::MalformedJson { line, .. } => Some(*line),
+                _ => None,
+            },
+            column: match self {
+                ApiError::MalformedJson { column, .. } => Some(*column),
+                _ => None,
             },
         };
         let mut response = HttpResponse::build(status);

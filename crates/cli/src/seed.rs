@@ -1,0 +1,237 @@
+//! Demo data and operator-created users. All names are synthetic.
+
+use anyhow::{anyhow, bail, Context};
+use earlyhelp_domain::directory::{Name, OrganisationKind};
+use earlyhelp_domain::password::NewPassword;
+use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
+use earlyhelp_persistence::audit::{self, AuditContext};
+use earlyhelp_persistence::localities::{self, NewLocality};
+use earlyhelp_persistence::organisations::{self, NewOrganisation, Organisation};
+use earlyhelp_persistence::pagination::PageRequest;
+use earlyhelp_persistence::users::{self, NewUser};
+use earlyhelp_persistence::{Db, PgConnection, PoolSettings};
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const DEMO_DOMAIN: &str = "demo.earlyhelp.test";
+
+/// The authority's localities: public LCSS contact details from the Oxfordshire guide.
+const LOCALITIES: [(&str, &str, &str, &str, [&str; 2]); 3] = [
+    (
+        "North",
+        "0345 2412703",
+        "LCSS.North@oxfordshire.gov.uk",
+        "Samuelson House, Tramway Rd, Banbury OX16 5AU",
+        ["Banbury", "Bicester"],
+    ),
+    (
+        "Central",
+        "0345 2412705",
+        "LCSS.Central@oxfordshire.gov.uk",
+        "Knights Court, Between Towns Road, Cowley, Oxford OX4 3LX",
+        ["Cowley", "Kidlington"],
+    ),
+    (
+        "South",
+        "0345 2412608",
+        "LCSS.South@oxfordshire.gov.uk",
+        "Abbey House, Abbey Close, Abingdon OX14 3JD",
+        ["Abingdon", "Didcot"],
+    ),
+];
+
+const COUNTY_ORGANISATION: &str = "County Council Early Help Service";
+
+fn label(kind: OrganisationKind) -> &'static str {
+    match kind {
+        OrganisationKind::School => "Primary School",
+        OrganisationKind::EarlyYearsSetting => "Day Nursery",
+        OrganisationKind::GpPractice => "Medical Practice",
+        OrganisationKind::HealthVisiting => "Health Visiting Team",
+        OrganisationKind::SchoolHealthNursing => "School Health Nursing Team",
+        OrganisationKind::Police => "Neighbourhood Policing Team",
+        OrganisationKind::Camhs => "CAMHS Team",
+        OrganisationKind::VoluntaryCommunity => "Family Support Charity",
+        OrganisationKind::Lcss => "LCSS Team",
+        OrganisationKind::ChildrenSocialCare => "Children's Social Care Team",
+        OrganisationKind::TargetedEarlyHelp => "Targeted Early Help Team",
+        OrganisationKind::Other => "Community Centre",
+    }
+}
+
+struct DemoUser {
+    local_part: &'static str,
+    display_name: &'static str,
+    role: Role,
+    /// The organisation's name, and the locality it belongs to (None: the county service).
+    organisation: &'static str,
+}
+
+const DEMO_USERS: [DemoUser; 8] = [
+    DemoUser { local_part: "practitioner", display_name: "Demo Practitioner", role: Role::Practitioner, organisation: "Banbury Primary School" },
+    DemoUser { local_part: "practitioner2", display_name: "Demo Practitioner Two", role: Role::Practitioner, organisation: "Abingdon Primary School" },
+    DemoUser { local_part: "lcss_worker", display_name: "Demo LCSS Worker", role: Role::LcssWorker, organisation: "Banbury LCSS Team" },
+    DemoUser { local_part: "lcss_worker2", display_name: "Demo LCSS Worker Two", role: Role::LcssWorker, organisation: "Abingdon LCSS Team" },
+    DemoUser { local_part: "lcss_manager", display_name: "Demo LCSS Manager", role: Role::LcssManager, organisation: "Banbury LCSS Team" },
+    DemoUser { local_part: "social_care", display_name: "Demo Social Worker", role: Role::SocialCare, organisation: "Cowley Children's Social Care Team" },
+    DemoUser { local_part: "manager", display_name: "Demo Service Manager", role: Role::Manager, organisation: COUNTY_ORGANISATION },
+    DemoUser { local_part: "admin", display_name: "Demo Administrator", role: Role::Admin, organisation: COUNTY_ORGANISATION },
+];
+
+fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
+    let db = Db::new(database_url, &PoolSettings { max_size: 1, acquire_timeout: Duration::from_secs(10) });
+    db.connection().context("cannot connect to the database")
+}
+
+fn context() -> AuditContext {
+    AuditContext { actor: None, request_id: format!("cli-{}", Uuid::now_v7()) }
+}
+
+fn generated_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    (0..20).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
+}
+
+fn ensure_organisation(
+    conn: &mut PgConnection,
+    trail: &mut audit::AuditTrail,
+    name: &str,
+    kind: OrganisationKind,
+    locality: Option<Uuid>,
+) -> earlyhelp_persistence::Result<Organisation> {
+    if let Some(existing) = organisations::find_by_name(conn, name)? {
+        return Ok(existing);
+    }
+    organisations::create(
+        conn,
+        trail,
+        &NewOrganisation { id: OrganisationId::generate().into_uuid(), name: name.to_owned(), kind: kind.as_str().to_owned(), locality_id: locality },
+    )
+}
+
+/// Creates what is missing of the demo directory and users. Existing demo users keep their
+/// passwords unless `reset_passwords` is set.
+pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()> {
+    let mut conn = connect(database_url)?;
+    let (password, generated) = match std::env::var("EARLYHELP_DEMO_PASSWORD") {
+        Ok(password) if !password.is_empty() => (password, false),
+        _ => (generated_password(), true),
+    };
+    let demo_email = Email::parse(&format!("admin@{DEMO_DOMAIN}")).map_err(|e| anyhow!("{e}"))?;
+    let password = NewPassword::parse(password, &demo_email).map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))?;
+    let password_hash = earlyhelp_http::passwords::hash(password.expose())?;
+
+    let created = audit::audited(&mut conn, &context(), |conn, trail| {
+        for (name, phone, email, address, towns) in LOCALITIES {
+            let locality = match localities::find_by_name(conn, name)? {
+                Some(existing) => existing,
+                None => localities::create(
+                    conn,
+                    trail,
+                    &NewLocality {
+                        id: LocalityId::generate().into_uuid(),
+                        name: name.to_owned(),
+                        phone: Some(phone.to_owned()),
+                        email: Some(email.to_owned()),
+                        address: Some(address.to_owned()),
+                    },
+                )?,
+            };
+            for town in towns {
+                for kind in OrganisationKind::ALL {
+                    ensure_organisation(conn, trail, &format!("{town} {}", label(kind)), kind, Some(locality.id))?;
+                }
+            }
+        }
+        ensure_organisation(conn, trail, COUNTY_ORGANISATION, OrganisationKind::Other, None)?;
+
+        let mut created = 0;
+        for demo in &DEMO_USERS {
+            let email = format!("{}@{DEMO_DOMAIN}", demo.local_part);
+            match users::find_by_email(conn, &email)? {
+                Some(existing) if reset_passwords => {
+                    users::set_password(conn, trail, UserId::from_uuid(existing.id), password_hash.clone())?;
+                }
+                Some(_) => {}
+                None => {
+                    let organisation = organisations::find_by_name(conn, demo.organisation)?.ok_or(earlyhelp_persistence::Error::NotFound)?;
+                    users::create(
+                        conn,
+                        trail,
+                        &NewUser {
+                            id: UserId::generate().into_uuid(),
+                            email,
+                            display_name: demo.display_name.to_owned(),
+                            password_hash: password_hash.clone(),
+                            roles: vec![demo.role.as_str().to_owned()],
+                            organisation_id: organisation.id,
+                            locality_id: organisation.locality_id,
+                        },
+                    )?;
+                    created += 1;
+                }
+            }
+        }
+        Ok(created)
+    });
+    let created = match created {
+        Ok(created) => created,
+        // Nothing was missing, so nothing was written (and there was nothing to audit).
+        Err(earlyhelp_persistence::Error::Unaudited) => 0,
+        Err(error) => return Err(error.into()),
+    };
+
+    let page = PageRequest::new(None, Some(100)).map_err(|e| anyhow!("{e}"))?;
+    let total = organisations::list(&mut conn, &Default::default(), &page)?.items.len();
+    println!("Demo data ready: {} localities, {}{} organisations.", LOCALITIES.len(), total, if total == 100 { "+" } else { "" });
+    println!("Demo logins (open http://127.0.0.1:8080/docs to try the API):");
+    for demo in &DEMO_USERS {
+        println!("  {:<40} {}", format!("{}@{DEMO_DOMAIN}", demo.local_part), demo.role);
+    }
+    if created > 0 || reset_passwords {
+        if generated {
+            println!("Password for these demo users (shown once; set EARLYHELP_DEMO_PASSWORD to choose it): {}", password.expose());
+        } else {
+            println!("Password: the value of EARLYHELP_DEMO_PASSWORD.");
+        }
+    } else {
+        println!("The demo users already existed; their password is unchanged (`earlyhelp seed-demo --reset-passwords` sets it again).");
+    }
+    Ok(())
+}
+
+/// `earlyhelp user create`: validates exactly as the admin API does.
+pub fn create_user(database_url: &str, email: &str, roles: &[String], org: &str, name: &str, password: String) -> anyhow::Result<Uuid> {
+    let email = Email::parse(email).map_err(|e| anyhow!("--email {e}"))?;
+    let roles = roles
+        .iter()
+        .map(|role| role.parse::<Role>().map_err(|e| anyhow!("--role {e}")))
+        .collect::<anyhow::Result<Vec<Role>>>()?;
+    let roles = RoleSet::new(roles).map_err(|e| anyhow!("{e}"))?;
+    let name = Name::parse(name).map_err(|e| anyhow!("--name {e}"))?;
+    let password = NewPassword::parse(password, &email).map_err(|e| anyhow!("password {e}"))?;
+    let password_hash = earlyhelp_http::passwords::hash(password.expose())?;
+    let mut conn = connect(database_url)?;
+    let organisation = match Uuid::parse_str(org) {
+        Ok(id) => organisations::find(&mut conn, OrganisationId::from_uuid(id)).ok(),
+        Err(_) => organisations::find_by_name(&mut conn, org)?,
+    };
+    let Some(organisation) = organisation else {
+        bail!("--org: no organisation with id or name '{org}'");
+    };
+    let new = NewUser {
+        id: UserId::generate().into_uuid(),
+        email: email.as_str().to_owned(),
+        display_name: name.into_string(),
+        password_hash,
+        roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+        organisation_id: organisation.id,
+        locality_id: organisation.locality_id,
+    };
+    let user = audit::audited(&mut conn, &context(), |conn, trail| users::create(conn, trail, &new)).map_err(|error| match error {
+        earlyhelp_persistence::Error::Conflict { .. } => anyhow!("a user with this email already exists"),
+        other => other.into(),
+    })?;
+    Ok(user.id)
+}
