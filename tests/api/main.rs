@@ -1,1 +1,14 @@
-fn main() {}
+//! Black-box HTTP tests of the whole earlyhelp app against a real PostgreSQL.
+//!
+//! Each test starts the real server on a free loopback port, against its own database cloned
+//! from a template migrated once per run (see `helpers::TestDb`), so tests run in parallel.
+
+mod helpers;
+
+mod admin;
+mod audit;
+mod auth;
+mod errors;
+mod openapi;
+mod ops;
+mod tokens;

@@ -33,6 +33,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/readyz" => ops::readyz;
         GET "/metrics" => ops::metrics;
         GET "/docs" => ops::docs_index;
+        GET "/docs/" => ops::docs_home;
         GET "/docs/{tail}" => ops::docs_asset;
         GET "/api/v1/openapi.json" => ops::openapi_json;
         GET "/api/v1/openapi.yaml" => ops::openapi_yaml;

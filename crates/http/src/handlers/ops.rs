@@ -62,10 +62,19 @@ pub async fn docs_index() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
-/// Swagger UI, from assets compiled into the binary (no CDN), reading our own document.
+/// The viewer's page.
+pub async fn docs_home() -> Result<HttpResponse, ApiError> {
+    swagger_file("")
+}
+
+/// Swagger UI's scripts and styles, compiled into the binary (no CDN).
 pub async fn docs_asset(tail: Path<String>) -> Result<HttpResponse, ApiError> {
+    swagger_file(&tail)
+}
+
+fn swagger_file(name: &str) -> Result<HttpResponse, ApiError> {
     let config = Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json"));
-    match utoipa_swagger_ui::serve(&tail, config) {
+    match utoipa_swagger_ui::serve(name, config) {
         Ok(Some(file)) => Ok(HttpResponse::Ok()
             .content_type(file.content_type)
             .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))

@@ -1,0 +1,429 @@
+//! The harness: per-test databases, the spawned app, personas per role, and request helpers.
+
+use awc::http::Method;
+use diesel::prelude::*;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use earlyhelp_domain::Role;
+use earlyhelp_http::settings::{LoginRateLimit, SigningSecret, TokenSettings};
+use earlyhelp_http::Settings;
+use earlyhelp_persistence::audit::{self, AuditContext};
+use earlyhelp_persistence::localities::{self, NewLocality};
+use earlyhelp_persistence::organisations::{self, NewOrganisation};
+use earlyhelp_persistence::users::{self, NewUser};
+use earlyhelp_persistence::PoolSettings;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const SECRET: &str = "test-secret-3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f9";
+pub const ISSUER: &str = "earlyhelp";
+pub const AUDIENCE: &str = "earlyhelp-api";
+
+fn admin_url() -> String {
+    std::env::var("EARLYHELP_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned())
+}
+
+/// The URL of database `name` on the same server as the admin URL.
+pub fn database_url(name: &str) -> String {
+    let admin = admin_url();
+    let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+fn admin_connection() -> PgConnection {
+    PgConnection::establish(&admin_url()).expect("connect to the test PostgreSQL (set EARLYHELP_TEST_DATABASE_URL)")
+}
+
+/// The template's name carries a hash of the migrations, so a changed migration gets a fresh
+/// template while unchanged runs reuse the one they built before.
+fn template_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+        let mut files: Vec<_> = walk(&root);
+        files.sort();
+        let mut hasher = Sha256::new();
+        for file in files {
+            hasher.update(file.to_string_lossy().as_bytes());
+            hasher.update(std::fs::read(&file).expect("read migration"));
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let name = format!("earlyhelp_template_{hex}");
+        build_template(&name);
+        name
+    })
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("migrations dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        #[allow(dead_code)]
+        one: i32,
+    }
+    diesel::sql_query("SELECT 1 AS one FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .load::<Found>(conn)
+        .map(|rows| !rows.is_empty())
+        .unwrap_or(false)
+}
+
+/// Builds the template once across concurrent test processes, under an advisory lock.
+fn build_template(name: &str) {
+    let mut conn = admin_connection();
+    diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut conn).expect("lock");
+    if !database_exists(&mut conn, name) {
+        let building = format!("{name}_building");
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}")).execute(&mut conn).expect("drop stale");
+        diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut conn).expect("create template");
+        {
+            let mut template = PgConnection::establish(&database_url(&building)).expect("connect template");
+            earlyhelp_persistence::migrations::run_pending(&mut template).expect("migrate template");
+        }
+        diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut conn).expect("publish template");
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut conn).expect("unlock");
+}
+
+/// A database of the test's own, cloned from the migrated template and dropped afterwards.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        let template = template_name();
+        let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
+        let mut conn = admin_connection();
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut conn).expect("clone template");
+        let url = database_url(&name);
+        Self { name, url }
+    }
+
+    /// An empty database with no migrations applied.
+    pub fn unmigrated() -> Self {
+        let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
+        let mut conn = admin_connection();
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create");
+        let url = database_url(&name);
+        Self { name, url }
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("connect test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
+        }
+    }
+}
+
+/// A user of the test directory.
+#[derive(Debug, Clone)]
+pub struct Persona {
+    pub id: Uuid,
+    pub email: String,
+    pub organisation_id: Uuid,
+    pub locality_id: Option<Uuid>,
+}
+
+/// The directory every test starts with: two localities, organisations in each, and a user
+/// per role (plus a second practitioner and LCSS worker in the other locality).
+pub struct Directory {
+    pub north: Uuid,
+    pub south: Uuid,
+    pub north_school: Uuid,
+    pub personas: HashMap<&'static str, Persona>,
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| earlyhelp_http::passwords::hash(PASSWORD).expect("hash"))
+}
+
+fn seed_directory(conn: &mut PgConnection) -> Directory {
+    let context = AuditContext { actor: None, request_id: "test-seed".into() };
+    audit::audited(conn, &context, |conn, trail| {
+        let mut locality = |name: &str| {
+            localities::create(conn, trail, &NewLocality { id: Uuid::now_v7(), name: name.into(), phone: None, email: None, address: None })
+                .map(|l| l.id)
+        };
+        let north = locality("North")?;
+        let south = locality("South")?;
+        let mut organisation = |name: &str, kind: &str, locality: Option<Uuid>| {
+            organisations::create(
+                conn,
+                trail,
+                &NewOrganisation { id: Uuid::now_v7(), name: name.into(), kind: kind.into(), locality_id: locality },
+            )
+            .map(|o| o.id)
+        };
+        let north_school = organisation("Northgate Primary School", "school", Some(north))?;
+        let south_school = organisation("Southfield Primary School", "school", Some(south))?;
+        let north_lcss = organisation("LCSS North", "lcss", Some(north))?;
+        let south_lcss = organisation("LCSS South", "lcss", Some(south))?;
+        let csc = organisation("Children's Social Care", "children_social_care", None)?;
+        let council = organisation("County Council", "other", None)?;
+        let people: [(&'static str, Role, Uuid, Option<Uuid>); 8] = [
+            ("practitioner", Role::Practitioner, north_school, Some(north)),
+            ("practitioner2", Role::Practitioner, south_school, Some(south)),
+            ("lcss_worker", Role::LcssWorker, north_lcss, Some(north)),
+            ("lcss_worker2", Role::LcssWorker, south_lcss, Some(south)),
+            ("lcss_manager", Role::LcssManager, north_lcss, Some(north)),
+            ("social_care", Role::SocialCare, csc, None),
+            ("manager", Role::Manager, council, None),
+            ("admin", Role::Admin, council, None),
+        ];
+        let mut personas = HashMap::new();
+        for (key, role, organisation_id, locality_id) in people {
+            let email = format!("{key}@test.earlyhelp.test");
+            let user = users::create(
+                conn,
+                trail,
+                &NewUser {
+                    id: Uuid::now_v7(),
+                    email: email.clone(),
+                    display_name: format!("Test {key}"),
+                    password_hash: password_hash().to_owned(),
+                    roles: vec![role.as_str().to_owned()],
+                    organisation_id,
+                    locality_id,
+                },
+            )?;
+            personas.insert(key, Persona { id: user.id, email, organisation_id, locality_id });
+        }
+        Ok(Directory { north, south, north_school, personas })
+    })
+    .expect("seed test directory")
+}
+
+pub fn settings(database_url: &str) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        tokens: TokenSettings {
+            secret: SigningSecret::new(SECRET).expect("test secret"),
+            issuer: ISSUER.into(),
+            audience: AUDIENCE.into(),
+            access_ttl: Duration::from_secs(900),
+            session_ttl: Duration::from_secs(43_200),
+        },
+        pool: PoolSettings { max_size: 2, acquire_timeout: Duration::from_millis(1_500) },
+        login_rate_limit: LoginRateLimit::default(),
+        workers: 1,
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+    pub directory: Directory,
+    client: awc::Client,
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    /// Asserts the status and that an error is problem+json with the given code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.text());
+        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"));
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert_eq!(body["code"], code, "body: {body}");
+        assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+        body
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "body: {}", self.text());
+        self
+    }
+}
+
+pub struct Request<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    token: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl Request<'_> {
+    pub fn token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    fn build(&self) -> awc::ClientRequest {
+        let mut request = self.app.client.request(self.method.clone(), self.app.url(&self.path));
+        if let Some(token) = &self.token {
+            request = request.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        for (name, value) in &self.headers {
+            request = request.insert_header((name.as_str(), value.as_str()));
+        }
+        request
+    }
+
+    pub async fn send(self) -> TestResponse {
+        collect(self.build().send().await).await
+    }
+
+    pub async fn json(self, body: &Value) -> TestResponse {
+        collect(self.build().send_json(body).await).await
+    }
+
+    pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> TestResponse {
+        let body: Vec<u8> = body.into();
+        collect(self.build().insert_header(("content-type", content_type)).send_body(body).await).await
+    }
+}
+
+async fn collect<S>(response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>) -> TestResponse
+where
+    S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let mut response = response.expect("request sent");
+    let body = response.body().limit(16 * 1024 * 1024).await.expect("body read").to_vec();
+    TestResponse { status: response.status().as_u16(), headers: response.headers().clone(), body }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        let db = TestDb::new();
+        let directory = seed_directory(&mut db.connect());
+        let mut settings = settings(&db.url);
+        configure(&mut settings);
+        Self::start(db, directory, &settings)
+    }
+
+    fn start(db: TestDb, directory: Directory, settings: &Settings) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let server = earlyhelp_http::server(listener, settings).expect("server");
+        actix_web::rt::spawn(server);
+        let client = awc::Client::builder().timeout(Duration::from_secs(30)).disable_redirects().finish();
+        Self { address, db, directory, client }
+    }
+
+    /// An app whose database is unreachable (nothing listens on its port).
+    pub async fn spawn_without_database() -> Self {
+        let db = TestDb::unmigrated();
+        let directory = Directory { north: Uuid::nil(), south: Uuid::nil(), north_school: Uuid::nil(), personas: HashMap::new() };
+        let mut settings = settings("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1");
+        settings.pool.acquire_timeout = Duration::from_millis(500);
+        Self::start(db, directory, &settings)
+    }
+
+    /// An app on a database with no migrations applied.
+    pub async fn spawn_unmigrated() -> Self {
+        let db = TestDb::unmigrated();
+        let directory = Directory { north: Uuid::nil(), south: Uuid::nil(), north_school: Uuid::nil(), personas: HashMap::new() };
+        let settings = settings(&db.url);
+        Self::start(db, directory, &settings)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> Request<'_> {
+        Request { app: self, method, path: path.to_owned(), token: None, headers: Vec::new() }
+    }
+
+    pub fn get(&self, path: &str) -> Request<'_> {
+        self.request(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Request<'_> {
+        self.request(Method::POST, path)
+    }
+
+    pub fn persona(&self, key: &str) -> &Persona {
+        self.directory.personas.get(key).unwrap_or_else(|| panic!("no persona {key}"))
+    }
+
+    pub async fn login_response(&self, email: &str, password: &str) -> TestResponse {
+        self.post("/api/v1/auth/login").json(&json!({ "email": email, "password": password })).await
+    }
+
+    /// Signs in as a persona and returns `(access_token, refresh_token)`.
+    pub async fn login(&self, key: &str) -> (String, String) {
+        let email = self.persona(key).email.clone();
+        let response = self.login_response(&email, PASSWORD).await;
+        response.assert_status(200);
+        let body = response.json();
+        (body["access_token"].as_str().expect("access").to_owned(), body["refresh_token"].as_str().expect("refresh").to_owned())
+    }
+
+    pub async fn token(&self, key: &str) -> String {
+        self.login(key).await.0
+    }
+
+    /// Audit entries as `(action, outcome, actor, entity_id, request_id)`, oldest first.
+    pub fn audit_rows(&self) -> Vec<(String, String, Option<Uuid>, Option<Uuid>, String)> {
+        use earlyhelp_persistence::schema::audit_events::dsl::*;
+        audit_events
+            .order((occurred_at, id))
+            .select((action, outcome, actor_id, entity_id, request_id))
+            .load(&mut self.db.connect())
+            .expect("audit rows")
+    }
+}

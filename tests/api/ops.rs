@@ -1,0 +1,86 @@
+//! Health, readiness, metrics, request ids, security headers and the docs page.
+
+use crate::helpers::TestApp;
+
+#[actix_web::test]
+async fn health_and_readiness_pass_with_a_migrated_database() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").send().await.json()["status"], "ok");
+    let ready = app.get("/readyz").send().await;
+    ready.assert_status(200);
+    assert_eq!(ready.json()["status"], "ready");
+}
+
+#[actix_web::test]
+async fn readiness_fails_while_the_database_is_unreachable_but_the_process_is_alive() {
+    let app = TestApp::spawn_without_database().await;
+    app.get("/healthz").send().await.assert_status(200);
+    app.get("/readyz").send().await.assert_problem(503, "service_unavailable");
+    let login = app.post("/api/v1/auth/login").json(&serde_json::json!({ "email": "a@example.org", "password": "whatever it takes" })).await;
+    login.assert_problem(503, "service_unavailable");
+    assert_eq!(login.header("retry-after").as_deref(), Some("1"));
+}
+
+#[actix_web::test]
+async fn readiness_fails_while_migrations_are_pending() {
+    let app = TestApp::spawn_unmigrated().await;
+    app.get("/readyz").send().await.assert_problem(503, "service_unavailable");
+}
+
+#[actix_web::test]
+async fn a_request_id_is_echoed_or_generated_and_reaches_the_audit_trail() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post("/api/v1/auth/login")
+        .header("x-request-id", "client-chosen-id-42")
+        .json(&serde_json::json!({ "email": app.persona("admin").email, "password": crate::helpers::PASSWORD }))
+        .await;
+    assert_eq!(response.header("x-request-id").as_deref(), Some("client-chosen-id-42"));
+    assert!(app.audit_rows().iter().any(|row| row.0 == "auth.login" && row.4 == "client-chosen-id-42"));
+
+    let generated = app.get("/healthz").send().await.header("x-request-id").unwrap();
+    assert_eq!(generated.len(), 36);
+    let replaced = app.get("/healthz").header("x-request-id", &"x".repeat(300)).send().await.header("x-request-id").unwrap();
+    assert_eq!(replaced.len(), 36, "an overlong id is replaced");
+    let problem = app.get("/nowhere").header("x-request-id", "trace-me").send().await.json();
+    assert_eq!(problem["request_id"], "trace-me");
+}
+
+#[actix_web::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let token = app.token("admin").await;
+    for response in [app.get("/api/v1/me").token(&token).send().await, app.get("/nowhere").send().await, app.get("/healthz").send().await] {
+        assert_eq!(response.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(response.header("x-frame-options").as_deref(), Some("DENY"));
+        assert_eq!(response.header("cache-control").as_deref(), Some("no-store"));
+    }
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_per_route_pattern_and_status() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("admin").await;
+    app.get(&format!("/api/v1/admin/users/{}", app.persona("manager").id)).token(&admin).send().await.assert_status(200);
+    app.get("/nowhere/at/all").send().await;
+    let metrics = app.get("/metrics").send().await.text();
+    assert!(metrics.contains(r#"earlyhelp_http_requests_total{endpoint="/api/v1/admin/users/{id}",method="GET",status="200"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"earlyhelp_http_requests_duration_seconds_bucket{endpoint="/api/v1/auth/login",method="POST",status="200""#));
+    assert!(!metrics.contains("/nowhere"), "unmatched paths are not metric labels");
+}
+
+#[actix_web::test]
+async fn the_interactive_docs_are_served_from_vendored_assets() {
+    let app = TestApp::spawn().await;
+    let index = app.get("/docs").send().await;
+    assert_eq!(index.status, 308);
+    assert_eq!(index.header("location").as_deref(), Some("/docs/"));
+    let page = app.get("/docs/").send().await;
+    page.assert_status(200);
+    let html = page.text();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(!html.contains("https://"), "no CDN");
+    let init = app.get("/docs/swagger-initializer.js").send().await.text();
+    assert!(init.contains("/api/v1/openapi.json"));
+    app.get("/docs/swagger-ui-bundle.js").send().await.assert_status(200);
+}
