@@ -5,8 +5,16 @@ use awc::http::Method;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-const ROLES: [&str; 8] =
-    ["practitioner", "practitioner2", "lcss_worker", "lcss_worker2", "lcss_manager", "social_care", "manager", "admin"];
+const ROLES: [&str; 8] = [
+    "practitioner",
+    "practitioner2",
+    "lcss_worker",
+    "lcss_worker2",
+    "lcss_manager",
+    "social_care",
+    "manager",
+    "admin",
+];
 
 /// Every admin endpoint with a valid request for it.
 fn admin_requests(app: &TestApp) -> Vec<(Method, String, Option<Value>)> {
@@ -15,24 +23,66 @@ fn admin_requests(app: &TestApp) -> Vec<(Method, String, Option<Value>)> {
     let north = app.directory.north;
     vec![
         (Method::GET, "/api/v1/admin/localities".into(), None),
-        (Method::POST, "/api/v1/admin/localities".into(), Some(json!({ "name": "East" }))),
-        (Method::GET, format!("/api/v1/admin/localities/{north}"), None),
-        (Method::PATCH, format!("/api/v1/admin/localities/{north}"), Some(json!({ "phone": "0345 000 0000" }))),
+        (
+            Method::POST,
+            "/api/v1/admin/localities".into(),
+            Some(json!({ "name": "East" })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/admin/localities/{north}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/admin/localities/{north}"),
+            Some(json!({ "phone": "0345 000 0000" })),
+        ),
         (Method::GET, "/api/v1/admin/organisations".into(), None),
-        (Method::POST, "/api/v1/admin/organisations".into(), Some(json!({ "name": "Eastfield Nursery", "kind": "early_years_setting" }))),
-        (Method::GET, format!("/api/v1/admin/organisations/{school}"), None),
-        (Method::PATCH, format!("/api/v1/admin/organisations/{school}"), Some(json!({ "active": true }))),
+        (
+            Method::POST,
+            "/api/v1/admin/organisations".into(),
+            Some(json!({ "name": "Eastfield Nursery", "kind": "early_years_setting" })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/admin/organisations/{school}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/admin/organisations/{school}"),
+            Some(json!({ "active": true })),
+        ),
         (Method::GET, "/api/v1/admin/users".into(), None),
         (
             Method::POST,
             "/api/v1/admin/users".into(),
-            Some(json!({ "email": "new.worker@test.earlyhelp.test", "display_name": "New Worker", "roles": ["practitioner"], "organisation_id": school, "password": PASSWORD })),
+            Some(
+                json!({ "email": "new.worker@test.earlyhelp.test", "display_name": "New Worker", "roles": ["practitioner"], "organisation_id": school, "password": PASSWORD }),
+            ),
         ),
         (Method::GET, format!("/api/v1/admin/users/{user}"), None),
-        (Method::POST, format!("/api/v1/admin/users/{user}/deactivate"), None),
-        (Method::POST, format!("/api/v1/admin/users/{user}/reactivate"), None),
-        (Method::PUT, format!("/api/v1/admin/users/{user}/roles"), Some(json!({ "roles": ["practitioner"] }))),
-        (Method::POST, format!("/api/v1/admin/users/{user}/password"), Some(json!({ "password": "another good passphrase" }))),
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{user}/deactivate"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{user}/reactivate"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/admin/users/{user}/roles"),
+            Some(json!({ "roles": ["practitioner"] })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/users/{user}/password"),
+            Some(json!({ "password": "another good passphrase" })),
+        ),
     ]
 }
 
@@ -52,7 +102,10 @@ async fn only_admins_reach_the_admin_endpoints() {
     assert_eq!(covered, routes, "every admin route is in this test");
 
     for (method, path, _) in &requests {
-        app.request(method.clone(), path).send().await.assert_problem(401, "unauthenticated");
+        app.request(method.clone(), path)
+            .send()
+            .await
+            .assert_problem(401, "unauthenticated");
     }
     for role in ROLES.iter().filter(|role| **role != "admin") {
         let token = app.token(role).await;
@@ -62,7 +115,12 @@ async fn only_admins_reach_the_admin_endpoints() {
                 Some(body) => request.json(body).await,
                 None => request.send().await,
             };
-            assert_eq!(response.status, 403, "{role} {method} {path}: {}", response.text());
+            assert_eq!(
+                response.status,
+                403,
+                "{role} {method} {path}: {}",
+                response.text()
+            );
             response.assert_problem(403, "forbidden");
         }
     }
@@ -73,13 +131,24 @@ async fn only_admins_reach_the_admin_endpoints() {
             Some(body) => request.json(body).await,
             None => request.send().await,
         };
-        assert!((200..300).contains(&response.status), "admin {method} {path}: {} {}", response.status, response.text());
+        assert!(
+            (200..300).contains(&response.status),
+            "admin {method} {path}: {} {}",
+            response.status,
+            response.text()
+        );
     }
 }
 
 fn normalise(path: &str, app: &TestApp) -> String {
-    let ids = [app.persona("practitioner2").id, app.directory.north_school, app.directory.north];
-    ids.iter().fold(path.to_owned(), |path, id| path.replace(&id.to_string(), "{id}"))
+    let ids = [
+        app.persona("practitioner2").id,
+        app.directory.north_school,
+        app.directory.north,
+    ];
+    ids.iter().fold(path.to_owned(), |path, id| {
+        path.replace(&id.to_string(), "{id}")
+    })
 }
 
 #[actix_web::test]
@@ -93,7 +162,10 @@ async fn an_admin_creates_a_locality_an_organisation_and_a_user_who_can_sign_in(
         .await;
     locality.assert_status(201);
     let locality_id = locality.json()["id"].as_str().unwrap().to_owned();
-    assert_eq!(locality.header("location").unwrap(), format!("/api/v1/admin/localities/{locality_id}"));
+    assert_eq!(
+        locality.header("location").unwrap(),
+        format!("/api/v1/admin/localities/{locality_id}")
+    );
     assert_eq!(locality.json()["name"], "East");
     assert_eq!(locality.json()["email"], "LCSS.East@example.org");
 
@@ -113,13 +185,30 @@ async fn an_admin_creates_a_locality_an_organisation_and_a_user_who_can_sign_in(
     user.assert_status(201);
     let created = user.json();
     assert_eq!(created["email"], "teacher.one@eastgate.example.org");
-    assert_eq!(created["locality_id"], locality_id.as_str(), "locality defaults to the organisation's");
+    assert_eq!(
+        created["locality_id"],
+        locality_id.as_str(),
+        "locality defaults to the organisation's"
+    );
     assert_eq!(created["active"], true);
-    assert!(!user.text().contains("argon2"), "no password hash in a response");
+    assert!(
+        !user.text().contains("argon2"),
+        "no password hash in a response"
+    );
 
-    let signed_in = app.login_response("teacher.one@eastgate.example.org", "a long enough passphrase").await;
+    let signed_in = app
+        .login_response(
+            "teacher.one@eastgate.example.org",
+            "a long enough passphrase",
+        )
+        .await;
     signed_in.assert_status(200);
-    let me = app.get("/api/v1/me").token(signed_in.json()["access_token"].as_str().unwrap()).send().await.json();
+    let me = app
+        .get("/api/v1/me")
+        .token(signed_in.json()["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .json();
     assert_eq!(me["locality"]["name"], "East");
     assert_eq!(me["organisation"]["name"], "Eastgate Academy");
 }
@@ -134,7 +223,12 @@ async fn creating_a_user_reports_every_invalid_field_at_once() {
         .json(&json!({ "email": "not-an-email", "display_name": "  ", "roles": ["practitioner", "wizard"], "organisation_id": app.directory.north_school, "password": "short" }))
         .await;
     let body = response.assert_problem(422, "validation_failed");
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["email", "display_name", "roles[1]"]);
 
     let weak = app
@@ -144,7 +238,10 @@ async fn creating_a_user_reports_every_invalid_field_at_once() {
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(weak["errors"][0]["field"], "password");
-    assert!(weak["errors"][0]["message"].as_str().unwrap().contains("email"));
+    assert!(weak["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("email"));
 
     let no_roles = app
         .post("/api/v1/admin/users")
@@ -174,14 +271,22 @@ async fn a_duplicate_email_or_organisation_name_is_a_conflict_and_changes_nothin
         .json(&json!({ "email": taken, "display_name": "Twin", "roles": ["practitioner"], "organisation_id": app.directory.north_school, "password": PASSWORD }))
         .await
         .assert_problem(409, "email_taken");
-    assert!(!body["detail"].as_str().unwrap().contains("users_email_key"), "our words, not the database's");
+    assert!(
+        !body["detail"].as_str().unwrap().contains("users_email_key"),
+        "our words, not the database's"
+    );
 
     app.post("/api/v1/admin/organisations")
         .token(&admin)
         .json(&json!({ "name": "northgate primary school", "kind": "school" }))
         .await
         .assert_problem(409, "conflict");
-    let organisations = app.get("/api/v1/admin/organisations?kind=school").token(&admin).send().await.json();
+    let organisations = app
+        .get("/api/v1/admin/organisations?kind=school")
+        .token(&admin)
+        .send()
+        .await
+        .json();
     assert_eq!(organisations["items"].as_array().unwrap().len(), 2);
 }
 
@@ -197,7 +302,11 @@ async fn lists_page_with_an_opaque_cursor_and_filter() {
         let page = page.json();
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 3);
-        seen.extend(items.iter().map(|u| u["email"].as_str().unwrap().to_owned()));
+        seen.extend(
+            items
+                .iter()
+                .map(|u| u["email"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(cursor) => path = format!("/api/v1/admin/users?limit=3&cursor={cursor}"),
             None => break,
@@ -208,16 +317,50 @@ async fn lists_page_with_an_opaque_cursor_and_filter() {
     assert_eq!(seen, sorted, "sorted by email");
     assert_eq!(seen.len(), 8, "every user exactly once");
 
-    let practitioners = app.get("/api/v1/admin/users?role=practitioner").token(&admin).send().await.json();
+    let practitioners = app
+        .get("/api/v1/admin/users?role=practitioner")
+        .token(&admin)
+        .send()
+        .await
+        .json();
     assert_eq!(practitioners["items"].as_array().unwrap().len(), 2);
-    let south = app.get(&format!("/api/v1/admin/organisations?locality_id={}", app.directory.south)).token(&admin).send().await.json();
-    let names: Vec<&str> = south["items"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let south = app
+        .get(&format!(
+            "/api/v1/admin/organisations?locality_id={}",
+            app.directory.south
+        ))
+        .token(&admin)
+        .send()
+        .await
+        .json();
+    let names: Vec<&str> = south["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["LCSS South", "Southfield Primary School"]);
 
-    app.get("/api/v1/admin/users?limit=101").token(&admin).send().await.assert_problem(422, "validation_failed");
-    app.get("/api/v1/admin/users?cursor=forged").token(&admin).send().await.assert_problem(422, "validation_failed");
-    app.get("/api/v1/admin/users?role=wizard").token(&admin).send().await.assert_problem(422, "validation_failed");
-    app.get("/api/v1/admin/users?colour=blue").token(&admin).send().await.assert_problem(422, "validation_failed");
+    app.get("/api/v1/admin/users?limit=101")
+        .token(&admin)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get("/api/v1/admin/users?cursor=forged")
+        .token(&admin)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get("/api/v1/admin/users?role=wizard")
+        .token(&admin)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    app.get("/api/v1/admin/users?colour=blue")
+        .token(&admin)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
 }
 
 #[actix_web::test]
@@ -232,13 +375,27 @@ async fn changing_roles_ends_the_users_sessions_and_admins_cannot_lock_themselve
         .json(&json!({ "roles": ["lcss_manager", "lcss_worker", "lcss_manager"] }))
         .await;
     changed.assert_status(200);
-    assert_eq!(changed.json()["roles"], json!(["lcss_worker", "lcss_manager"]));
-    app.get("/api/v1/me").token(&worker_token).send().await.assert_problem(401, "unauthenticated");
+    assert_eq!(
+        changed.json()["roles"],
+        json!(["lcss_worker", "lcss_manager"])
+    );
+    app.get("/api/v1/me")
+        .token(&worker_token)
+        .send()
+        .await
+        .assert_problem(401, "unauthenticated");
     let (fresh, _) = app.login("lcss_worker").await;
-    assert_eq!(app.get("/api/v1/me").token(&fresh).send().await.json()["roles"], json!(["lcss_worker", "lcss_manager"]));
+    assert_eq!(
+        app.get("/api/v1/me").token(&fresh).send().await.json()["roles"],
+        json!(["lcss_worker", "lcss_manager"])
+    );
 
     let me = app.persona("admin").id;
-    app.post(&format!("/api/v1/admin/users/{me}/deactivate")).token(&admin).send().await.assert_problem(409, "cannot_deactivate_self");
+    app.post(&format!("/api/v1/admin/users/{me}/deactivate"))
+        .token(&admin)
+        .send()
+        .await
+        .assert_problem(409, "cannot_deactivate_self");
     app.request(Method::PUT, &format!("/api/v1/admin/users/{me}/roles"))
         .token(&admin)
         .json(&json!({ "roles": ["manager"] }))
@@ -252,19 +409,41 @@ async fn a_patch_changes_only_the_fields_sent_and_null_clears() {
     let admin = app.token("admin").await;
     let north = app.directory.north;
     let path = format!("/api/v1/admin/localities/{north}");
-    app.request(Method::PATCH, &path).token(&admin).json(&json!({ "phone": "0345 2412703", "address": "Banbury" })).await.assert_status(200);
-    let cleared = app.request(Method::PATCH, &path).token(&admin).json(&json!({ "phone": null })).await;
+    app.request(Method::PATCH, &path)
+        .token(&admin)
+        .json(&json!({ "phone": "0345 2412703", "address": "Banbury" }))
+        .await
+        .assert_status(200);
+    let cleared = app
+        .request(Method::PATCH, &path)
+        .token(&admin)
+        .json(&json!({ "phone": null }))
+        .await;
     cleared.assert_status(200);
     let cleared = cleared.json();
     assert_eq!(cleared["phone"], Value::Null);
     assert_eq!(cleared["address"], "Banbury");
     assert_eq!(cleared["name"], "North");
 
-    app.request(Method::PATCH, &format!("/api/v1/admin/organisations/{}", app.directory.north_school))
+    app.request(
+        Method::PATCH,
+        &format!("/api/v1/admin/organisations/{}", app.directory.north_school),
+    )
+    .token(&admin)
+    .json(&json!({ "kind": "academy" }))
+    .await
+    .assert_problem(422, "validation_failed");
+    app.get(&format!(
+        "/api/v1/admin/localities/{}",
+        uuid::Uuid::now_v7()
+    ))
+    .token(&admin)
+    .send()
+    .await
+    .assert_problem(404, "not_found");
+    app.get("/api/v1/admin/localities/not-a-uuid")
         .token(&admin)
-        .json(&json!({ "kind": "academy" }))
+        .send()
         .await
-        .assert_problem(422, "validation_failed");
-    app.get(&format!("/api/v1/admin/localities/{}", uuid::Uuid::now_v7())).token(&admin).send().await.assert_problem(404, "not_found");
-    app.get("/api/v1/admin/localities/not-a-uuid").token(&admin).send().await.assert_problem(404, "not_found");
+        .assert_problem(404, "not_found");
 }

@@ -11,9 +11,18 @@ async fn the_audit_trail_refuses_update_delete_and_truncate() {
     let mut conn = app.db.connect();
     let before = app.audit_rows().len();
     assert!(before > 0);
-    for statement in ["UPDATE audit_events SET outcome = 'denied'", "DELETE FROM audit_events", "TRUNCATE audit_events"] {
-        let error = diesel::sql_query(statement).execute(&mut conn).expect_err(statement);
-        assert!(error.to_string().contains("append-only"), "{statement}: {error}");
+    for statement in [
+        "UPDATE audit_events SET outcome = 'denied'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ] {
+        let error = diesel::sql_query(statement)
+            .execute(&mut conn)
+            .expect_err(statement);
+        assert!(
+            error.to_string().contains("append-only"),
+            "{statement}: {error}"
+        );
     }
     assert_eq!(app.audit_rows().len(), before);
 }
@@ -31,11 +40,24 @@ async fn each_directory_change_is_audited_with_its_actor() {
         .json();
     let id: uuid::Uuid = created["id"].as_str().unwrap().parse().unwrap();
     let rows = app.audit_rows();
-    let entry = rows.iter().find(|row| row.0 == "organisation.create" && row.3 == Some(id)).expect("audited");
-    assert_eq!((entry.1.as_str(), entry.2, entry.3), ("success", Some(admin_id), Some(id)));
+    let entry = rows
+        .iter()
+        .find(|row| row.action == "organisation.create" && row.entity == Some(id))
+        .expect("audited");
+    assert_eq!(
+        (entry.outcome.as_str(), entry.actor, entry.entity),
+        ("success", Some(admin_id), Some(id))
+    );
 
-    app.get(&format!("/api/v1/admin/organisations/{id}")).token(&admin).send().await.assert_status(200);
-    assert!(app.audit_rows().iter().any(|row| row.0 == "organisation.read" && row.3 == Some(id)));
+    app.get(&format!("/api/v1/admin/organisations/{id}"))
+        .token(&admin)
+        .send()
+        .await
+        .assert_status(200);
+    assert!(app
+        .audit_rows()
+        .iter()
+        .any(|row| row.action == "organisation.read" && row.entity == Some(id)));
 }
 
 #[actix_web::test]
@@ -43,8 +65,16 @@ async fn a_refused_change_leaves_no_audit_entry_behind() {
     let app = TestApp::spawn().await;
     let admin = app.token("admin").await;
     let before = app.audit_rows().len();
-    app.post("/api/v1/admin/organisations").token(&admin).json(&json!({ "name": "LCSS North", "kind": "lcss" })).await.assert_problem(409, "conflict");
-    assert_eq!(app.audit_rows().len(), before, "the failed insert and its entry rolled back together");
+    app.post("/api/v1/admin/organisations")
+        .token(&admin)
+        .json(&json!({ "name": "LCSS North", "kind": "lcss" }))
+        .await
+        .assert_problem(409, "conflict");
+    assert_eq!(
+        app.audit_rows().len(),
+        before,
+        "the failed insert and its entry rolled back together"
+    );
 }
 
 #[test]
@@ -53,8 +83,12 @@ fn migrations_revert_and_reapply_cleanly() {
     let mut conn = db.connect();
     let reverted = earlyhelp_persistence::migrations::revert_all(&mut conn).expect("revert");
     assert!(reverted >= 1);
-    assert!(!earlyhelp_persistence::migrations::pending(&mut conn).unwrap().is_empty());
+    assert!(!earlyhelp_persistence::migrations::pending(&mut conn)
+        .unwrap()
+        .is_empty());
     let applied = earlyhelp_persistence::migrations::run_pending(&mut conn).expect("reapply");
     assert_eq!(applied.len(), reverted);
-    assert!(earlyhelp_persistence::migrations::pending(&mut conn).unwrap().is_empty());
+    assert!(earlyhelp_persistence::migrations::pending(&mut conn)
+        .unwrap()
+        .is_empty());
 }

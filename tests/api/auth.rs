@@ -14,25 +14,44 @@ fn claims_of(token: &str) -> Value {
 async fn a_user_signs_in_and_sees_who_they_are() {
     let app = TestApp::spawn().await;
     let practitioner = app.persona("practitioner").clone();
-    let response = app.login_response(&practitioner.email.to_uppercase(), PASSWORD).await;
+    let response = app
+        .login_response(&practitioner.email.to_uppercase(), PASSWORD)
+        .await;
     response.assert_status(200);
     let body = response.json();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
     assert!(body["refresh_expires_in"].as_i64().unwrap() > 40_000);
-    assert_eq!(body["refresh_token"].as_str().unwrap().len(), 43, "256 bits in base64url");
+    assert_eq!(
+        body["refresh_token"].as_str().unwrap().len(),
+        43,
+        "256 bits in base64url"
+    );
 
     let claims = claims_of(body["access_token"].as_str().unwrap());
     assert_eq!(claims["sub"], practitioner.id.to_string());
     assert_eq!(claims["roles"], json!(["practitioner"]));
-    assert_eq!(claims["organisation"], practitioner.organisation_id.to_string());
-    assert_eq!(claims["locality"], practitioner.locality_id.unwrap().to_string());
+    assert_eq!(
+        claims["organisation"],
+        practitioner.organisation_id.to_string()
+    );
+    assert_eq!(
+        claims["locality"],
+        practitioner.locality_id.unwrap().to_string()
+    );
     assert_eq!(claims["iss"], "earlyhelp");
     assert_eq!(claims["aud"], "earlyhelp-api");
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        900
+    );
     assert!(claims["jti"].is_string());
 
-    let me = app.get("/api/v1/me").token(body["access_token"].as_str().unwrap()).send().await;
+    let me = app
+        .get("/api/v1/me")
+        .token(body["access_token"].as_str().unwrap())
+        .send()
+        .await;
     me.assert_status(200);
     let me = me.json();
     assert_eq!(me["email"], practitioner.email);
@@ -47,15 +66,31 @@ async fn a_user_signs_in_and_sees_who_they_are() {
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let email = app.persona("practitioner").email.clone();
-    let wrong = app.login_response(&email, "not the password at all").await.assert_problem(401, "unauthenticated");
-    let unknown = app.login_response("nobody@test.earlyhelp.test", PASSWORD).await.assert_problem(401, "unauthenticated");
+    let wrong = app
+        .login_response(&email, "not the password at all")
+        .await
+        .assert_problem(401, "unauthenticated");
+    let unknown = app
+        .login_response("nobody@test.earlyhelp.test", PASSWORD)
+        .await
+        .assert_problem(401, "unauthenticated");
     assert_eq!(wrong["detail"], unknown["detail"]);
 
-    let failures: Vec<_> = app.audit_rows().into_iter().filter(|row| row.0 == "auth.login").collect();
+    let failures: Vec<_> = app
+        .audit_rows()
+        .into_iter()
+        .filter(|row| row.action == "auth.login")
+        .collect();
     assert_eq!(failures.len(), 2);
-    assert!(failures.iter().all(|row| row.1 == "failure" && row.2.is_none()));
-    assert_eq!(failures[0].3, Some(app.persona("practitioner").id), "the targeted account is recorded");
-    assert_eq!(failures[1].3, None);
+    assert!(failures
+        .iter()
+        .all(|row| row.outcome == "failure" && row.actor.is_none()));
+    assert_eq!(
+        failures[0].entity,
+        Some(app.persona("practitioner").id),
+        "the targeted account is recorded"
+    );
+    assert_eq!(failures[1].entity, None);
 }
 
 #[actix_web::test]
@@ -63,22 +98,39 @@ async fn five_failures_lock_the_account_until_an_admin_resets_it() {
     let app = TestApp::spawn().await;
     let practitioner = app.persona("practitioner").clone();
     for _ in 0..5 {
-        app.login_response(&practitioner.email, "wrong password guess").await.assert_problem(401, "unauthenticated");
+        app.login_response(&practitioner.email, "wrong password guess")
+            .await
+            .assert_problem(401, "unauthenticated");
     }
     // The right password no longer works while the account is locked.
-    app.login_response(&practitioner.email, PASSWORD).await.assert_problem(401, "unauthenticated");
+    app.login_response(&practitioner.email, PASSWORD)
+        .await
+        .assert_problem(401, "unauthenticated");
 
     let admin = app.token("admin").await;
-    let user = app.get(&format!("/api/v1/admin/users/{}", practitioner.id)).token(&admin).send().await;
-    assert!(user.json()["locked_until"].is_string(), "admins can see the lock");
+    let user = app
+        .get(&format!("/api/v1/admin/users/{}", practitioner.id))
+        .token(&admin)
+        .send()
+        .await;
+    assert!(
+        user.json()["locked_until"].is_string(),
+        "admins can see the lock"
+    );
 
     app.post(&format!("/api/v1/admin/users/{}/password", practitioner.id))
         .token(&admin)
         .json(&json!({ "password": "a brand new passphrase" }))
         .await
         .assert_status(204);
-    app.login_response(&practitioner.email, "a brand new passphrase").await.assert_status(200);
-    let reasons: Vec<_> = app.audit_rows().into_iter().filter(|r| r.0 == "auth.login" && r.1 == "failure").collect();
+    app.login_response(&practitioner.email, "a brand new passphrase")
+        .await
+        .assert_status(200);
+    let reasons: Vec<_> = app
+        .audit_rows()
+        .into_iter()
+        .filter(|r| r.action == "auth.login" && r.outcome == "failure")
+        .collect();
     assert_eq!(reasons.len(), 6);
 }
 
@@ -90,41 +142,92 @@ async fn sign_in_is_rate_limited_per_client_address() {
     })
     .await;
     for _ in 0..3 {
-        app.login_response("nobody@test.earlyhelp.test", "whatever it is here").await.assert_problem(401, "unauthenticated");
+        app.login_response("nobody@test.earlyhelp.test", "whatever it is here")
+            .await
+            .assert_problem(401, "unauthenticated");
     }
-    let limited = app.login_response("nobody@test.earlyhelp.test", "whatever it is here").await;
+    let limited = app
+        .login_response("nobody@test.earlyhelp.test", "whatever it is here")
+        .await;
     limited.assert_problem(429, "too_many_requests");
-    assert!(limited.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
+    assert!(
+        limited
+            .header("retry-after")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
 }
 
 #[actix_web::test]
 async fn a_refresh_token_is_rotated_and_single_use() {
     let app = TestApp::spawn().await;
     let (access, refresh) = app.login("lcss_worker").await;
-    let rotated = app.post("/api/v1/auth/refresh").json(&json!({ "refresh_token": refresh })).await;
+    let rotated = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": refresh }))
+        .await;
     rotated.assert_status(200);
     let rotated = rotated.json();
-    let (new_access, new_refresh) = (rotated["access_token"].as_str().unwrap(), rotated["refresh_token"].as_str().unwrap());
+    let (new_access, new_refresh) = (
+        rotated["access_token"].as_str().unwrap(),
+        rotated["refresh_token"].as_str().unwrap(),
+    );
     assert_ne!(new_refresh, refresh);
-    assert_eq!(claims_of(new_access)["sid"], claims_of(&access)["sid"], "same session");
-    app.get("/api/v1/me").token(new_access).send().await.assert_status(200);
+    assert_eq!(
+        claims_of(new_access)["sid"],
+        claims_of(&access)["sid"],
+        "same session"
+    );
+    app.get("/api/v1/me")
+        .token(new_access)
+        .send()
+        .await
+        .assert_status(200);
     // The old access token stays valid until it expires: rotation is not revocation.
-    app.get("/api/v1/me").token(&access).send().await.assert_status(200);
+    app.get("/api/v1/me")
+        .token(&access)
+        .send()
+        .await
+        .assert_status(200);
 }
 
 #[actix_web::test]
 async fn reusing_a_spent_refresh_token_revokes_the_whole_session() {
     let app = TestApp::spawn().await;
     let (_, stolen) = app.login("practitioner").await;
-    let first = app.post("/api/v1/auth/refresh").json(&json!({ "refresh_token": stolen })).await.json();
-    let (access, current) = (first["access_token"].as_str().unwrap().to_owned(), first["refresh_token"].as_str().unwrap().to_owned());
+    let first = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": stolen }))
+        .await
+        .json();
+    let (access, current) = (
+        first["access_token"].as_str().unwrap().to_owned(),
+        first["refresh_token"].as_str().unwrap().to_owned(),
+    );
 
-    app.post("/api/v1/auth/refresh").json(&json!({ "refresh_token": stolen })).await.assert_problem(401, "unauthenticated");
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": stolen }))
+        .await
+        .assert_problem(401, "unauthenticated");
     // Every token of the family is now dead, including the legitimate latest ones.
-    app.post("/api/v1/auth/refresh").json(&json!({ "refresh_token": current })).await.assert_problem(401, "unauthenticated");
-    app.get("/api/v1/me").token(&access).send().await.assert_problem(401, "unauthenticated");
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": current }))
+        .await
+        .assert_problem(401, "unauthenticated");
+    app.get("/api/v1/me")
+        .token(&access)
+        .send()
+        .await
+        .assert_problem(401, "unauthenticated");
 
-    let refreshes: Vec<_> = app.audit_rows().into_iter().filter(|r| r.0 == "auth.refresh").map(|r| r.1).collect();
+    let refreshes: Vec<_> = app
+        .audit_rows()
+        .into_iter()
+        .filter(|r| r.action == "auth.refresh")
+        .map(|r| r.outcome)
+        .collect();
     assert_eq!(refreshes, ["success", "failure", "failure"]);
 }
 
@@ -141,9 +244,20 @@ async fn an_unknown_refresh_token_is_refused() {
 async fn signing_out_ends_the_access_and_refresh_tokens() {
     let app = TestApp::spawn().await;
     let (access, refresh) = app.login("manager").await;
-    app.post("/api/v1/auth/logout").token(&access).send().await.assert_status(204);
-    app.get("/api/v1/me").token(&access).send().await.assert_problem(401, "unauthenticated");
-    app.post("/api/v1/auth/refresh").json(&json!({ "refresh_token": refresh })).await.assert_problem(401, "unauthenticated");
+    app.post("/api/v1/auth/logout")
+        .token(&access)
+        .send()
+        .await
+        .assert_status(204);
+    app.get("/api/v1/me")
+        .token(&access)
+        .send()
+        .await
+        .assert_problem(401, "unauthenticated");
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": refresh }))
+        .await
+        .assert_problem(401, "unauthenticated");
     // Another sign-in is a new session and works.
     app.login("manager").await;
 }
@@ -154,12 +268,32 @@ async fn a_deactivated_user_is_signed_out_at_once_and_cannot_sign_in() {
     let practitioner = app.persona("practitioner").clone();
     let (access, _) = app.login("practitioner").await;
     let admin = app.token("admin").await;
-    let response = app.post(&format!("/api/v1/admin/users/{}/deactivate", practitioner.id)).token(&admin).send().await;
+    let response = app
+        .post(&format!(
+            "/api/v1/admin/users/{}/deactivate",
+            practitioner.id
+        ))
+        .token(&admin)
+        .send()
+        .await;
     response.assert_status(200);
     assert_eq!(response.json()["active"], false);
-    app.get("/api/v1/me").token(&access).send().await.assert_problem(401, "unauthenticated");
-    app.login_response(&practitioner.email, PASSWORD).await.assert_problem(401, "unauthenticated");
+    app.get("/api/v1/me")
+        .token(&access)
+        .send()
+        .await
+        .assert_problem(401, "unauthenticated");
+    app.login_response(&practitioner.email, PASSWORD)
+        .await
+        .assert_problem(401, "unauthenticated");
 
-    app.post(&format!("/api/v1/admin/users/{}/reactivate", practitioner.id)).token(&admin).send().await.assert_status(200);
+    app.post(&format!(
+        "/api/v1/admin/users/{}/reactivate",
+        practitioner.id
+    ))
+    .token(&admin)
+    .send()
+    .await
+    .assert_status(200);
     app.login("practitioner").await;
 }

@@ -7,13 +7,19 @@ use serde_json::json;
 #[actix_web::test]
 async fn an_unknown_route_is_404_problem() {
     let app = TestApp::spawn().await;
-    app.get("/api/v1/nothing-here").send().await.assert_problem(404, "not_found");
+    app.get("/api/v1/nothing-here")
+        .send()
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[actix_web::test]
 async fn a_wrong_method_is_405_problem_with_allow() {
     let app = TestApp::spawn().await;
-    let response = app.request(Method::DELETE, "/api/v1/admin/users").send().await;
+    let response = app
+        .request(Method::DELETE, "/api/v1/admin/users")
+        .send()
+        .await;
     response.assert_problem(405, "method_not_allowed");
     assert_eq!(response.header("allow").as_deref(), Some("GET, POST"));
 }
@@ -23,14 +29,24 @@ async fn a_body_over_one_mebibyte_is_413_problem() {
     let app = TestApp::spawn().await;
     let token = app.token("admin").await;
     let huge = format!("{{\"name\":\"{}\"}}", "x".repeat(1024 * 1024 + 10));
-    app.post("/api/v1/admin/localities").token(&token).raw("application/json", huge).await.assert_problem(413, "payload_too_large");
+    app.post("/api/v1/admin/localities")
+        .token(&token)
+        .raw("application/json", huge)
+        .await
+        .assert_problem(413, "payload_too_large");
 }
 
 #[actix_web::test]
 async fn a_body_that_is_not_json_is_415_problem() {
     let app = TestApp::spawn().await;
-    app.post("/api/v1/auth/login").raw("text/plain", "email=a").await.assert_problem(415, "unsupported_media_type");
-    app.post("/api/v1/auth/login").send().await.assert_problem(415, "unsupported_media_type");
+    app.post("/api/v1/auth/login")
+        .raw("text/plain", "email=a")
+        .await
+        .assert_problem(415, "unsupported_media_type");
+    app.post("/api/v1/auth/login")
+        .send()
+        .await
+        .assert_problem(415, "unsupported_media_type");
 }
 
 #[actix_web::test]
@@ -38,7 +54,10 @@ async fn malformed_json_is_400_problem_with_its_position() {
     let app = TestApp::spawn().await;
     let body = app
         .post("/api/v1/auth/login")
-        .raw("application/json", "{\n  \"email\": \"a@b.org\",\n  \"password\": }")
+        .raw(
+            "application/json",
+            "{\n  \"email\": \"a@b.org\",\n  \"password\": }",
+        )
         .await
         .assert_problem(400, "malformed_json");
     assert_eq!(body["line"], 3);
@@ -50,12 +69,18 @@ async fn malformed_json_is_400_problem_with_its_position() {
 async fn unknown_fields_and_wrong_types_are_422_with_the_field_path() {
     let app = TestApp::spawn().await;
     let token = app.token("admin").await;
-    let unknown = app.post("/api/v1/auth/login").json(&json!({ "email": "a@b.org", "password": "x", "remember_me": true })).await;
+    let unknown = app
+        .post("/api/v1/auth/login")
+        .json(&json!({ "email": "a@b.org", "password": "x", "remember_me": true }))
+        .await;
     let body = unknown.assert_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "remember_me");
 
     let typed = app
-        .request(Method::PUT, &format!("/api/v1/admin/users/{}/roles", app.persona("manager").id))
+        .request(
+            Method::PUT,
+            &format!("/api/v1/admin/users/{}/roles", app.persona("manager").id),
+        )
         .token(&token)
         .json(&json!({ "roles": ["manager", 7] }))
         .await
@@ -74,7 +99,16 @@ async fn no_error_carries_sql_or_internal_detail() {
     ];
     for response in responses {
         let text = response.text().to_lowercase();
-        for leak in ["constraint", "violates", "sql", "diesel", "pg_", "fkey", "panicked", "backtrace"] {
+        for leak in [
+            "constraint",
+            "violates",
+            "sql",
+            "diesel",
+            "pg_",
+            "fkey",
+            "panicked",
+            "backtrace",
+        ] {
             assert!(!text.contains(leak), "{leak} leaked: {text}");
         }
     }

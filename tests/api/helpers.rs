@@ -26,14 +26,17 @@ pub const ISSUER: &str = "earlyhelp";
 pub const AUDIENCE: &str = "earlyhelp-api";
 
 fn admin_url() -> String {
-    std::env::var("EARLYHELP_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned())
+    std::env::var("EARLYHELP_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned()
+    })
 }
 
 /// The URL of database `name` on the same server as the admin URL.
 pub fn database_url(name: &str) -> String {
     let admin = admin_url();
-    let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
     let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
     match query {
         Some(query) => format!("{base}/{name}?{query}"),
@@ -42,7 +45,8 @@ pub fn database_url(name: &str) -> String {
 }
 
 fn admin_connection() -> PgConnection {
-    PgConnection::establish(&admin_url()).expect("connect to the test PostgreSQL (set EARLYHELP_TEST_DATABASE_URL)")
+    PgConnection::establish(&admin_url())
+        .expect("connect to the test PostgreSQL (set EARLYHELP_TEST_DATABASE_URL)")
 }
 
 /// The template's name carries a hash of the migrations, so a changed migration gets a fresh
@@ -96,18 +100,30 @@ fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
 /// Builds the template once across concurrent test processes, under an advisory lock.
 fn build_template(name: &str) {
     let mut conn = admin_connection();
-    diesel::sql_query("SELECT pg_advisory_lock(727274)").execute(&mut conn).expect("lock");
+    diesel::sql_query("SELECT pg_advisory_lock(727274)")
+        .execute(&mut conn)
+        .expect("lock");
     if !database_exists(&mut conn, name) {
         let building = format!("{name}_building");
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}")).execute(&mut conn).expect("drop stale");
-        diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut conn).expect("create template");
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {building}"))
+            .execute(&mut conn)
+            .expect("drop stale");
+        diesel::sql_query(format!("CREATE DATABASE {building}"))
+            .execute(&mut conn)
+            .expect("create template");
         {
-            let mut template = PgConnection::establish(&database_url(&building)).expect("connect template");
-            earlyhelp_persistence::migrations::run_pending(&mut template).expect("migrate template");
+            let mut template =
+                PgConnection::establish(&database_url(&building)).expect("connect template");
+            earlyhelp_persistence::migrations::run_pending(&mut template)
+                .expect("migrate template");
         }
-        diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut conn).expect("publish template");
+        diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .execute(&mut conn)
+            .expect("publish template");
     }
-    diesel::sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut conn).expect("unlock");
+    diesel::sql_query("SELECT pg_advisory_unlock(727274)")
+        .execute(&mut conn)
+        .expect("unlock");
 }
 
 /// A database of the test's own, cloned from the migrated template and dropped afterwards.
@@ -121,7 +137,9 @@ impl TestDb {
         let template = template_name();
         let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
         let mut conn = admin_connection();
-        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(&mut conn).expect("clone template");
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .execute(&mut conn)
+            .expect("clone template");
         let url = database_url(&name);
         Self { name, url }
     }
@@ -130,7 +148,9 @@ impl TestDb {
     pub fn unmigrated() -> Self {
         let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
         let mut conn = admin_connection();
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create");
         let url = database_url(&name);
         Self { name, url }
     }
@@ -143,7 +163,11 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
         }
     }
 }
@@ -172,11 +196,24 @@ fn password_hash() -> &'static str {
 }
 
 fn seed_directory(conn: &mut PgConnection) -> Directory {
-    let context = AuditContext { actor: None, request_id: "test-seed".into() };
+    let context = AuditContext {
+        actor: None,
+        request_id: "test-seed".into(),
+    };
     audit::audited(conn, &context, |conn, trail| {
         let mut locality = |name: &str| {
-            localities::create(conn, trail, &NewLocality { id: Uuid::now_v7(), name: name.into(), phone: None, email: None, address: None })
-                .map(|l| l.id)
+            localities::create(
+                conn,
+                trail,
+                &NewLocality {
+                    id: Uuid::now_v7(),
+                    name: name.into(),
+                    phone: None,
+                    email: None,
+                    address: None,
+                },
+            )
+            .map(|l| l.id)
         };
         let north = locality("North")?;
         let south = locality("South")?;
@@ -184,7 +221,12 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
             organisations::create(
                 conn,
                 trail,
-                &NewOrganisation { id: Uuid::now_v7(), name: name.into(), kind: kind.into(), locality_id: locality },
+                &NewOrganisation {
+                    id: Uuid::now_v7(),
+                    name: name.into(),
+                    kind: kind.into(),
+                    locality_id: locality,
+                },
             )
             .map(|o| o.id)
         };
@@ -195,8 +237,18 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
         let csc = organisation("Children's Social Care", "children_social_care", None)?;
         let council = organisation("County Council", "other", None)?;
         let people: [(&'static str, Role, Uuid, Option<Uuid>); 8] = [
-            ("practitioner", Role::Practitioner, north_school, Some(north)),
-            ("practitioner2", Role::Practitioner, south_school, Some(south)),
+            (
+                "practitioner",
+                Role::Practitioner,
+                north_school,
+                Some(north),
+            ),
+            (
+                "practitioner2",
+                Role::Practitioner,
+                south_school,
+                Some(south),
+            ),
             ("lcss_worker", Role::LcssWorker, north_lcss, Some(north)),
             ("lcss_worker2", Role::LcssWorker, south_lcss, Some(south)),
             ("lcss_manager", Role::LcssManager, north_lcss, Some(north)),
@@ -220,9 +272,22 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                     locality_id,
                 },
             )?;
-            personas.insert(key, Persona { id: user.id, email, organisation_id, locality_id });
+            personas.insert(
+                key,
+                Persona {
+                    id: user.id,
+                    email,
+                    organisation_id,
+                    locality_id,
+                },
+            );
         }
-        Ok(Directory { north, south, north_school, personas })
+        Ok(Directory {
+            north,
+            south,
+            north_school,
+            personas,
+        })
     })
     .expect("seed test directory")
 }
@@ -237,10 +302,22 @@ pub fn settings(database_url: &str) -> Settings {
             access_ttl: Duration::from_secs(900),
             session_ttl: Duration::from_secs(43_200),
         },
-        pool: PoolSettings { max_size: 2, acquire_timeout: Duration::from_millis(1_500) },
+        pool: PoolSettings {
+            max_size: 2,
+            acquire_timeout: Duration::from_millis(1_500),
+        },
         login_rate_limit: LoginRateLimit::default(),
         workers: 1,
     }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub action: String,
+    pub outcome: String,
+    pub actor: Option<Uuid>,
+    pub entity: Option<Uuid>,
+    pub request_id: String,
 }
 
 pub struct TestApp {
@@ -258,7 +335,8 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn text(&self) -> String {
@@ -266,18 +344,26 @@ impl TestResponse {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// Asserts the status and that an error is problem+json with the given code.
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "body: {}", self.text());
-        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"));
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
         let body = self.json();
         assert_eq!(body["status"], status);
         assert_eq!(body["code"], code, "body: {body}");
-        assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+        assert!(
+            body["title"].is_string() && body["detail"].is_string() && body["type"].is_string()
+        );
         body
     }
 
@@ -308,7 +394,10 @@ impl Request<'_> {
     }
 
     fn build(&self) -> awc::ClientRequest {
-        let mut request = self.app.client.request(self.method.clone(), self.app.url(&self.path));
+        let mut request = self
+            .app
+            .client
+            .request(self.method.clone(), self.app.url(&self.path));
         if let Some(token) = &self.token {
             request = request.insert_header(("authorization", format!("Bearer {token}")));
         }
@@ -328,17 +417,34 @@ impl Request<'_> {
 
     pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> TestResponse {
         let body: Vec<u8> = body.into();
-        collect(self.build().insert_header(("content-type", content_type)).send_body(body).await).await
+        collect(
+            self.build()
+                .insert_header(("content-type", content_type))
+                .send_body(body)
+                .await,
+        )
+        .await
     }
 }
 
-async fn collect<S>(response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>) -> TestResponse
+async fn collect<S>(
+    response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>,
+) -> TestResponse
 where
     S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
 {
     let mut response = response.expect("request sent");
-    let body = response.body().limit(16 * 1024 * 1024).await.expect("body read").to_vec();
-    TestResponse { status: response.status().as_u16(), headers: response.headers().clone(), body }
+    let body = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("body read")
+        .to_vec();
+    TestResponse {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body,
+    }
 }
 
 impl TestApp {
@@ -359,15 +465,29 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = earlyhelp_http::server(listener, settings).expect("server");
         actix_web::rt::spawn(server);
-        let client = awc::Client::builder().timeout(Duration::from_secs(30)).disable_redirects().finish();
-        Self { address, db, directory, client }
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .disable_redirects()
+            .finish();
+        Self {
+            address,
+            db,
+            directory,
+            client,
+        }
     }
 
     /// An app whose database is unreachable (nothing listens on its port).
     pub async fn spawn_without_database() -> Self {
         let db = TestDb::unmigrated();
-        let directory = Directory { north: Uuid::nil(), south: Uuid::nil(), north_school: Uuid::nil(), personas: HashMap::new() };
-        let mut settings = settings("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1");
+        let directory = Directory {
+            north: Uuid::nil(),
+            south: Uuid::nil(),
+            north_school: Uuid::nil(),
+            personas: HashMap::new(),
+        };
+        let mut settings =
+            settings("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1");
         settings.pool.acquire_timeout = Duration::from_millis(500);
         Self::start(db, directory, &settings)
     }
@@ -375,7 +495,12 @@ impl TestApp {
     /// An app on a database with no migrations applied.
     pub async fn spawn_unmigrated() -> Self {
         let db = TestDb::unmigrated();
-        let directory = Directory { north: Uuid::nil(), south: Uuid::nil(), north_school: Uuid::nil(), personas: HashMap::new() };
+        let directory = Directory {
+            north: Uuid::nil(),
+            south: Uuid::nil(),
+            north_school: Uuid::nil(),
+            personas: HashMap::new(),
+        };
         let settings = settings(&db.url);
         Self::start(db, directory, &settings)
     }
@@ -385,7 +510,13 @@ impl TestApp {
     }
 
     pub fn request(&self, method: Method, path: &str) -> Request<'_> {
-        Request { app: self, method, path: path.to_owned(), token: None, headers: Vec::new() }
+        Request {
+            app: self,
+            method,
+            path: path.to_owned(),
+            token: None,
+            headers: Vec::new(),
+        }
     }
 
     pub fn get(&self, path: &str) -> Request<'_> {
@@ -397,11 +528,16 @@ impl TestApp {
     }
 
     pub fn persona(&self, key: &str) -> &Persona {
-        self.directory.personas.get(key).unwrap_or_else(|| panic!("no persona {key}"))
+        self.directory
+            .personas
+            .get(key)
+            .unwrap_or_else(|| panic!("no persona {key}"))
     }
 
     pub async fn login_response(&self, email: &str, password: &str) -> TestResponse {
-        self.post("/api/v1/auth/login").json(&json!({ "email": email, "password": password })).await
+        self.post("/api/v1/auth/login")
+            .json(&json!({ "email": email, "password": password }))
+            .await
     }
 
     /// Signs in as a persona and returns `(access_token, refresh_token)`.
@@ -410,20 +546,32 @@ impl TestApp {
         let response = self.login_response(&email, PASSWORD).await;
         response.assert_status(200);
         let body = response.json();
-        (body["access_token"].as_str().expect("access").to_owned(), body["refresh_token"].as_str().expect("refresh").to_owned())
+        (
+            body["access_token"].as_str().expect("access").to_owned(),
+            body["refresh_token"].as_str().expect("refresh").to_owned(),
+        )
     }
 
     pub async fn token(&self, key: &str) -> String {
         self.login(key).await.0
     }
 
-    /// Audit entries as `(action, outcome, actor, entity_id, request_id)`, oldest first.
-    pub fn audit_rows(&self) -> Vec<(String, String, Option<Uuid>, Option<Uuid>, String)> {
+    /// Audit entries, oldest first.
+    pub fn audit_rows(&self) -> Vec<AuditRow> {
         use earlyhelp_persistence::schema::audit_events::dsl::*;
         audit_events
             .order((occurred_at, id))
             .select((action, outcome, actor_id, entity_id, request_id))
-            .load(&mut self.db.connect())
+            .load::<(String, String, Option<Uuid>, Option<Uuid>, String)>(&mut self.db.connect())
             .expect("audit rows")
+            .into_iter()
+            .map(|(action_, outcome_, actor, entity, request)| AuditRow {
+                action: action_,
+                outcome: outcome_,
+                actor,
+                entity,
+                request_id: request,
+            })
+            .collect()
     }
 }

@@ -15,8 +15,14 @@ async fn health_and_readiness_pass_with_a_migrated_database() {
 async fn readiness_fails_while_the_database_is_unreachable_but_the_process_is_alive() {
     let app = TestApp::spawn_without_database().await;
     app.get("/healthz").send().await.assert_status(200);
-    app.get("/readyz").send().await.assert_problem(503, "service_unavailable");
-    let login = app.post("/api/v1/auth/login").json(&serde_json::json!({ "email": "a@example.org", "password": "whatever it takes" })).await;
+    app.get("/readyz")
+        .send()
+        .await
+        .assert_problem(503, "service_unavailable");
+    let login = app
+        .post("/api/v1/auth/login")
+        .json(&serde_json::json!({ "email": "a@example.org", "password": "whatever it takes" }))
+        .await;
     login.assert_problem(503, "service_unavailable");
     assert_eq!(login.header("retry-after").as_deref(), Some("1"));
 }
@@ -24,7 +30,10 @@ async fn readiness_fails_while_the_database_is_unreachable_but_the_process_is_al
 #[actix_web::test]
 async fn readiness_fails_while_migrations_are_pending() {
     let app = TestApp::spawn_unmigrated().await;
-    app.get("/readyz").send().await.assert_problem(503, "service_unavailable");
+    app.get("/readyz")
+        .send()
+        .await
+        .assert_problem(503, "service_unavailable");
 }
 
 #[actix_web::test]
@@ -35,14 +44,36 @@ async fn a_request_id_is_echoed_or_generated_and_reaches_the_audit_trail() {
         .header("x-request-id", "client-chosen-id-42")
         .json(&serde_json::json!({ "email": app.persona("admin").email, "password": crate::helpers::PASSWORD }))
         .await;
-    assert_eq!(response.header("x-request-id").as_deref(), Some("client-chosen-id-42"));
-    assert!(app.audit_rows().iter().any(|row| row.0 == "auth.login" && row.4 == "client-chosen-id-42"));
+    assert_eq!(
+        response.header("x-request-id").as_deref(),
+        Some("client-chosen-id-42")
+    );
+    assert!(app
+        .audit_rows()
+        .iter()
+        .any(|row| row.action == "auth.login" && row.request_id == "client-chosen-id-42"));
 
-    let generated = app.get("/healthz").send().await.header("x-request-id").unwrap();
+    let generated = app
+        .get("/healthz")
+        .send()
+        .await
+        .header("x-request-id")
+        .unwrap();
     assert_eq!(generated.len(), 36);
-    let replaced = app.get("/healthz").header("x-request-id", &"x".repeat(300)).send().await.header("x-request-id").unwrap();
+    let replaced = app
+        .get("/healthz")
+        .header("x-request-id", &"x".repeat(300))
+        .send()
+        .await
+        .header("x-request-id")
+        .unwrap();
     assert_eq!(replaced.len(), 36, "an overlong id is replaced");
-    let problem = app.get("/nowhere").header("x-request-id", "trace-me").send().await.json();
+    let problem = app
+        .get("/nowhere")
+        .header("x-request-id", "trace-me")
+        .send()
+        .await
+        .json();
     assert_eq!(problem["request_id"], "trace-me");
 }
 
@@ -50,10 +81,20 @@ async fn a_request_id_is_echoed_or_generated_and_reaches_the_audit_trail() {
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn().await;
     let token = app.token("admin").await;
-    for response in [app.get("/api/v1/me").token(&token).send().await, app.get("/nowhere").send().await, app.get("/healthz").send().await] {
-        assert_eq!(response.header("x-content-type-options").as_deref(), Some("nosniff"));
+    for response in [
+        app.get("/api/v1/me").token(&token).send().await,
+        app.get("/nowhere").send().await,
+        app.get("/healthz").send().await,
+    ] {
+        assert_eq!(
+            response.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
         assert_eq!(response.header("x-frame-options").as_deref(), Some("DENY"));
-        assert_eq!(response.header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(
+            response.header("cache-control").as_deref(),
+            Some("no-store")
+        );
     }
 }
 
@@ -61,12 +102,22 @@ async fn every_response_carries_the_security_headers() {
 async fn metrics_count_requests_per_route_pattern_and_status() {
     let app = TestApp::spawn().await;
     let admin = app.token("admin").await;
-    app.get(&format!("/api/v1/admin/users/{}", app.persona("manager").id)).token(&admin).send().await.assert_status(200);
+    app.get(&format!(
+        "/api/v1/admin/users/{}",
+        app.persona("manager").id
+    ))
+    .token(&admin)
+    .send()
+    .await
+    .assert_status(200);
     app.get("/nowhere/at/all").send().await;
     let metrics = app.get("/metrics").send().await.text();
     assert!(metrics.contains(r#"earlyhelp_http_requests_total{endpoint="/api/v1/admin/users/{id}",method="GET",status="200"} 1"#), "{metrics}");
     assert!(metrics.contains(r#"earlyhelp_http_requests_duration_seconds_bucket{endpoint="/api/v1/auth/login",method="POST",status="200""#));
-    assert!(!metrics.contains("/nowhere"), "unmatched paths are not metric labels");
+    assert!(
+        !metrics.contains("/nowhere"),
+        "unmatched paths are not metric labels"
+    );
 }
 
 #[actix_web::test]
@@ -82,5 +133,8 @@ async fn the_interactive_docs_are_served_from_vendored_assets() {
     assert!(!html.contains("https://"), "no CDN");
     let init = app.get("/docs/swagger-initializer.js").send().await.text();
     assert!(init.contains("/api/v1/openapi.json"));
-    app.get("/docs/swagger-ui-bundle.js").send().await.assert_status(200);
+    app.get("/docs/swagger-ui-bundle.js")
+        .send()
+        .await
+        .assert_status(200);
 }
