@@ -60,6 +60,24 @@ typed_id!(
     SessionId,
     /// One row of the append-only audit trail.
     AuditEventId,
+    /// A household receiving early help.
+    FamilyId,
+    /// A child or adult in a family.
+    PersonId,
+    /// A family member's consent record.
+    ConsentId,
+    /// One period of early help for a family.
+    EpisodeId,
+    /// A Strengths and Needs form.
+    AssessmentId,
+    /// A frozen, submitted revision of a Strengths and Needs form.
+    RevisionId,
+    /// The LCSS review of one revision.
+    ReviewId,
+    /// A published version of a form template.
+    TemplateId,
+    /// An entry in a family's chronology.
+    ChronologyEntryId,
 );
 
 #[cfg(test)]

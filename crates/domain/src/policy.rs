@@ -11,8 +11,8 @@
 //!   the existence of a family is never revealed to someone who may not see it;
 //! - a case record the actor may see but not change in this way: [`Denial::Forbidden`].
 
-use crate::{LocalityId, OrganisationId, Role, UserId};
 use crate::role::RoleSet;
+use crate::{LocalityId, OrganisationId, Role, UserId};
 
 /// The signed-in user as the policy sees them, loaded fresh from the database per request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,8 +77,13 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
     use Permission::*;
     use Reach::*;
     match role {
-        Role::Practitioner => &[(ReadCase, Team), (WriteCase, Team)],
-        Role::LcssWorker => &[(ReadCase, Locality), (WriteCase, Locality), (ReviewAssessments, Locality)],
+        // TAF members read the family's record; only the lead professional changes it.
+        Role::Practitioner => &[(ReadCase, Team), (WriteCase, Own)],
+        Role::LcssWorker => &[
+            (ReadCase, Locality),
+            (WriteCase, Locality),
+            (ReviewAssessments, Locality),
+        ],
         Role::LcssManager => &[
             (ReadCase, Locality),
             (WriteCase, Locality),
@@ -138,7 +143,9 @@ impl Scope {
     pub fn covers(&self, case: &CaseFacts) -> bool {
         match self {
             Scope::Own(user) => case.lead_professional == *user,
-            Scope::Team(user) => case.lead_professional == *user || case.team_members.contains(user),
+            Scope::Team(user) => {
+                case.lead_professional == *user || case.team_members.contains(user)
+            }
             Scope::Locality(locality) => case.locality_id == *locality,
             Scope::County => true,
         }
@@ -147,11 +154,21 @@ impl Scope {
 
 /// A case action on one record: 404 when the actor may not even see it, 403 when they may
 /// see it but not do this.
-pub fn authorize_case(actor: &Actor, permission: Permission, case: &CaseFacts) -> Result<(), Denial> {
-    if scopes(actor, permission).iter().any(|scope| scope.covers(case)) {
+pub fn authorize_case(
+    actor: &Actor,
+    permission: Permission,
+    case: &CaseFacts,
+) -> Result<(), Denial> {
+    if scopes(actor, permission)
+        .iter()
+        .any(|scope| scope.covers(case))
+    {
         return Ok(());
     }
-    if scopes(actor, Permission::ReadCase).iter().any(|scope| scope.covers(case)) {
+    if scopes(actor, Permission::ReadCase)
+        .iter()
+        .any(|scope| scope.covers(case))
+    {
         Err(Denial::Forbidden)
     } else {
         Err(Denial::NotFound)
@@ -176,7 +193,9 @@ impl CaseFilter {
 }
 
 pub fn case_filter(actor: &Actor, permission: Permission) -> CaseFilter {
-    CaseFilter { scopes: scopes(actor, permission) }
+    CaseFilter {
+        scopes: scopes(actor, permission),
+    }
 }
 
 #[cfg(test)]
@@ -193,7 +212,11 @@ mod tests {
     }
 
     fn case_led_by(lead: UserId, locality: LocalityId) -> CaseFacts {
-        CaseFacts { locality_id: locality, lead_professional: lead, team_members: vec![] }
+        CaseFacts {
+            locality_id: locality,
+            lead_professional: lead,
+            team_members: vec![],
+        }
     }
 
     #[test]
@@ -208,7 +231,10 @@ mod tests {
     #[test]
     fn a_directory_refusal_is_forbidden_not_hidden() {
         let practitioner = actor(&[Role::Practitioner], None);
-        assert_eq!(authorize(&practitioner, Permission::ManageDirectory), Err(Denial::Forbidden));
+        assert_eq!(
+            authorize(&practitioner, Permission::ManageDirectory),
+            Err(Denial::Forbidden)
+        );
     }
 
     #[test]
@@ -216,7 +242,10 @@ mod tests {
         let locality = LocalityId::generate();
         let practitioner = actor(&[Role::Practitioner], Some(locality));
         let case = case_led_by(practitioner.user_id, locality);
-        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Ok(()));
+        assert_eq!(
+            authorize_case(&practitioner, Permission::ReadCase, &case),
+            Ok(())
+        );
     }
 
     #[test]
@@ -225,7 +254,10 @@ mod tests {
         let practitioner = actor(&[Role::Practitioner], Some(locality));
         let mut case = case_led_by(UserId::generate(), locality);
         case.team_members.push(practitioner.user_id);
-        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Ok(()));
+        assert_eq!(
+            authorize_case(&practitioner, Permission::ReadCase, &case),
+            Ok(())
+        );
     }
 
     #[test]
@@ -233,16 +265,29 @@ mod tests {
         let locality = LocalityId::generate();
         let practitioner = actor(&[Role::Practitioner], Some(locality));
         let case = case_led_by(UserId::generate(), locality);
-        assert_eq!(authorize_case(&practitioner, Permission::ReadCase, &case), Err(Denial::NotFound));
+        assert_eq!(
+            authorize_case(&practitioner, Permission::ReadCase, &case),
+            Err(Denial::NotFound)
+        );
     }
 
     #[test]
     fn lcss_workers_see_their_locality_and_nothing_beyond() {
         let north = LocalityId::generate();
         let worker = actor(&[Role::LcssWorker], Some(north));
-        assert_eq!(authorize_case(&worker, Permission::ReadCase, &case_led_by(UserId::generate(), north)), Ok(()));
+        assert_eq!(
+            authorize_case(
+                &worker,
+                Permission::ReadCase,
+                &case_led_by(UserId::generate(), north)
+            ),
+            Ok(())
+        );
         let south_case = case_led_by(UserId::generate(), LocalityId::generate());
-        assert_eq!(authorize_case(&worker, Permission::ReadCase, &south_case), Err(Denial::NotFound));
+        assert_eq!(
+            authorize_case(&worker, Permission::ReadCase, &south_case),
+            Err(Denial::NotFound)
+        );
     }
 
     #[test]
@@ -256,7 +301,10 @@ mod tests {
         let north = LocalityId::generate();
         let worker = actor(&[Role::LcssWorker], Some(north));
         let case = case_led_by(UserId::generate(), north);
-        assert_eq!(authorize_case(&worker, Permission::AssignReviews, &case), Err(Denial::Forbidden));
+        assert_eq!(
+            authorize_case(&worker, Permission::AssignReviews, &case),
+            Err(Denial::Forbidden)
+        );
     }
 
     #[test]
@@ -265,8 +313,15 @@ mod tests {
         for role in [Role::Admin, Role::Manager, Role::SocialCare] {
             let someone = actor(&[role], Some(north));
             let case = case_led_by(UserId::generate(), north);
-            assert_eq!(authorize_case(&someone, Permission::ReadCase, &case), Err(Denial::NotFound), "{role}");
-            assert!(case_filter(&someone, Permission::ReadCase).sees_nothing(), "{role}");
+            assert_eq!(
+                authorize_case(&someone, Permission::ReadCase, &case),
+                Err(Denial::NotFound),
+                "{role}"
+            );
+            assert!(
+                case_filter(&someone, Permission::ReadCase).sees_nothing(),
+                "{role}"
+            );
         }
     }
 
@@ -275,7 +330,10 @@ mod tests {
         let north = LocalityId::generate();
         let both = actor(&[Role::Practitioner, Role::LcssWorker], Some(north));
         let filter = case_filter(&both, Permission::ReadCase);
-        assert_eq!(filter.scopes, vec![Scope::Team(both.user_id), Scope::Locality(north)]);
+        assert_eq!(
+            filter.scopes,
+            vec![Scope::Team(both.user_id), Scope::Locality(north)]
+        );
         assert!(!filter.sees_everything());
     }
 
@@ -302,7 +360,11 @@ mod tests {
         let north = Some(LocalityId::generate());
         for role in Role::ALL {
             let allowed = authorize(&actor(&[role], north), Permission::ReadReports).is_ok();
-            assert_eq!(allowed, matches!(role, Role::Manager | Role::LcssManager), "{role}");
+            assert_eq!(
+                allowed,
+                matches!(role, Role::Manager | Role::LcssManager),
+                "{role}"
+            );
         }
     }
 }

@@ -32,12 +32,32 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    pub fn new(action: AuditAction, entity_type: EntityType, entity_id: Option<Uuid>, outcome: Outcome) -> Self {
-        Self { action, entity_type, entity_id, outcome, detail: serde_json::Value::Object(Default::default()) }
+    pub fn new(
+        action: AuditAction,
+        entity_type: EntityType,
+        entity_id: Option<Uuid>,
+        outcome: Outcome,
+    ) -> Self {
+        Self {
+            action,
+            entity_type,
+            entity_id,
+            outcome,
+            detail: serde_json::Value::Object(Default::default()),
+        }
     }
 
-    pub fn success(action: AuditAction, entity_type: EntityType, entity_id: impl Into<Uuid>) -> Self {
-        Self::new(action, entity_type, Some(entity_id.into()), Outcome::Success)
+    pub fn success(
+        action: AuditAction,
+        entity_type: EntityType,
+        entity_id: impl Into<Uuid>,
+    ) -> Self {
+        Self::new(
+            action,
+            entity_type,
+            Some(entity_id.into()),
+            Outcome::Success,
+        )
     }
 
     pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
@@ -85,7 +105,9 @@ fn insert(conn: &mut PgConnection, context: &AuditContext, events: &[AuditEvent]
             detail: &event.detail,
         })
         .collect();
-    diesel::insert_into(audit_events::table).values(&rows).execute(conn)?;
+    diesel::insert_into(audit_events::table)
+        .values(&rows)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -127,7 +149,11 @@ pub struct StoredAuditEvent {
 }
 
 /// Entries about one record, oldest first.
-pub fn for_entity(conn: &mut PgConnection, entity_type: EntityType, entity_id: Uuid) -> Result<Vec<StoredAuditEvent>> {
+pub fn for_entity(
+    conn: &mut PgConnection,
+    entity_type: EntityType,
+    entity_id: Uuid,
+) -> Result<Vec<StoredAuditEvent>> {
     Ok(audit_events::table
         .filter(audit_events::entity_type.eq(entity_type.as_str()))
         .filter(audit_events::entity_id.eq(entity_id))

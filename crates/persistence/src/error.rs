@@ -29,15 +29,20 @@ impl From<DieselError> for Error {
     fn from(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => Error::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Error::Conflict {
-                constraint: info.constraint_name().unwrap_or("unique").to_owned(),
-            },
-            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => Error::MissingReference {
-                constraint: info.constraint_name().unwrap_or("foreign_key").to_owned(),
-            },
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
-                Error::Unavailable(info.message().to_owned())
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Error::Conflict {
+                    constraint: info.constraint_name().unwrap_or("unique").to_owned(),
+                }
             }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                Error::MissingReference {
+                    constraint: info.constraint_name().unwrap_or("foreign_key").to_owned(),
+                }
+            }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Error::Unavailable(info.message().to_owned()),
             other => Error::Query(other),
         }
     }

@@ -2,15 +2,24 @@
 //! and the audit writer. It knows nothing of HTTP; every function takes its connection
 //! explicitly so callers decide the transaction.
 
+pub mod assessments;
 pub mod audit;
+pub mod chronology;
+pub mod consents;
+pub mod episodes;
 pub mod error;
+pub mod families;
+pub mod idempotency;
 pub mod localities;
 pub mod migrations;
 pub mod organisations;
 pub mod pagination;
 pub mod pool;
+pub mod reviews;
 pub mod schema;
+pub mod scope;
 pub mod sessions;
+pub mod templates;
 pub mod users;
 
 pub use diesel::pg::PgConnection;

@@ -43,17 +43,28 @@ pub struct LocalityChanges {
     pub address: Option<Option<String>>,
 }
 
-pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewLocality) -> Result<Locality> {
+pub fn create(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    new: &NewLocality,
+) -> Result<Locality> {
     let locality = diesel::insert_into(localities::table)
         .values(new)
         .returning(Locality::as_returning())
         .get_result(conn)?;
-    trail.record(AuditEvent::success(AuditAction::CreateLocality, EntityType::Locality, locality.id));
+    trail.record(AuditEvent::success(
+        AuditAction::CreateLocality,
+        EntityType::Locality,
+        locality.id,
+    ));
     Ok(locality)
 }
 
 pub fn find(conn: &mut PgConnection, id: LocalityId) -> Result<Locality> {
-    Ok(localities::table.find(id.into_uuid()).select(Locality::as_select()).first(conn)?)
+    Ok(localities::table
+        .find(id.into_uuid())
+        .select(Locality::as_select())
+        .first(conn)?)
 }
 
 pub fn find_by_name(conn: &mut PgConnection, name: &str) -> Result<Option<Locality>> {
@@ -69,20 +80,35 @@ pub fn list(conn: &mut PgConnection, page: &PageRequest) -> Result<Page<Locality
     let mut query = localities::table.select(Locality::as_select()).into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(
-            localities::name
-                .gt(after.key.clone())
-                .or(localities::name.eq(after.key.clone()).and(localities::id.gt(after.id))),
+            localities::name.gt(after.key.clone()).or(localities::name
+                .eq(after.key.clone())
+                .and(localities::id.gt(after.id))),
         );
     }
-    let rows = query.order((localities::name, localities::id)).limit(page.fetch_limit()).load(conn)?;
-    Ok(Page::from_rows(rows, page, |row| Cursor { key: row.name.clone(), id: row.id }))
+    let rows = query
+        .order((localities::name, localities::id))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: row.name.clone(),
+        id: row.id,
+    }))
 }
 
-pub fn update(conn: &mut PgConnection, trail: &mut AuditTrail, id: LocalityId, changes: &LocalityChanges) -> Result<Locality> {
+pub fn update(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    id: LocalityId,
+    changes: &LocalityChanges,
+) -> Result<Locality> {
     let locality = diesel::update(localities::table.find(id.into_uuid()))
         .set((changes, localities::updated_at.eq(diesel::dsl::now)))
         .returning(Locality::as_returning())
         .get_result(conn)?;
-    trail.record(AuditEvent::success(AuditAction::UpdateLocality, EntityType::Locality, locality.id));
+    trail.record(AuditEvent::success(
+        AuditAction::UpdateLocality,
+        EntityType::Locality,
+        locality.id,
+    ));
     Ok(locality)
 }

@@ -11,7 +11,10 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>> {
     let applied = conn
         .run_pending_migrations(MIGRATIONS)
         .map_err(|error| Error::Migration(format!("migration failed: {error}")))?;
-    Ok(applied.into_iter().map(|version| version.to_string()).collect())
+    Ok(applied
+        .into_iter()
+        .map(|version| version.to_string())
+        .collect())
 }
 
 /// The versions the binary knows but the database has not applied.
@@ -19,7 +22,10 @@ pub fn pending(conn: &mut PgConnection) -> Result<Vec<String>> {
     let pending = conn
         .pending_migrations(MIGRATIONS)
         .map_err(|error| Error::Migration(format!("cannot read migration state: {error}")))?;
-    Ok(pending.iter().map(|migration| migration.name().version().to_string()).collect())
+    Ok(pending
+        .iter()
+        .map(|migration| migration.name().version().to_string())
+        .collect())
 }
 
 /// Reverts every applied migration (newest first). For the reversibility test.

@@ -48,17 +48,28 @@ pub struct OrganisationFilter {
     pub active: Option<bool>,
 }
 
-pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewOrganisation) -> Result<Organisation> {
+pub fn create(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    new: &NewOrganisation,
+) -> Result<Organisation> {
     let organisation = diesel::insert_into(organisations::table)
         .values(new)
         .returning(Organisation::as_returning())
         .get_result(conn)?;
-    trail.record(AuditEvent::success(AuditAction::CreateOrganisation, EntityType::Organisation, organisation.id));
+    trail.record(AuditEvent::success(
+        AuditAction::CreateOrganisation,
+        EntityType::Organisation,
+        organisation.id,
+    ));
     Ok(organisation)
 }
 
 pub fn find(conn: &mut PgConnection, id: OrganisationId) -> Result<Organisation> {
-    Ok(organisations::table.find(id.into_uuid()).select(Organisation::as_select()).first(conn)?)
+    Ok(organisations::table
+        .find(id.into_uuid())
+        .select(Organisation::as_select())
+        .first(conn)?)
 }
 
 pub fn find_by_name(conn: &mut PgConnection, name: &str) -> Result<Option<Organisation>> {
@@ -70,8 +81,14 @@ pub fn find_by_name(conn: &mut PgConnection, name: &str) -> Result<Option<Organi
 }
 
 /// Organisations by name, filtered.
-pub fn list(conn: &mut PgConnection, filter: &OrganisationFilter, page: &PageRequest) -> Result<Page<Organisation>> {
-    let mut query = organisations::table.select(Organisation::as_select()).into_boxed();
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &OrganisationFilter,
+    page: &PageRequest,
+) -> Result<Page<Organisation>> {
+    let mut query = organisations::table
+        .select(Organisation::as_select())
+        .into_boxed();
     if let Some(kind) = &filter.kind {
         query = query.filter(organisations::kind.eq(kind.clone()));
     }
@@ -85,11 +102,19 @@ pub fn list(conn: &mut PgConnection, filter: &OrganisationFilter, page: &PageReq
         query = query.filter(
             organisations::name
                 .gt(after.key.clone())
-                .or(organisations::name.eq(after.key.clone()).and(organisations::id.gt(after.id))),
+                .or(organisations::name
+                    .eq(after.key.clone())
+                    .and(organisations::id.gt(after.id))),
         );
     }
-    let rows = query.order((organisations::name, organisations::id)).limit(page.fetch_limit()).load(conn)?;
-    Ok(Page::from_rows(rows, page, |row| Cursor { key: row.name.clone(), id: row.id }))
+    let rows = query
+        .order((organisations::name, organisations::id))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: row.name.clone(),
+        id: row.id,
+    }))
 }
 
 pub fn update(
@@ -102,6 +127,10 @@ pub fn update(
         .set((changes, organisations::updated_at.eq(diesel::dsl::now)))
         .returning(Organisation::as_returning())
         .get_result(conn)?;
-    trail.record(AuditEvent::success(AuditAction::UpdateOrganisation, EntityType::Organisation, organisation.id));
+    trail.record(AuditEvent::success(
+        AuditAction::UpdateOrganisation,
+        EntityType::Organisation,
+        organisation.id,
+    ));
     Ok(organisation)
 }

@@ -68,16 +68,27 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Trims the extra row fetched by [`PageRequest::fetch_limit`] and derives the cursor from
     /// the last row kept.
-    pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, cursor_of: impl Fn(&T) -> Cursor) -> Self {
+    pub fn from_rows(
+        mut rows: Vec<T>,
+        request: &PageRequest,
+        cursor_of: impl Fn(&T) -> Cursor,
+    ) -> Self {
         let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
         let more = rows.len() > limit;
         rows.truncate(limit);
-        let next = if more { rows.last().map(cursor_of) } else { None };
+        let next = if more {
+            rows.last().map(cursor_of)
+        } else {
+            None
+        };
         Self { items: rows, next }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next: self.next }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
     }
 }
 
@@ -87,7 +98,10 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips() {
-        let cursor = Cursor { key: "North".into(), id: Uuid::now_v7() };
+        let cursor = Cursor {
+            key: "North".into(),
+            id: Uuid::now_v7(),
+        };
         assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
     }
 
@@ -100,14 +114,20 @@ mod tests {
     fn a_limit_outside_one_to_a_hundred_is_refused() {
         assert!(PageRequest::new(None, Some(0)).is_err());
         assert!(PageRequest::new(None, Some(101)).is_err());
-        assert_eq!(PageRequest::new(None, None).map(|p| p.limit), Ok(DEFAULT_LIMIT));
+        assert_eq!(
+            PageRequest::new(None, None).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
     }
 
     #[test]
     fn a_full_page_with_more_rows_names_the_next_cursor() {
         let request = PageRequest::new(None, Some(2)).unwrap();
         let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
-        let page = Page::from_rows(ids.clone(), &request, |id| Cursor { key: String::new(), id: *id });
+        let page = Page::from_rows(ids.clone(), &request, |id| Cursor {
+            key: String::new(),
+            id: *id,
+        });
         assert_eq!(page.items.len(), 2);
         assert_eq!(page.next.map(|c| c.id), Some(ids[1]));
     }

@@ -18,7 +18,10 @@ pub struct PoolSettings {
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_size: 4, acquire_timeout: Duration::from_secs(2) }
+        Self {
+            max_size: 4,
+            acquire_timeout: Duration::from_secs(2),
+        }
     }
 }
 
@@ -30,7 +33,10 @@ pub struct Db {
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = self.pool.state();
-        f.debug_struct("Db").field("connections", &state.connections).field("idle", &state.idle_connections).finish()
+        f.debug_struct("Db")
+            .field("connections", &state.connections)
+            .field("idle", &state.idle_connections)
+            .finish()
     }
 }
 

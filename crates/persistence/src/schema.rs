@@ -94,6 +94,255 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Immutable submitted revisions of an assessment.
+    assessment_revisions (id) {
+        id -> Uuid,
+        assessment_id -> Uuid,
+        number -> Int4,
+        template_id -> Uuid,
+        content -> Jsonb,
+        submitted_by -> Uuid,
+        submitted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// A Strengths and Needs form (formerly Early Help Assessment). The draft content is editable; each submission freezes a revision.
+    assessments (id) {
+        id -> Uuid,
+        episode_id -> Uuid,
+        template_id -> Uuid,
+        state -> Text,
+        content -> Jsonb,
+        /// Bumped on every change; the ETag for optimistic concurrency.
+        version -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        /// When LCSS accepted the form: the completion date reports count.
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// What happened in a family's early help, newest first when read: a short summary, never form content.
+    chronology_entries (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        kind -> Text,
+        occurred_at -> Timestamptz,
+        actor_id -> Uuid,
+        summary -> Text,
+        entity_type -> Text,
+        entity_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    /// A family member's consent to an early help assessment and to sharing with named agencies; withdrawal ends sharing.
+    consents (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        given_by_person_id -> Uuid,
+        lead_professional_id -> Uuid,
+        organisation_id -> Uuid,
+        for_assessment -> Bool,
+        share_with_organisation_ids -> Array<Uuid>,
+        /// Agencies the family does not want to see the assessment (paper form Part A); access control honours it.
+        excluded_organisation_ids -> Array<Uuid>,
+        excluded_note -> Nullable<Text>,
+        method -> Text,
+        given_on -> Date,
+        recorded_by -> Uuid,
+        created_at -> Timestamptz,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_by -> Nullable<Uuid>,
+        withdrawal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The children an episode concerns; each keeps their own record within the family episode.
+    episode_children (episode_id, person_id) {
+        episode_id -> Uuid,
+        person_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    /// One period of early help for a family, led by one lead professional at a threshold level of 2 or 3.
+    episodes (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        locality_id -> Uuid,
+        lead_professional_id -> Uuid,
+        lead_organisation_id -> Uuid,
+        threshold_level -> Int2,
+        reason -> Text,
+        state -> Text,
+        opened_at -> Timestamptz,
+        opened_by -> Uuid,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        closure_reason -> Nullable<Text>,
+        closure_note -> Nullable<Text>,
+        transfer_to -> Nullable<Uuid>,
+        transfer_proposed_by -> Nullable<Uuid>,
+        transfer_proposed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    /// A household receiving early help. Who may see it follows from its locality and its lead professional.
+    families (id) {
+        id -> Uuid,
+        /// Human-readable reference quoted between professionals instead of names (FAM-000123).
+        reference -> Text,
+        locality_id -> Uuid,
+        /// The professional leading the family's early help now: the creator until an episode opens, then the episode's lead, following transfers.
+        lead_professional_id -> Uuid,
+        address -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Published, immutable versions of a form definition; a form keeps the version it was started with.
+    form_templates (id) {
+        id -> Uuid,
+        name -> Text,
+        version -> Int4,
+        definition -> Jsonb,
+        published_by -> Nullable<Uuid>,
+        published_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Responses to requests sent with an Idempotency-Key, replayed when the same user retries with the same key.
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        status -> Int2,
+        response -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Completed transfers of lead professional: who proposed, who accepted, when.
+    lead_transfers (id) {
+        id -> Uuid,
+        episode_id -> Uuid,
+        from_user_id -> Uuid,
+        to_user_id -> Uuid,
+        proposed_by -> Uuid,
+        proposed_at -> Timestamptz,
+        accepted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// A member of a family: a child (born or expected) or an adult. Identifying data; every read is audited.
+    people (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        kind -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        date_of_birth -> Nullable<Date>,
+        expected_date_of_birth -> Nullable<Date>,
+        /// DfE Children in Need census code: M, F, or U (unknown, and always for an unborn child).
+        sex -> Text,
+        /// DfE Children in Need census ethnicity code (WBRI ... REFU, NOBT).
+        ethnicity -> Nullable<Text>,
+        /// DfE Children in Need census disability codes (NONE, MOB, HAND, ...).
+        disabilities -> Array<Text>,
+        address -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        nhs_number -> Nullable<Text>,
+        upn -> Nullable<Text>,
+        /// The school, nursery or other setting the person attends.
+        setting_organisation_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        /// The family name in lower case, letters only: what the duplicate check compares.
+        family_name_key -> Text,
+        /// The given name in lower case, letters only: what the duplicate check compares.
+        given_name_key -> Text,
+    }
+}
+
+diesel::table! {
+    /// person_id is the <kind> of related_person_id (for example: an adult is the parent of a child).
+    relationships (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        person_id -> Uuid,
+        related_person_id -> Uuid,
+        kind -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The LCSS review of one submitted revision: queue position, reviewer, decision, quality ratings and feedback.
+    reviews (id) {
+        id -> Uuid,
+        revision_id -> Uuid,
+        assessment_id -> Uuid,
+        locality_id -> Uuid,
+        state -> Text,
+        reviewer_id -> Nullable<Uuid>,
+        assigned_by -> Nullable<Uuid>,
+        assigned_at -> Nullable<Timestamptz>,
+        received_on -> Date,
+        /// N working days after receipt (weekends and bank holidays excluded).
+        due_on -> Date,
+        decision -> Nullable<Text>,
+        /// One rating per quality criterion: met, partly_met or not_met, with an optional comment.
+        ratings -> Nullable<Jsonb>,
+        feedback -> Nullable<Text>,
+        decided_at -> Nullable<Timestamptz>,
+        decided_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Every threshold level an episode has had, with the rationale; the first row is the level at opening.
+    threshold_changes (id) {
+        id -> Uuid,
+        episode_id -> Uuid,
+        level -> Int2,
+        rationale -> Text,
+        changed_by -> Uuid,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(assessment_revisions -> assessments (assessment_id));
+diesel::joinable!(assessment_revisions -> form_templates (template_id));
+diesel::joinable!(assessment_revisions -> users (submitted_by));
+diesel::joinable!(assessments -> episodes (episode_id));
+diesel::joinable!(assessments -> form_templates (template_id));
+diesel::joinable!(chronology_entries -> families (family_id));
+diesel::joinable!(chronology_entries -> users (actor_id));
+diesel::joinable!(consents -> families (family_id));
+diesel::joinable!(consents -> people (given_by_person_id));
+diesel::joinable!(episode_children -> episodes (episode_id));
+diesel::joinable!(episode_children -> people (person_id));
+diesel::joinable!(episodes -> families (family_id));
+diesel::joinable!(families -> localities (locality_id));
+diesel::joinable!(people -> families (family_id));
+diesel::joinable!(reviews -> assessment_revisions (revision_id));
+diesel::joinable!(reviews -> assessments (assessment_id));
+diesel::joinable!(threshold_changes -> episodes (episode_id));
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(organisations -> localities (locality_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -102,10 +351,24 @@ diesel::joinable!(users -> localities (locality_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    assessment_revisions,
+    assessments,
     audit_events,
+    chronology_entries,
+    consents,
+    episode_children,
+    episodes,
+    families,
+    form_templates,
+    idempotency_keys,
+    lead_transfers,
     localities,
     organisations,
+    people,
     refresh_tokens,
+    relationships,
+    reviews,
     sessions,
+    threshold_changes,
     users,
 );

@@ -109,7 +109,12 @@ pub enum Rotation {
 /// Spends the refresh token with `old_hash` and issues `new_hash` in its session, in one
 /// transaction that locks the token row, so two concurrent refreshes of one token cannot both
 /// succeed: the second sees a spent token and revokes the session.
-pub fn rotate(conn: &mut PgConnection, old_hash: &[u8; 32], new_hash: &[u8; 32], now: DateTime<Utc>) -> Result<Rotation> {
+pub fn rotate(
+    conn: &mut PgConnection,
+    old_hash: &[u8; 32],
+    new_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Rotation> {
     conn.transaction(|conn| {
         let Some(token) = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(old_hash.as_slice()))
@@ -120,38 +125,79 @@ pub fn rotate(conn: &mut PgConnection, old_hash: &[u8; 32], new_hash: &[u8; 32],
         else {
             return Ok(Rotation::Unknown);
         };
-        let session: Session = sessions::table.find(token.session_id).select(Session::as_select()).for_update().first(conn)?;
+        let session: Session = sessions::table
+            .find(token.session_id)
+            .select(Session::as_select())
+            .for_update()
+            .first(conn)?;
         let (session_id, user_id) = (session.id, session.user_id);
         if token.used_at.is_some() || session.revoked_at.is_some() {
-            revoke(conn, SessionId::from_uuid(session.id), RevokeReason::RefreshTokenReuse, now)?;
-            return Ok(Rotation::Reused { session_id, user_id });
+            revoke(
+                conn,
+                SessionId::from_uuid(session.id),
+                RevokeReason::RefreshTokenReuse,
+                now,
+            )?;
+            return Ok(Rotation::Reused {
+                session_id,
+                user_id,
+            });
         }
         if session.expires_at <= now {
-            return Ok(Rotation::Expired { session_id, user_id });
+            return Ok(Rotation::Expired {
+                session_id,
+                user_id,
+            });
         }
-        diesel::update(refresh_tokens::table.find(token.id)).set(refresh_tokens::used_at.eq(now)).execute(conn)?;
+        diesel::update(refresh_tokens::table.find(token.id))
+            .set(refresh_tokens::used_at.eq(now))
+            .execute(conn)?;
         insert_token(conn, session.id, new_hash, now, session.expires_at)?;
         Ok(Rotation::Rotated(session))
     })
 }
 
 /// Revokes one session unless it already is; the first reason given is kept.
-pub fn revoke(conn: &mut PgConnection, session: SessionId, reason: RevokeReason, now: DateTime<Utc>) -> Result<bool> {
-    let revoked = diesel::update(sessions::table.find(session.into_uuid()).filter(sessions::revoked_at.is_null()))
-        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason.as_str())))
-        .execute(conn)?;
+pub fn revoke(
+    conn: &mut PgConnection,
+    session: SessionId,
+    reason: RevokeReason,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let revoked = diesel::update(
+        sessions::table
+            .find(session.into_uuid())
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
+    .execute(conn)?;
     Ok(revoked == 1)
 }
 
 /// Revokes every live session of a user.
-pub fn revoke_all_for_user(conn: &mut PgConnection, user: UserId, reason: RevokeReason) -> Result<usize> {
+pub fn revoke_all_for_user(
+    conn: &mut PgConnection,
+    user: UserId,
+    reason: RevokeReason,
+) -> Result<usize> {
     Ok(diesel::update(
-        sessions::table.filter(sessions::user_id.eq(user.into_uuid())).filter(sessions::revoked_at.is_null()),
+        sessions::table
+            .filter(sessions::user_id.eq(user.into_uuid()))
+            .filter(sessions::revoked_at.is_null()),
     )
-    .set((sessions::revoked_at.eq(diesel::dsl::now), sessions::revoked_reason.eq(reason.as_str())))
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason.as_str()),
+    ))
     .execute(conn)?)
 }
 
 pub fn find(conn: &mut PgConnection, session: SessionId) -> Result<Session> {
-    Ok(sessions::table.find(session.into_uuid()).select(Session::as_select()).first(conn)?)
+    Ok(sessions::table
+        .find(session.into_uuid())
+        .select(Session::as_select())
+        .first(conn)?)
 }

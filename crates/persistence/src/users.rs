@@ -63,20 +63,31 @@ pub struct UserFilter {
 }
 
 pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewUser) -> Result<User> {
-    let user = diesel::insert_into(users::table).values(new).returning(User::as_returning()).get_result(conn)?;
+    let user = diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)?;
     trail.record(
-        AuditEvent::success(AuditAction::CreateUser, EntityType::User, user.id)
-            .with_detail(serde_json::json!({ "roles": user.roles, "organisation_id": user.organisation_id })),
+        AuditEvent::success(AuditAction::CreateUser, EntityType::User, user.id).with_detail(
+            serde_json::json!({ "roles": user.roles, "organisation_id": user.organisation_id }),
+        ),
     );
     Ok(user)
 }
 
 pub fn find(conn: &mut PgConnection, id: UserId) -> Result<User> {
-    Ok(users::table.find(id.into_uuid()).select(User::as_select()).first(conn)?)
+    Ok(users::table
+        .find(id.into_uuid())
+        .select(User::as_select())
+        .first(conn)?)
 }
 
 pub fn find_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<User>> {
-    Ok(users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()?)
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn credentials_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<Credentials>> {
@@ -88,7 +99,11 @@ pub fn credentials_by_email(conn: &mut PgConnection, email: &str) -> Result<Opti
 }
 
 /// Users by email, filtered.
-pub fn list(conn: &mut PgConnection, filter: &UserFilter, page: &PageRequest) -> Result<Page<User>> {
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &UserFilter,
+    page: &PageRequest,
+) -> Result<Page<User>> {
     let mut query = users::table.select(User::as_select()).into_boxed();
     if let Some(role) = &filter.role {
         query = query.filter(users::roles.contains(vec![role.clone()]));
@@ -106,8 +121,14 @@ pub fn list(conn: &mut PgConnection, filter: &UserFilter, page: &PageRequest) ->
         // Emails are unique, so the email alone is a total order.
         query = query.filter(users::email.gt(after.key.clone()));
     }
-    let rows = query.order(users::email).limit(page.fetch_limit()).load(conn)?;
-    Ok(Page::from_rows(rows, page, |row| Cursor { key: row.email.clone(), id: row.id }))
+    let rows = query
+        .order(users::email)
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: row.email.clone(),
+        id: row.id,
+    }))
 }
 
 /// Counts one more consecutive failure and locks the account until `locked_until` if given.
@@ -123,13 +144,19 @@ pub fn record_failed_login(
             .returning(users::failed_login_count)
             .get_result(conn)?;
         if let Some(until) = lock(failures) {
-            diesel::update(users::table.find(id.into_uuid())).set(users::locked_until.eq(until)).execute(conn)?;
+            diesel::update(users::table.find(id.into_uuid()))
+                .set(users::locked_until.eq(until))
+                .execute(conn)?;
         }
         Ok(failures)
     })
 }
 
-pub fn record_successful_login(conn: &mut PgConnection, id: UserId, at: DateTime<Utc>) -> Result<()> {
+pub fn record_successful_login(
+    conn: &mut PgConnection,
+    id: UserId,
+    at: DateTime<Utc>,
+) -> Result<()> {
     diesel::update(users::table.find(id.into_uuid()))
         .set((
             users::failed_login_count.eq(0),
@@ -143,7 +170,10 @@ pub fn record_successful_login(conn: &mut PgConnection, id: UserId, at: DateTime
 fn update_one(
     conn: &mut PgConnection,
     id: UserId,
-    changes: impl diesel::AsChangeset<Target = users::table, Changeset = impl diesel::query_builder::QueryFragment<diesel::pg::Pg>>,
+    changes: impl diesel::AsChangeset<
+        Target = users::table,
+        Changeset = impl diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+    >,
 ) -> Result<User> {
     Ok(diesel::update(users::table.find(id.into_uuid()))
         .set(changes)
@@ -152,12 +182,28 @@ fn update_one(
 }
 
 /// Deactivating a user also ends every session they hold.
-pub fn set_active(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, active: bool) -> Result<User> {
-    let user = update_one(conn, id, (users::active.eq(active), users::updated_at.eq(diesel::dsl::now)))?;
+pub fn set_active(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    id: UserId,
+    active: bool,
+) -> Result<User> {
+    let user = update_one(
+        conn,
+        id,
+        (
+            users::active.eq(active),
+            users::updated_at.eq(diesel::dsl::now),
+        ),
+    )?;
     let action = if active {
         AuditAction::ReactivateUser
     } else {
-        crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::UserDeactivated)?;
+        crate::sessions::revoke_all_for_user(
+            conn,
+            id,
+            crate::sessions::RevokeReason::UserDeactivated,
+        )?;
         AuditAction::DeactivateUser
     };
     trail.record(AuditEvent::success(action, EntityType::User, user.id));
@@ -165,8 +211,20 @@ pub fn set_active(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, a
 }
 
 /// Changing roles ends the user's sessions so new tokens carry the new roles.
-pub fn set_roles(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, roles: Vec<String>) -> Result<User> {
-    let user = update_one(conn, id, (users::roles.eq(roles), users::updated_at.eq(diesel::dsl::now)))?;
+pub fn set_roles(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    id: UserId,
+    roles: Vec<String>,
+) -> Result<User> {
+    let user = update_one(
+        conn,
+        id,
+        (
+            users::roles.eq(roles),
+            users::updated_at.eq(diesel::dsl::now),
+        ),
+    )?;
     crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::RolesChanged)?;
     trail.record(
         AuditEvent::success(AuditAction::ChangeUserRoles, EntityType::User, user.id)
@@ -176,7 +234,12 @@ pub fn set_roles(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, ro
 }
 
 /// A password reset clears the lockout and ends every session.
-pub fn set_password(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId, password_hash: String) -> Result<User> {
+pub fn set_password(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    id: UserId,
+    password_hash: String,
+) -> Result<User> {
     let user = update_one(
         conn,
         id,
@@ -188,13 +251,22 @@ pub fn set_password(conn: &mut PgConnection, trail: &mut AuditTrail, id: UserId,
         ),
     )?;
     crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::PasswordReset)?;
-    trail.record(AuditEvent::success(AuditAction::ResetUserPassword, EntityType::User, user.id));
+    trail.record(AuditEvent::success(
+        AuditAction::ResetUserPassword,
+        EntityType::User,
+        user.id,
+    ));
     Ok(user)
 }
 
 /// The user behind an access token, if the token's session is still live and the user active.
 /// Checked on every request, so logout, deactivation and role changes take effect at once.
-pub fn principal(conn: &mut PgConnection, user: UserId, session: SessionId, now: DateTime<Utc>) -> Result<Option<User>> {
+pub fn principal(
+    conn: &mut PgConnection,
+    user: UserId,
+    session: SessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<User>> {
     Ok(users::table
         .inner_join(sessions::table)
         .filter(users::id.eq(user.into_uuid()))
@@ -206,4 +278,3 @@ pub fn principal(conn: &mut PgConnection, user: UserId, session: SessionId, now:
         .first(conn)
         .optional()?)
 }
-

@@ -1,0 +1,93 @@
+//! Consent records: given by a family member, for an assessment and for sharing; withdrawable.
+
+use crate::schema::consents;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use earlyhelp_domain::{ConsentId, FamilyId};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub given_by_person_id: Uuid,
+    pub lead_professional_id: Uuid,
+    pub organisation_id: Uuid,
+    pub for_assessment: bool,
+    pub share_with_organisation_ids: Vec<Uuid>,
+    pub excluded_organisation_ids: Vec<Uuid>,
+    pub excluded_note: Option<String>,
+    pub method: String,
+    pub given_on: NaiveDate,
+    pub recorded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<Uuid>,
+    pub withdrawal_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = consents)]
+pub struct NewConsent {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub given_by_person_id: Uuid,
+    pub lead_professional_id: Uuid,
+    pub organisation_id: Uuid,
+    pub for_assessment: bool,
+    pub share_with_organisation_ids: Vec<Uuid>,
+    pub excluded_organisation_ids: Vec<Uuid>,
+    pub excluded_note: Option<String>,
+    pub method: String,
+    pub given_on: NaiveDate,
+    pub recorded_by: Uuid,
+}
+
+pub fn create(conn: &mut PgConnection, new: &NewConsent) -> Result<Consent> {
+    Ok(diesel::insert_into(consents::table).values(new).returning(Consent::as_returning()).get_result(conn)?)
+}
+
+pub fn find(conn: &mut PgConnection, id: ConsentId) -> Result<Consent> {
+    Ok(consents::table.find(id.into_uuid()).select(Consent::as_select()).first(conn)?)
+}
+
+/// Oldest first: the order they were given in.
+pub fn for_family(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<Consent>> {
+    Ok(consents::table
+        .filter(consents::family_id.eq(family.into_uuid()))
+        .order((consents::created_at, consents::id))
+        .select(Consent::as_select())
+        .load(conn)?)
+}
+
+/// True while some family member's consent to an assessment stands.
+pub fn has_active_assessment_consent(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        consents::table
+            .filter(consents::family_id.eq(family.into_uuid()))
+            .filter(consents::for_assessment.eq(true))
+            .filter(consents::withdrawn_at.is_null()),
+    ))
+    .get_result(conn)?)
+}
+
+/// Withdraws the consent unless it already is; returns the row as it now stands and whether
+/// this call withdrew it.
+pub fn withdraw(conn: &mut PgConnection, id: ConsentId, by: Uuid, reason: Option<String>) -> Result<(Consent, bool)> {
+    let withdrawn = diesel::update(consents::table.find(id.into_uuid()).filter(consents::withdrawn_at.is_null()))
+        .set((
+            consents::withdrawn_at.eq(diesel::dsl::now),
+            consents::withdrawn_by.eq(by),
+            consents::withdrawal_reason.eq(reason),
+        ))
+        .returning(Consent::as_returning())
+        .get_result(conn)
+        .optional()?;
+    match withdrawn {
+        Some(consent) => Ok((consent, true)),
+        None => Ok((find(conn, id)?, false)),
+    }
+}

@@ -1,0 +1,75 @@
+//! The access policy's list filter, in SQL.
+//!
+//! Every case record hangs off a family, so one subquery decides visibility for all of them:
+//! the ids of the families the actor's scopes cover. Lists filter with
+//! `family_id IN (visible families)`, which PostgreSQL plans as a semi-join, so no list can
+//! return a row the point check would refuse.
+
+use crate::schema::families;
+use crate::{Error, Result};
+use diesel::dsl::sql;
+use diesel::pg::{Pg, PgConnection};
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use earlyhelp_domain::policy::{self, Actor, CaseFacts, CaseFilter, Denial, Permission, Scope};
+use earlyhelp_domain::{FamilyId, LocalityId, UserId};
+use uuid::Uuid;
+
+pub type VisibleFamilies = families::BoxedQuery<'static, Pg, diesel::sql_types::Uuid>;
+
+/// The ids of the families `filter` lets the actor see.
+pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
+    let mut query = families::table.select(families::id).into_boxed();
+    if filter.sees_everything() {
+        return query;
+    }
+    if filter.sees_nothing() {
+        return query.filter(sql::<Bool>("FALSE"));
+    }
+    let mut condition: Box<dyn BoxableExpression<families::table, Pg, SqlType = Bool>> = Box::new(sql::<Bool>("FALSE"));
+    for scope in &filter.scopes {
+        condition = match *scope {
+            // Team membership joins the filter when Teams Around the Family arrive.
+            Scope::Own(user) | Scope::Team(user) => Box::new(condition.or(families::lead_professional_id.eq(user.into_uuid()))),
+            Scope::Locality(locality) => Box::new(condition.or(families::locality_id.eq(locality.into_uuid()))),
+            Scope::County => Box::new(sql::<Bool>("TRUE")),
+        };
+    }
+    query = query.filter(condition);
+    query
+}
+
+/// What the policy needs to know about one family.
+pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
+    let (locality, lead): (Uuid, Uuid) = families::table
+        .find(family.into_uuid())
+        .select((families::locality_id, families::lead_professional_id))
+        .first(conn)?;
+    Ok(CaseFacts { locality_id: LocalityId::from_uuid(locality), lead_professional: UserId::from_uuid(lead), team_members: Vec::new() })
+}
+
+/// Loads the family's facts and asks the policy; a missing family and a hidden one look the
+/// same to the caller.
+pub fn authorize(conn: &mut PgConnection, actor: &Actor, permission: Permission, family: FamilyId) -> Result<(), Denied> {
+    let facts = match case_facts(conn, family) {
+        Ok(facts) => facts,
+        Err(Error::NotFound) => return Err(Denied::Policy(Denial::NotFound)),
+        Err(other) => return Err(Denied::Storage(other)),
+    };
+    policy::authorize_case(actor, permission, &facts).map_err(Denied::Policy)
+}
+
+/// Why a case action was refused: by the policy, or because storage failed while asking.
+#[derive(Debug, thiserror::Error)]
+pub enum Denied {
+    #[error(transparent)]
+    Policy(Denial),
+    #[error(transparent)]
+    Storage(Error),
+}
+
+impl From<Error> for Denied {
+    fn from(error: Error) -> Self {
+        Denied::Storage(error)
+    }
+}

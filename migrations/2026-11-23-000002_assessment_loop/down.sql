@@ -1,0 +1,16 @@
+DROP TABLE chronology_entries;
+DROP TABLE idempotency_keys;
+DROP TABLE reviews;
+DROP TABLE assessment_revisions;
+DROP FUNCTION assessment_revisions_reject_change();
+DROP TABLE assessments;
+DROP TABLE form_templates;
+DROP TABLE lead_transfers;
+DROP TABLE threshold_changes;
+DROP TABLE episode_children;
+DROP TABLE episodes;
+DROP TABLE consents;
+DROP TABLE relationships;
+DROP TABLE people;
+DROP SEQUENCE family_reference_seq;
+DROP TABLE families;
