@@ -12,7 +12,11 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "earlyhelp", version, about = "Early Help case management: server and operator commands")]
+#[command(
+    name = "earlyhelp",
+    version,
+    about = "Early Help case management: server and operator commands"
+)]
 struct Cli {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
@@ -82,10 +86,18 @@ struct ServeArgs {
     jwt_issuer: String,
     #[arg(long, env = "EARLYHELP_JWT_AUDIENCE", default_value = "earlyhelp-api")]
     jwt_audience: String,
-    #[arg(long, env = "EARLYHELP_ACCESS_TOKEN_TTL_SECONDS", default_value_t = 900)]
+    #[arg(
+        long,
+        env = "EARLYHELP_ACCESS_TOKEN_TTL_SECONDS",
+        default_value_t = 900
+    )]
     access_token_ttl_seconds: u64,
     /// How long a sign-in lasts, however often its tokens are refreshed.
-    #[arg(long, env = "EARLYHELP_REFRESH_TOKEN_TTL_SECONDS", default_value_t = 43_200)]
+    #[arg(
+        long,
+        env = "EARLYHELP_REFRESH_TOKEN_TTL_SECONDS",
+        default_value_t = 43_200
+    )]
     refresh_token_ttl_seconds: u64,
     #[arg(long, env = "EARLYHELP_DB_POOL_SIZE", default_value_t = 4)]
     db_pool_size: u32,
@@ -104,11 +116,18 @@ struct ServeArgs {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.init(),
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
     }
 }
 
@@ -131,15 +150,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(database_url, args).await,
         Command::Migrate => {
-            let db = Db::new(&database_url, &PoolSettings { max_size: 1, acquire_timeout: Duration::from_secs(10) });
+            let db = Db::new(
+                &database_url,
+                &PoolSettings {
+                    max_size: 1,
+                    acquire_timeout: Duration::from_secs(10),
+                },
+            );
             let mut conn = db.connection().context("cannot connect to the database")?;
             let applied = earlyhelp_persistence::migrations::run_pending(&mut conn)?;
             tracing::info!(applied = applied.len(), "migrations applied");
-            println!("applied {} migration(s){}", applied.len(), if applied.is_empty() { "; the database is current" } else { "" });
+            println!(
+                "applied {} migration(s){}",
+                applied.len(),
+                if applied.is_empty() {
+                    "; the database is current"
+                } else {
+                    ""
+                }
+            );
             Ok(())
         }
         Command::SeedDemo { reset_passwords } => seed::seed_demo(&database_url, reset_passwords),
-        Command::User { command: UserCommand::Create { email, roles, org, name } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    roles,
+                    org,
+                    name,
+                },
+        } => {
             let password = read_password()?;
             let id = seed::create_user(&database_url, &email, &roles, &org, &name, password)?;
             println!("created user {id}");
@@ -181,11 +222,20 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             access_ttl: Duration::from_secs(args.access_token_ttl_seconds.max(1)),
             session_ttl: Duration::from_secs(args.refresh_token_ttl_seconds.max(1)),
         },
-        pool: PoolSettings { max_size: args.db_pool_size.max(1), acquire_timeout: Duration::from_millis(args.db_pool_timeout_ms.max(1)) },
-        login_rate_limit: LoginRateLimit { burst: args.login_burst, per_second: args.login_per_second },
-        workers: args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+        pool: PoolSettings {
+            max_size: args.db_pool_size.max(1),
+            acquire_timeout: Duration::from_millis(args.db_pool_timeout_ms.max(1)),
+        },
+        login_rate_limit: LoginRateLimit {
+            burst: args.login_burst,
+            per_second: args.login_per_second,
+        },
+        workers: args
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
     };
-    let listener = TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
     let server = earlyhelp_http::server(listener, &settings)?;
     tracing::info!(%address, dev = args.dev, workers = settings.workers, "earlyhelp listening");

@@ -69,28 +69,79 @@ struct DemoUser {
 }
 
 const DEMO_USERS: [DemoUser; 8] = [
-    DemoUser { local_part: "practitioner", display_name: "Demo Practitioner", role: Role::Practitioner, organisation: "Banbury Primary School" },
-    DemoUser { local_part: "practitioner2", display_name: "Demo Practitioner Two", role: Role::Practitioner, organisation: "Abingdon Primary School" },
-    DemoUser { local_part: "lcss_worker", display_name: "Demo LCSS Worker", role: Role::LcssWorker, organisation: "Banbury LCSS Team" },
-    DemoUser { local_part: "lcss_worker2", display_name: "Demo LCSS Worker Two", role: Role::LcssWorker, organisation: "Abingdon LCSS Team" },
-    DemoUser { local_part: "lcss_manager", display_name: "Demo LCSS Manager", role: Role::LcssManager, organisation: "Banbury LCSS Team" },
-    DemoUser { local_part: "social_care", display_name: "Demo Social Worker", role: Role::SocialCare, organisation: "Cowley Children's Social Care Team" },
-    DemoUser { local_part: "manager", display_name: "Demo Service Manager", role: Role::Manager, organisation: COUNTY_ORGANISATION },
-    DemoUser { local_part: "admin", display_name: "Demo Administrator", role: Role::Admin, organisation: COUNTY_ORGANISATION },
+    DemoUser {
+        local_part: "practitioner",
+        display_name: "Demo Practitioner",
+        role: Role::Practitioner,
+        organisation: "Banbury Primary School",
+    },
+    DemoUser {
+        local_part: "practitioner2",
+        display_name: "Demo Practitioner Two",
+        role: Role::Practitioner,
+        organisation: "Abingdon Primary School",
+    },
+    DemoUser {
+        local_part: "lcss_worker",
+        display_name: "Demo LCSS Worker",
+        role: Role::LcssWorker,
+        organisation: "Banbury LCSS Team",
+    },
+    DemoUser {
+        local_part: "lcss_worker2",
+        display_name: "Demo LCSS Worker Two",
+        role: Role::LcssWorker,
+        organisation: "Abingdon LCSS Team",
+    },
+    DemoUser {
+        local_part: "lcss_manager",
+        display_name: "Demo LCSS Manager",
+        role: Role::LcssManager,
+        organisation: "Banbury LCSS Team",
+    },
+    DemoUser {
+        local_part: "social_care",
+        display_name: "Demo Social Worker",
+        role: Role::SocialCare,
+        organisation: "Cowley Children's Social Care Team",
+    },
+    DemoUser {
+        local_part: "manager",
+        display_name: "Demo Service Manager",
+        role: Role::Manager,
+        organisation: COUNTY_ORGANISATION,
+    },
+    DemoUser {
+        local_part: "admin",
+        display_name: "Demo Administrator",
+        role: Role::Admin,
+        organisation: COUNTY_ORGANISATION,
+    },
 ];
 
 fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
-    let db = Db::new(database_url, &PoolSettings { max_size: 1, acquire_timeout: Duration::from_secs(10) });
+    let db = Db::new(
+        database_url,
+        &PoolSettings {
+            max_size: 1,
+            acquire_timeout: Duration::from_secs(10),
+        },
+    );
     db.connection().context("cannot connect to the database")
 }
 
 fn context() -> AuditContext {
-    AuditContext { actor: None, request_id: format!("cli-{}", Uuid::now_v7()) }
+    AuditContext {
+        actor: None,
+        request_id: format!("cli-{}", Uuid::now_v7()),
+    }
 }
 
 fn generated_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    (0..20).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
+    (0..20)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 fn ensure_organisation(
@@ -106,7 +157,12 @@ fn ensure_organisation(
     organisations::create(
         conn,
         trail,
-        &NewOrganisation { id: OrganisationId::generate().into_uuid(), name: name.to_owned(), kind: kind.as_str().to_owned(), locality_id: locality },
+        &NewOrganisation {
+            id: OrganisationId::generate().into_uuid(),
+            name: name.to_owned(),
+            kind: kind.as_str().to_owned(),
+            locality_id: locality,
+        },
     )
 }
 
@@ -119,7 +175,8 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
         _ => (generated_password(), true),
     };
     let demo_email = Email::parse(&format!("admin@{DEMO_DOMAIN}")).map_err(|e| anyhow!("{e}"))?;
-    let password = NewPassword::parse(password, &demo_email).map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))?;
+    let password = NewPassword::parse(password, &demo_email)
+        .map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))?;
     let password_hash = earlyhelp_http::passwords::hash(password.expose())?;
 
     let created = audit::audited(&mut conn, &context(), |conn, trail| {
@@ -140,22 +197,40 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
             };
             for town in towns {
                 for kind in OrganisationKind::ALL {
-                    ensure_organisation(conn, trail, &format!("{town} {}", label(kind)), kind, Some(locality.id))?;
+                    ensure_organisation(
+                        conn,
+                        trail,
+                        &format!("{town} {}", label(kind)),
+                        kind,
+                        Some(locality.id),
+                    )?;
                 }
             }
         }
-        ensure_organisation(conn, trail, COUNTY_ORGANISATION, OrganisationKind::Other, None)?;
+        ensure_organisation(
+            conn,
+            trail,
+            COUNTY_ORGANISATION,
+            OrganisationKind::Other,
+            None,
+        )?;
 
         let mut created = 0;
         for demo in &DEMO_USERS {
             let email = format!("{}@{DEMO_DOMAIN}", demo.local_part);
             match users::find_by_email(conn, &email)? {
                 Some(existing) if reset_passwords => {
-                    users::set_password(conn, trail, UserId::from_uuid(existing.id), password_hash.clone())?;
+                    users::set_password(
+                        conn,
+                        trail,
+                        UserId::from_uuid(existing.id),
+                        password_hash.clone(),
+                    )?;
                 }
                 Some(_) => {}
                 None => {
-                    let organisation = organisations::find_by_name(conn, demo.organisation)?.ok_or(earlyhelp_persistence::Error::NotFound)?;
+                    let organisation = organisations::find_by_name(conn, demo.organisation)?
+                        .ok_or(earlyhelp_persistence::Error::NotFound)?;
                     users::create(
                         conn,
                         trail,
@@ -183,11 +258,22 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
     };
 
     let page = PageRequest::new(None, Some(100)).map_err(|e| anyhow!("{e}"))?;
-    let total = organisations::list(&mut conn, &Default::default(), &page)?.items.len();
-    println!("Demo data ready: {} localities, {}{} organisations.", LOCALITIES.len(), total, if total == 100 { "+" } else { "" });
+    let total = organisations::list(&mut conn, &Default::default(), &page)?
+        .items
+        .len();
+    println!(
+        "Demo data ready: {} localities, {}{} organisations.",
+        LOCALITIES.len(),
+        total,
+        if total == 100 { "+" } else { "" }
+    );
     println!("Demo logins (open http://127.0.0.1:8080/docs to try the API):");
     for demo in &DEMO_USERS {
-        println!("  {:<40} {}", format!("{}@{DEMO_DOMAIN}", demo.local_part), demo.role);
+        println!(
+            "  {:<40} {}",
+            format!("{}@{DEMO_DOMAIN}", demo.local_part),
+            demo.role
+        );
     }
     if created > 0 || reset_passwords {
         if generated {
@@ -202,7 +288,14 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
 }
 
 /// `earlyhelp user create`: validates exactly as the admin API does.
-pub fn create_user(database_url: &str, email: &str, roles: &[String], org: &str, name: &str, password: String) -> anyhow::Result<Uuid> {
+pub fn create_user(
+    database_url: &str,
+    email: &str,
+    roles: &[String],
+    org: &str,
+    name: &str,
+    password: String,
+) -> anyhow::Result<Uuid> {
     let email = Email::parse(email).map_err(|e| anyhow!("--email {e}"))?;
     let roles = roles
         .iter()
@@ -229,8 +322,13 @@ pub fn create_user(database_url: &str, email: &str, roles: &[String], org: &str,
         organisation_id: organisation.id,
         locality_id: organisation.locality_id,
     };
-    let user = audit::audited(&mut conn, &context(), |conn, trail| users::create(conn, trail, &new)).map_err(|error| match error {
-        earlyhelp_persistence::Error::Conflict { .. } => anyhow!("a user with this email already exists"),
+    let user = audit::audited(&mut conn, &context(), |conn, trail| {
+        users::create(conn, trail, &new)
+    })
+    .map_err(|error| match error {
+        earlyhelp_persistence::Error::Conflict { .. } => {
+            anyhow!("a user with this email already exists")
+        }
         other => other.into(),
     })?;
     Ok(user.id)

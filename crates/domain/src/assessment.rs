@@ -13,8 +13,12 @@ pub enum AssessmentState {
 }
 
 impl AssessmentState {
-    pub const ALL: [AssessmentState; 4] =
-        [AssessmentState::Draft, AssessmentState::Submitted, AssessmentState::Returned, AssessmentState::Accepted];
+    pub const ALL: [AssessmentState; 4] = [
+        AssessmentState::Draft,
+        AssessmentState::Submitted,
+        AssessmentState::Returned,
+        AssessmentState::Accepted,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -26,7 +30,9 @@ impl AssessmentState {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        AssessmentState::ALL.into_iter().find(|state| state.as_str() == raw)
+        AssessmentState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == raw)
     }
 
     /// Still in progress: a new assessment cannot start beside it.
@@ -54,7 +60,10 @@ pub enum AssessmentError {
 }
 
 /// The one state machine of an assessment.
-pub fn transition(state: AssessmentState, event: AssessmentEvent) -> Result<AssessmentState, AssessmentError> {
+pub fn transition(
+    state: AssessmentState,
+    event: AssessmentEvent,
+) -> Result<AssessmentState, AssessmentError> {
     use AssessmentEvent::*;
     use AssessmentState::*;
     match (state, event) {
@@ -78,7 +87,11 @@ mod tests {
     /// Every (state, event) pair, with its expected outcome.
     #[test]
     fn every_transition_is_decided() {
-        let table: [(AssessmentState, AssessmentEvent, Result<AssessmentState, AssessmentError>); 16] = [
+        let table: [(
+            AssessmentState,
+            AssessmentEvent,
+            Result<AssessmentState, AssessmentError>,
+        ); 16] = [
             (Draft, Edit, Ok(Draft)),
             (Draft, Submit, Ok(Submitted)),
             (Draft, Return, Err(AssessmentError::NotSubmitted)),

@@ -123,7 +123,9 @@ pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, In
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) if text.chars().count() > max => Err(InvalidName::TooLong(max)),
-        Some(text) if text.chars().any(|c| c.is_control() && c != '\n') => Err(InvalidName::ControlCharacters),
+        Some(text) if text.chars().any(|c| c.is_control() && c != '\n') => {
+            Err(InvalidName::ControlCharacters)
+        }
         Some(text) => Ok(Some(text.to_owned())),
     }
 }
@@ -141,14 +143,23 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed() {
-        assert_eq!(Name::parse("  Cherwell Primary School ").unwrap().as_str(), "Cherwell Primary School");
+        assert_eq!(
+            Name::parse("  Cherwell Primary School ").unwrap().as_str(),
+            "Cherwell Primary School"
+        );
     }
 
     #[test]
     fn a_blank_or_multiline_name_is_refused() {
         assert_eq!(Name::parse("   "), Err(InvalidName::Blank));
-        assert_eq!(Name::parse("two\nlines"), Err(InvalidName::ControlCharacters));
-        assert_eq!(Name::parse(&"n".repeat(201)), Err(InvalidName::TooLong(200)));
+        assert_eq!(
+            Name::parse("two\nlines"),
+            Err(InvalidName::ControlCharacters)
+        );
+        assert_eq!(
+            Name::parse(&"n".repeat(201)),
+            Err(InvalidName::TooLong(200))
+        );
     }
 
     #[test]

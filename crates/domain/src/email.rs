@@ -68,7 +68,17 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for raw in ["", "no-at-sign", "@example.org", "a@b", "a@.org", "a@example.", "a b@x.org", "a@b@c.org", "a@x..org"] {
+        for raw in [
+            "",
+            "no-at-sign",
+            "@example.org",
+            "a@b",
+            "a@.org",
+            "a@example.",
+            "a b@x.org",
+            "a@b@c.org",
+            "a@x..org",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw} should be refused");
         }
     }

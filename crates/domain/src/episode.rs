@@ -138,7 +138,10 @@ pub fn transition(state: EpisodeState, event: EpisodeEvent) -> Result<EpisodeSta
         (EpisodeState::Open, EpisodeEvent::Close) => Ok(EpisodeState::Closed),
         (
             EpisodeState::Open,
-            EpisodeEvent::ChangeThreshold | EpisodeEvent::ProposeTransfer | EpisodeEvent::AcceptTransfer | EpisodeEvent::StartAssessment,
+            EpisodeEvent::ChangeThreshold
+            | EpisodeEvent::ProposeTransfer
+            | EpisodeEvent::AcceptTransfer
+            | EpisodeEvent::StartAssessment,
         ) => Ok(EpisodeState::Open),
     }
 }
@@ -164,28 +167,52 @@ mod tests {
 
     #[test]
     fn a_level_one_threshold_needs_no_episode() {
-        assert_eq!(ThresholdLevel::from_level(1), Err(ThresholdError::Universal));
+        assert_eq!(
+            ThresholdLevel::from_level(1),
+            Err(ThresholdError::Universal)
+        );
     }
 
     #[test]
     fn levels_two_and_three_are_early_help() {
-        assert_eq!(ThresholdLevel::from_level(2).map(ThresholdLevel::level), Ok(2));
-        assert_eq!(ThresholdLevel::from_level(3).map(ThresholdLevel::level), Ok(3));
-        assert_eq!(ThresholdLevel::from_level(7), Err(ThresholdError::OutOfRange));
+        assert_eq!(
+            ThresholdLevel::from_level(2).map(ThresholdLevel::level),
+            Ok(2)
+        );
+        assert_eq!(
+            ThresholdLevel::from_level(3).map(ThresholdLevel::level),
+            Ok(3)
+        );
+        assert_eq!(
+            ThresholdLevel::from_level(7),
+            Err(ThresholdError::OutOfRange)
+        );
     }
 
     #[test]
     fn an_open_episode_takes_every_event_and_only_closing_closes_it() {
         for event in EVENTS {
-            let expected = if event == EpisodeEvent::Close { EpisodeState::Closed } else { EpisodeState::Open };
-            assert_eq!(transition(EpisodeState::Open, event), Ok(expected), "{event:?}");
+            let expected = if event == EpisodeEvent::Close {
+                EpisodeState::Closed
+            } else {
+                EpisodeState::Open
+            };
+            assert_eq!(
+                transition(EpisodeState::Open, event),
+                Ok(expected),
+                "{event:?}"
+            );
         }
     }
 
     #[test]
     fn a_closed_episode_refuses_every_event() {
         for event in EVENTS {
-            assert_eq!(transition(EpisodeState::Closed, event), Err(EpisodeError::Closed), "{event:?}");
+            assert_eq!(
+                transition(EpisodeState::Closed, event),
+                Err(EpisodeError::Closed),
+                "{event:?}"
+            );
         }
     }
 

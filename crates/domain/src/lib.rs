@@ -3,12 +3,18 @@
 //! Nothing here performs IO; the persistence and HTTP crates turn requests and rows into
 //! these types and ask them questions.
 
+pub mod assessment;
 pub mod audit;
+pub mod calendar;
 pub mod directory;
 pub mod email;
+pub mod episode;
+pub mod forms;
 pub mod ids;
 pub mod password;
+pub mod person;
 pub mod policy;
+pub mod review;
 pub mod role;
 pub mod signin;
 

@@ -70,7 +70,10 @@ mod tests {
 
     #[test]
     fn eleven_characters_are_too_few() {
-        assert_eq!(NewPassword::parse("abcdefghijk".into(), &email()).err(), Some(WeakPassword::TooShort));
+        assert_eq!(
+            NewPassword::parse("abcdefghijk".into(), &email()).err(),
+            Some(WeakPassword::TooShort)
+        );
     }
 
     #[test]
@@ -79,16 +82,25 @@ mod tests {
             NewPassword::parse("Lead.Professional@school.example.org".into(), &email()).err(),
             Some(WeakPassword::SameAsEmail)
         );
-        assert_eq!(NewPassword::parse("lead.professional".into(), &email()).err(), Some(WeakPassword::SameAsEmail));
+        assert_eq!(
+            NewPassword::parse("lead.professional".into(), &email()).err(),
+            Some(WeakPassword::SameAsEmail)
+        );
     }
 
     #[test]
     fn a_repeated_character_is_not_a_password() {
-        assert_eq!(NewPassword::parse("aaaaaaaaaaaaaaaa".into(), &email()).err(), Some(WeakPassword::Repetitive));
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaaaaaa".into(), &email()).err(),
+            Some(WeakPassword::Repetitive)
+        );
     }
 
     #[test]
     fn an_enormous_password_is_refused_before_hashing() {
-        assert_eq!(NewPassword::parse("x".repeat(257) + "y", &email()).err(), Some(WeakPassword::TooLong));
+        assert_eq!(
+            NewPassword::parse("x".repeat(257) + "y", &email()).err(),
+            Some(WeakPassword::TooLong)
+        );
     }
 }

@@ -11,7 +11,11 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    pub const ALL: [ReviewState; 3] = [ReviewState::Unassigned, ReviewState::Assigned, ReviewState::Decided];
+    pub const ALL: [ReviewState; 3] = [
+        ReviewState::Unassigned,
+        ReviewState::Assigned,
+        ReviewState::Decided,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -22,7 +26,9 @@ impl ReviewState {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        ReviewState::ALL.into_iter().find(|state| state.as_str() == raw)
+        ReviewState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == raw)
     }
 }
 
@@ -149,18 +155,36 @@ pub fn check_decision(
     let mut problems = Vec::new();
     for criterion in Criterion::ALL {
         match ratings.get(&criterion) {
-            None => problems.push((format!("ratings.{}", criterion.as_str()), "every quality criterion must be rated".to_owned())),
-            Some(rating) if rating.comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) => problems
-                .push((format!("ratings.{}.comment", criterion.as_str()), format!("must be at most {COMMENT_MAX} characters"))),
+            None => problems.push((
+                format!("ratings.{}", criterion.as_str()),
+                "every quality criterion must be rated".to_owned(),
+            )),
+            Some(rating)
+                if rating
+                    .comment
+                    .as_ref()
+                    .is_some_and(|c| c.chars().count() > COMMENT_MAX) =>
+            {
+                problems.push((
+                    format!("ratings.{}.comment", criterion.as_str()),
+                    format!("must be at most {COMMENT_MAX} characters"),
+                ))
+            }
             Some(_) => {}
         }
     }
     let feedback = feedback.trim();
     if decision == Decision::Return && feedback.is_empty() {
-        problems.push(("feedback".to_owned(), "say what needs amending when returning a form".to_owned()));
+        problems.push((
+            "feedback".to_owned(),
+            "say what needs amending when returning a form".to_owned(),
+        ));
     }
     if feedback.chars().count() > FEEDBACK_MAX {
-        problems.push(("feedback".to_owned(), format!("must be at most {FEEDBACK_MAX} characters")));
+        problems.push((
+            "feedback".to_owned(),
+            format!("must be at most {FEEDBACK_MAX} characters"),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -168,11 +192,24 @@ pub fn check_decision(
     let ratings = ratings
         .into_iter()
         .map(|(criterion, rating)| {
-            let comment = rating.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-            (criterion, CriterionRating { rating: rating.rating, comment })
+            let comment = rating
+                .comment
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty());
+            (
+                criterion,
+                CriterionRating {
+                    rating: rating.rating,
+                    comment,
+                },
+            )
         })
         .collect();
-    Ok(ReviewDecision { decision, ratings, feedback: feedback.to_owned() })
+    Ok(ReviewDecision {
+        decision,
+        ratings,
+        feedback: feedback.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -180,7 +217,18 @@ mod tests {
     use super::*;
 
     fn all_met() -> BTreeMap<Criterion, CriterionRating> {
-        Criterion::ALL.into_iter().map(|c| (c, CriterionRating { rating: Rating::Met, comment: None })).collect()
+        Criterion::ALL
+            .into_iter()
+            .map(|c| {
+                (
+                    c,
+                    CriterionRating {
+                        rating: Rating::Met,
+                        comment: None,
+                    },
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -220,7 +268,13 @@ mod tests {
     #[test]
     fn accepting_without_feedback_is_fine_and_blank_comments_are_dropped() {
         let mut ratings = all_met();
-        ratings.insert(Criterion::ConsentRecorded, CriterionRating { rating: Rating::PartlyMet, comment: Some("  ".into()) });
+        ratings.insert(
+            Criterion::ConsentRecorded,
+            CriterionRating {
+                rating: Rating::PartlyMet,
+                comment: Some("  ".into()),
+            },
+        );
         let decision = check_decision(Decision::Accept, ratings, "").unwrap();
         assert_eq!(decision.ratings[&Criterion::ConsentRecorded].comment, None);
     }

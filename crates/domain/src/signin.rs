@@ -13,8 +13,12 @@ pub fn lock_duration(consecutive_failures: i32) -> Option<Duration> {
     if consecutive_failures < LOCKOUT_THRESHOLD {
         return None;
     }
-    let doublings = u32::try_from(consecutive_failures - LOCKOUT_THRESHOLD).unwrap_or(u32::MAX).min(20);
-    let seconds = FIRST_LOCK_SECONDS.saturating_mul(1_i64 << doublings).min(LONGEST_LOCK_SECONDS);
+    let doublings = u32::try_from(consecutive_failures - LOCKOUT_THRESHOLD)
+        .unwrap_or(u32::MAX)
+        .min(20);
+    let seconds = FIRST_LOCK_SECONDS
+        .saturating_mul(1_i64 << doublings)
+        .min(LONGEST_LOCK_SECONDS);
     Some(Duration::seconds(seconds))
 }
 

@@ -17,7 +17,10 @@ use futures_util::future::LocalBoxFuture;
 
 /// The request's id, for anonymous handlers that still audit (sign-in).
 pub fn request_id(req: &HttpRequest) -> String {
-    req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
+    req.extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
 }
 
 pub struct Authenticated {
@@ -30,14 +33,22 @@ pub struct Authenticated {
 
 impl Authenticated {
     pub fn audit_context(&self) -> AuditContext {
-        AuditContext { actor: Some(self.actor.user_id), request_id: self.request_id.clone() }
+        AuditContext {
+            actor: Some(self.actor.user_id),
+            request_id: self.request_id.clone(),
+        }
     }
 }
 
 /// The actor the policy sees, built from the user row: unknown role names (a newer schema)
 /// grant nothing rather than failing the request.
 pub fn actor_of(user: &User) -> Option<Actor> {
-    let roles = RoleSet::new(user.roles.iter().filter_map(|role| role.parse::<Role>().ok())).ok()?;
+    let roles = RoleSet::new(
+        user.roles
+            .iter()
+            .filter_map(|role| role.parse::<Role>().ok()),
+    )
+    .ok()?;
     Some(Actor {
         user_id: UserId::from_uuid(user.id),
         roles,
@@ -49,7 +60,9 @@ pub fn actor_of(user: &User) -> Option<Actor> {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 impl FromRequest for Authenticated {
@@ -61,19 +74,39 @@ impl FromRequest for Authenticated {
         let token = bearer(req);
         let request_id = request_id(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-            let token = token.ok_or(ApiError::Unauthenticated("Send an access token as `Authorization: Bearer <token>`."))?;
-            let claims = state
-                .tokens
-                .verify(&token)
-                .map_err(|_| ApiError::Unauthenticated("The access token is invalid or expired."))?;
-            let (user_id, session) = (UserId::from_uuid(claims.sub), SessionId::from_uuid(claims.sid));
+            let state = state
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
+            let token = token.ok_or(ApiError::Unauthenticated(
+                "Send an access token as `Authorization: Bearer <token>`.",
+            ))?;
+            let claims = state.tokens.verify(&token).map_err(|_| {
+                ApiError::Unauthenticated("The access token is invalid or expired.")
+            })?;
+            let (user_id, session) = (
+                UserId::from_uuid(claims.sub),
+                SessionId::from_uuid(claims.sid),
+            );
             let user = state
-                .db(move |conn| Ok(users::principal(conn, user_id, session, chrono::Utc::now())?))
+                .db(move |conn| {
+                    Ok(users::principal(
+                        conn,
+                        user_id,
+                        session,
+                        chrono::Utc::now(),
+                    )?)
+                })
                 .await?
-                .ok_or(ApiError::Unauthenticated("The session has ended; sign in again."))?;
-            let actor = actor_of(&user).ok_or(ApiError::Unauthenticated("The account has no usable role."))?;
-            Ok(Authenticated { actor, session, user, request_id })
+                .ok_or(ApiError::Unauthenticated(
+                    "The session has ended; sign in again.",
+                ))?;
+            let actor = actor_of(&user)
+                .ok_or(ApiError::Unauthenticated("The account has no usable role."))?;
+            Ok(Authenticated {
+                actor,
+                session,
+                user,
+                request_id,
+            })
         })
     }
 }

@@ -24,7 +24,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self { field: field.into(), message: message.to_string() }
+        Self {
+            field: field.into(),
+            message: message.to_string(),
+        }
     }
 }
 
@@ -33,7 +36,11 @@ pub enum ApiError {
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("malformed JSON at line {line}, column {column}: {detail}")]
-    MalformedJson { detail: String, line: usize, column: usize },
+    MalformedJson {
+        detail: String,
+        line: usize,
+        column: usize,
+    },
     #[error("{0}")]
     Unauthenticated(&'static str),
     #[error("forbidden")]
@@ -50,6 +57,17 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The request may create a record that already exists; `candidates` are the matches the
+    /// actor may see.
+    #[error("possible duplicate")]
+    PossibleDuplicate { candidates: Vec<serde_json::Value> },
+    #[error("{detail}")]
+    PreconditionFailed { detail: String },
+    #[error("{detail}")]
+    PreconditionRequired { detail: String },
+    /// A domain rule refused the request as it stands (422), with a stable code.
+    #[error("{detail}")]
+    Rule { code: &'static str, detail: String },
     #[error("too many requests")]
     TooManyRequests { retry_after_seconds: u64 },
     #[error("service unavailable")]
@@ -76,6 +94,8 @@ struct Problem<'a> {
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    candidates: Option<Vec<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -95,6 +115,10 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
+            ApiError::PossibleDuplicate { .. } => "possible_duplicate",
+            ApiError::PreconditionFailed { .. } => "precondition_failed",
+            ApiError::PreconditionRequired { .. } => "precondition_required",
+            ApiError::Rule { code, .. } => code,
             ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Unavailable => "service_unavailable",
             ApiError::Internal(_) => "internal_error",
@@ -113,6 +137,10 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
+            ApiError::PossibleDuplicate { .. } => "Possible duplicate",
+            ApiError::PreconditionFailed { .. } => "Precondition failed",
+            ApiError::PreconditionRequired { .. } => "Precondition required",
+            ApiError::Rule { .. } => "Rule not satisfied",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal(_) => "Internal server error",
@@ -123,17 +151,27 @@ impl ApiError {
         match self {
             ApiError::Forbidden => "Your roles do not permit this action.".into(),
             ApiError::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
-            ApiError::PayloadTooLarge { limit } => format!("The request body exceeds the limit of {limit} bytes."),
+            ApiError::PayloadTooLarge { limit } => {
+                format!("The request body exceeds the limit of {limit} bytes.")
+            }
             ApiError::UnsupportedMediaType => "Send the request body as application/json.".into(),
             ApiError::Validation(errors) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 format!("Some fields are invalid: {}.", fields.join(", "))
             }
-            ApiError::TooManyRequests { retry_after_seconds } => {
-                format!("Too many attempts from this address; try again in {retry_after_seconds} s.")
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                format!(
+                    "Too many attempts from this address; try again in {retry_after_seconds} s."
+                )
             }
-            ApiError::Unavailable => "The service cannot reach its database right now; try again shortly.".into(),
-            ApiError::Internal(_) => "Something went wrong on our side. Quote the request id if you report it.".into(),
+            ApiError::Unavailable => {
+                "The service cannot reach its database right now; try again shortly.".into()
+            }
+            ApiError::Internal(_) => {
+                "Something went wrong on our side. Quote the request id if you report it.".into()
+            }
             other => other.to_string(),
         }
     }
@@ -160,6 +198,10 @@ impl ApiError {
                 ApiError::MalformedJson { column, .. } => Some(*column),
                 _ => None,
             },
+            candidates: match self {
+                ApiError::PossibleDuplicate { candidates } => Some(candidates.clone()),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
@@ -172,7 +214,9 @@ impl ApiError {
                     response.insert_header((header::ALLOW, value));
                 }
             }
-            ApiError::TooManyRequests { retry_after_seconds } => {
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             ApiError::Unavailable => {
@@ -195,7 +239,10 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PossibleDuplicate { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -219,18 +266,32 @@ impl From<Denial> for ApiError {
     }
 }
 
+impl From<earlyhelp_persistence::scope::Denied> for ApiError {
+    fn from(denied: earlyhelp_persistence::scope::Denied) -> Self {
+        match denied {
+            earlyhelp_persistence::scope::Denied::Policy(denial) => denial.into(),
+            earlyhelp_persistence::scope::Denied::Storage(error) => error.into(),
+        }
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::NotFound => ApiError::NotFound("No such record."),
             DbError::Conflict { constraint } => ApiError::Conflict {
                 code: "conflict",
-                detail: format!("This conflicts with an existing record ({}).", describe_constraint(&constraint)),
+                detail: format!(
+                    "This conflicts with an existing record ({}).",
+                    describe_constraint(&constraint)
+                ),
             },
-            DbError::MissingReference { constraint } => ApiError::Validation(vec![FieldError::new(
-                reference_field(&constraint),
-                "refers to a record that does not exist",
-            )]),
+            DbError::MissingReference { constraint } => {
+                ApiError::Validation(vec![FieldError::new(
+                    reference_field(&constraint),
+                    "refers to a record that does not exist",
+                )])
+            }
             DbError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "database unavailable");
                 ApiError::Unavailable
@@ -288,11 +349,19 @@ impl Checks {
         self.errors.push(FieldError::new(field, message));
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// 422 with every error noted, or the values when there were none.
     pub fn finish<T>(self, values: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
         if !self.errors.is_empty() {
             return Err(ApiError::Validation(self.errors));
         }
-        values().ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a checked value was missing without an error")))
+        values().ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "a checked value was missing without an error"
+            ))
+        })
     }
 }

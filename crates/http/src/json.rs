@@ -21,21 +21,32 @@ pub struct ApiJson<T>(pub T);
 fn is_json(req: &HttpRequest) -> bool {
     match req.mime_type() {
         Ok(Some(mime)) => {
-            mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
         }
         _ => false,
     }
 }
 
-/// Parses JSON text into `T`, naming the failing field path on a type error.
+/// Parses a JSON object into `T`, naming the failing field path on a type error. Every request
+/// body is an object: serde would otherwise accept a struct written as an array.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => {}
+        Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+            return Err(ApiError::validation("body", "must be a JSON object"));
+        }
+        Some(_) => {}
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         json_error(&path, &inner)
     })?;
-    deserializer.end().map_err(|error| json_error(".", &error))?;
+    deserializer
+        .end()
+        .map_err(|error| json_error(".", &error))?;
     Ok(value)
 }
 
@@ -48,7 +59,11 @@ fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
             column: error.column(),
         },
         Category::Data => {
-            let field = if path == "." { "body".to_owned() } else { path.to_owned() };
+            let field = if path == "." {
+                "body".to_owned()
+            } else {
+                path.to_owned()
+            };
             ApiError::validation(field, strip_position(&error.to_string()))
         }
     }
@@ -72,22 +87,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         }
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = body.await.map_err(|error| match error.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
-                _ => match error.as_response_error().status_code().as_u16() {
-                    413 => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
-                    _ => ApiError::BadRequest { code: "unreadable_body", detail: "The request body could not be read.".into() },
-                },
-            })?;
+            let bytes = body
+                .await
+                .map_err(|error| match error.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                    _ => match error.as_response_error().status_code().as_u16() {
+                        413 => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                        _ => ApiError::BadRequest {
+                            code: "unreadable_body",
+                            detail: "The request body could not be read.".into(),
+                        },
+                    },
+                })?;
             parse_json(&bytes).map(ApiJson)
         })
     }
 }
 
 /// Query-string errors as problem+json: the same 422 shape as body validation.
-pub fn query_error(error: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn query_error(
+    error: actix_web::error::QueryPayloadError,
+    _req: &HttpRequest,
+) -> actix_web::Error {
     let message = error.to_string();
-    let detail = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+    let detail = message
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&message)
+        .to_owned();
     ApiError::validation("query", detail).into()
 }
 
@@ -120,7 +146,9 @@ mod tests {
     #[test]
     fn a_syntax_error_reports_its_line_and_column() {
         match parse_json::<Login>(b"{\n  \"email\": \"a\",,\n}") {
-            Err(ApiError::MalformedJson { line, column, .. }) => assert_eq!((line, column), (2, 16)),
+            Err(ApiError::MalformedJson { line, column, .. }) => {
+                assert_eq!((line, column), (2, 16))
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -136,13 +164,26 @@ mod tests {
     #[test]
     fn an_unknown_field_is_refused() {
         match parse_json::<Login>(br#"{"email":"a","roles":[],"admin":true}"#) {
-            Err(ApiError::Validation(errors)) => assert!(errors[0].message.contains("unknown field `admin`")),
+            Err(ApiError::Validation(errors)) => {
+                assert!(errors[0].message.contains("unknown field `admin`"))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        match parse_json::<Login>(br#" ["a", []]"#) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "body"),
             other => panic!("unexpected {other:?}"),
         }
     }
 
     #[test]
     fn trailing_content_is_malformed() {
-        assert!(matches!(parse_json::<Login>(br#"{"email":"a","roles":[]} x"#), Err(ApiError::MalformedJson { .. })));
+        assert!(matches!(
+            parse_json::<Login>(br#"{"email":"a","roles":[]} x"#),
+            Err(ApiError::MalformedJson { .. })
+        ));
     }
 }

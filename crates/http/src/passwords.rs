@@ -20,7 +20,9 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 /// True when `password` matches the PHC string `hash`. A malformed hash never matches.
 pub fn verify(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

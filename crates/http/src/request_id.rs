@@ -33,7 +33,10 @@ fn accepted(value: &HeaderValue) -> Option<String> {
     valid.then(|| text.to_owned())
 }
 
-pub async fn middleware(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = req
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -43,24 +46,41 @@ pub async fn middleware(req: ServiceRequest, next: Next<impl MessageBody + 'stat
     let method = req.method().clone();
     let span = tracing::info_span!("request", request.id = %id, http.method = %method, http.route = tracing::field::Empty);
     let started = Instant::now();
-    let result = CURRENT.scope(id.clone(), next.call(req).instrument(span.clone())).await;
+    let result = CURRENT
+        .scope(id.clone(), next.call(req).instrument(span.clone()))
+        .await;
     let mut response = match result {
         Ok(response) => response,
         Err(error) => return Err(error),
     };
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     span.record("http.route", route.as_str());
     let status = response.status().as_u16();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.in_scope(|| tracing::info!(http.status = status, elapsed_ms = format!("{elapsed_ms:.1}"), "request served"));
+    span.in_scope(|| {
+        tracing::info!(
+            http.status = status,
+            elapsed_ms = format!("{elapsed_ms:.1}"),
+            "request served"
+        )
+    });
 
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {
         headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if !headers.contains_key(header::CACHE_CONTROL) {
         // Case data must never sit in a shared or browser cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

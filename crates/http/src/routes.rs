@@ -17,7 +17,11 @@ pub struct Endpoint {
 }
 
 fn endpoint(method: Method, path: &'static str, route: Route) -> Endpoint {
-    Endpoint { method, path, route }
+    Endpoint {
+        method,
+        path,
+        route,
+    }
 }
 
 macro_rules! endpoints {
@@ -65,7 +69,10 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 /// `(method, path)` of every endpoint, for the drift test and the access matrix.
 pub fn route_list() -> Vec<(Method, &'static str)> {
-    endpoints().into_iter().map(|e| (e.method, e.path)).collect()
+    endpoints()
+        .into_iter()
+        .map(|e| (e.method, e.path))
+        .collect()
 }
 
 /// Registers every endpoint, grouping methods by path into one resource each.

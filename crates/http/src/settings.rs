@@ -74,7 +74,10 @@ pub struct LoginRateLimit {
 
 impl Default for LoginRateLimit {
     fn default() -> Self {
-        Self { burst: 20, per_second: 1 }
+        Self {
+            burst: 20,
+            per_second: 1,
+        }
     }
 }
 
@@ -106,7 +109,10 @@ mod tests {
 
     #[test]
     fn a_short_secret_is_refused() {
-        assert_eq!(SigningSecret::new("short").err(), Some(WeakSecret::TooShort));
+        assert_eq!(
+            SigningSecret::new("short").err(),
+            Some(WeakSecret::TooShort)
+        );
     }
 
     #[test]
@@ -116,12 +122,18 @@ mod tests {
 
     #[test]
     fn a_repetitive_secret_is_refused() {
-        assert_eq!(SigningSecret::new(&"ab".repeat(20)).err(), Some(WeakSecret::LowVariety));
+        assert_eq!(
+            SigningSecret::new(&"ab".repeat(20)).err(),
+            Some(WeakSecret::LowVariety)
+        );
     }
 
     #[test]
     fn a_random_hex_secret_is_accepted() {
-        assert!(SigningSecret::new("3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5").is_ok());
+        assert!(SigningSecret::new(
+            "3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5"
+        )
+        .is_ok());
     }
 
     #[test]

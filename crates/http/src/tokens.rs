@@ -56,8 +56,10 @@ impl TokenService {
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
-            access_ttl: chrono::Duration::from_std(settings.access_ttl).unwrap_or(chrono::Duration::minutes(15)),
-            session_ttl: chrono::Duration::from_std(settings.session_ttl).unwrap_or(chrono::Duration::hours(12)),
+            access_ttl: chrono::Duration::from_std(settings.access_ttl)
+                .unwrap_or(chrono::Duration::minutes(15)),
+            session_ttl: chrono::Duration::from_std(settings.session_ttl)
+                .unwrap_or(chrono::Duration::hours(12)),
         }
     }
 
@@ -69,7 +71,11 @@ impl TokenService {
         self.session_ttl
     }
 
-    pub fn issue(&self, claims: ClaimsFor<'_>, now: DateTime<Utc>) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        claims: ClaimsFor<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: claims.user,
             sid: claims.session,

@@ -35,7 +35,13 @@ pub struct Revision {
     pub submitted_at: DateTime<Utc>,
 }
 
-pub fn create(conn: &mut PgConnection, episode: EpisodeId, template: Uuid, content: &serde_json::Value, by: Uuid) -> Result<Assessment> {
+pub fn create(
+    conn: &mut PgConnection,
+    episode: EpisodeId,
+    template: Uuid,
+    content: &serde_json::Value,
+    by: Uuid,
+) -> Result<Assessment> {
     Ok(diesel::insert_into(assessments::table)
         .values((
             assessments::id.eq(AssessmentId::generate().into_uuid()),
@@ -50,16 +56,26 @@ pub fn create(conn: &mut PgConnection, episode: EpisodeId, template: Uuid, conte
 }
 
 pub fn find(conn: &mut PgConnection, id: AssessmentId) -> Result<Assessment> {
-    Ok(assessments::table.find(id.into_uuid()).select(Assessment::as_select()).first(conn)?)
+    Ok(assessments::table
+        .find(id.into_uuid())
+        .select(Assessment::as_select())
+        .first(conn)?)
 }
 
 /// Locks the row: concurrent edits and submits of one form queue here.
 pub fn find_for_update(conn: &mut PgConnection, id: AssessmentId) -> Result<Assessment> {
-    Ok(assessments::table.find(id.into_uuid()).select(Assessment::as_select()).for_update().first(conn)?)
+    Ok(assessments::table
+        .find(id.into_uuid())
+        .select(Assessment::as_select())
+        .for_update()
+        .first(conn)?)
 }
 
 /// The episode's assessment still in progress, if any.
-pub fn active_for_episode(conn: &mut PgConnection, episode: EpisodeId) -> Result<Option<Assessment>> {
+pub fn active_for_episode(
+    conn: &mut PgConnection,
+    episode: EpisodeId,
+) -> Result<Option<Assessment>> {
     Ok(assessments::table
         .filter(assessments::episode_id.eq(episode.into_uuid()))
         .filter(assessments::state.ne("accepted"))
@@ -78,16 +94,25 @@ pub fn for_episode(conn: &mut PgConnection, episode: EpisodeId) -> Result<Vec<As
 
 /// Saves new content only if the stored version is still `expected_version`: the write that
 /// lost the race updates nothing and the caller answers 412. Returns None on a stale version.
-pub fn save_content(conn: &mut PgConnection, id: AssessmentId, expected_version: i32, content: &serde_json::Value) -> Result<Option<Assessment>> {
-    Ok(diesel::update(assessments::table.find(id.into_uuid()).filter(assessments::version.eq(expected_version)))
-        .set((
-            assessments::content.eq(content),
-            assessments::version.eq(assessments::version + 1),
-            assessments::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Assessment::as_returning())
-        .get_result(conn)
-        .optional()?)
+pub fn save_content(
+    conn: &mut PgConnection,
+    id: AssessmentId,
+    expected_version: i32,
+    content: &serde_json::Value,
+) -> Result<Option<Assessment>> {
+    Ok(diesel::update(
+        assessments::table
+            .find(id.into_uuid())
+            .filter(assessments::version.eq(expected_version)),
+    )
+    .set((
+        assessments::content.eq(content),
+        assessments::version.eq(assessments::version + 1),
+        assessments::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(Assessment::as_returning())
+    .get_result(conn)
+    .optional()?)
 }
 
 pub fn set_state(conn: &mut PgConnection, id: AssessmentId, state: &str) -> Result<Assessment> {
@@ -104,7 +129,11 @@ pub fn set_state(conn: &mut PgConnection, id: AssessmentId, state: &str) -> Resu
 }
 
 /// Freezes the current content as the next revision.
-pub fn freeze_revision(conn: &mut PgConnection, assessment: &Assessment, by: Uuid) -> Result<Revision> {
+pub fn freeze_revision(
+    conn: &mut PgConnection,
+    assessment: &Assessment,
+    by: Uuid,
+) -> Result<Revision> {
     let previous: Option<i32> = assessment_revisions::table
         .filter(assessment_revisions::assessment_id.eq(assessment.id))
         .select(diesel::dsl::max(assessment_revisions::number))
@@ -131,5 +160,8 @@ pub fn revisions(conn: &mut PgConnection, id: AssessmentId) -> Result<Vec<Revisi
 }
 
 pub fn find_revision(conn: &mut PgConnection, id: RevisionId) -> Result<Revision> {
-    Ok(assessment_revisions::table.find(id.into_uuid()).select(Revision::as_select()).first(conn)?)
+    Ok(assessment_revisions::table
+        .find(id.into_uuid())
+        .select(Revision::as_select())
+        .first(conn)?)
 }

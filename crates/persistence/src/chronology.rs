@@ -67,19 +67,28 @@ pub fn list(conn: &mut PgConnection, family: FamilyId, page: &PageRequest) -> Re
         ))
         .into_boxed();
     if let Some(after) = &page.after {
-        let at = DateTime::parse_from_rfc3339(&after.key).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
+        let at = DateTime::parse_from_rfc3339(&after.key)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now());
         query = query.filter(
             chronology_entries::occurred_at
                 .lt(at)
-                .or(chronology_entries::occurred_at.eq(at).and(chronology_entries::id.lt(after.id))),
+                .or(chronology_entries::occurred_at
+                    .eq(at)
+                    .and(chronology_entries::id.lt(after.id))),
         );
     }
     let rows = query
-        .order((chronology_entries::occurred_at.desc(), chronology_entries::id.desc()))
+        .order((
+            chronology_entries::occurred_at.desc(),
+            chronology_entries::id.desc(),
+        ))
         .limit(page.fetch_limit())
         .load::<Entry>(conn)?;
     Ok(Page::from_rows(rows, page, |entry| Cursor {
-        key: entry.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        key: entry
+            .occurred_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         id: entry.id,
     }))
 }

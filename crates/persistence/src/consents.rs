@@ -47,11 +47,17 @@ pub struct NewConsent {
 }
 
 pub fn create(conn: &mut PgConnection, new: &NewConsent) -> Result<Consent> {
-    Ok(diesel::insert_into(consents::table).values(new).returning(Consent::as_returning()).get_result(conn)?)
+    Ok(diesel::insert_into(consents::table)
+        .values(new)
+        .returning(Consent::as_returning())
+        .get_result(conn)?)
 }
 
 pub fn find(conn: &mut PgConnection, id: ConsentId) -> Result<Consent> {
-    Ok(consents::table.find(id.into_uuid()).select(Consent::as_select()).first(conn)?)
+    Ok(consents::table
+        .find(id.into_uuid())
+        .select(Consent::as_select())
+        .first(conn)?)
 }
 
 /// Oldest first: the order they were given in.
@@ -76,16 +82,25 @@ pub fn has_active_assessment_consent(conn: &mut PgConnection, family: FamilyId) 
 
 /// Withdraws the consent unless it already is; returns the row as it now stands and whether
 /// this call withdrew it.
-pub fn withdraw(conn: &mut PgConnection, id: ConsentId, by: Uuid, reason: Option<String>) -> Result<(Consent, bool)> {
-    let withdrawn = diesel::update(consents::table.find(id.into_uuid()).filter(consents::withdrawn_at.is_null()))
-        .set((
-            consents::withdrawn_at.eq(diesel::dsl::now),
-            consents::withdrawn_by.eq(by),
-            consents::withdrawal_reason.eq(reason),
-        ))
-        .returning(Consent::as_returning())
-        .get_result(conn)
-        .optional()?;
+pub fn withdraw(
+    conn: &mut PgConnection,
+    id: ConsentId,
+    by: Uuid,
+    reason: Option<String>,
+) -> Result<(Consent, bool)> {
+    let withdrawn = diesel::update(
+        consents::table
+            .find(id.into_uuid())
+            .filter(consents::withdrawn_at.is_null()),
+    )
+    .set((
+        consents::withdrawn_at.eq(diesel::dsl::now),
+        consents::withdrawn_by.eq(by),
+        consents::withdrawal_reason.eq(reason),
+    ))
+    .returning(Consent::as_returning())
+    .get_result(conn)
+    .optional()?;
     match withdrawn {
         Some(consent) => Ok((consent, true)),
         None => Ok((find(conn, id)?, false)),

@@ -70,18 +70,45 @@ pub struct LeadTransfer {
 }
 
 /// Opens the episode with its children and the opening threshold (with its rationale).
-pub fn open(conn: &mut PgConnection, new: &NewEpisode, children: &[Uuid], rationale: &str) -> Result<Episode> {
-    let episode = diesel::insert_into(episodes::table).values(new).returning(Episode::as_returning()).get_result(conn)?;
+pub fn open(
+    conn: &mut PgConnection,
+    new: &NewEpisode,
+    children: &[Uuid],
+    rationale: &str,
+) -> Result<Episode> {
+    let episode = diesel::insert_into(episodes::table)
+        .values(new)
+        .returning(Episode::as_returning())
+        .get_result(conn)?;
     let rows: Vec<_> = children
         .iter()
-        .map(|child| (episode_children::episode_id.eq(episode.id), episode_children::person_id.eq(*child)))
+        .map(|child| {
+            (
+                episode_children::episode_id.eq(episode.id),
+                episode_children::person_id.eq(*child),
+            )
+        })
         .collect();
-    diesel::insert_into(episode_children::table).values(&rows).execute(conn)?;
-    record_threshold(conn, EpisodeId::from_uuid(episode.id), new.threshold_level, rationale, new.opened_by)?;
+    diesel::insert_into(episode_children::table)
+        .values(&rows)
+        .execute(conn)?;
+    record_threshold(
+        conn,
+        EpisodeId::from_uuid(episode.id),
+        new.threshold_level,
+        rationale,
+        new.opened_by,
+    )?;
     Ok(episode)
 }
 
-fn record_threshold(conn: &mut PgConnection, episode: EpisodeId, level: i16, rationale: &str, by: Uuid) -> Result<()> {
+fn record_threshold(
+    conn: &mut PgConnection,
+    episode: EpisodeId,
+    level: i16,
+    rationale: &str,
+    by: Uuid,
+) -> Result<()> {
     diesel::insert_into(threshold_changes::table)
         .values((
             threshold_changes::id.eq(Uuid::now_v7()),
@@ -96,11 +123,18 @@ fn record_threshold(conn: &mut PgConnection, episode: EpisodeId, level: i16, rat
 
 /// Locks the episode row for a state change: concurrent transitions queue here.
 pub fn find_for_update(conn: &mut PgConnection, id: EpisodeId) -> Result<Episode> {
-    Ok(episodes::table.find(id.into_uuid()).select(Episode::as_select()).for_update().first(conn)?)
+    Ok(episodes::table
+        .find(id.into_uuid())
+        .select(Episode::as_select())
+        .for_update()
+        .first(conn)?)
 }
 
 pub fn find(conn: &mut PgConnection, id: EpisodeId) -> Result<Episode> {
-    Ok(episodes::table.find(id.into_uuid()).select(Episode::as_select()).first(conn)?)
+    Ok(episodes::table
+        .find(id.into_uuid())
+        .select(Episode::as_select())
+        .first(conn)?)
 }
 
 pub fn open_for_family(conn: &mut PgConnection, family: FamilyId) -> Result<Option<Episode>> {
@@ -136,7 +170,13 @@ pub fn transfers(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<LeadTrans
         .load(conn)?)
 }
 
-pub fn change_threshold(conn: &mut PgConnection, id: EpisodeId, level: i16, rationale: &str, by: Uuid) -> Result<Episode> {
+pub fn change_threshold(
+    conn: &mut PgConnection,
+    id: EpisodeId,
+    level: i16,
+    rationale: &str,
+    by: Uuid,
+) -> Result<Episode> {
     let episode = diesel::update(episodes::table.find(id.into_uuid()))
         .set(episodes::threshold_level.eq(level))
         .returning(Episode::as_returning())
@@ -145,7 +185,12 @@ pub fn change_threshold(conn: &mut PgConnection, id: EpisodeId, level: i16, rati
     Ok(episode)
 }
 
-pub fn propose_transfer(conn: &mut PgConnection, id: EpisodeId, to: Uuid, by: Uuid) -> Result<Episode> {
+pub fn propose_transfer(
+    conn: &mut PgConnection,
+    id: EpisodeId,
+    to: Uuid,
+    by: Uuid,
+) -> Result<Episode> {
     Ok(diesel::update(episodes::table.find(id.into_uuid()))
         .set((
             episodes::transfer_to.eq(to),
@@ -157,8 +202,16 @@ pub fn propose_transfer(conn: &mut PgConnection, id: EpisodeId, to: Uuid, by: Uu
 }
 
 /// Completes a pending transfer: the new lead and their organisation take the episode.
-pub fn accept_transfer(conn: &mut PgConnection, episode: &Episode, new_organisation: Uuid) -> Result<Episode> {
-    let (Some(to), Some(by), Some(at)) = (episode.transfer_to, episode.transfer_proposed_by, episode.transfer_proposed_at) else {
+pub fn accept_transfer(
+    conn: &mut PgConnection,
+    episode: &Episode,
+    new_organisation: Uuid,
+) -> Result<Episode> {
+    let (Some(to), Some(by), Some(at)) = (
+        episode.transfer_to,
+        episode.transfer_proposed_by,
+        episode.transfer_proposed_at,
+    ) else {
         return Err(crate::Error::NotFound);
     };
     diesel::insert_into(lead_transfers::table)
@@ -183,7 +236,13 @@ pub fn accept_transfer(conn: &mut PgConnection, episode: &Episode, new_organisat
         .get_result(conn)?)
 }
 
-pub fn close(conn: &mut PgConnection, id: EpisodeId, reason: &str, note: Option<&str>, by: Uuid) -> Result<Episode> {
+pub fn close(
+    conn: &mut PgConnection,
+    id: EpisodeId,
+    reason: &str,
+    note: Option<&str>,
+    by: Uuid,
+) -> Result<Episode> {
     Ok(diesel::update(episodes::table.find(id.into_uuid()))
         .set((
             episodes::state.eq("closed"),
@@ -207,8 +266,16 @@ pub struct EpisodeFilter {
 }
 
 /// Episodes of visible families, newest first.
-pub fn list(conn: &mut PgConnection, visible: VisibleFamilies, filter: &EpisodeFilter, page: &PageRequest) -> Result<Page<Episode>> {
-    let mut query = episodes::table.filter(episodes::family_id.eq_any(visible)).select(Episode::as_select()).into_boxed();
+pub fn list(
+    conn: &mut PgConnection,
+    visible: VisibleFamilies,
+    filter: &EpisodeFilter,
+    page: &PageRequest,
+) -> Result<Page<Episode>> {
+    let mut query = episodes::table
+        .filter(episodes::family_id.eq_any(visible))
+        .select(Episode::as_select())
+        .into_boxed();
     if let Some(state) = &filter.state {
         query = query.filter(episodes::state.eq(state.clone()));
     }
@@ -221,6 +288,12 @@ pub fn list(conn: &mut PgConnection, visible: VisibleFamilies, filter: &EpisodeF
     if let Some(after) = &page.after {
         query = query.filter(episodes::id.lt(after.id));
     }
-    let rows = query.order(episodes::id.desc()).limit(page.fetch_limit()).load(conn)?;
-    Ok(Page::from_rows(rows, page, |row| Cursor { key: String::new(), id: row.id }))
+    let rows = query
+        .order(episodes::id.desc())
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: String::new(),
+        id: row.id,
+    }))
 }

@@ -115,7 +115,10 @@ pub struct Relationship {
 
 /// Creates the family with the next human-readable reference.
 pub fn create(conn: &mut PgConnection, new: &NewFamily) -> Result<Family> {
-    let number: i64 = diesel::select(sql::<diesel::sql_types::BigInt>("nextval('family_reference_seq')")).get_result(conn)?;
+    let number: i64 = diesel::select(sql::<diesel::sql_types::BigInt>(
+        "nextval('family_reference_seq')",
+    ))
+    .get_result(conn)?;
     Ok(diesel::insert_into(families::table)
         .values((
             families::id.eq(new.id),
@@ -131,7 +134,10 @@ pub fn create(conn: &mut PgConnection, new: &NewFamily) -> Result<Family> {
 }
 
 pub fn find(conn: &mut PgConnection, id: FamilyId) -> Result<Family> {
-    Ok(families::table.find(id.into_uuid()).select(Family::as_select()).first(conn)?)
+    Ok(families::table
+        .find(id.into_uuid())
+        .select(Family::as_select())
+        .first(conn)?)
 }
 
 pub fn update(conn: &mut PgConnection, id: FamilyId, changes: &FamilyChanges) -> Result<Family> {
@@ -143,19 +149,35 @@ pub fn update(conn: &mut PgConnection, id: FamilyId, changes: &FamilyChanges) ->
 
 pub fn set_lead_professional(conn: &mut PgConnection, id: FamilyId, lead: Uuid) -> Result<()> {
     diesel::update(families::table.find(id.into_uuid()))
-        .set((families::lead_professional_id.eq(lead), families::updated_at.eq(diesel::dsl::now)))
+        .set((
+            families::lead_professional_id.eq(lead),
+            families::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
 /// Families the actor can see, newest first.
-pub fn list(conn: &mut PgConnection, visible: VisibleFamilies, page: &PageRequest) -> Result<Page<Family>> {
-    let mut query = families::table.filter(families::id.eq_any(visible)).select(Family::as_select()).into_boxed();
+pub fn list(
+    conn: &mut PgConnection,
+    visible: VisibleFamilies,
+    page: &PageRequest,
+) -> Result<Page<Family>> {
+    let mut query = families::table
+        .filter(families::id.eq_any(visible))
+        .select(Family::as_select())
+        .into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(families::id.lt(after.id));
     }
-    let rows = query.order(families::id.desc()).limit(page.fetch_limit()).load(conn)?;
-    Ok(Page::from_rows(rows, page, |row| Cursor { key: String::new(), id: row.id }))
+    let rows = query
+        .order(families::id.desc())
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: String::new(),
+        id: row.id,
+    }))
 }
 
 pub fn members(conn: &mut PgConnection, family_ids: &[Uuid]) -> Result<Vec<Person>> {
@@ -175,21 +197,37 @@ pub fn relationships_of(conn: &mut PgConnection, family: FamilyId) -> Result<Vec
 }
 
 pub fn add_person(conn: &mut PgConnection, new: &NewPerson) -> Result<Person> {
-    Ok(diesel::insert_into(people::table).values(new).returning(Person::as_returning()).get_result(conn)?)
+    Ok(diesel::insert_into(people::table)
+        .values(new)
+        .returning(Person::as_returning())
+        .get_result(conn)?)
 }
 
 pub fn find_person(conn: &mut PgConnection, id: PersonId) -> Result<Person> {
-    Ok(people::table.find(id.into_uuid()).select(Person::as_select()).first(conn)?)
+    Ok(people::table
+        .find(id.into_uuid())
+        .select(Person::as_select())
+        .first(conn)?)
 }
 
-pub fn update_person(conn: &mut PgConnection, id: PersonId, changes: &PersonChanges) -> Result<Person> {
+pub fn update_person(
+    conn: &mut PgConnection,
+    id: PersonId,
+    changes: &PersonChanges,
+) -> Result<Person> {
     Ok(diesel::update(people::table.find(id.into_uuid()))
         .set((changes, people::updated_at.eq(diesel::dsl::now)))
         .returning(Person::as_returning())
         .get_result(conn)?)
 }
 
-pub fn add_relationship(conn: &mut PgConnection, family: FamilyId, person: PersonId, related: PersonId, kind: &str) -> Result<Relationship> {
+pub fn add_relationship(
+    conn: &mut PgConnection,
+    family: FamilyId,
+    person: PersonId,
+    related: PersonId,
+    kind: &str,
+) -> Result<Relationship> {
     Ok(diesel::insert_into(relationships::table)
         .values((
             relationships::id.eq(Uuid::now_v7()),
@@ -218,7 +256,10 @@ diesel::define_sql_function! {
 
 /// Lower case, letters only: the same key the database keeps in `*_name_key`.
 pub fn name_key(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -248,13 +289,23 @@ pub fn possible_duplicates(
     let similar_name = people::family_name_key
         .eq(family_key.clone())
         .or(people::given_name_key.eq(given_key.clone()))
-        .or(left(people::family_name_key, 3).eq(prefix(&family_key)).and(left(people::given_name_key, 3).eq(prefix(&given_key))));
-    let same_birth_and_name = people::date_of_birth.eq(candidate.date_of_birth).and(similar_name).assume_not_null();
+        .or(left(people::family_name_key, 3)
+            .eq(prefix(&family_key))
+            .and(left(people::given_name_key, 3).eq(prefix(&given_key))));
+    let same_birth_and_name = people::date_of_birth
+        .eq(candidate.date_of_birth)
+        .and(similar_name)
+        .assume_not_null();
     let nhs = candidate.nhs_number.map(str::to_owned);
     let mut query = people::table
         .inner_join(families::table)
         .filter(people::family_id.eq_any(visible))
-        .filter(people::nhs_number.eq(nhs.clone()).assume_not_null().or(same_birth_and_name))
+        .filter(
+            people::nhs_number
+                .eq(nhs.clone())
+                .assume_not_null()
+                .or(same_birth_and_name),
+        )
         .select((
             people::id,
             families::id,
@@ -262,7 +313,9 @@ pub fn possible_duplicates(
             people::given_name,
             people::family_name,
             people::date_of_birth,
-            people::nhs_number.is_not_distinct_from(nhs).assume_not_null(),
+            people::nhs_number
+                .is_not_distinct_from(nhs)
+                .assume_not_null(),
         ))
         .into_boxed();
     if let Some(family) = excluding_family {

@@ -17,12 +17,23 @@ pub struct Stored {
 pub fn find(conn: &mut PgConnection, user: UserId, key: &str) -> Result<Option<Stored>> {
     Ok(idempotency_keys::table
         .find((user.into_uuid(), key))
-        .select((idempotency_keys::request_hash, idempotency_keys::status, idempotency_keys::response))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::status,
+            idempotency_keys::response,
+        ))
         .first(conn)
         .optional()?)
 }
 
-pub fn store(conn: &mut PgConnection, user: UserId, key: &str, request_hash: &[u8], status: i16, response: &serde_json::Value) -> Result<()> {
+pub fn store(
+    conn: &mut PgConnection,
+    user: UserId,
+    key: &str,
+    request_hash: &[u8],
+    status: i16,
+    response: &serde_json::Value,
+) -> Result<()> {
     diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::user_id.eq(user.into_uuid()),

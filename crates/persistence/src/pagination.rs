@@ -29,7 +29,12 @@ impl Cursor {
 
     pub fn decode(raw: &str) -> Result<Self, InvalidCursor> {
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| InvalidCursor)?;
-        serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| InvalidCursor)?;
+        // A forged key with a control character (PostgreSQL refuses NUL in text) is no cursor of ours.
+        if cursor.key.chars().any(char::is_control) || cursor.key.len() > 1000 {
+            return Err(InvalidCursor);
+        }
+        Ok(cursor)
     }
 }
 
@@ -108,6 +113,16 @@ mod tests {
     #[test]
     fn a_forged_cursor_is_refused() {
         assert_eq!(Cursor::decode("not-a-cursor"), Err(InvalidCursor));
+    }
+
+    #[test]
+    fn a_forged_cursor_with_a_control_character_is_refused() {
+        let forged = Cursor {
+            key: "a\u{0}b".into(),
+            id: Uuid::now_v7(),
+        }
+        .encode();
+        assert_eq!(Cursor::decode(&forged), Err(InvalidCursor));
     }
 
     #[test]

@@ -43,7 +43,14 @@ pub struct QueueItem {
     pub submitted_at: DateTime<Utc>,
 }
 
-pub fn create(conn: &mut PgConnection, revision: RevisionId, assessment: Uuid, locality: Uuid, received_on: NaiveDate, due_on: NaiveDate) -> Result<Review> {
+pub fn create(
+    conn: &mut PgConnection,
+    revision: RevisionId,
+    assessment: Uuid,
+    locality: Uuid,
+    received_on: NaiveDate,
+    due_on: NaiveDate,
+) -> Result<Review> {
     Ok(diesel::insert_into(reviews::table)
         .values((
             reviews::id.eq(ReviewId::generate().into_uuid()),
@@ -59,11 +66,18 @@ pub fn create(conn: &mut PgConnection, revision: RevisionId, assessment: Uuid, l
 }
 
 pub fn find(conn: &mut PgConnection, id: ReviewId) -> Result<Review> {
-    Ok(reviews::table.find(id.into_uuid()).select(Review::as_select()).first(conn)?)
+    Ok(reviews::table
+        .find(id.into_uuid())
+        .select(Review::as_select())
+        .first(conn)?)
 }
 
 pub fn find_for_update(conn: &mut PgConnection, id: ReviewId) -> Result<Review> {
-    Ok(reviews::table.find(id.into_uuid()).select(Review::as_select()).for_update().first(conn)?)
+    Ok(reviews::table
+        .find(id.into_uuid())
+        .select(Review::as_select())
+        .for_update()
+        .first(conn)?)
 }
 
 pub fn for_revision(conn: &mut PgConnection, revision: RevisionId) -> Result<Option<Review>> {
@@ -95,7 +109,14 @@ pub fn assign(conn: &mut PgConnection, id: ReviewId, reviewer: Uuid, by: Uuid) -
         .get_result(conn)?)
 }
 
-pub fn decide(conn: &mut PgConnection, id: ReviewId, decision: &str, ratings: &serde_json::Value, feedback: &str, by: Uuid) -> Result<Review> {
+pub fn decide(
+    conn: &mut PgConnection,
+    id: ReviewId,
+    decision: &str,
+    ratings: &serde_json::Value,
+    feedback: &str,
+    by: Uuid,
+) -> Result<Review> {
     Ok(diesel::update(reviews::table.find(id.into_uuid()))
         .set((
             reviews::state.eq("decided"),
@@ -122,7 +143,12 @@ pub struct QueueFilter {
 }
 
 /// The queue within the actor's visibility, oldest first.
-pub fn queue(conn: &mut PgConnection, visible: VisibleFamilies, filter: &QueueFilter, page: &PageRequest) -> Result<Page<QueueItem>> {
+pub fn queue(
+    conn: &mut PgConnection,
+    visible: VisibleFamilies,
+    filter: &QueueFilter,
+    page: &PageRequest,
+) -> Result<Page<QueueItem>> {
     let mut query = reviews::table
         .inner_join(assessment_revisions::table.inner_join(users::table))
         .inner_join(assessments::table.inner_join(episodes::table.inner_join(families::table)))
@@ -144,7 +170,9 @@ pub fn queue(conn: &mut PgConnection, visible: VisibleFamilies, filter: &QueueFi
         query = query.filter(reviews::reviewer_id.eq(reviewer));
     }
     if let Some(today) = filter.overdue_on {
-        query = query.filter(reviews::due_on.lt(today)).filter(reviews::state.ne("decided"));
+        query = query
+            .filter(reviews::due_on.lt(today))
+            .filter(reviews::state.ne("decided"));
     }
     if let Some(professional) = filter.submitted_by {
         query = query.filter(assessment_revisions::submitted_by.eq(professional));
@@ -155,6 +183,12 @@ pub fn queue(conn: &mut PgConnection, visible: VisibleFamilies, filter: &QueueFi
     if let Some(after) = &page.after {
         query = query.filter(reviews::id.gt(after.id));
     }
-    let rows = query.order(reviews::id).limit(page.fetch_limit()).load::<QueueItem>(conn)?;
-    Ok(Page::from_rows(rows, page, |item| Cursor { key: String::new(), id: item.review.id }))
+    let rows = query
+        .order(reviews::id)
+        .limit(page.fetch_limit())
+        .load::<QueueItem>(conn)?;
+    Ok(Page::from_rows(rows, page, |item| Cursor {
+        key: String::new(),
+        id: item.review.id,
+    }))
 }

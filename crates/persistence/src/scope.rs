@@ -26,12 +26,17 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
     if filter.sees_nothing() {
         return query.filter(sql::<Bool>("FALSE"));
     }
-    let mut condition: Box<dyn BoxableExpression<families::table, Pg, SqlType = Bool>> = Box::new(sql::<Bool>("FALSE"));
+    let mut condition: Box<dyn BoxableExpression<families::table, Pg, SqlType = Bool>> =
+        Box::new(sql::<Bool>("FALSE"));
     for scope in &filter.scopes {
         condition = match *scope {
             // Team membership joins the filter when Teams Around the Family arrive.
-            Scope::Own(user) | Scope::Team(user) => Box::new(condition.or(families::lead_professional_id.eq(user.into_uuid()))),
-            Scope::Locality(locality) => Box::new(condition.or(families::locality_id.eq(locality.into_uuid()))),
+            Scope::Own(user) | Scope::Team(user) => {
+                Box::new(condition.or(families::lead_professional_id.eq(user.into_uuid())))
+            }
+            Scope::Locality(locality) => {
+                Box::new(condition.or(families::locality_id.eq(locality.into_uuid())))
+            }
             Scope::County => Box::new(sql::<Bool>("TRUE")),
         };
     }
@@ -45,12 +50,21 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .find(family.into_uuid())
         .select((families::locality_id, families::lead_professional_id))
         .first(conn)?;
-    Ok(CaseFacts { locality_id: LocalityId::from_uuid(locality), lead_professional: UserId::from_uuid(lead), team_members: Vec::new() })
+    Ok(CaseFacts {
+        locality_id: LocalityId::from_uuid(locality),
+        lead_professional: UserId::from_uuid(lead),
+        team_members: Vec::new(),
+    })
 }
 
 /// Loads the family's facts and asks the policy; a missing family and a hidden one look the
 /// same to the caller.
-pub fn authorize(conn: &mut PgConnection, actor: &Actor, permission: Permission, family: FamilyId) -> Result<(), Denied> {
+pub fn authorize(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    permission: Permission,
+    family: FamilyId,
+) -> Result<(), Denied> {
     let facts = match case_facts(conn, family) {
         Ok(facts) => facts,
         Err(Error::NotFound) => return Err(Denied::Policy(Denial::NotFound)),

@@ -21,7 +21,12 @@ pub struct FormTemplate {
 
 /// Publishes the next version of `name`. Versions are taken under a table lock so two admins
 /// publishing at once get consecutive numbers rather than a conflict.
-pub fn publish(conn: &mut PgConnection, name: &str, definition: &serde_json::Value, by: Option<Uuid>) -> Result<FormTemplate> {
+pub fn publish(
+    conn: &mut PgConnection,
+    name: &str,
+    definition: &serde_json::Value,
+    by: Option<Uuid>,
+) -> Result<FormTemplate> {
     diesel::sql_query("LOCK TABLE form_templates IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
     let latest: Option<i32> = form_templates::table
         .filter(form_templates::name.eq(name))
@@ -49,7 +54,10 @@ pub fn latest(conn: &mut PgConnection, name: &str) -> Result<Option<FormTemplate
 }
 
 pub fn find(conn: &mut PgConnection, id: TemplateId) -> Result<FormTemplate> {
-    Ok(form_templates::table.find(id.into_uuid()).select(FormTemplate::as_select()).first(conn)?)
+    Ok(form_templates::table
+        .find(id.into_uuid())
+        .select(FormTemplate::as_select())
+        .first(conn)?)
 }
 
 /// Every version, by name then newest version first.

@@ -51,20 +51,31 @@ const ADDRESS_MAX: usize = 500;
 /// A contact mailbox keeps its written case; it is only checked for shape.
 fn contact_email(raw: Option<&str>) -> Result<Option<String>, String> {
     match optional_text(raw, 254).map_err(|e| e.to_string())? {
-        Some(email) => Email::parse(&email).map(|_| Some(email)).map_err(|e| e.to_string()),
+        Some(email) => Email::parse(&email)
+            .map(|_| Some(email))
+            .map_err(|e| e.to_string()),
         None => Ok(None),
     }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_localities(state: State, auth: Authenticated, query: Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_localities(
+    state: State,
+    auth: Authenticated,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let context = auth.audit_context();
     let page = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListLocalities, EntityType::Locality, None, earlyhelp_domain::audit::Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListLocalities,
+                    EntityType::Locality,
+                    None,
+                    earlyhelp_domain::audit::Outcome::Success,
+                ));
                 localities::list(conn, &page)
             })?)
         })
@@ -73,14 +84,21 @@ pub async fn list_localities(state: State, auth: Authenticated, query: Query<Lis
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn create_locality(state: State, auth: Authenticated, body: ApiJson<CreateLocality>) -> Result<HttpResponse, ApiError> {
+pub async fn create_locality(
+    state: State,
+    auth: Authenticated,
+    body: ApiJson<CreateLocality>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let body = body.0;
     let mut checks = Checks::default();
     let name = checks.check("name", Name::parse(&body.name));
     let phone = checks.check("phone", optional_text(body.phone.as_deref(), PHONE_MAX));
     let email = checks.check("email", contact_email(body.email.as_deref()));
-    let address = checks.check("address", optional_text(body.address.as_deref(), ADDRESS_MAX));
+    let address = checks.check(
+        "address",
+        optional_text(body.address.as_deref(), ADDRESS_MAX),
+    );
     let new = checks.finish(|| {
         Some(NewLocality {
             id: LocalityId::generate().into_uuid(),
@@ -92,15 +110,26 @@ pub async fn create_locality(state: State, auth: Authenticated, body: ApiJson<Cr
     })?;
     let context = auth.audit_context();
     let locality = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| localities::create(conn, trail, &new))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                localities::create(conn, trail, &new)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/localities/{}", locality.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/localities/{}", locality.id),
+        ))
         .json(LocalityResponse::from(locality)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, locality.id = %id))]
-pub async fn get_locality(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_locality(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = LocalityId::from_uuid(id.into_inner());
     let context = auth.audit_context();
@@ -108,7 +137,11 @@ pub async fn get_locality(state: State, auth: Authenticated, id: Path<Uuid>) -> 
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
                 let locality = localities::find(conn, id)?;
-                trail.record(AuditEvent::success(AuditAction::ReadLocality, EntityType::Locality, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadLocality,
+                    EntityType::Locality,
+                    id,
+                ));
                 Ok(locality)
             })?)
         })
@@ -127,10 +160,18 @@ pub async fn update_locality(
     let id = LocalityId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
-    let name = body.name.map(|name| checks.check("name", Name::parse(&name)));
-    let phone = body.phone.map(|phone| checks.check("phone", optional_text(phone.as_deref(), PHONE_MAX)));
-    let email = body.email.map(|email| checks.check("email", contact_email(email.as_deref())));
-    let address = body.address.map(|address| checks.check("address", optional_text(address.as_deref(), ADDRESS_MAX)));
+    let name = body
+        .name
+        .map(|name| checks.check("name", Name::parse(&name)));
+    let phone = body
+        .phone
+        .map(|phone| checks.check("phone", optional_text(phone.as_deref(), PHONE_MAX)));
+    let email = body
+        .email
+        .map(|email| checks.check("email", contact_email(email.as_deref())));
+    let address = body
+        .address
+        .map(|address| checks.check("address", optional_text(address.as_deref(), ADDRESS_MAX)));
     let changes = checks.finish(|| {
         Some(LocalityChanges {
             name: name.flatten().map(Name::into_string),
@@ -141,7 +182,11 @@ pub async fn update_locality(
     })?;
     let context = auth.audit_context();
     let locality = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| localities::update(conn, trail, id, &changes))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                localities::update(conn, trail, id, &changes)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(LocalityResponse::from(locality)))
 }

@@ -13,7 +13,9 @@ use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::policy::{self, Permission};
 use earlyhelp_domain::{LocalityId, OrganisationId};
 use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::organisations::{self, NewOrganisation, OrganisationChanges, OrganisationFilter};
+use earlyhelp_persistence::organisations::{
+    self, NewOrganisation, OrganisationChanges, OrganisationFilter,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -46,13 +48,20 @@ pub struct UpdateOrganisation {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_organisations(state: State, auth: Authenticated, query: Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_organisations(
+    state: State,
+    auth: Authenticated,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let kind = query
         .kind
-        .map(|kind| kind.parse::<OrganisationKind>().map_err(|error| ApiError::validation("kind", error)))
+        .map(|kind| {
+            kind.parse::<OrganisationKind>()
+                .map_err(|error| ApiError::validation("kind", error))
+        })
         .transpose()?;
     let filter = OrganisationFilter {
         kind: kind.map(|kind| kind.as_str().to_owned()),
@@ -63,7 +72,12 @@ pub async fn list_organisations(state: State, auth: Authenticated, query: Query<
     let page = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListOrganisations, EntityType::Organisation, None, Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListOrganisations,
+                    EntityType::Organisation,
+                    None,
+                    Outcome::Success,
+                ));
                 organisations::list(conn, &filter, &page)
             })?)
         })
@@ -92,15 +106,26 @@ pub async fn create_organisation(
     })?;
     let context = auth.audit_context();
     let organisation = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| organisations::create(conn, trail, &new))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                organisations::create(conn, trail, &new)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/organisations/{}", organisation.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/organisations/{}", organisation.id),
+        ))
         .json(OrganisationResponse::from(organisation)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, organisation.id = %id))]
-pub async fn get_organisation(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_organisation(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = OrganisationId::from_uuid(id.into_inner());
     let context = auth.audit_context();
@@ -108,7 +133,11 @@ pub async fn get_organisation(state: State, auth: Authenticated, id: Path<Uuid>)
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
                 let organisation = organisations::find(conn, id)?;
-                trail.record(AuditEvent::success(AuditAction::ReadOrganisation, EntityType::Organisation, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadOrganisation,
+                    EntityType::Organisation,
+                    id,
+                ));
                 Ok(organisation)
             })?)
         })
@@ -127,8 +156,12 @@ pub async fn update_organisation(
     let id = OrganisationId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
-    let name = body.name.map(|name| checks.check("name", Name::parse(&name)));
-    let kind = body.kind.map(|kind| checks.check("kind", kind.parse::<OrganisationKind>()));
+    let name = body
+        .name
+        .map(|name| checks.check("name", Name::parse(&name)));
+    let kind = body
+        .kind
+        .map(|kind| checks.check("kind", kind.parse::<OrganisationKind>()));
     let changes = checks.finish(|| {
         Some(OrganisationChanges {
             name: name.flatten().map(Name::into_string),
@@ -139,7 +172,11 @@ pub async fn update_organisation(
     })?;
     let context = auth.audit_context();
     let organisation = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| organisations::update(conn, trail, id, &changes))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                organisations::update(conn, trail, id, &changes)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(organisation)))
 }

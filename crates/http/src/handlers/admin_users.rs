@@ -85,13 +85,20 @@ fn email_taken(error: DbError) -> ApiError {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_users(state: State, auth: Authenticated, query: Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(
+    state: State,
+    auth: Authenticated,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let role = query
         .role
-        .map(|role| role.parse::<Role>().map_err(|error| ApiError::validation("role", error)))
+        .map(|role| {
+            role.parse::<Role>()
+                .map_err(|error| ApiError::validation("role", error))
+        })
         .transpose()?;
     let filter = UserFilter {
         role: role.map(|role| role.as_str().to_owned()),
@@ -103,7 +110,12 @@ pub async fn list_users(state: State, auth: Authenticated, query: Query<ListQuer
     let page = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListUsers, EntityType::User, None, Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListUsers,
+                    EntityType::User,
+                    None,
+                    Outcome::Success,
+                ));
                 users::list(conn, &filter, &page)
             })?)
         })
@@ -112,7 +124,11 @@ pub async fn list_users(state: State, auth: Authenticated, query: Query<ListQuer
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn create_user(state: State, auth: Authenticated, body: ApiJson<CreateUser>) -> Result<HttpResponse, ApiError> {
+pub async fn create_user(
+    state: State,
+    auth: Authenticated,
+    body: ApiJson<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let body = body.0;
     let mut checks = Checks::default();
@@ -123,7 +139,8 @@ pub async fn create_user(state: State, auth: Authenticated, body: ApiJson<Create
         Some(email) => checks.check("password", NewPassword::parse(body.password, email)),
         None => None,
     };
-    let (email, display_name, roles, password) = checks.finish(|| Some((email?, display_name?, roles?, password?)))?;
+    let (email, display_name, roles, password) =
+        checks.finish(|| Some((email?, display_name?, roles?, password?)))?;
 
     let password_hash = actix_web::web::block(move || crate::passwords::hash(password.expose()))
         .await?
@@ -134,7 +151,12 @@ pub async fn create_user(state: State, auth: Authenticated, body: ApiJson<Create
     let user = state
         .db(move |conn| {
             let organisation = match organisations::find(conn, organisation_id) {
-                Err(DbError::NotFound) => return Err(ApiError::validation("organisation_id", "no such organisation")),
+                Err(DbError::NotFound) => {
+                    return Err(ApiError::validation(
+                        "organisation_id",
+                        "no such organisation",
+                    ))
+                }
                 other => other?,
             };
             let new = NewUser {
@@ -146,7 +168,10 @@ pub async fn create_user(state: State, auth: Authenticated, body: ApiJson<Create
                 organisation_id: organisation.id,
                 locality_id: requested_locality.or(organisation.locality_id),
             };
-            audit::audited(conn, &context, |conn, trail| users::create(conn, trail, &new)).map_err(email_taken)
+            audit::audited(conn, &context, |conn, trail| {
+                users::create(conn, trail, &new)
+            })
+            .map_err(email_taken)
         })
         .await?;
     tracing::info!(created.user.id = %user.id, "user created");
@@ -156,7 +181,11 @@ pub async fn create_user(state: State, auth: Authenticated, body: ApiJson<Create
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
-pub async fn get_user(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_user(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = UserId::from_uuid(id.into_inner());
     let context = auth.audit_context();
@@ -164,7 +193,11 @@ pub async fn get_user(state: State, auth: Authenticated, id: Path<Uuid>) -> Resu
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
                 let user = users::find(conn, id)?;
-                trail.record(AuditEvent::success(AuditAction::ReadUser, EntityType::User, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadUser,
+                    EntityType::User,
+                    id,
+                ));
                 Ok(user)
             })?)
         })
@@ -172,7 +205,12 @@ pub async fn get_user(state: State, auth: Authenticated, id: Path<Uuid>) -> Resu
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
-async fn set_active(state: State, auth: Authenticated, id: Uuid, active: bool) -> Result<HttpResponse, ApiError> {
+async fn set_active(
+    state: State,
+    auth: Authenticated,
+    id: Uuid,
+    active: bool,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = UserId::from_uuid(id);
     if !active && id == auth.actor.user_id {
@@ -183,18 +221,30 @@ async fn set_active(state: State, auth: Authenticated, id: Uuid, active: bool) -
     }
     let context = auth.audit_context();
     let user = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| users::set_active(conn, trail, id, active))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                users::set_active(conn, trail, id, active)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
-pub async fn deactivate_user(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn deactivate_user(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     set_active(state, auth, id.into_inner(), false).await
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
-pub async fn reactivate_user(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn reactivate_user(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     set_active(state, auth, id.into_inner(), true).await
 }
 
@@ -218,7 +268,11 @@ pub async fn set_user_roles(
     }
     let context = auth.audit_context();
     let user = state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| users::set_roles(conn, trail, id, role_names(&roles)))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                users::set_roles(conn, trail, id, role_names(&roles))
+            })?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
@@ -233,14 +287,20 @@ pub async fn reset_user_password(
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = UserId::from_uuid(id.into_inner());
     let user = state.db(move |conn| Ok(users::find(conn, id)?)).await?;
-    let email = Email::parse(&user.email).map_err(|error| ApiError::Internal(anyhow::anyhow!("stored email invalid: {error}")))?;
-    let password = NewPassword::parse(body.0.password, &email).map_err(|error| ApiError::validation("password", error))?;
+    let email = Email::parse(&user.email)
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("stored email invalid: {error}")))?;
+    let password = NewPassword::parse(body.0.password, &email)
+        .map_err(|error| ApiError::validation("password", error))?;
     let password_hash = actix_web::web::block(move || crate::passwords::hash(password.expose()))
         .await?
         .map_err(ApiError::Internal)?;
     let context = auth.audit_context();
     state
-        .db(move |conn| Ok(audit::audited(conn, &context, |conn, trail| users::set_password(conn, trail, id, password_hash))?))
+        .db(move |conn| {
+            Ok(audit::audited(conn, &context, |conn, trail| {
+                users::set_password(conn, trail, id, password_hash)
+            })?)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

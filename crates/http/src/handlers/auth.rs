@@ -42,11 +42,18 @@ const INVALID_CREDENTIALS: &str =
     "The email or password is wrong, or the account is locked for a while after repeated failures.";
 
 fn client_address(req: &HttpRequest) -> IpAddr {
-    req.peer_addr().map(|addr| addr.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    req.peer_addr()
+        .map(|addr| addr.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 /// Issues the access token for `user` in `session`, with the refresh token already minted.
-fn token_response(state: &State, user: &User, session: &sessions::Session, refresh_token: String) -> Result<TokenResponse, ApiError> {
+fn token_response(
+    state: &State,
+    user: &User,
+    session: &sessions::Session,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
     let now = Utc::now();
     let access_token = state
         .tokens
@@ -71,21 +78,38 @@ fn token_response(state: &State, user: &User, session: &sessions::Session, refre
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn login(state: State, req: HttpRequest, body: ApiJson<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: State,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     if let Err(not_until) = state.login_limiter.check_key(&client_address(&req)) {
         let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        return Err(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs().max(1) });
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: wait.as_secs().max(1),
+        });
     }
     let LoginRequest { email, password } = body.0;
     let email = Email::parse(&email).map_err(|error| ApiError::validation("email", error))?;
-    if password.is_empty() || password.len() > earlyhelp_domain::password::MAX_LENGTH * 4 {
-        return Err(ApiError::validation("password", "must be between 1 and 256 characters"));
+    if password.is_empty() || password.chars().count() > earlyhelp_domain::password::MAX_LENGTH {
+        return Err(ApiError::validation(
+            "password",
+            "must be between 1 and 256 characters",
+        ));
     }
-    let context = AuditContext { actor: None, request_id: actor::request_id(&req) };
+    let context = AuditContext {
+        actor: None,
+        request_id: actor::request_id(&req),
+    };
 
     let lookup_email = email.as_str().to_owned();
-    let credentials = state.db(move |conn| Ok(users::credentials_by_email(conn, &lookup_email)?)).await?;
-    let hash = credentials.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| state.dummy_password_hash.clone());
+    let credentials = state
+        .db(move |conn| Ok(users::credentials_by_email(conn, &lookup_email)?))
+        .await?;
+    let hash = credentials
+        .as_ref()
+        .map(|c| c.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_password_hash.clone());
     // The hash is always verified, known email or not, so timing reveals nothing.
     let matches = actix_web::web::block(move || crate::passwords::verify(&password, &hash)).await?;
 
@@ -93,8 +117,9 @@ pub async fn login(state: State, req: HttpRequest, body: ApiJson<LoginRequest>) 
     let Some(credentials) = credentials else {
         state
             .db(move |conn| {
-                let event = AuditEvent::new(AuditAction::Login, EntityType::User, None, Outcome::Failure)
-                    .with_detail(serde_json::json!({ "reason": "unknown_email" }));
+                let event =
+                    AuditEvent::new(AuditAction::Login, EntityType::User, None, Outcome::Failure)
+                        .with_detail(serde_json::json!({ "reason": "unknown_email" }));
                 Ok(audit::record(conn, &context, event)?)
             })
             .await?;
@@ -113,10 +138,17 @@ pub async fn login(state: State, req: HttpRequest, body: ApiJson<LoginRequest>) 
         state
             .db(move |conn| {
                 if reason == "wrong_password" {
-                    users::record_failed_login(conn, user_id, |failures| signin::lock_duration(failures).map(|lock| now + lock))?;
+                    users::record_failed_login(conn, user_id, |failures| {
+                        signin::lock_duration(failures).map(|lock| now + lock)
+                    })?;
                 }
-                let event = AuditEvent::new(AuditAction::Login, EntityType::User, Some(user_id.into_uuid()), Outcome::Failure)
-                    .with_detail(serde_json::json!({ "reason": reason }));
+                let event = AuditEvent::new(
+                    AuditAction::Login,
+                    EntityType::User,
+                    Some(user_id.into_uuid()),
+                    Outcome::Failure,
+                )
+                .with_detail(serde_json::json!({ "reason": reason }));
                 Ok(audit::record(conn, &context, event)?)
             })
             .await?;
@@ -126,7 +158,10 @@ pub async fn login(state: State, req: HttpRequest, body: ApiJson<LoginRequest>) 
 
     let (refresh_token, refresh_hash) = tokens::new_refresh_token();
     let expires_at = now + state.tokens.session_ttl();
-    let context = AuditContext { actor: Some(user_id), request_id: context.request_id };
+    let context = AuditContext {
+        actor: Some(user_id),
+        request_id: context.request_id,
+    };
     let (user, session) = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
@@ -145,10 +180,17 @@ pub async fn login(state: State, req: HttpRequest, body: ApiJson<LoginRequest>) 
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn refresh(state: State, req: HttpRequest, body: ApiJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: State,
+    req: HttpRequest,
+    body: ApiJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
     let presented = body.0.refresh_token;
     if presented.is_empty() || presented.len() > 256 {
-        return Err(ApiError::validation("refresh_token", "must be a refresh token issued by sign-in"));
+        return Err(ApiError::validation(
+            "refresh_token",
+            "must be a refresh token issued by sign-in",
+        ));
     }
     let old_hash = tokens::hash_refresh_token(&presented);
     let (refresh_token, new_hash) = tokens::new_refresh_token();
@@ -158,14 +200,46 @@ pub async fn refresh(state: State, req: HttpRequest, body: ApiJson<RefreshReques
         .db(move |conn| {
             let rotation = sessions::rotate(conn, &old_hash, &new_hash, now)?;
             let (user_id, outcome, reason, session_id) = match &rotation {
-                Rotation::Rotated(session) => (Some(session.user_id), Outcome::Success, None, Some(session.id)),
-                Rotation::Reused { session_id, user_id } => (Some(*user_id), Outcome::Failure, Some("reused"), Some(*session_id)),
-                Rotation::Expired { session_id, user_id } => (Some(*user_id), Outcome::Failure, Some("expired"), Some(*session_id)),
+                Rotation::Rotated(session) => (
+                    Some(session.user_id),
+                    Outcome::Success,
+                    None,
+                    Some(session.id),
+                ),
+                Rotation::Reused {
+                    session_id,
+                    user_id,
+                } => (
+                    Some(*user_id),
+                    Outcome::Failure,
+                    Some("reused"),
+                    Some(*session_id),
+                ),
+                Rotation::Expired {
+                    session_id,
+                    user_id,
+                } => (
+                    Some(*user_id),
+                    Outcome::Failure,
+                    Some("expired"),
+                    Some(*session_id),
+                ),
                 Rotation::Unknown => (None, Outcome::Failure, Some("unknown"), None),
             };
-            let context = AuditContext { actor: user_id.map(UserId::from_uuid), request_id };
-            let event = AuditEvent::new(AuditAction::RefreshToken, EntityType::Session, session_id, outcome)
-                .with_detail(reason.map_or_else(|| serde_json::json!({}), |r| serde_json::json!({ "reason": r })));
+            let context = AuditContext {
+                actor: user_id.map(UserId::from_uuid),
+                request_id,
+            };
+            let event = AuditEvent::new(
+                AuditAction::RefreshToken,
+                EntityType::Session,
+                session_id,
+                outcome,
+            )
+            .with_detail(reason.map_or_else(
+                || serde_json::json!({}),
+                |r| serde_json::json!({ "reason": r }),
+            ));
             audit::record(conn, &context, event)?;
             let user = match &rotation {
                 Rotation::Rotated(session) => users::principal(
@@ -185,9 +259,13 @@ pub async fn refresh(state: State, req: HttpRequest, body: ApiJson<RefreshReques
         }
         (Rotation::Reused { session_id, .. }, _) => {
             tracing::warn!(session.id = %session_id, "spent refresh token presented; session revoked");
-            Err(ApiError::Unauthenticated("The refresh token is no longer valid; sign in again."))
+            Err(ApiError::Unauthenticated(
+                "The refresh token is no longer valid; sign in again.",
+            ))
         }
-        _ => Err(ApiError::Unauthenticated("The refresh token is no longer valid; sign in again.")),
+        _ => Err(ApiError::Unauthenticated(
+            "The refresh token is no longer valid; sign in again.",
+        )),
     }
 }
 
@@ -199,7 +277,11 @@ pub async fn logout(state: State, auth: Authenticated) -> Result<HttpResponse, A
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
                 sessions::revoke(conn, session, RevokeReason::Logout, Utc::now())?;
-                trail.record(AuditEvent::success(AuditAction::Logout, EntityType::Session, session));
+                trail.record(AuditEvent::success(
+                    AuditAction::Logout,
+                    EntityType::Session,
+                    session,
+                ));
                 Ok(())
             })?)
         })

@@ -38,8 +38,11 @@ pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, A
     let (organisation_id, locality_id) = (user.organisation_id, user.locality_id);
     let (organisation, locality) = state
         .db(move |conn| {
-            let organisation = organisations::find(conn, OrganisationId::from_uuid(organisation_id))?;
-            let locality = locality_id.map(|id| localities::find(conn, LocalityId::from_uuid(id))).transpose()?;
+            let organisation =
+                organisations::find(conn, OrganisationId::from_uuid(organisation_id))?;
+            let locality = locality_id
+                .map(|id| localities::find(conn, LocalityId::from_uuid(id)))
+                .transpose()?;
             Ok((organisation, locality))
         })
         .await?;
@@ -48,7 +51,14 @@ pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, A
         email: user.email,
         display_name: user.display_name,
         roles: user.roles,
-        organisation: OrganisationSummary { id: organisation.id, name: organisation.name, kind: organisation.kind },
-        locality: locality.map(|l| LocalitySummary { id: l.id, name: l.name }),
+        organisation: OrganisationSummary {
+            id: organisation.id,
+            name: organisation.name,
+            kind: organisation.kind,
+        },
+        locality: locality.map(|l| LocalitySummary {
+            id: l.id,
+            name: l.name,
+        }),
     }))
 }

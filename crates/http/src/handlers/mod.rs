@@ -4,6 +4,8 @@ pub mod admin_localities;
 pub mod admin_organisations;
 pub mod admin_users;
 pub mod auth;
+pub mod case;
+pub mod families;
 pub mod me;
 pub mod ops;
 pub mod wire;

@@ -21,7 +21,10 @@ pub const OPENAPI_YAML: &str = include_str!("../../../../openapi/openapi.yaml");
 impl ApiDocument {
     pub fn load() -> anyhow::Result<Self> {
         let value: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML)?;
-        Ok(Self { yaml: OPENAPI_YAML, json: serde_json::to_string(&value)? })
+        Ok(Self {
+            yaml: OPENAPI_YAML,
+            json: serde_json::to_string(&value)?,
+        })
     }
 }
 
@@ -46,20 +49,28 @@ pub async fn metrics(registry: Data<Registry>) -> Result<HttpResponse, ApiError>
     TextEncoder::new()
         .encode(&registry.gather(), &mut buffer)
         .map_err(|error| ApiError::Internal(error.into()))?;
-    Ok(HttpResponse::Ok().content_type(TextEncoder::new().format_type()).body(buffer))
+    Ok(HttpResponse::Ok()
+        .content_type(TextEncoder::new().format_type())
+        .body(buffer))
 }
 
 pub async fn openapi_json(document: Data<ApiDocument>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document.json.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.json.clone())
 }
 
 pub async fn openapi_yaml(document: Data<ApiDocument>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/yaml").body(document.yaml)
+    HttpResponse::Ok()
+        .content_type("application/yaml")
+        .body(document.yaml)
 }
 
 /// `/docs` itself sends the browser to the viewer's index.
 pub async fn docs_index() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }
 
 /// The viewer's page.

@@ -21,7 +21,10 @@ pub struct List<T> {
 impl<T> List<T> {
     pub fn from_page<R>(page: Page<R>, convert: impl FnMut(R) -> T) -> Self {
         let next_cursor = page.next.as_ref().map(Cursor::encode);
-        Self { items: page.items.into_iter().map(convert).collect(), next_cursor }
+        Self {
+            items: page.items.into_iter().map(convert).collect(),
+            next_cursor,
+        }
     }
 }
 

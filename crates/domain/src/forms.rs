@@ -1,0 +1,1339 @@
+//! Versioned form templates, and the validation of a form's content against its template.
+//!
+//! The Strengths and Needs form changes over time (it was redesigned in 2022), so its shape is
+//! data, not code: an admin publishes a [`TemplateDefinition`] as JSON, each form records the
+//! version it was started on, and its content is checked against that version. A draft may be
+//! incomplete; a submission must answer every required question.
+//!
+//! Problems are reported all at once, each with the path of the answer it concerns
+//! (`family_and_household.professionals_involved[1].role`), so a client can mark every field
+//! in one round trip instead of one error per save.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::fmt;
+
+use crate::calendar::parse_iso_date;
+
+/// The template name under which every version of the Strengths and Needs form is published.
+pub const SNF_TEMPLATE_NAME: &str = "strengths_and_needs";
+
+/// The longest answer allowed by default for a `text` field, in characters.
+pub const DEFAULT_TEXT_MAX_LENGTH: u32 = 2_000;
+/// The longest answer allowed by default for a `long_text` field, in characters.
+pub const DEFAULT_LONG_TEXT_MAX_LENGTH: u32 = 20_000;
+/// The largest `max_length` a template may set: a bound on what one answer can cost to store.
+pub const MAX_MAX_LENGTH: u32 = 100_000;
+
+/// A form template as admins publish it: titled sections of typed fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateDefinition {
+    pub title: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// The key of this section's object in the form content.
+    pub key: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The key of this answer in its section's (or list item's) object.
+    pub key: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// Must be answered before the form can be submitted; drafts may leave it empty.
+    #[serde(default)]
+    pub required: bool,
+    /// The choices of a `select` or `multi_select` field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<CodeOption>,
+    /// For `text` and `long_text`: the longest answer, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// For `list`: each item of the list is an object of these fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_fields: Vec<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// A single line of text.
+    Text,
+    /// Paragraphs of text: the views, strengths, needs and analysis.
+    LongText,
+    /// A calendar date written YYYY-MM-DD.
+    Date,
+    Boolean,
+    Integer,
+    /// One of the field's option codes.
+    Select,
+    /// Any number of distinct option codes.
+    MultiSelect,
+    /// Repeated entries (people, outcomes, actions), each an object of `item_fields`.
+    List,
+}
+
+impl FieldKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::LongText => "long_text",
+            FieldKind::Date => "date",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Integer => "integer",
+            FieldKind::Select => "select",
+            FieldKind::MultiSelect => "multi_select",
+            FieldKind::List => "list",
+        }
+    }
+
+    const fn has_options(self) -> bool {
+        matches!(self, FieldKind::Select | FieldKind::MultiSelect)
+    }
+
+    const fn is_text(self) -> bool {
+        matches!(self, FieldKind::Text | FieldKind::LongText)
+    }
+}
+
+impl fmt::Display for FieldKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One choice of a select: the code is what the content stores, the label what people read.
+/// Codes are stored so that a later version can reword a label without changing old answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeOption {
+    pub code: String,
+    pub label: String,
+}
+
+/// One thing wrong with a template or with form content, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// Where: `sections[2].fields[0].options` in a template, `childs_views.views` or
+    /// `desired_outcomes.outcomes[1].outcome` in content, `content` for the whole document.
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// How complete form content must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    /// Saving work in progress: answers must be well-formed, but any may be missing or null.
+    Draft,
+    /// Submitting for review: every required answer must also be given.
+    Submit,
+}
+
+impl TemplateDefinition {
+    /// Refuses a definition that could not be filled in or validated unambiguously. Run before a
+    /// template version is published; published versions are immutable.
+    pub fn check(&self) -> Result<(), Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        if self.title.trim().is_empty() {
+            problems.push(FieldProblem::new("title", "must not be blank"));
+        }
+        if self.sections.is_empty() {
+            problems.push(FieldProblem::new(
+                "sections",
+                "a template needs at least one section",
+            ));
+        }
+        let mut keys = HashSet::new();
+        for (i, section) in self.sections.iter().enumerate() {
+            let path = format!("sections[{i}]");
+            check_key(&section.key, &path, &mut keys, "section", &mut problems);
+            if section.title.trim().is_empty() {
+                problems.push(FieldProblem::new(
+                    format!("{path}.title"),
+                    "must not be blank",
+                ));
+            }
+            if section.fields.is_empty() {
+                problems.push(FieldProblem::new(
+                    format!("{path}.fields"),
+                    "a section needs at least one field",
+                ));
+            }
+            check_fields(
+                &section.fields,
+                &format!("{path}.fields"),
+                false,
+                &mut problems,
+            );
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Every problem with `content` as an answer to this template; empty when it is valid.
+    ///
+    /// Content is an object keyed by section key, each section an object keyed by field key.
+    /// `null` (or an absent key) means "not yet answered". Keys the template does not know are
+    /// always refused: they would be stored but never shown, and so never reviewed.
+    pub fn validate(&self, content: &Value, strictness: Strictness) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        let Some(content) = content.as_object() else {
+            problems.push(FieldProblem::new(
+                "content",
+                "must be an object keyed by section",
+            ));
+            return problems;
+        };
+        for key in content.keys() {
+            if !self.sections.iter().any(|section| &section.key == key) {
+                problems.push(FieldProblem::new(key.clone(), "unknown section"));
+            }
+        }
+        for section in &self.sections {
+            let answers = match content.get(&section.key) {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(answers)) => Some(answers),
+                Some(_) => {
+                    problems.push(FieldProblem::new(
+                        section.key.clone(),
+                        "must be an object keyed by field",
+                    ));
+                    continue;
+                }
+            };
+            validate_object(
+                &section.fields,
+                answers,
+                &section.key,
+                strictness,
+                &mut problems,
+            );
+        }
+        problems
+    }
+}
+
+fn is_valid_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && key.len() <= 64
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn check_key(
+    key: &str,
+    path: &str,
+    seen: &mut HashSet<String>,
+    what: &str,
+    problems: &mut Vec<FieldProblem>,
+) {
+    if !is_valid_key(key) {
+        problems.push(FieldProblem::new(
+            format!("{path}.key"),
+            "must start with a lower-case letter and contain only a-z, 0-9 and _ \
+             (at most 64 characters)",
+        ));
+    } else if !seen.insert(key.to_owned()) {
+        problems.push(FieldProblem::new(
+            format!("{path}.key"),
+            format!("duplicate {what} key '{key}'"),
+        ));
+    }
+}
+
+fn check_fields(fields: &[Field], path: &str, in_list: bool, problems: &mut Vec<FieldProblem>) {
+    let mut keys = HashSet::new();
+    for (j, field) in fields.iter().enumerate() {
+        let path = format!("{path}[{j}]");
+        check_key(&field.key, &path, &mut keys, "field", problems);
+        if field.label.trim().is_empty() {
+            problems.push(FieldProblem::new(
+                format!("{path}.label"),
+                "must not be blank",
+            ));
+        }
+
+        if field.kind.has_options() {
+            if field.options.is_empty() {
+                problems.push(FieldProblem::new(
+                    format!("{path}.options"),
+                    format!("a {} field needs at least one option", field.kind),
+                ));
+            }
+            let mut codes = HashSet::new();
+            for (k, option) in field.options.iter().enumerate() {
+                if option.code.trim().is_empty() {
+                    problems.push(FieldProblem::new(
+                        format!("{path}.options[{k}].code"),
+                        "must not be blank",
+                    ));
+                } else if !codes.insert(option.code.as_str()) {
+                    problems.push(FieldProblem::new(
+                        format!("{path}.options[{k}].code"),
+                        format!("duplicate option code '{}'", option.code),
+                    ));
+                }
+                if option.label.trim().is_empty() {
+                    problems.push(FieldProblem::new(
+                        format!("{path}.options[{k}].label"),
+                        "must not be blank",
+                    ));
+                }
+            }
+        } else if !field.options.is_empty() {
+            problems.push(FieldProblem::new(
+                format!("{path}.options"),
+                "only select and multi_select fields have options",
+            ));
+        }
+
+        if field.kind == FieldKind::List {
+            if in_list {
+                problems.push(FieldProblem::new(
+                    format!("{path}.type"),
+                    "a list cannot contain another list",
+                ));
+            } else if field.item_fields.is_empty() {
+                problems.push(FieldProblem::new(
+                    format!("{path}.item_fields"),
+                    "a list field needs at least one item field",
+                ));
+            } else {
+                check_fields(
+                    &field.item_fields,
+                    &format!("{path}.item_fields"),
+                    true,
+                    problems,
+                );
+            }
+        } else if !field.item_fields.is_empty() {
+            problems.push(FieldProblem::new(
+                format!("{path}.item_fields"),
+                "only list fields have item_fields",
+            ));
+        }
+
+        match field.max_length {
+            Some(_) if !field.kind.is_text() => problems.push(FieldProblem::new(
+                format!("{path}.max_length"),
+                "only text and long_text fields have a max_length",
+            )),
+            Some(length) if !(1..=MAX_MAX_LENGTH).contains(&length) => {
+                problems.push(FieldProblem::new(
+                    format!("{path}.max_length"),
+                    format!("must be between 1 and {MAX_MAX_LENGTH}"),
+                ))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Validates one object of answers (a section, or one item of a list) against its fields.
+/// `answers` is `None` when the whole object is unanswered.
+fn validate_object(
+    fields: &[Field],
+    answers: Option<&Map<String, Value>>,
+    path: &str,
+    strictness: Strictness,
+    problems: &mut Vec<FieldProblem>,
+) {
+    if let Some(answers) = answers {
+        for key in answers.keys() {
+            if !fields.iter().any(|field| &field.key == key) {
+                problems.push(FieldProblem::new(format!("{path}.{key}"), "unknown field"));
+            }
+        }
+    }
+    for field in fields {
+        let path = format!("{path}.{}", field.key);
+        match answers.and_then(|answers| answers.get(&field.key)) {
+            None | Some(Value::Null) => {
+                if strictness == Strictness::Submit && field.required {
+                    problems.push(FieldProblem::new(path, "is required"));
+                }
+            }
+            Some(value) => validate_value(field, value, &path, strictness, problems),
+        }
+    }
+}
+
+fn validate_value(
+    field: &Field,
+    value: &Value,
+    path: &str,
+    strictness: Strictness,
+    problems: &mut Vec<FieldProblem>,
+) {
+    let required = strictness == Strictness::Submit && field.required;
+    let mut problem = |message: String| problems.push(FieldProblem::new(path, message));
+    match field.kind {
+        FieldKind::Text | FieldKind::LongText => {
+            let Some(text) = value.as_str() else {
+                return problem("must be text".into());
+            };
+            let limit = field.max_length.unwrap_or(match field.kind {
+                FieldKind::LongText => DEFAULT_LONG_TEXT_MAX_LENGTH,
+                _ => DEFAULT_TEXT_MAX_LENGTH,
+            });
+            if text.chars().count() > limit as usize {
+                problem(format!("must be at most {limit} characters"));
+            }
+            // PostgreSQL cannot store U+0000 in jsonb; refusing it here gives a 422, not a 500.
+            if text.contains('\0') {
+                problem("must not contain NUL characters".into());
+            }
+            if required && text.trim().is_empty() {
+                problem("is required".into());
+            }
+        }
+        FieldKind::Date => {
+            if value.as_str().and_then(parse_iso_date).is_none() {
+                problem("must be a date in the form YYYY-MM-DD".into());
+            }
+        }
+        FieldKind::Boolean => {
+            if !value.is_boolean() {
+                problem("must be true or false".into());
+            }
+        }
+        FieldKind::Integer => {
+            if !(value.is_i64() || value.is_u64()) {
+                problem("must be a whole number".into());
+            }
+        }
+        FieldKind::Select => {
+            if !value.as_str().is_some_and(|code| is_option(field, code)) {
+                problem(one_of(field));
+            }
+        }
+        FieldKind::MultiSelect => {
+            let Some(codes) = value.as_array() else {
+                return problem(format!("must be a list of codes; {}", one_of(field)));
+            };
+            if required && codes.is_empty() {
+                problem("is required: choose at least one".into());
+            }
+            let mut seen = HashSet::new();
+            for (i, code) in codes.iter().enumerate() {
+                let path = format!("{path}[{i}]");
+                match code.as_str() {
+                    Some(code) if is_option(field, code) => {
+                        if !seen.insert(code) {
+                            problems.push(FieldProblem::new(path, "is chosen more than once"));
+                        }
+                    }
+                    _ => problems.push(FieldProblem::new(path, one_of(field))),
+                }
+            }
+        }
+        FieldKind::List => {
+            let Some(items) = value.as_array() else {
+                return problem("must be a list".into());
+            };
+            if required && items.is_empty() {
+                problem("is required: add at least one entry".into());
+            }
+            for (i, item) in items.iter().enumerate() {
+                let path = format!("{path}[{i}]");
+                match item.as_object() {
+                    Some(answers) => validate_object(
+                        &field.item_fields,
+                        Some(answers),
+                        &path,
+                        strictness,
+                        problems,
+                    ),
+                    None => problems.push(FieldProblem::new(path, "must be an object")),
+                }
+            }
+        }
+    }
+}
+
+fn is_option(field: &Field, code: &str) -> bool {
+    field.options.iter().any(|option| option.code == code)
+}
+
+fn one_of(field: &Field) -> String {
+    let codes: Vec<&str> = field.options.iter().map(|o| o.code.as_str()).collect();
+    format!("must be one of: {}", codes.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seeded Strengths and Needs form, version 1
+
+/// Version 1 of the Strengths and Needs form, seeded at install so the service works before an
+/// admin publishes anything.
+///
+/// Its sections follow the order a practitioner fills them in: consent first (nothing may be
+/// recorded without it), then the family, the reason, the child's and the parents' own views
+/// (before the professional's judgement, so they shape it), the three sides of the assessment
+/// triangle, the three questions, the analysis, and finally the outcomes, the plan and the
+/// threshold level. Required answers are the ones LCSS reviewers check for: consent, the
+/// child's voice, the family's views, evidenced strengths and needs, real analysis,
+/// measurable outcomes and a reasoned threshold.
+pub fn snf_v1() -> TemplateDefinition {
+    TemplateDefinition {
+        title: "Strengths and Needs Form".into(),
+        sections: vec![
+            section(
+                "consent",
+                "Consent and who was involved",
+                Some(
+                    "Early help is voluntary. Record who took part and what the family agreed \
+                     to about storing and sharing this assessment.",
+                ),
+                vec![
+                    long_text(
+                        "involved_in_completing",
+                        "Who was involved in completing this assessment",
+                    )
+                    .mandatory()
+                    .hint(
+                        "The child or young person, parents and carers, and any professionals \
+                         who contributed.",
+                    ),
+                    boolean(
+                        "family_agrees_to_store_and_share",
+                        "The family agrees to this assessment being stored and shared with the \
+                         professionals and agencies who can help",
+                    )
+                    .mandatory(),
+                    long_text("copy_recipients", "Who should receive a copy"),
+                    long_text(
+                        "not_to_be_shared_with",
+                        "Anyone the family does not want to see this assessment",
+                    )
+                    .hint("A named person or agency that must not be given access to it."),
+                ],
+            ),
+            section(
+                "family_and_household",
+                "Family and household",
+                Some(
+                    "The children and adults themselves are recorded on the family record; \
+                     this section adds what helps to understand the household and the people \
+                     around it.",
+                ),
+                vec![
+                    date("assessment_start_date", "Date the assessment started").mandatory(),
+                    long_text("household", "Who lives in the household"),
+                    text(
+                        "first_language_child",
+                        "First language of the child or children",
+                    )
+                    .limit(100),
+                    text(
+                        "first_language_parents",
+                        "First language of the parents or carers",
+                    )
+                    .limit(100),
+                    boolean("interpreter_needed", "An interpreter is needed"),
+                    text(
+                        "interpreter_language",
+                        "Language the interpreter is needed for",
+                    )
+                    .limit(100),
+                    list(
+                        "connected_people",
+                        "Other family members and connected people",
+                        vec![
+                            text("name", "Name").limit(200).mandatory(),
+                            text("relationship", "Relationship to the child")
+                                .limit(200)
+                                .mandatory(),
+                            boolean("lives_in_household", "Lives in the household"),
+                            long_text("views", "Their views"),
+                        ],
+                    )
+                    .hint(
+                        "Extended family, friends and others who matter to the child, whether \
+                         or not they live in the home, and what they think.",
+                    ),
+                    list(
+                        "professionals_involved",
+                        "Professionals already involved",
+                        vec![
+                            text("role", "Role").limit(200).mandatory().hint(
+                                "For example GP, school, health visitor, mental health service.",
+                            ),
+                            text("name_or_service", "Name or service")
+                                .limit(200)
+                                .mandatory(),
+                            text("contact", "Contact details").limit(200),
+                            long_text("views", "Their view"),
+                        ],
+                    ),
+                ],
+            ),
+            section(
+                "reason",
+                "Reason for the assessment",
+                None,
+                vec![
+                    long_text(
+                        "reason_for_assessment",
+                        "Why this assessment is being completed now",
+                    )
+                    .mandatory(),
+                    long_text("family_hopes", "What the family hopes will change"),
+                ],
+            ),
+            section(
+                "childs_views",
+                "The child's own views",
+                None,
+                vec![
+                    long_text("views", "What the child or young person says")
+                        .mandatory()
+                        .hint(
+                            "In their own words where possible, for each child. For a baby or a \
+                         child who does not speak, what you observed of them.",
+                        ),
+                    long_text("how_gathered", "How their views were gathered")
+                        .hint("For example a conversation, drawings, three houses, observation."),
+                ],
+            ),
+            section(
+                "parents_views",
+                "Parents' and carers' views",
+                None,
+                vec![long_text("views", "What the parents or carers say")
+                    .mandatory()
+                    .hint(
+                        "Each parent's or carer's own view, including any who do not live with \
+                         the child.",
+                    )],
+            ),
+            triangle_side(
+                "childs_development",
+                "Child's development",
+                &[
+                    ("health", "Health"),
+                    ("learning", "Learning"),
+                    (
+                        "emotional_behavioural_development",
+                        "Emotional and behavioural development",
+                    ),
+                    ("identity", "Identity"),
+                    ("relationships", "Family and social relationships"),
+                    ("self_care", "Self-care skills"),
+                ],
+            ),
+            triangle_side(
+                "parenting_capacity",
+                "Parenting capacity",
+                &[
+                    ("basic_care", "Basic care"),
+                    ("safety", "Ensuring safety"),
+                    ("emotional_warmth", "Emotional warmth"),
+                    ("stimulation", "Stimulation"),
+                    ("guidance_and_boundaries", "Guidance and boundaries"),
+                    ("stability", "Stability"),
+                ],
+            ),
+            triangle_side(
+                "family_and_environment",
+                "Family and environment",
+                &[
+                    (
+                        "family_history_and_functioning",
+                        "Family history and functioning",
+                    ),
+                    ("wider_family", "Wider family"),
+                    ("housing", "Housing"),
+                    ("employment_and_income", "Employment and income"),
+                    ("community_resources", "Community resources"),
+                ],
+            ),
+            section(
+                "summary",
+                "Working well, worries and what needs to happen",
+                None,
+                vec![
+                    long_text("working_well", "What is working well").mandatory(),
+                    long_text("worries", "What we are worried about").mandatory(),
+                    long_text("needs_to_happen", "What needs to happen").mandatory(),
+                ],
+            ),
+            section(
+                "analysis",
+                "Analysis",
+                None,
+                vec![long_text("analysis", "Analysis").mandatory().hint(
+                    "What the information means for the child: why things are as they are, how \
+                     the strengths and needs affect each other, and what is likely to happen if \
+                     nothing changes. Analysis rather than description.",
+                )],
+            ),
+            section(
+                "desired_outcomes",
+                "Desired outcomes",
+                None,
+                vec![list(
+                    "outcomes",
+                    "What the family wants to be different",
+                    vec![
+                        text("outcome", "Outcome")
+                            .mandatory()
+                            .hint("Specific and measurable, in the family's words where possible."),
+                        text("measure", "How we will know"),
+                        date("by_when", "By when"),
+                    ],
+                )
+                .mandatory()],
+            ),
+            section(
+                "plan",
+                "The plan",
+                Some("The actions agreed with the family and the Team Around the Family."),
+                vec![list(
+                    "actions",
+                    "Actions",
+                    vec![
+                        text("action", "What will be done").mandatory(),
+                        text("who", "Who").limit(200).mandatory(),
+                        date("by_when", "By when"),
+                    ],
+                )],
+            ),
+            section(
+                "threshold",
+                "Threshold level",
+                None,
+                vec![
+                    select(
+                        "level",
+                        "Threshold of needs",
+                        &[("2", "Level 2: Vulnerable"), ("3", "Level 3: Complex")],
+                    )
+                    .mandatory()
+                    .hint(
+                        "Early help works at levels 2 and 3. Level 4 (critical) needs a referral \
+                         to the MASH, not an early help assessment.",
+                    ),
+                    long_text("rationale", "Why this level").mandatory(),
+                ],
+            ),
+        ],
+    }
+}
+
+/// One side of the assessment triangle: an optional answer per area, then the two summaries
+/// the reviewer looks for, which are required.
+fn triangle_side(key: &str, title: &str, areas: &[(&str, &str)]) -> Section {
+    let mut fields: Vec<Field> = areas
+        .iter()
+        .map(|(key, label)| long_text(key, label))
+        .collect();
+    fields.push(
+        long_text("strengths", "Strengths: summary")
+            .mandatory()
+            .hint("What is going well in these areas, with the evidence for it."),
+    );
+    fields.push(
+        long_text("needs", "Needs: summary")
+            .mandatory()
+            .hint("What needs to change in these areas, with the evidence for it."),
+    );
+    section(
+        key,
+        title,
+        Some("Strengths and needs in each area; summarise both at the end."),
+        fields,
+    )
+}
+
+fn section(key: &str, title: &str, description: Option<&str>, fields: Vec<Field>) -> Section {
+    Section {
+        key: key.into(),
+        title: title.into(),
+        description: description.map(Into::into),
+        fields,
+    }
+}
+
+fn field(key: &str, label: &str, kind: FieldKind) -> Field {
+    Field {
+        key: key.into(),
+        label: label.into(),
+        kind,
+        required: false,
+        options: Vec::new(),
+        max_length: None,
+        item_fields: Vec::new(),
+        help: None,
+    }
+}
+
+fn text(key: &str, label: &str) -> Field {
+    field(key, label, FieldKind::Text)
+}
+
+fn long_text(key: &str, label: &str) -> Field {
+    field(key, label, FieldKind::LongText)
+}
+
+fn date(key: &str, label: &str) -> Field {
+    field(key, label, FieldKind::Date)
+}
+
+fn boolean(key: &str, label: &str) -> Field {
+    field(key, label, FieldKind::Boolean)
+}
+
+fn select(key: &str, label: &str, options: &[(&str, &str)]) -> Field {
+    Field {
+        options: options
+            .iter()
+            .map(|(code, label)| CodeOption {
+                code: (*code).into(),
+                label: (*label).into(),
+            })
+            .collect(),
+        ..field(key, label, FieldKind::Select)
+    }
+}
+
+fn list(key: &str, label: &str, item_fields: Vec<Field>) -> Field {
+    Field {
+        item_fields,
+        ..field(key, label, FieldKind::List)
+    }
+}
+
+impl Field {
+    fn mandatory(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    fn hint(mut self, help: &str) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn limit(mut self, max_length: u32) -> Self {
+        self.max_length = Some(max_length);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(problems: &[FieldProblem]) -> Vec<&str> {
+        problems.iter().map(|p| p.path.as_str()).collect()
+    }
+
+    fn definition(value: Value) -> TemplateDefinition {
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// A small template in the shape of a family-members section, to exercise every kind.
+    fn family_template() -> TemplateDefinition {
+        definition(json!({
+            "title": "Test form",
+            "sections": [
+                {
+                    "key": "childs_views",
+                    "title": "The child's views",
+                    "fields": [
+                        {"key": "views", "label": "Views", "type": "long_text", "required": true},
+                        {"key": "nickname", "label": "Nickname", "type": "text", "max_length": 5}
+                    ]
+                },
+                {
+                    "key": "family_members",
+                    "title": "Family members",
+                    "fields": [
+                        {"key": "started", "label": "Started", "type": "date"},
+                        {"key": "agrees", "label": "Agrees", "type": "boolean", "required": true},
+                        {"key": "children", "label": "Children", "type": "integer"},
+                        {"key": "level", "label": "Level", "type": "select",
+                         "options": [{"code": "2", "label": "Two"},
+                                     {"code": "3", "label": "Three"}]},
+                        {"key": "needs", "label": "Needs", "type": "multi_select", "required": true,
+                         "options": [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]},
+                        {"key": "people", "label": "People", "type": "list", "required": true,
+                         "item_fields": [
+                            {"key": "name", "label": "Name", "type": "text", "required": true},
+                            {"key": "born", "label": "Born", "type": "date"}
+                         ]}
+                    ]
+                }
+            ]
+        }))
+    }
+
+    #[test]
+    fn the_seeded_strengths_and_needs_form_is_a_valid_template() {
+        assert_eq!(snf_v1().check(), Ok(()));
+    }
+
+    #[test]
+    fn the_seeded_form_survives_a_json_round_trip() {
+        let json = serde_json::to_value(snf_v1()).unwrap();
+        assert_eq!(definition(json), snf_v1());
+    }
+
+    fn complete_snf() -> Value {
+        let triangle = |areas: &[&str]| {
+            let mut side = Map::new();
+            for area in areas {
+                side.insert((*area).into(), json!(format!("About {area}.")));
+            }
+            side.insert("strengths".into(), json!("Warm, loving home."));
+            side.insert("needs".into(), json!("Routines at bedtime."));
+            Value::Object(side)
+        };
+        json!({
+            "consent": {
+                "involved_in_completing": "Mum, Jay (10) and the school's family worker.",
+                "family_agrees_to_store_and_share": true,
+                "copy_recipients": "Mum; school",
+                "not_to_be_shared_with": null
+            },
+            "family_and_household": {
+                "assessment_start_date": "2025-09-01",
+                "household": "Mum, Jay and his sister Mia (4).",
+                "first_language_child": "English",
+                "first_language_parents": "Polish",
+                "interpreter_needed": false,
+                "connected_people": [
+                    {"name": "Nan", "relationship": "Maternal grandmother",
+                     "lives_in_household": false, "views": "Wants to help with school runs."}
+                ],
+                "professionals_involved": [
+                    {"role": "School", "name_or_service": "Cherwell Primary, family worker"},
+                    {"role": "GP", "name_or_service": "Banbury Cross practice",
+                     "contact": "01295 000000"}
+                ]
+            },
+            "reason": {
+                "reason_for_assessment": "Jay's attendance has fallen to 82% this term.",
+                "family_hopes": "Mornings that are less of a battle."
+            },
+            "childs_views": {
+                "views": "\"I hate mornings. I like football club.\"",
+                "how_gathered": "Talking while drawing at school."
+            },
+            "parents_views": {"views": "Mum feels on her own since the separation."},
+            "childs_development": triangle(&[
+                "health", "learning", "emotional_behavioural_development", "identity",
+                "relationships", "self_care"
+            ]),
+            "parenting_capacity": triangle(&[
+                "basic_care", "safety", "emotional_warmth", "stimulation",
+                "guidance_and_boundaries", "stability"
+            ]),
+            "family_and_environment": triangle(&[
+                "family_history_and_functioning", "wider_family", "housing",
+                "employment_and_income", "community_resources"
+            ]),
+            "summary": {
+                "working_well": "Jay and Mum are close; Nan is nearby.",
+                "worries": "Missed school; Mum's low mood.",
+                "needs_to_happen": "A morning routine; support for Mum."
+            },
+            "analysis": {"analysis": "The drop in attendance followed the separation..."},
+            "desired_outcomes": {
+                "outcomes": [
+                    {"outcome": "Jay attends school every day", "measure": "Attendance above 95%",
+                     "by_when": "2025-12-19"},
+                    {"outcome": "Mum feels supported", "measure": null, "by_when": null}
+                ]
+            },
+            "plan": {
+                "actions": [
+                    {"action": "Morning routine chart", "who": "Mum and family worker",
+                     "by_when": "2025-09-15"}
+                ]
+            },
+            "threshold": {"level": "2", "rationale": "Needs can be met with a TAF."}
+        })
+    }
+
+    #[test]
+    fn a_complete_strengths_and_needs_form_can_be_submitted() {
+        let problems = snf_v1().validate(&complete_snf(), Strictness::Submit);
+        assert_eq!(problems, vec![]);
+    }
+
+    #[test]
+    fn an_empty_form_is_a_valid_draft_but_submission_lists_every_required_answer() {
+        let template = snf_v1();
+        assert_eq!(template.validate(&json!({}), Strictness::Draft), vec![]);
+        let problems = template.validate(&json!({}), Strictness::Submit);
+        assert!(problems.iter().all(|p| p.message == "is required"));
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "consent.involved_in_completing",
+                "consent.family_agrees_to_store_and_share",
+                "family_and_household.assessment_start_date",
+                "reason.reason_for_assessment",
+                "childs_views.views",
+                "parents_views.views",
+                "childs_development.strengths",
+                "childs_development.needs",
+                "parenting_capacity.strengths",
+                "parenting_capacity.needs",
+                "family_and_environment.strengths",
+                "family_and_environment.needs",
+                "summary.working_well",
+                "summary.worries",
+                "summary.needs_to_happen",
+                "analysis.analysis",
+                "desired_outcomes.outcomes",
+                "threshold.level",
+                "threshold.rationale",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_level_four_threshold_is_not_an_option_on_the_form() {
+        let mut content = complete_snf();
+        content["threshold"]["level"] = json!("4");
+        let problems = snf_v1().validate(&content, Strictness::Draft);
+        assert_eq!(
+            problems,
+            vec![FieldProblem::new("threshold.level", "must be one of: 2, 3")]
+        );
+    }
+
+    #[test]
+    fn nulls_are_unanswered_questions_in_a_draft() {
+        let content = json!({
+            "childs_views": {"views": null, "nickname": null},
+            "family_members": {"started": null, "agrees": null, "people": [{"name": null}]}
+        });
+        let template = family_template();
+        assert_eq!(template.validate(&content, Strictness::Draft), vec![]);
+        assert_eq!(
+            paths(&template.validate(&content, Strictness::Submit)),
+            vec![
+                "childs_views.views",
+                "family_members.agrees",
+                "family_members.needs",
+                "family_members.people[0].name",
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_text_and_empty_lists_do_not_answer_a_required_question() {
+        let content = json!({
+            "childs_views": {"views": "  \n "},
+            "family_members": {"agrees": false, "needs": [], "people": []}
+        });
+        let template = family_template();
+        assert_eq!(template.validate(&content, Strictness::Draft), vec![]);
+        let problems = template.validate(&content, Strictness::Submit);
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "childs_views.views",
+                "family_members.needs",
+                "family_members.people"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let content = json!({
+            "childs_views": {"views": 42, "nickname": "Jayjay", "mood": "fine"},
+            "family_members": {
+                "started": "01/09/2025",
+                "agrees": "yes",
+                "children": 2.5,
+                "level": "4",
+                "needs": ["a", "c", "a", 1],
+                "people": [
+                    {"name": "Jay", "born": "2015-02-30"},
+                    {"name": 7, "age": 10},
+                    "Mia"
+                ]
+            },
+            "extra": {}
+        });
+        let problems = family_template().validate(&content, Strictness::Draft);
+        assert_eq!(
+            problems,
+            vec![
+                FieldProblem::new("extra", "unknown section"),
+                FieldProblem::new("childs_views.mood", "unknown field"),
+                FieldProblem::new("childs_views.views", "must be text"),
+                FieldProblem::new("childs_views.nickname", "must be at most 5 characters"),
+                FieldProblem::new(
+                    "family_members.started",
+                    "must be a date in the form YYYY-MM-DD"
+                ),
+                FieldProblem::new("family_members.agrees", "must be true or false"),
+                FieldProblem::new("family_members.children", "must be a whole number"),
+                FieldProblem::new("family_members.level", "must be one of: 2, 3"),
+                FieldProblem::new("family_members.needs[1]", "must be one of: a, b"),
+                FieldProblem::new("family_members.needs[2]", "is chosen more than once"),
+                FieldProblem::new("family_members.needs[3]", "must be one of: a, b"),
+                FieldProblem::new(
+                    "family_members.people[0].born",
+                    "must be a date in the form YYYY-MM-DD"
+                ),
+                FieldProblem::new("family_members.people[1].age", "unknown field"),
+                FieldProblem::new("family_members.people[1].name", "must be text"),
+                FieldProblem::new("family_members.people[2]", "must be an object"),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_length_is_counted_in_characters_with_defaults_per_kind() {
+        let template = family_template();
+        let five_accented = json!({"childs_views": {"nickname": "Zoëëë"}});
+        assert_eq!(template.validate(&five_accented, Strictness::Draft), vec![]);
+        let long = "x".repeat(20_001);
+        let problems =
+            template.validate(&json!({"childs_views": {"views": long}}), Strictness::Draft);
+        assert_eq!(
+            problems,
+            vec![FieldProblem::new(
+                "childs_views.views",
+                "must be at most 20000 characters"
+            )]
+        );
+    }
+
+    #[test]
+    fn integers_may_be_negative_or_large() {
+        let template = family_template();
+        for n in [json!(0), json!(-3), json!(u64::MAX)] {
+            let content = json!({"family_members": {"children": n}});
+            assert_eq!(template.validate(&content, Strictness::Draft), vec![]);
+        }
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_in_text() {
+        let content = json!({"childs_views": {"views": "a\u{0}b"}});
+        assert_eq!(
+            family_template().validate(&content, Strictness::Draft),
+            vec![FieldProblem::new(
+                "childs_views.views",
+                "must not contain NUL characters"
+            )]
+        );
+    }
+
+    #[test]
+    fn content_and_sections_must_be_objects() {
+        let template = family_template();
+        assert_eq!(
+            template.validate(&json!([]), Strictness::Draft),
+            vec![FieldProblem::new(
+                "content",
+                "must be an object keyed by section"
+            )]
+        );
+        assert_eq!(
+            template.validate(&json!({"childs_views": "I am fine"}), Strictness::Draft),
+            vec![FieldProblem::new(
+                "childs_views",
+                "must be an object keyed by field"
+            )]
+        );
+        assert_eq!(
+            template.validate(&json!({"childs_views": null}), Strictness::Draft),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn a_template_with_unknown_attributes_is_refused() {
+        let result = serde_json::from_value::<TemplateDefinition>(json!({
+            "title": "T",
+            "sections": [{"key": "s", "title": "S", "fields": [
+                {"key": "f", "label": "F", "type": "text", "mandatory": true}
+            ]}]
+        }));
+        assert!(result.is_err());
+        let result = serde_json::from_value::<TemplateDefinition>(json!({
+            "title": "T",
+            "sections": [{"key": "s", "title": "S", "fields": [
+                {"key": "f", "label": "F", "type": "paragraph"}
+            ]}]
+        }));
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn a_template_needs_sections_and_fields() {
+        let problems = definition(json!({"title": " ", "sections": []}))
+            .check()
+            .unwrap_err();
+        assert_eq!(paths(&problems), vec!["title", "sections"]);
+        let problems = definition(json!({
+            "title": "T", "sections": [{"key": "s", "title": "S", "fields": []}]
+        }))
+        .check()
+        .unwrap_err();
+        assert_eq!(paths(&problems), vec!["sections[0].fields"]);
+    }
+
+    #[test]
+    fn template_keys_must_be_well_formed_and_unique() {
+        let problems = definition(json!({
+            "title": "T",
+            "sections": [
+                {"key": "about", "title": "A", "fields": [
+                    {"key": "name", "label": "N", "type": "text"},
+                    {"key": "name", "label": "N again", "type": "text"},
+                    {"key": "Name", "label": "Capital", "type": "text"},
+                    {"key": "people", "label": "P", "type": "list", "item_fields": [
+                        {"key": "x", "label": "X", "type": "text"},
+                        {"key": "x", "label": "X again", "type": "date"}
+                    ]}
+                ]},
+                {"key": "about", "title": "Again", "fields": [
+                    {"key": "name", "label": "N", "type": "text"}
+                ]},
+                {"key": "2nd", "title": "Digit first", "fields": [
+                    {"key": "a".repeat(65), "label": "Long", "type": "text"}
+                ]}
+            ]
+        }))
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "sections[0].fields[1].key",
+                "sections[0].fields[2].key",
+                "sections[0].fields[3].item_fields[1].key",
+                "sections[1].key",
+                "sections[2].key",
+                "sections[2].fields[0].key",
+            ]
+        );
+        assert!(problems[0].message.contains("duplicate field key 'name'"));
+        assert!(problems[3]
+            .message
+            .contains("duplicate section key 'about'"));
+        assert!(is_valid_key(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn options_belong_to_selects_and_must_be_distinct() {
+        let problems = definition(json!({
+            "title": "T",
+            "sections": [{"key": "s", "title": "S", "fields": [
+                {"key": "a", "label": "A", "type": "select"},
+                {"key": "b", "label": "B", "type": "multi_select", "options": [
+                    {"code": "x", "label": "X"}, {"code": "x", "label": "X2"},
+                    {"code": " ", "label": ""}
+                ]},
+                {"key": "c", "label": "C", "type": "text", "options": [{"code": "x", "label": "X"}]}
+            ]}]
+        }))
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "sections[0].fields[0].options",
+                "sections[0].fields[1].options[1].code",
+                "sections[0].fields[1].options[2].code",
+                "sections[0].fields[1].options[2].label",
+                "sections[0].fields[2].options",
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_need_item_fields_and_cannot_be_nested() {
+        let problems = definition(json!({
+            "title": "T",
+            "sections": [{"key": "s", "title": "S", "fields": [
+                {"key": "empty", "label": "E", "type": "list"},
+                {"key": "outer", "label": "O", "type": "list", "item_fields": [
+                    {"key": "inner", "label": "I", "type": "list", "item_fields": [
+                        {"key": "x", "label": "X", "type": "text"}
+                    ]}
+                ]},
+                {"key": "plain", "label": "P", "type": "text", "item_fields": [
+                    {"key": "x", "label": "X", "type": "text"}
+                ]}
+            ]}]
+        }))
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "sections[0].fields[0].item_fields",
+                "sections[0].fields[1].item_fields[0].type",
+                "sections[0].fields[2].item_fields",
+            ]
+        );
+    }
+
+    #[test]
+    fn max_length_is_only_for_text_and_within_bounds() {
+        let problems = definition(json!({
+            "title": "T",
+            "sections": [{"key": "s", "title": "S", "fields": [
+                {"key": "a", "label": "A", "type": "date", "max_length": 10},
+                {"key": "b", "label": "B", "type": "text", "max_length": 0},
+                {"key": "c", "label": "C", "type": "long_text", "max_length": 100001},
+                {"key": "d", "label": "D", "type": "long_text", "max_length": 50000}
+            ]}]
+        }))
+        .check()
+        .unwrap_err();
+        assert_eq!(
+            paths(&problems),
+            vec![
+                "sections[0].fields[0].max_length",
+                "sections[0].fields[1].max_length",
+                "sections[0].fields[2].max_length",
+            ]
+        );
+    }
+}
