@@ -5,6 +5,8 @@ pub mod admin_organisations;
 pub mod admin_users;
 pub mod auth;
 pub mod case;
+pub mod consents;
+pub mod episodes;
 pub mod families;
 pub mod me;
 pub mod ops;
