@@ -4,7 +4,7 @@ use awc::http::Method;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use earlyhelp_domain::Role;
-use earlyhelp_http::settings::{LoginRateLimit, SigningSecret, TokenSettings};
+use earlyhelp_http::settings::{LoginRateLimit, ReviewSettings, SigningSecret, TokenSettings};
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::audit::{self, AuditContext};
 use earlyhelp_persistence::localities::{self, NewLocality};
@@ -307,6 +307,7 @@ pub fn settings(database_url: &str) -> Settings {
             acquire_timeout: Duration::from_millis(1_500),
         },
         login_rate_limit: LoginRateLimit::default(),
+        review: ReviewSettings::default(),
         workers: 1,
     }
 }

@@ -4,7 +4,7 @@ mod seed;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use earlyhelp_http::settings::{LoginRateLimit, SigningSecret, TokenSettings};
+use earlyhelp_http::settings::{LoginRateLimit, ReviewSettings, SigningSecret, TokenSettings};
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::{Db, PoolSettings};
 use std::io::{IsTerminal, Read};
@@ -110,6 +110,12 @@ struct ServeArgs {
     /// Sign-in attempts a client address regains per second.
     #[arg(long, env = "EARLYHELP_LOGIN_PER_SECOND", default_value_t = 1)]
     login_per_second: u32,
+    /// Working days LCSS has to review a submitted Strengths and Needs form.
+    #[arg(long, env = "EARLYHELP_REVIEW_WORKING_DAYS", default_value_t = 10)]
+    review_working_days: u32,
+    /// Extra non-working days (comma-separated YYYY-MM-DD) on top of England and Wales bank holidays.
+    #[arg(long, env = "EARLYHELP_EXTRA_HOLIDAYS", default_value = "")]
+    extra_holidays: String,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "EARLYHELP_WORKERS")]
     workers: Option<usize>,
@@ -158,7 +164,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             );
             let mut conn = db.connection().context("cannot connect to the database")?;
-            let applied = earlyhelp_persistence::migrations::run_pending(&mut conn)?;
+            let applied = earlyhelp_persistence::migrations::prepare(&mut conn)?;
             tracing::info!(applied = applied.len(), "migrations applied");
             println!(
                 "applied {} migration(s){}",
@@ -229,6 +235,11 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         login_rate_limit: LoginRateLimit {
             burst: args.login_burst,
             per_second: args.login_per_second,
+        },
+        review: ReviewSettings {
+            working_days: args.review_working_days.max(1),
+            extra_holidays: earlyhelp_domain::calendar::parse_holiday_list(&args.extra_holidays)
+                .map_err(|error| anyhow::anyhow!("EARLYHELP_EXTRA_HOLIDAYS: {error}"))?,
         },
         workers: args
             .workers

@@ -5,7 +5,9 @@
 //! with an `Allow` header for methods it does not support.
 
 use crate::error::ApiError;
-use crate::handlers::{admin_localities, admin_organisations, admin_users, auth, me, ops};
+use crate::handlers::{
+    admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents, episodes, families, me, ops, reviews,
+};
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, Route};
@@ -64,6 +66,42 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/admin/users/{id}/reactivate" => admin_users::reactivate_user;
         PUT "/api/v1/admin/users/{id}/roles" => admin_users::set_user_roles;
         POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password;
+
+        GET "/api/v1/families" => families::list_families;
+        POST "/api/v1/families" => families::create_family;
+        GET "/api/v1/families/{id}" => families::get_family;
+        PATCH "/api/v1/families/{id}" => families::update_family;
+        POST "/api/v1/families/{id}/members" => families::add_member;
+        POST "/api/v1/families/{id}/relationships" => families::add_relationship;
+        GET "/api/v1/families/{id}/consents" => consents::list_consents;
+        POST "/api/v1/families/{id}/consents" => consents::record_consent;
+        GET "/api/v1/families/{id}/chronology" => chronology::get_chronology;
+        GET "/api/v1/people/{id}" => families::get_person;
+        PATCH "/api/v1/people/{id}" => families::update_person;
+        POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent;
+
+        GET "/api/v1/episodes" => episodes::list_episodes;
+        POST "/api/v1/episodes" => episodes::open_episode;
+        GET "/api/v1/episodes/{id}" => episodes::get_episode;
+        POST "/api/v1/episodes/{id}/threshold" => episodes::change_threshold;
+        POST "/api/v1/episodes/{id}/transfer" => episodes::propose_transfer;
+        POST "/api/v1/episodes/{id}/transfer/accept" => episodes::accept_transfer;
+        POST "/api/v1/episodes/{id}/close" => episodes::close_episode;
+        POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment;
+
+        GET "/api/v1/form-templates" => assessments::list_form_templates;
+        POST "/api/v1/form-templates" => assessments::publish_form_template;
+        GET "/api/v1/assessments/{id}" => assessments::get_assessment;
+        PATCH "/api/v1/assessments/{id}" => assessments::update_assessment;
+        POST "/api/v1/assessments/{id}/submit" => assessments::submit_assessment;
+        GET "/api/v1/assessments/{id}/revisions" => assessments::list_revisions;
+
+        GET "/api/v1/reviews" => reviews::list_reviews;
+        GET "/api/v1/reviews/{id}" => reviews::get_review;
+        POST "/api/v1/reviews/{id}/assign" => reviews::assign_review;
+        POST "/api/v1/reviews/{id}/decision" => reviews::decide_review;
+        GET "/api/v1/professionals/{id}/feedback" => reviews::professional_feedback;
+        GET "/api/v1/organisations/{id}/feedback" => reviews::organisation_feedback;
     }
 }
 

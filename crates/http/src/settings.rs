@@ -81,12 +81,28 @@ impl Default for LoginRateLimit {
     }
 }
 
+/// How LCSS review deadlines are counted.
+#[derive(Debug, Clone)]
+pub struct ReviewSettings {
+    /// Working days LCSS has to review a submitted form.
+    pub working_days: u32,
+    /// Closure days on top of England and Wales bank holidays (a council's own closures).
+    pub extra_holidays: Vec<chrono::NaiveDate>,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        Self { working_days: 10, extra_holidays: Vec::new() }
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
     pub tokens: TokenSettings,
     pub pool: PoolSettings,
     pub login_rate_limit: LoginRateLimit,
+    pub review: ReviewSettings,
     pub workers: usize,
 }
 
@@ -98,6 +114,7 @@ impl fmt::Debug for Settings {
             .field("tokens", &self.tokens)
             .field("pool", &self.pool)
             .field("login_rate_limit", &self.login_rate_limit)
+            .field("review", &self.review)
             .field("workers", &self.workers)
             .finish()
     }

@@ -3,6 +3,7 @@
 use crate::error::ApiError;
 use crate::settings::Settings;
 use crate::tokens::TokenService;
+use earlyhelp_domain::calendar::WorkingCalendar;
 use earlyhelp_persistence::{Db, PgConnection};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
@@ -16,6 +17,9 @@ pub struct AppState {
     /// A real argon2id hash of a random password, verified when the email is unknown so an
     /// unknown email costs the same time as a known one.
     pub dummy_password_hash: String,
+    /// Working days for review deadlines: weekends, bank holidays and configured closures off.
+    pub calendar: WorkingCalendar,
+    pub review_working_days: u32,
 }
 
 pub type State = actix_web::web::Data<AppState>;
@@ -31,6 +35,8 @@ impl AppState {
             tokens: TokenService::new(&settings.tokens),
             login_limiter: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
             dummy_password_hash: crate::passwords::hash(&random_password)?,
+            calendar: WorkingCalendar::england_and_wales(2000..=2100).with_holidays(settings.review.extra_holidays.iter().copied()),
+            review_working_days: settings.review.working_days,
         }))
     }
 

@@ -35,3 +35,15 @@ pub fn revert_all(conn: &mut PgConnection) -> Result<usize> {
         .map_err(|error| Error::Migration(format!("revert failed: {error}")))?;
     Ok(reverted.len())
 }
+
+/// Applies pending migrations, then publishes the built-in form templates that are missing
+/// (the Strengths and Needs form v1), so a new installation can start assessments at once.
+pub fn prepare(conn: &mut PgConnection) -> Result<Vec<String>> {
+    let applied = run_pending(conn)?;
+    if crate::templates::latest(conn, earlyhelp_domain::forms::SNF_TEMPLATE_NAME)?.is_none() {
+        let definition = serde_json::to_value(earlyhelp_domain::forms::snf_v1())
+            .map_err(|error| Error::Migration(format!("built-in template: {error}")))?;
+        crate::templates::publish(conn, earlyhelp_domain::forms::SNF_TEMPLATE_NAME, &definition, None)?;
+    }
+    Ok(applied)
+}

@@ -3,11 +3,14 @@
 pub mod admin_localities;
 pub mod admin_organisations;
 pub mod admin_users;
+pub mod assessments;
 pub mod auth;
 pub mod case;
+pub mod chronology;
 pub mod consents;
 pub mod episodes;
 pub mod families;
 pub mod me;
 pub mod ops;
+pub mod reviews;
 pub mod wire;
