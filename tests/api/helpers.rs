@@ -20,6 +20,19 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// With EARLYHELP_TEST_LOG set (e.g. `debug`), the server's logs go to the test output.
+fn init_logging() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        if let Ok(filter) = std::env::var("EARLYHELP_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const SECRET: &str = "test-secret-3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f9";
 pub const ISSUER: &str = "earlyhelp";
@@ -58,6 +71,9 @@ fn template_name() -> &'static str {
         let mut files: Vec<_> = walk(&root);
         files.sort();
         let mut hasher = Sha256::new();
+        // The template also holds what `prepare` publishes, so a changed built-in form rebuilds it.
+        hasher
+            .update(serde_json::to_vec(&earlyhelp_domain::forms::snf_v1()).expect("template json"));
         for file in files {
             hasher.update(file.to_string_lossy().as_bytes());
             hasher.update(std::fs::read(&file).expect("read migration"));
@@ -114,8 +130,7 @@ fn build_template(name: &str) {
         {
             let mut template =
                 PgConnection::establish(&database_url(&building)).expect("connect template");
-            earlyhelp_persistence::migrations::run_pending(&mut template)
-                .expect("migrate template");
+            earlyhelp_persistence::migrations::prepare(&mut template).expect("migrate template");
         }
         diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
             .execute(&mut conn)
@@ -454,6 +469,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        init_logging();
         let db = TestDb::new();
         let directory = seed_directory(&mut db.connect());
         let mut settings = settings(&db.url);

@@ -3,9 +3,12 @@
 //! Each test starts the real server on a free loopback port, against its own database cloned
 //! from a template migrated once per run (see `helpers::TestDb`), so tests run in parallel.
 
+mod case_helpers;
 mod helpers;
 
+mod access;
 mod admin;
+mod assessment_loop;
 mod audit;
 mod auth;
 mod errors;

@@ -6,7 +6,8 @@
 
 use crate::error::ApiError;
 use crate::handlers::{
-    admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents, episodes, families, me, ops, reviews,
+    admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
+    episodes, families, me, ops, reviews,
 };
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};

@@ -92,7 +92,10 @@ pub struct ReviewSettings {
 
 impl Default for ReviewSettings {
     fn default() -> Self {
-        Self { working_days: 10, extra_holidays: Vec::new() }
+        Self {
+            working_days: 10,
+            extra_holidays: Vec::new(),
+        }
     }
 }
 

@@ -35,7 +35,8 @@ impl AppState {
             tokens: TokenService::new(&settings.tokens),
             login_limiter: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
             dummy_password_hash: crate::passwords::hash(&random_password)?,
-            calendar: WorkingCalendar::england_and_wales(2000..=2100).with_holidays(settings.review.extra_holidays.iter().copied()),
+            calendar: WorkingCalendar::england_and_wales(2000..=2100)
+                .with_holidays(settings.review.extra_holidays.iter().copied()),
             review_working_days: settings.review.working_days,
         }))
     }

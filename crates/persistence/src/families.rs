@@ -270,7 +270,7 @@ pub struct PossibleDuplicate {
     pub given_name: String,
     pub family_name: String,
     pub date_of_birth: Option<NaiveDate>,
-    pub same_nhs_number: bool,
+    pub nhs_number: Option<String>,
 }
 
 /// People the actor can see who may be the same person: the same NHS number, or the same date
@@ -297,12 +297,13 @@ pub fn possible_duplicates(
         .and(similar_name)
         .assume_not_null();
     let nhs = candidate.nhs_number.map(str::to_owned);
+    // Two unknown NHS numbers are no match: SQL's NULL = NULL is not true, so this filter agrees.
     let mut query = people::table
         .inner_join(families::table)
         .filter(people::family_id.eq_any(visible))
         .filter(
             people::nhs_number
-                .eq(nhs.clone())
+                .eq(nhs)
                 .assume_not_null()
                 .or(same_birth_and_name),
         )
@@ -313,9 +314,7 @@ pub fn possible_duplicates(
             people::given_name,
             people::family_name,
             people::date_of_birth,
-            people::nhs_number
-                .is_not_distinct_from(nhs)
-                .assume_not_null(),
+            people::nhs_number,
         ))
         .into_boxed();
     if let Some(family) = excluding_family {
@@ -325,9 +324,16 @@ pub fn possible_duplicates(
 }
 
 /// The family's locality follows its open episode: it decides which LCSS team sees it.
-pub fn set_locality(conn: &mut PgConnection, id: FamilyId, locality: earlyhelp_domain::LocalityId) -> Result<()> {
+pub fn set_locality(
+    conn: &mut PgConnection,
+    id: FamilyId,
+    locality: earlyhelp_domain::LocalityId,
+) -> Result<()> {
     diesel::update(families::table.find(id.into_uuid()))
-        .set((families::locality_id.eq(locality.into_uuid()), families::updated_at.eq(diesel::dsl::now)))
+        .set((
+            families::locality_id.eq(locality.into_uuid()),
+            families::updated_at.eq(diesel::dsl::now),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -43,7 +43,12 @@ pub fn prepare(conn: &mut PgConnection) -> Result<Vec<String>> {
     if crate::templates::latest(conn, earlyhelp_domain::forms::SNF_TEMPLATE_NAME)?.is_none() {
         let definition = serde_json::to_value(earlyhelp_domain::forms::snf_v1())
             .map_err(|error| Error::Migration(format!("built-in template: {error}")))?;
-        crate::templates::publish(conn, earlyhelp_domain::forms::SNF_TEMPLATE_NAME, &definition, None)?;
+        crate::templates::publish(
+            conn,
+            earlyhelp_domain::forms::SNF_TEMPLATE_NAME,
+            &definition,
+            None,
+        )?;
     }
     Ok(applied)
 }

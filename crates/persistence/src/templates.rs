@@ -27,6 +27,16 @@ pub fn publish(
     definition: &serde_json::Value,
     by: Option<Uuid>,
 ) -> Result<FormTemplate> {
+    // Its own transaction (a savepoint inside a caller's), because the lock needs one.
+    conn.transaction(|conn| publish_locked(conn, name, definition, by))
+}
+
+fn publish_locked(
+    conn: &mut PgConnection,
+    name: &str,
+    definition: &serde_json::Value,
+    by: Option<Uuid>,
+) -> Result<FormTemplate> {
     diesel::sql_query("LOCK TABLE form_templates IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
     let latest: Option<i32> = form_templates::table
         .filter(form_templates::name.eq(name))

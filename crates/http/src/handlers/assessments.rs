@@ -25,7 +25,9 @@ use earlyhelp_persistence::assessments::{self, Assessment, Revision};
 use earlyhelp_persistence::audit::{self, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::templates::{self, FormTemplate};
-use earlyhelp_persistence::{consents, episodes, idempotency, reviews, Error as DbError, PgConnection};
+use earlyhelp_persistence::{
+    consents, episodes, idempotency, reviews, Error as DbError, PgConnection,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -64,7 +66,14 @@ pub struct TemplateResponse {
 
 impl From<FormTemplate> for TemplateResponse {
     fn from(row: FormTemplate) -> Self {
-        Self { id: row.id, name: row.name, version: row.version, published_at: row.published_at, published_by: row.published_by, definition: row.definition }
+        Self {
+            id: row.id,
+            name: row.name,
+            version: row.version,
+            published_at: row.published_at,
+            published_by: row.published_by,
+            definition: row.definition,
+        }
     }
 }
 
@@ -101,14 +110,21 @@ pub struct RevisionResponse {
     review: Option<Value>,
 }
 
-fn assessment_response(conn: &mut PgConnection, row: Assessment) -> Result<AssessmentResponse, DbError> {
+fn assessment_response(
+    conn: &mut PgConnection,
+    row: Assessment,
+) -> Result<AssessmentResponse, DbError> {
     let template = templates::find(conn, TemplateId::from_uuid(row.template_id))?;
     let episode = episodes::find(conn, EpisodeId::from_uuid(row.episode_id))?;
     Ok(AssessmentResponse {
         id: row.id,
         episode_id: row.episode_id,
         family_id: episode.family_id,
-        template: TemplateRef { id: template.id, name: template.name, version: template.version },
+        template: TemplateRef {
+            id: template.id,
+            name: template.name,
+            version: template.version,
+        },
         state: row.state,
         content: row.content,
         version: row.version,
@@ -133,25 +149,53 @@ fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
 fn problems(list: Vec<FieldProblem>, prefix: &str) -> ApiError {
     ApiError::Validation(
         list.into_iter()
-            .map(|p| FieldError::new(if p.path.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", p.path) }, p.message))
+            .map(|p| {
+                FieldError::new(
+                    if p.path.is_empty() {
+                        prefix.to_owned()
+                    } else {
+                        format!("{prefix}.{}", p.path)
+                    },
+                    p.message,
+                )
+            })
             .collect(),
     )
 }
 
 fn definition_of(template: &FormTemplate) -> Result<TemplateDefinition, ApiError> {
-    serde_json::from_value(template.definition.clone()).map_err(|error| ApiError::Internal(anyhow::anyhow!("stored template {} unreadable: {error}", template.id)))
+    serde_json::from_value(template.definition.clone()).map_err(|error| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored template {} unreadable: {error}",
+            template.id
+        ))
+    })
 }
 
 fn rule(state: &str, event: AssessmentEvent) -> Result<AssessmentState, ApiError> {
-    let current = AssessmentState::parse(state).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown assessment state {state}")))?;
-    assessment::transition(current, event).map_err(|error| ApiError::Conflict { code: "assessment_state", detail: format!("{error}.") })
+    let current = AssessmentState::parse(state)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown assessment state {state}")))?;
+    assessment::transition(current, event).map_err(|error| ApiError::Conflict {
+        code: "assessment_state",
+        detail: format!("{error}."),
+    })
 }
 
 /// The form's episode and family, with the policy's answer for the actor.
-fn authorised(conn: &mut PgConnection, actor: &Actor, permission: Permission, id: AssessmentId) -> Result<(Assessment, episodes::Episode), ApiError> {
+fn authorised(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    permission: Permission,
+    id: AssessmentId,
+) -> Result<(Assessment, episodes::Episode), ApiError> {
     let assessment = assessments::find(conn, id)?;
     let episode = episodes::find(conn, EpisodeId::from_uuid(assessment.episode_id))?;
-    authorize_family(conn, actor, permission, FamilyId::from_uuid(episode.family_id))?;
+    authorize_family(
+        conn,
+        actor,
+        permission,
+        FamilyId::from_uuid(episode.family_id),
+    )?;
     Ok((assessment, episode))
 }
 
@@ -165,34 +209,58 @@ fn require_lead(actor: &Actor, episode: &episodes::Episode) -> Result<(), ApiErr
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_form_templates(state: State, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+pub async fn list_form_templates(
+    state: State,
+    auth: Authenticated,
+) -> Result<HttpResponse, ApiError> {
     let context = auth.audit_context();
     let list = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListFormTemplates, EntityType::FormTemplate, None, Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListFormTemplates,
+                    EntityType::FormTemplate,
+                    None,
+                    Outcome::Success,
+                ));
                 templates::list(conn)
             })?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "items": list.into_iter().map(TemplateResponse::from).collect::<Vec<_>>() })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "items": list.into_iter().map(TemplateResponse::from).collect::<Vec<_>>() })))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn publish_form_template(state: State, auth: Authenticated, body: ApiJson<PublishTemplate>) -> Result<HttpResponse, ApiError> {
+pub async fn publish_form_template(
+    state: State,
+    auth: Authenticated,
+    body: ApiJson<PublishTemplate>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::PublishFormTemplates)?;
     let body = body.0;
     let valid_name = !body.name.is_empty()
         && body.name.len() <= 64
         && body.name.starts_with(|c: char| c.is_ascii_lowercase())
-        && body.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && body
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !valid_name {
-        return Err(ApiError::validation("name", "must be lower case letters, digits and underscores, starting with a letter"));
+        return Err(ApiError::validation(
+            "name",
+            "must be lower case letters, digits and underscores, starting with a letter",
+        ));
     }
     let definition: TemplateDefinition = serde_path_to_error::deserialize(body.definition.clone())
-        .map_err(|error| ApiError::validation(format!("definition.{}", error.path()), error.into_inner()))?;
-    definition.check().map_err(|list| problems(list, "definition"))?;
-    let stored = serde_json::to_value(&definition).map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(|error| {
+            ApiError::validation(format!("definition.{}", error.path()), error.into_inner())
+        })?;
+    definition
+        .check()
+        .map_err(|list| problems(list, "definition"))?;
+    let stored =
+        serde_json::to_value(&definition).map_err(|error| ApiError::Internal(error.into()))?;
     let context = auth.audit_context();
     let by = auth.actor.user_id.into_uuid();
     let template = state
@@ -200,7 +268,12 @@ pub async fn publish_form_template(state: State, auth: Authenticated, body: ApiJ
             Ok(audit::audited(conn, &context, |conn, trail| {
                 let template = templates::publish(conn, &body.name, &stored, Some(by))?;
                 trail.record(
-                    AuditEvent::success(AuditAction::PublishFormTemplate, EntityType::FormTemplate, template.id).with_detail(json!({ "version": template.version })),
+                    AuditEvent::success(
+                        AuditAction::PublishFormTemplate,
+                        EntityType::FormTemplate,
+                        template.id,
+                    )
+                    .with_detail(json!({ "version": template.version })),
                 );
                 Ok(template)
             })?)
@@ -210,7 +283,12 @@ pub async fn publish_form_template(state: State, auth: Authenticated, body: ApiJ
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn start_assessment(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<StartAssessment>) -> Result<HttpResponse, ApiError> {
+pub async fn start_assessment(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<StartAssessment>,
+) -> Result<HttpResponse, ApiError> {
     let episode_id = EpisodeId::from_uuid(id.into_inner());
     let content = body.0.content.unwrap_or_else(|| json!({}));
     let context = auth.audit_context();
@@ -222,23 +300,52 @@ pub async fn start_assessment(state: State, auth: Authenticated, id: Path<Uuid>,
             authorize_family(conn, &actor, Permission::WriteCase, family)?;
             require_lead(&actor, &episode)?;
             let open = EpisodeState::parse(&episode.state).unwrap_or(EpisodeState::Closed);
-            episode_rules::transition(open, EpisodeEvent::StartAssessment)
-                .map_err(|_| ApiError::Conflict { code: "episode_closed", detail: "The episode is closed.".into() })?;
+            episode_rules::transition(open, EpisodeEvent::StartAssessment).map_err(|_| {
+                ApiError::Conflict {
+                    code: "episode_closed",
+                    detail: "The episode is closed.".into(),
+                }
+            })?;
             if assessments::active_for_episode(conn, episode_id)?.is_some() {
-                return Err(ApiError::Conflict { code: "assessment_in_progress", detail: "This episode already has a Strengths and Needs form in progress.".into() });
+                return Err(ApiError::Conflict {
+                    code: "assessment_in_progress",
+                    detail: "This episode already has a Strengths and Needs form in progress."
+                        .into(),
+                });
             }
-            let template = templates::latest(conn, SNF_TEMPLATE_NAME)?
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no published Strengths and Needs template")))?;
+            let template = templates::latest(conn, SNF_TEMPLATE_NAME)?.ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("no published Strengths and Needs template"))
+            })?;
             let problems_found = definition_of(&template)?.validate(&content, Strictness::Draft);
             if !problems_found.is_empty() {
                 return Err(problems(problems_found, "content"));
             }
             let created = audit::audited(conn, &context, |conn, trail| {
-                let created = assessments::create(conn, episode_id, template.id, &content, actor.user_id.into_uuid())?;
-                trail.record(AuditEvent::success(AuditAction::StartAssessment, EntityType::Assessment, created.id));
+                let created = assessments::create(
+                    conn,
+                    episode_id,
+                    template.id,
+                    &content,
+                    actor.user_id.into_uuid(),
+                )?;
+                trail.record(AuditEvent::success(
+                    AuditAction::StartAssessment,
+                    EntityType::Assessment,
+                    created.id,
+                ));
                 chronology::record(
                     conn,
-                    &Happening { family, kind: "assessment.started", actor: actor.user_id, summary: &format!("Strengths and Needs form started (template v{})", template.version), entity_type: "assessment", entity_id: created.id },
+                    &Happening {
+                        family,
+                        kind: "assessment.started",
+                        actor: actor.user_id,
+                        summary: &format!(
+                            "Strengths and Needs form started (template v{})",
+                            template.version
+                        ),
+                        entity_type: "assessment",
+                        entity_id: created.id,
+                    },
                 )?;
                 Ok(created)
             })?;
@@ -246,12 +353,21 @@ pub async fn start_assessment(state: State, auth: Authenticated, id: Path<Uuid>,
         })
         .await?;
     let version = response.version;
-    let created = HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/assessments/{}", response.id))).json(response);
+    let created = HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/assessments/{}", response.id),
+        ))
+        .json(response);
     Ok(with_etag(created, version))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
-pub async fn get_assessment(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_assessment(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = AssessmentId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -259,7 +375,11 @@ pub async fn get_assessment(state: State, auth: Authenticated, id: Path<Uuid>) -
         .db(move |conn| {
             let (assessment, _) = authorised(conn, &actor, Permission::ReadCase, id)?;
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(AuditAction::ReadAssessment, EntityType::Assessment, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadAssessment,
+                    EntityType::Assessment,
+                    id,
+                ));
                 assessment_response(conn, assessment)
             })?)
         })
@@ -278,7 +398,10 @@ fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
         .ok()
         .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
         .and_then(|v| v.parse::<i32>().ok())
-        .ok_or_else(|| ApiError::PreconditionFailed { detail: "If-Match does not name a version of this form; reload it and try again.".into() })
+        .ok_or_else(|| ApiError::PreconditionFailed {
+            detail: "If-Match does not name a version of this form; reload it and try again."
+                .into(),
+        })
 }
 
 /// RFC 7396: objects merge recursively, `null` removes, anything else replaces.
@@ -306,12 +429,22 @@ fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
-pub async fn update_assessment(state: State, auth: Authenticated, req: HttpRequest, id: Path<Uuid>, body: ApiJson<PatchAssessment>) -> Result<HttpResponse, ApiError> {
+pub async fn update_assessment(
+    state: State,
+    auth: Authenticated,
+    req: HttpRequest,
+    id: Path<Uuid>,
+    body: ApiJson<PatchAssessment>,
+) -> Result<HttpResponse, ApiError> {
     let id = AssessmentId::from_uuid(id.into_inner());
-    let expected = expected_version(&req)?;
+    // Checked after authorisation, so an actor who may not see the form learns nothing.
+    let expected = expected_version(&req);
     let patch = body.0.content;
     if !patch.is_object() {
-        return Err(ApiError::validation("content", "must be an object of sections"));
+        return Err(ApiError::validation(
+            "content",
+            "must be an object of sections",
+        ));
     }
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -319,6 +452,7 @@ pub async fn update_assessment(state: State, auth: Authenticated, req: HttpReque
         .db(move |conn| {
             let (assessment, episode) = authorised(conn, &actor, Permission::WriteCase, id)?;
             require_lead(&actor, &episode)?;
+            let expected = expected?;
             rule(&assessment.state, AssessmentEvent::Edit)?;
             if assessment.version != expected {
                 return Err(stale(assessment.version));
@@ -333,14 +467,20 @@ pub async fn update_assessment(state: State, auth: Authenticated, req: HttpReque
             let saved = audit::audited(conn, &context, |conn, trail| {
                 let saved = assessments::save_content(conn, id, expected, &content)?;
                 if saved.is_some() {
-                    trail.record(AuditEvent::success(AuditAction::UpdateAssessment, EntityType::Assessment, id));
+                    trail.record(AuditEvent::success(
+                        AuditAction::UpdateAssessment,
+                        EntityType::Assessment,
+                        id,
+                    ));
                 }
                 Ok(saved)
             });
             match saved {
                 Ok(Some(saved)) => Ok(assessment_response(conn, saved)?),
                 // Another save won the race after our read: nothing was written.
-                Err(DbError::Unaudited) | Ok(None) => Err(stale(assessments::find(conn, id)?.version)),
+                Err(DbError::Unaudited) | Ok(None) => {
+                    Err(stale(assessments::find(conn, id)?.version))
+                }
                 Err(other) => Err(other.into()),
             }
         })
@@ -356,16 +496,32 @@ fn stale(current: i32) -> ApiError {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
-pub async fn submit_assessment(state: State, auth: Authenticated, req: HttpRequest, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn submit_assessment(
+    state: State,
+    auth: Authenticated,
+    req: HttpRequest,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = AssessmentId::from_uuid(id.into_inner());
     let key = match req.headers().get("idempotency-key") {
         Some(value) => {
-            let key = value.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()));
-            Some(key.ok_or_else(|| ApiError::validation("Idempotency-Key", "must be 1 to 200 visible ASCII characters"))?.to_owned())
+            let key = value.to_str().ok().map(str::trim).filter(|k| {
+                !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic())
+            });
+            Some(
+                key.ok_or_else(|| {
+                    ApiError::validation(
+                        "Idempotency-Key",
+                        "must be 1 to 200 visible ASCII characters",
+                    )
+                })?
+                .to_owned(),
+            )
         }
         None => None,
     };
-    let request_hash: Vec<u8> = Sha256::digest(format!("POST /api/v1/assessments/{id}/submit").as_bytes()).to_vec();
+    let request_hash: Vec<u8> =
+        Sha256::digest(format!("POST /api/v1/assessments/{id}/submit").as_bytes()).to_vec();
     let calendar = state.calendar.clone();
     let working_days = state.review_working_days;
     let context = auth.audit_context();
@@ -445,13 +601,21 @@ pub async fn submit_assessment(state: State, auth: Authenticated, req: HttpReque
             }
         })
         .await?;
-    let status = actix_web::http::StatusCode::from_u16(u16::try_from(status).unwrap_or(200)).unwrap_or(actix_web::http::StatusCode::OK);
-    let version = body["assessment"]["version"].as_i64().and_then(|v| i32::try_from(v).ok()).unwrap_or_default();
+    let status = actix_web::http::StatusCode::from_u16(u16::try_from(status).unwrap_or(200))
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    let version = body["assessment"]["version"]
+        .as_i64()
+        .and_then(|v| i32::try_from(v).ok())
+        .unwrap_or_default();
     Ok(with_etag(HttpResponse::build(status).json(body), version))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
-pub async fn list_revisions(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn list_revisions(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = AssessmentId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -459,16 +623,26 @@ pub async fn list_revisions(state: State, auth: Authenticated, id: Path<Uuid>) -
         .db(move |conn| {
             authorised(conn, &actor, Permission::ReadCase, id)?;
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(AuditAction::ListRevisions, EntityType::Assessment, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ListRevisions,
+                    EntityType::Assessment,
+                    id,
+                ));
                 let revisions = assessments::revisions(conn, id)?;
-                revisions.into_iter().map(|revision| revision_response(conn, revision)).collect::<Result<Vec<_>, DbError>>()
+                revisions
+                    .into_iter()
+                    .map(|revision| revision_response(conn, revision))
+                    .collect::<Result<Vec<_>, DbError>>()
             })?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "items": revisions })))
 }
 
-fn revision_response(conn: &mut PgConnection, revision: Revision) -> Result<RevisionResponse, DbError> {
+fn revision_response(
+    conn: &mut PgConnection,
+    revision: Revision,
+) -> Result<RevisionResponse, DbError> {
     let review = reviews::for_revision(conn, RevisionId::from_uuid(revision.id))?.map(|review| {
         json!({
             "id": review.id, "state": review.state, "reviewer_id": review.reviewer_id, "due_on": review.due_on,
@@ -494,7 +668,13 @@ mod tests {
     #[test]
     fn a_merge_patch_replaces_merges_and_removes() {
         let mut target = json!({ "a": { "x": 1, "y": 2 }, "b": "keep" });
-        merge_patch(&mut target, &json!({ "a": { "x": null, "z": 3 }, "c": [1] }));
-        assert_eq!(target, json!({ "a": { "y": 2, "z": 3 }, "b": "keep", "c": [1] }));
+        merge_patch(
+            &mut target,
+            &json!({ "a": { "x": null, "z": 3 }, "c": [1] }),
+        );
+        assert_eq!(
+            target,
+            json!({ "a": { "y": 2, "z": 3 }, "b": "keep", "c": [1] })
+        );
     }
 }

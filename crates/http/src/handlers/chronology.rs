@@ -36,7 +36,12 @@ fn entry_json(entry: Entry) -> serde_json::Value {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
-pub async fn get_chronology(state: State, auth: Authenticated, id: Path<Uuid>, query: Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn get_chronology(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let context = auth.audit_context();
@@ -45,7 +50,11 @@ pub async fn get_chronology(state: State, auth: Authenticated, id: Path<Uuid>, q
         .db(move |conn| {
             authorize_family(conn, &actor, Permission::ReadCase, family)?;
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(AuditAction::ReadChronology, EntityType::Family, family));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadChronology,
+                    EntityType::Family,
+                    family,
+                ));
                 chronology::list(conn, family, &page)
             })?)
         })

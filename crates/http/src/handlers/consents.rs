@@ -97,7 +97,11 @@ struct ConsentList {
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
-pub async fn list_consents(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn list_consents(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -105,16 +109,28 @@ pub async fn list_consents(state: State, auth: Authenticated, id: Path<Uuid>) ->
         .db(move |conn| {
             authorize_family(conn, &actor, Permission::ReadCase, family)?;
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListConsents, EntityType::Family, Some(family.into_uuid()), Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListConsents,
+                    EntityType::Family,
+                    Some(family.into_uuid()),
+                    Outcome::Success,
+                ));
                 consents::for_family(conn, family)
             })?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ConsentList { items: consents.into_iter().map(ConsentResponse::from).collect() }))
+    Ok(HttpResponse::Ok().json(ConsentList {
+        items: consents.into_iter().map(ConsentResponse::from).collect(),
+    }))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
-pub async fn record_consent(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<RecordConsent>) -> Result<HttpResponse, ApiError> {
+pub async fn record_consent(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<RecordConsent>,
+) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
@@ -128,9 +144,19 @@ pub async fn record_consent(state: State, auth: Authenticated, id: Path<Uuid>, b
     if body.given_on > today() {
         checks.fail("given_on", "cannot be in the future");
     }
-    let note = checks.check("excluded_note", optional_text(body.excluded_note.as_deref(), 1000));
-    if body.share_with_organisation_ids.iter().any(|id| body.excluded_organisation_ids.contains(id)) {
-        checks.fail("excluded_organisation_ids", "an agency cannot be both shared with and excluded");
+    let note = checks.check(
+        "excluded_note",
+        optional_text(body.excluded_note.as_deref(), 1000),
+    );
+    if body
+        .share_with_organisation_ids
+        .iter()
+        .any(|id| body.excluded_organisation_ids.contains(id))
+    {
+        checks.fail(
+            "excluded_organisation_ids",
+            "an agency cannot be both shared with and excluded",
+        );
     }
     let (method, note) = checks.finish(|| Some((method?, note?)))?;
     let context = auth.audit_context();
@@ -143,7 +169,9 @@ pub async fn record_consent(state: State, auth: Authenticated, id: Path<Uuid>, b
             if !members.iter().any(|m| m.id == body.given_by_person_id) {
                 checks.fail("given_by_person_id", "must be a member of this family");
             }
-            let lead = body.lead_professional_id.unwrap_or(actor.user_id.into_uuid());
+            let lead = body
+                .lead_professional_id
+                .unwrap_or(actor.user_id.into_uuid());
             let lead_user = match users::find(conn, UserId::from_uuid(lead)) {
                 Ok(user) if user.active => Some(user),
                 Ok(_) | Err(DbError::NotFound) => {
@@ -152,9 +180,18 @@ pub async fn record_consent(state: State, auth: Authenticated, id: Path<Uuid>, b
                 }
                 Err(other) => return Err(other.into()),
             };
-            for (field, ids) in [("share_with_organisation_ids", &body.share_with_organisation_ids), ("excluded_organisation_ids", &body.excluded_organisation_ids)] {
+            for (field, ids) in [
+                (
+                    "share_with_organisation_ids",
+                    &body.share_with_organisation_ids,
+                ),
+                ("excluded_organisation_ids", &body.excluded_organisation_ids),
+            ] {
                 for (index, id) in ids.iter().enumerate() {
-                    if matches!(organisations::find(conn, OrganisationId::from_uuid(*id)), Err(DbError::NotFound)) {
+                    if matches!(
+                        organisations::find(conn, OrganisationId::from_uuid(*id)),
+                        Err(DbError::NotFound)
+                    ) {
                         checks.fail(&format!("{field}[{index}]"), "no such organisation");
                     }
                 }
@@ -177,36 +214,68 @@ pub async fn record_consent(state: State, auth: Authenticated, id: Path<Uuid>, b
             };
             audit::audited(conn, &context, |conn, trail| {
                 let consent = consents::create(conn, &new)?;
-                trail.record(AuditEvent::success(AuditAction::RecordConsent, EntityType::Consent, consent.id));
-                let purpose = if consent.for_assessment { "an early help assessment" } else { "sharing only" };
+                trail.record(AuditEvent::success(
+                    AuditAction::RecordConsent,
+                    EntityType::Consent,
+                    consent.id,
+                ));
+                let purpose = if consent.for_assessment {
+                    "an early help assessment"
+                } else {
+                    "sharing only"
+                };
                 chronology::record(
                     conn,
-                    &Happening { family, kind: "consent.given", actor: actor.user_id, summary: &format!("{} consent given for {purpose}", capitalise(&consent.method)), entity_type: "consent", entity_id: consent.id },
+                    &Happening {
+                        family,
+                        kind: "consent.given",
+                        actor: actor.user_id,
+                        summary: &format!(
+                            "{} consent given for {purpose}",
+                            capitalise(&consent.method)
+                        ),
+                        entity_type: "consent",
+                        entity_id: consent.id,
+                    },
                 )?;
                 Ok(consent)
             })
             .map_err(|error| match error {
-                DbError::MissingReference { .. } => ApiError::validation("organisation_id", "no such organisation"),
+                DbError::MissingReference { .. } => {
+                    ApiError::validation("organisation_id", "no such organisation")
+                }
                 other => other.into(),
             })
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/families/{}/consents", consent.family_id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/families/{}/consents", consent.family_id),
+        ))
         .json(ConsentResponse::from(consent)))
 }
 
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Withdrawing the last consent to assessment stops sharing: the open episode closes with
 /// reason "consent withdrawn".
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, consent.id = %id))]
-pub async fn withdraw_consent(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<WithdrawConsent>) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw_consent(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<WithdrawConsent>,
+) -> Result<HttpResponse, ApiError> {
     let id = ConsentId::from_uuid(id.into_inner());
-    let reason = optional_text(body.0.reason.as_deref(), 2000).map_err(|error| ApiError::validation("reason", error))?;
+    let reason = optional_text(body.0.reason.as_deref(), 2000)
+        .map_err(|error| ApiError::validation("reason", error))?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let consent = state

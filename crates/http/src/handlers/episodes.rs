@@ -14,13 +14,17 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::episode::{self, ClosureReason, EpisodeEvent, EpisodeState, ThresholdError, ThresholdLevel};
+use earlyhelp_domain::episode::{
+    self, ClosureReason, EpisodeEvent, EpisodeState, ThresholdError, ThresholdLevel,
+};
 use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_persistence::audit::{self, AuditEvent, AuditTrail};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::episodes::{self, Episode, EpisodeFilter, NewEpisode};
-use earlyhelp_persistence::{consents, families, organisations, users, Error as DbError, PgConnection};
+use earlyhelp_persistence::{
+    consents, families, organisations, users, Error as DbError, PgConnection,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -119,8 +123,16 @@ pub struct EpisodeResponse {
 
 impl From<Episode> for EpisodeResponse {
     fn from(row: Episode) -> Self {
-        let pending_transfer = match (row.transfer_to, row.transfer_proposed_by, row.transfer_proposed_at) {
-            (Some(to_user_id), Some(proposed_by), Some(proposed_at)) => Some(PendingTransfer { to_user_id, proposed_by, proposed_at }),
+        let pending_transfer = match (
+            row.transfer_to,
+            row.transfer_proposed_by,
+            row.transfer_proposed_at,
+        ) {
+            (Some(to_user_id), Some(proposed_by), Some(proposed_at)) => Some(PendingTransfer {
+                to_user_id,
+                proposed_by,
+                proposed_at,
+            }),
             _ => None,
         };
         Self {
@@ -154,12 +166,26 @@ fn detailed(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeResponse
     let mut response = EpisodeResponse::from(episode);
     response.children = Some(children);
     response.threshold_history = Some(
-        history.into_iter().map(|h| ThresholdEntry { level: h.level, rationale: h.rationale, changed_by: h.changed_by, changed_at: h.changed_at }).collect(),
+        history
+            .into_iter()
+            .map(|h| ThresholdEntry {
+                level: h.level,
+                rationale: h.rationale,
+                changed_by: h.changed_by,
+                changed_at: h.changed_at,
+            })
+            .collect(),
     );
     response.transfers = Some(
         transfers
             .into_iter()
-            .map(|t| TransferEntry { from_user_id: t.from_user_id, to_user_id: t.to_user_id, proposed_by: t.proposed_by, proposed_at: t.proposed_at, accepted_at: t.accepted_at })
+            .map(|t| TransferEntry {
+                from_user_id: t.from_user_id,
+                to_user_id: t.to_user_id,
+                proposed_by: t.proposed_by,
+                proposed_at: t.proposed_at,
+                accepted_at: t.accepted_at,
+            })
             .collect(),
     );
     Ok(response)
@@ -167,55 +193,110 @@ fn detailed(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeResponse
 
 fn threshold(level: i64) -> Result<ThresholdLevel, ApiError> {
     ThresholdLevel::from_level(level).map_err(|error| match error {
-        ThresholdError::Statutory => ApiError::Rule { code: "statutory_threshold", detail: error.to_string() },
-        ThresholdError::Universal => ApiError::Rule { code: "universal_threshold", detail: error.to_string() },
+        ThresholdError::Statutory => ApiError::Rule {
+            code: "statutory_threshold",
+            detail: error.to_string(),
+        },
+        ThresholdError::Universal => ApiError::Rule {
+            code: "universal_threshold",
+            detail: error.to_string(),
+        },
         ThresholdError::OutOfRange => ApiError::validation("threshold_level", error),
     })
 }
 
 fn step(state: &str, event: EpisodeEvent) -> Result<(), ApiError> {
-    let state = EpisodeState::parse(state).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown episode state {state}")))?;
+    let state = EpisodeState::parse(state)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown episode state {state}")))?;
     episode::transition(state, event)
         .map(|_| ())
-        .map_err(|error| ApiError::Conflict { code: "episode_closed", detail: format!("{}.", capitalised(&error.to_string())) })
+        .map_err(|error| ApiError::Conflict {
+            code: "episode_closed",
+            detail: format!("{}.", capitalised(&error.to_string())),
+        })
 }
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// An active user who can lead early help (a practitioner or an LCSS worker or manager).
 fn eligible_lead(conn: &mut PgConnection, id: Uuid, field: &str) -> Result<users::User, ApiError> {
     match users::find(conn, UserId::from_uuid(id)) {
-        Ok(user) if user.active && user.roles.iter().any(|r| matches!(r.parse::<Role>(), Ok(Role::Practitioner | Role::LcssWorker | Role::LcssManager))) => Ok(user),
-        Ok(_) | Err(DbError::NotFound) => Err(ApiError::validation(field, "must be an active practitioner or LCSS worker")),
+        Ok(user)
+            if user.active
+                && user.roles.iter().any(|r| {
+                    matches!(
+                        r.parse::<Role>(),
+                        Ok(Role::Practitioner | Role::LcssWorker | Role::LcssManager)
+                    )
+                }) =>
+        {
+            Ok(user)
+        }
+        Ok(_) | Err(DbError::NotFound) => Err(ApiError::validation(
+            field,
+            "must be an active practitioner or LCSS worker",
+        )),
         Err(other) => Err(other.into()),
     }
 }
 
-fn note(conn: &mut PgConnection, trail: &mut AuditTrail, actor: &Actor, episode: &Episode, action: AuditAction, kind: &'static str, summary: &str) -> Result<(), DbError> {
+fn note(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    actor: &Actor,
+    episode: &Episode,
+    action: AuditAction,
+    kind: &'static str,
+    summary: &str,
+) -> Result<(), DbError> {
     trail.record(AuditEvent::success(action, EntityType::Episode, episode.id));
     chronology::record(
         conn,
-        &Happening { family: FamilyId::from_uuid(episode.family_id), kind, actor: actor.user_id, summary, entity_type: "episode", entity_id: episode.id },
+        &Happening {
+            family: FamilyId::from_uuid(episode.family_id),
+            kind,
+            actor: actor.user_id,
+            summary,
+            entity_type: "episode",
+            entity_id: episode.id,
+        },
     )
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_episodes(state: State, auth: Authenticated, query: Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_episodes(
+    state: State,
+    auth: Authenticated,
+    query: Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     if let Some(state) = &query.state {
-        EpisodeState::parse(state).ok_or_else(|| ApiError::validation("state", "must be open or closed"))?;
+        EpisodeState::parse(state)
+            .ok_or_else(|| ApiError::validation("state", "must be open or closed"))?;
     }
-    let filter = EpisodeFilter { state: query.state, family_id: query.family_id, lead_professional_id: query.lead_professional_id };
+    let filter = EpisodeFilter {
+        state: query.state,
+        family_id: query.family_id,
+        lead_professional_id: query.lead_professional_id,
+    };
     let context = auth.audit_context();
     let actor = auth.actor;
     let page = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListEpisodes, EntityType::Episode, None, Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListEpisodes,
+                    EntityType::Episode,
+                    None,
+                    Outcome::Success,
+                ));
                 episodes::list(conn, readable(&actor), &filter, &page)
             })?)
         })
@@ -224,11 +305,18 @@ pub async fn list_episodes(state: State, auth: Authenticated, query: Query<ListQ
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn open_episode(state: State, auth: Authenticated, body: ApiJson<OpenEpisode>) -> Result<HttpResponse, ApiError> {
+pub async fn open_episode(
+    state: State,
+    auth: Authenticated,
+    body: ApiJson<OpenEpisode>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let level = threshold(body.threshold_level)?;
     let mut checks = Checks::default();
-    let rationale = checks.check("threshold_rationale", required_text(&body.threshold_rationale, 4000));
+    let rationale = checks.check(
+        "threshold_rationale",
+        required_text(&body.threshold_rationale, 4000),
+    );
     let reason = checks.check("reason", required_text(&body.reason, 4000));
     if body.children.is_empty() {
         checks.fail("children", "name at least one child the episode concerns");
@@ -296,7 +384,9 @@ pub async fn open_episode(state: State, auth: Authenticated, body: ApiJson<OpenE
             Ok(detailed(conn, episode)?)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/episodes/{}", episode.id))).json(episode))
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/episodes/{}", episode.id)))
+        .json(episode))
 }
 
 fn required_text(raw: &str, max: usize) -> Result<String, String> {
@@ -307,14 +397,28 @@ fn required_text(raw: &str, max: usize) -> Result<String, String> {
 }
 
 /// Loads the episode and checks the actor may act on its family.
-fn authorised_episode(conn: &mut PgConnection, actor: &Actor, permission: Permission, id: EpisodeId) -> Result<Episode, ApiError> {
+fn authorised_episode(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    permission: Permission,
+    id: EpisodeId,
+) -> Result<Episode, ApiError> {
     let episode = episodes::find(conn, id)?;
-    authorize_family(conn, actor, permission, FamilyId::from_uuid(episode.family_id))?;
+    authorize_family(
+        conn,
+        actor,
+        permission,
+        FamilyId::from_uuid(episode.family_id),
+    )?;
     Ok(episode)
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn get_episode(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_episode(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = EpisodeId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -324,13 +428,19 @@ pub async fn get_episode(state: State, auth: Authenticated, id: Path<Uuid>) -> R
                 Ok(episode) => episode,
                 // The proposed new lead may read the episode they are asked to take on.
                 Err(ApiError::NotFound(_)) => match episodes::find(conn, id) {
-                    Ok(episode) if episode.transfer_to == Some(actor.user_id.into_uuid()) => episode,
+                    Ok(episode) if episode.transfer_to == Some(actor.user_id.into_uuid()) => {
+                        episode
+                    }
                     _ => return Err(ApiError::NotFound("No such record.")),
                 },
                 Err(other) => return Err(other),
             };
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(AuditAction::ReadEpisode, EntityType::Episode, id));
+                trail.record(AuditEvent::success(
+                    AuditAction::ReadEpisode,
+                    EntityType::Episode,
+                    id,
+                ));
                 detailed(conn, episode)
             })?)
         })
@@ -339,10 +449,16 @@ pub async fn get_episode(state: State, auth: Authenticated, id: Path<Uuid>) -> R
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn change_threshold(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<ChangeThreshold>) -> Result<HttpResponse, ApiError> {
+pub async fn change_threshold(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<ChangeThreshold>,
+) -> Result<HttpResponse, ApiError> {
     let id = EpisodeId::from_uuid(id.into_inner());
     let level = threshold(body.0.level)?;
-    let rationale = required_text(&body.0.rationale, 4000).map_err(|e| ApiError::validation("rationale", e))?;
+    let rationale =
+        required_text(&body.0.rationale, 4000).map_err(|e| ApiError::validation("rationale", e))?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let episode = state
@@ -353,9 +469,27 @@ pub async fn change_threshold(state: State, auth: Authenticated, id: Path<Uuid>,
                 if let Err(error) = step(&current.state, EpisodeEvent::ChangeThreshold) {
                     return Ok(Err(error));
                 }
-                let episode = episodes::change_threshold(conn, id, level.level(), &rationale, actor.user_id.into_uuid())?;
-                let summary = format!("Threshold level changed from {} to {}", current.threshold_level, level.level());
-                note(conn, trail, &actor, &episode, AuditAction::ChangeThreshold, "episode.threshold_changed", &summary)?;
+                let episode = episodes::change_threshold(
+                    conn,
+                    id,
+                    level.level(),
+                    &rationale,
+                    actor.user_id.into_uuid(),
+                )?;
+                let summary = format!(
+                    "Threshold level changed from {} to {}",
+                    current.threshold_level,
+                    level.level()
+                );
+                note(
+                    conn,
+                    trail,
+                    &actor,
+                    &episode,
+                    AuditAction::ChangeThreshold,
+                    "episode.threshold_changed",
+                    &summary,
+                )?;
                 Ok(Ok(episode))
             })?;
             Ok(detailed(conn, episode)?)
@@ -365,7 +499,12 @@ pub async fn change_threshold(state: State, auth: Authenticated, id: Path<Uuid>,
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn propose_transfer(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<ProposeTransfer>) -> Result<HttpResponse, ApiError> {
+pub async fn propose_transfer(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<ProposeTransfer>,
+) -> Result<HttpResponse, ApiError> {
     let id = EpisodeId::from_uuid(id.into_inner());
     let to = body.0.to_user_id;
     let context = auth.audit_context();
@@ -380,10 +519,21 @@ pub async fn propose_transfer(state: State, auth: Authenticated, id: Path<Uuid>,
                     return Ok(Err(error));
                 }
                 if current.lead_professional_id == to {
-                    return Ok(Err(ApiError::validation("to_user_id", "is already the lead professional")));
+                    return Ok(Err(ApiError::validation(
+                        "to_user_id",
+                        "is already the lead professional",
+                    )));
                 }
                 let episode = episodes::propose_transfer(conn, id, to, actor.user_id.into_uuid())?;
-                note(conn, trail, &actor, &episode, AuditAction::ProposeTransfer, "episode.transfer_proposed", "Transfer of lead professional proposed")?;
+                note(
+                    conn,
+                    trail,
+                    &actor,
+                    &episode,
+                    AuditAction::ProposeTransfer,
+                    "episode.transfer_proposed",
+                    "Transfer of lead professional proposed",
+                )?;
                 Ok(Ok(episode))
             })?;
             Ok(detailed(conn, outcome)?)
@@ -411,13 +561,19 @@ fn conn_transaction<T>(
     match (result, refusal) {
         (_, Some(error)) => Err(error),
         (Ok(Some(value)), None) => Ok(value),
-        (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!("transition produced nothing"))),
+        (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!(
+            "transition produced nothing"
+        ))),
         (Err(error), None) => Err(error.into()),
     }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn accept_transfer(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn accept_transfer(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = EpisodeId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -428,8 +584,17 @@ pub async fn accept_transfer(state: State, auth: Authenticated, id: Path<Uuid>) 
             if current.transfer_to != Some(me) {
                 // Only the proposed lead may accept; to anyone else the episode is either
                 // visible (409) or does not exist for them (404).
-                authorize_family(conn, &actor, Permission::ReadCase, FamilyId::from_uuid(current.family_id))?;
-                return Err(ApiError::Conflict { code: "no_transfer_for_you", detail: "There is no transfer of this episode waiting for you to accept.".into() });
+                authorize_family(
+                    conn,
+                    &actor,
+                    Permission::ReadCase,
+                    FamilyId::from_uuid(current.family_id),
+                )?;
+                return Err(ApiError::Conflict {
+                    code: "no_transfer_for_you",
+                    detail: "There is no transfer of this episode waiting for you to accept."
+                        .into(),
+                });
             }
             let organisation = users::find(conn, actor.user_id)?.organisation_id;
             let episode = conn_transaction(conn, &context, |conn, trail| {
@@ -438,11 +603,22 @@ pub async fn accept_transfer(state: State, auth: Authenticated, id: Path<Uuid>) 
                     return Ok(Err(error));
                 }
                 if current.transfer_to != Some(me) {
-                    return Ok(Err(ApiError::Conflict { code: "no_transfer_for_you", detail: "The transfer was withdrawn or changed.".into() }));
+                    return Ok(Err(ApiError::Conflict {
+                        code: "no_transfer_for_you",
+                        detail: "The transfer was withdrawn or changed.".into(),
+                    }));
                 }
                 let episode = episodes::accept_transfer(conn, &current, organisation)?;
                 families::set_lead_professional(conn, FamilyId::from_uuid(episode.family_id), me)?;
-                note(conn, trail, &actor, &episode, AuditAction::AcceptTransfer, "episode.transferred", "Lead professional transferred")?;
+                note(
+                    conn,
+                    trail,
+                    &actor,
+                    &episode,
+                    AuditAction::AcceptTransfer,
+                    "episode.transferred",
+                    "Lead professional transferred",
+                )?;
                 Ok(Ok(episode))
             })?;
             Ok(detailed(conn, episode)?)
@@ -452,7 +628,12 @@ pub async fn accept_transfer(state: State, auth: Authenticated, id: Path<Uuid>) 
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn close_episode(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<CloseEpisode>) -> Result<HttpResponse, ApiError> {
+pub async fn close_episode(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<CloseEpisode>,
+) -> Result<HttpResponse, ApiError> {
     let id = EpisodeId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
@@ -460,7 +641,10 @@ pub async fn close_episode(state: State, auth: Authenticated, id: Path<Uuid>, bo
     let note_text = checks.check("note", optional_text(body.note.as_deref(), 4000));
     if let (Some(reason), Some(None)) = (reason, &note_text) {
         if reason.needs_note() {
-            checks.fail("note", "say why the episode is closing when the reason is other");
+            checks.fail(
+                "note",
+                "say why the episode is closing when the reason is other",
+            );
         }
     }
     let (reason, note_text) = checks.finish(|| Some((reason?, note_text?)))?;
@@ -474,8 +658,17 @@ pub async fn close_episode(state: State, auth: Authenticated, id: Path<Uuid>, bo
                 if let Err(error) = step(&current.state, EpisodeEvent::Close) {
                     return Ok(Err(error));
                 }
-                let episode = episodes::close(conn, id, reason.as_str(), note_text.as_deref(), actor.user_id.into_uuid())?;
-                trail.record(AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode.id).with_detail(json!({ "reason": reason.as_str() })));
+                let episode = episodes::close(
+                    conn,
+                    id,
+                    reason.as_str(),
+                    note_text.as_deref(),
+                    actor.user_id.into_uuid(),
+                )?;
+                trail.record(
+                    AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode.id)
+                        .with_detail(json!({ "reason": reason.as_str() })),
+                );
                 chronology::record(
                     conn,
                     &Happening {

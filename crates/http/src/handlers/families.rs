@@ -376,7 +376,7 @@ fn refuse_duplicates(
                 "given_name": found.given_name,
                 "family_name": found.family_name,
                 "date_of_birth": found.date_of_birth,
-                "matched_on": if found.same_nhs_number { "nhs_number" } else { "date_of_birth_and_name" },
+                "matched_on": if found.nhs_number.is_some() && found.nhs_number.as_deref() == candidate.nhs_number { "nhs_number" } else { "date_of_birth_and_name" },
             }));
         }
     }

@@ -12,7 +12,9 @@ use actix_web::HttpResponse;
 use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, Permission};
-use earlyhelp_domain::review::{self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewEvent, ReviewState};
+use earlyhelp_domain::review::{
+    self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewEvent, ReviewState,
+};
 use earlyhelp_domain::{AssessmentId, FamilyId, ReviewId, RevisionId, Role, UserId};
 use earlyhelp_persistence::audit::{self, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
@@ -91,37 +93,61 @@ fn queue_json(item: QueueItem) -> Value {
 }
 
 fn transition(state: &str, event: ReviewEvent) -> Result<(), ApiError> {
-    let current = ReviewState::parse(state).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown review state {state}")))?;
-    review::transition(current, event).map(|_| ()).map_err(|error| {
-        let code = match error {
-            review::ReviewError::AlreadyAssigned => "review_already_assigned",
-            review::ReviewError::AlreadyDecided => "review_already_decided",
-            review::ReviewError::NotAssigned => "review_not_assigned",
-        };
-        ApiError::Conflict { code, detail: format!("{}.", error) }
-    })
+    let current = ReviewState::parse(state)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown review state {state}")))?;
+    review::transition(current, event)
+        .map(|_| ())
+        .map_err(|error| {
+            let code = match error {
+                review::ReviewError::AlreadyAssigned => "review_already_assigned",
+                review::ReviewError::AlreadyDecided => "review_already_decided",
+                review::ReviewError::NotAssigned => "review_not_assigned",
+            };
+            ApiError::Conflict {
+                code,
+                detail: format!("{}.", error),
+            }
+        })
 }
 
 /// The review, if the actor may review in its family's locality.
-fn authorised_review(conn: &mut PgConnection, actor: &Actor, id: ReviewId) -> Result<Review, ApiError> {
+fn authorised_review(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: ReviewId,
+) -> Result<Review, ApiError> {
     policy::authorize(actor, Permission::ReviewAssessments)?;
     let family = reviews::family_of(conn, id)?;
-    authorize_family(conn, actor, Permission::ReviewAssessments, FamilyId::from_uuid(family))?;
+    authorize_family(
+        conn,
+        actor,
+        Permission::ReviewAssessments,
+        FamilyId::from_uuid(family),
+    )?;
     Ok(reviews::find(conn, id)?)
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_reviews(state: State, auth: Authenticated, query: Query<QueueQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_reviews(
+    state: State,
+    auth: Authenticated,
+    query: Query<QueueQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     if let Some(state) = &query.state {
-        ReviewState::parse(state).ok_or_else(|| ApiError::validation("state", "must be unassigned, assigned or decided"))?;
+        ReviewState::parse(state).ok_or_else(|| {
+            ApiError::validation("state", "must be unassigned, assigned or decided")
+        })?;
     }
     let filter = QueueFilter {
         state: query.state,
         reviewer_id: query.reviewer_id,
-        overdue_on: query.overdue.filter(|flag| bool::from(*flag)).map(|_| today()),
+        overdue_on: query
+            .overdue
+            .filter(|flag| bool::from(*flag))
+            .map(|_| today()),
         submitted_by: None,
         submitter_organisation: None,
     };
@@ -130,7 +156,12 @@ pub async fn list_reviews(state: State, auth: Authenticated, query: Query<QueueQ
     let page = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ListReviews, EntityType::Review, None, Outcome::Success));
+                trail.record(AuditEvent::new(
+                    AuditAction::ListReviews,
+                    EntityType::Review,
+                    None,
+                    Outcome::Success,
+                ));
                 reviews::queue(conn, reviewable(&actor), &filter, &page)
             })?)
         })
@@ -140,11 +171,18 @@ pub async fn list_reviews(state: State, auth: Authenticated, query: Query<QueueQ
 
 /// The families whose forms the actor may review.
 fn reviewable(actor: &Actor) -> earlyhelp_persistence::scope::VisibleFamilies {
-    earlyhelp_persistence::scope::visible_family_ids(&policy::case_filter(actor, Permission::ReviewAssessments))
+    earlyhelp_persistence::scope::visible_family_ids(&policy::case_filter(
+        actor,
+        Permission::ReviewAssessments,
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
-pub async fn get_review(state: State, auth: Authenticated, id: Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_review(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = ReviewId::from_uuid(id.into_inner());
     let context = auth.audit_context();
     let actor = auth.actor;
@@ -169,7 +207,12 @@ pub async fn get_review(state: State, auth: Authenticated, id: Path<Uuid>) -> Re
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
-pub async fn assign_review(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<Assign>) -> Result<HttpResponse, ApiError> {
+pub async fn assign_review(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<Assign>,
+) -> Result<HttpResponse, ApiError> {
     let id = ReviewId::from_uuid(id.into_inner());
     let me = auth.actor.user_id.into_uuid();
     let reviewer = body.0.reviewer_id.unwrap_or(me);
@@ -183,34 +226,54 @@ pub async fn assign_review(state: State, auth: Authenticated, id: Path<Uuid>, bo
         .db(move |conn| {
             let current = authorised_review(conn, &actor, id)?;
             if !claiming {
-                let candidate = users::find(conn, UserId::from_uuid(reviewer)).map_err(|error| match error {
-                    DbError::NotFound => ApiError::validation("reviewer_id", "no such user"),
-                    other => other.into(),
-                })?;
+                let candidate = users::find(conn, UserId::from_uuid(reviewer)).map_err(
+                    |error| match error {
+                        DbError::NotFound => ApiError::validation("reviewer_id", "no such user"),
+                        other => other.into(),
+                    },
+                )?;
                 let reviews_here = candidate.active
                     && candidate.locality_id == Some(current.locality_id)
-                    && candidate.roles.iter().any(|r| matches!(r.parse::<Role>(), Ok(Role::LcssWorker | Role::LcssManager)));
+                    && candidate.roles.iter().any(|r| {
+                        matches!(r.parse::<Role>(), Ok(Role::LcssWorker | Role::LcssManager))
+                    });
                 if !reviews_here {
-                    return Err(ApiError::validation("reviewer_id", "must be an active LCSS worker or manager in the review's locality"));
+                    return Err(ApiError::validation(
+                        "reviewer_id",
+                        "must be an active LCSS worker or manager in the review's locality",
+                    ));
                 }
             }
             let mut refusal = None;
             let outcome = audit::audited(conn, &context, |conn, trail| {
                 let locked = reviews::find_for_update(conn, id)?;
-                let event = if claiming { ReviewEvent::Claim } else { ReviewEvent::Assign };
+                let event = if claiming {
+                    ReviewEvent::Claim
+                } else {
+                    ReviewEvent::Assign
+                };
                 if let Err(error) = transition(&locked.state, event) {
                     refusal = Some(error);
                     return Ok(None);
                 }
                 let review = reviews::assign(conn, id, reviewer, me)?;
-                let action = if claiming { AuditAction::ClaimReview } else { AuditAction::AssignReview };
-                trail.record(AuditEvent::success(action, EntityType::Review, id).with_detail(json!({ "reviewer_id": reviewer })));
+                let action = if claiming {
+                    AuditAction::ClaimReview
+                } else {
+                    AuditAction::AssignReview
+                };
+                trail.record(
+                    AuditEvent::success(action, EntityType::Review, id)
+                        .with_detail(json!({ "reviewer_id": reviewer })),
+                );
                 Ok(Some(review))
             });
             match (outcome, refusal) {
                 (_, Some(error)) => Err(error),
                 (Ok(Some(review)), None) => Ok(review),
-                (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!("assignment produced nothing"))),
+                (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!(
+                    "assignment produced nothing"
+                ))),
                 (Err(error), None) => Err(error.into()),
             }
         })
@@ -219,17 +282,30 @@ pub async fn assign_review(state: State, auth: Authenticated, id: Path<Uuid>, bo
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
-pub async fn decide_review(state: State, auth: Authenticated, id: Path<Uuid>, body: ApiJson<DecisionRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn decide_review(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<DecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
     let id = ReviewId::from_uuid(id.into_inner());
-    let DecisionRequest { decision, ratings, feedback } = body.0;
+    let DecisionRequest {
+        decision,
+        ratings,
+        feedback,
+    } = body.0;
     let checked = check_decision(decision, ratings, &feedback).map_err(|problems| {
         let mut checks = Checks::default();
         for (field, message) in problems {
             checks.fail(&field, message);
         }
-        checks.finish(|| None::<()>).err().unwrap_or(ApiError::validation("ratings", "invalid"))
+        checks
+            .finish(|| None::<()>)
+            .err()
+            .unwrap_or(ApiError::validation("ratings", "invalid"))
     })?;
-    let ratings_json = serde_json::to_value(&checked.ratings).map_err(|error| ApiError::Internal(error.into()))?;
+    let ratings_json =
+        serde_json::to_value(&checked.ratings).map_err(|error| ApiError::Internal(error.into()))?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let review = state
@@ -285,13 +361,26 @@ fn summarise(items: &[QueueItem]) -> Value {
     let mut decisions: BTreeMap<&str, u32> = BTreeMap::new();
     let mut criteria: BTreeMap<&'static str, BTreeMap<&'static str, u32>> = BTreeMap::new();
     for criterion in Criterion::ALL {
-        criteria.insert(criterion.as_str(), [("met", 0), ("partly_met", 0), ("not_met", 0)].into_iter().collect());
+        criteria.insert(
+            criterion.as_str(),
+            [("met", 0), ("partly_met", 0), ("not_met", 0)]
+                .into_iter()
+                .collect(),
+        );
     }
     for item in items {
         if let Some(decision) = &item.review.decision {
-            *decisions.entry(if decision == "accepted" { "accepted" } else { "returned" }).or_default() += 1;
+            *decisions
+                .entry(if decision == "accepted" {
+                    "accepted"
+                } else {
+                    "returned"
+                })
+                .or_default() += 1;
         }
-        let Some(ratings) = item.review.ratings.as_ref().and_then(|r| serde_json::from_value::<BTreeMap<Criterion, CriterionRating>>(r.clone()).ok()) else {
+        let Some(ratings) = item.review.ratings.as_ref().and_then(|r| {
+            serde_json::from_value::<BTreeMap<Criterion, CriterionRating>>(r.clone()).ok()
+        }) else {
             continue;
         };
         for (criterion, rating) in ratings {
@@ -313,16 +402,34 @@ fn summarise(items: &[QueueItem]) -> Value {
     })
 }
 
-async fn feedback(state: State, auth: Authenticated, query: FeedbackQuery, filter: QueueFilter, subject: (EntityType, Uuid)) -> Result<HttpResponse, ApiError> {
+async fn feedback(
+    state: State,
+    auth: Authenticated,
+    query: FeedbackQuery,
+    filter: QueueFilter,
+    subject: (EntityType, Uuid),
+) -> Result<HttpResponse, ApiError> {
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let (summary, page) = state
         .db(move |conn| {
             Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(AuditAction::ReadFeedback, subject.0, Some(subject.1), Outcome::Success));
-                let decided = QueueFilter { state: Some("decided".into()), ..filter };
-                let everything = earlyhelp_persistence::pagination::PageRequest::new(None, Some(earlyhelp_persistence::pagination::MAX_LIMIT)).unwrap_or(page.clone());
+                trail.record(AuditEvent::new(
+                    AuditAction::ReadFeedback,
+                    subject.0,
+                    Some(subject.1),
+                    Outcome::Success,
+                ));
+                let decided = QueueFilter {
+                    state: Some("decided".into()),
+                    ..filter
+                };
+                let everything = earlyhelp_persistence::pagination::PageRequest::new(
+                    None,
+                    Some(earlyhelp_persistence::pagination::MAX_LIMIT),
+                )
+                .unwrap_or(page.clone());
                 let mut all = Vec::new();
                 let mut request = everything;
                 loop {
@@ -340,25 +447,56 @@ async fn feedback(state: State, auth: Authenticated, query: FeedbackQuery, filte
         })
         .await?;
     let list = List::from_page(page, queue_json);
-    Ok(HttpResponse::Ok().json(json!({ "summary": summary, "items": list.items, "next_cursor": list.next_cursor })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "summary": summary, "items": list.items, "next_cursor": list.next_cursor })))
 }
 
 /// A professional's own feedback history, or any professional's for LCSS in their locality.
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, professional.id = %id))]
-pub async fn professional_feedback(state: State, auth: Authenticated, id: Path<Uuid>, query: Query<FeedbackQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn professional_feedback(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    query: Query<FeedbackQuery>,
+) -> Result<HttpResponse, ApiError> {
     let professional = id.into_inner();
     if professional != auth.actor.user_id.into_uuid() {
         policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     }
-    let filter = QueueFilter { submitted_by: Some(professional), ..QueueFilter::default() };
-    feedback(state, auth, query.into_inner(), filter, (EntityType::Professional, professional)).await
+    let filter = QueueFilter {
+        submitted_by: Some(professional),
+        ..QueueFilter::default()
+    };
+    feedback(
+        state,
+        auth,
+        query.into_inner(),
+        filter,
+        (EntityType::Professional, professional),
+    )
+    .await
 }
 
 /// Feedback on an organisation's forms, for LCSS in their locality.
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, organisation.id = %id))]
-pub async fn organisation_feedback(state: State, auth: Authenticated, id: Path<Uuid>, query: Query<FeedbackQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn organisation_feedback(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    query: Query<FeedbackQuery>,
+) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     let organisation = id.into_inner();
-    let filter = QueueFilter { submitter_organisation: Some(organisation), ..QueueFilter::default() };
-    feedback(state, auth, query.into_inner(), filter, (EntityType::Organisation, organisation)).await
+    let filter = QueueFilter {
+        submitter_organisation: Some(organisation),
+        ..QueueFilter::default()
+    };
+    feedback(
+        state,
+        auth,
+        query.into_inner(),
+        filter,
+        (EntityType::Organisation, organisation),
+    )
+    .await
 }
