@@ -109,32 +109,11 @@ impl TestApp {
     }
 }
 
-/// A Strengths and Needs form (v1) that passes submission checks. Synthetic content only.
+/// A Strengths and Needs form (v1) that passes submission checks: the README's example file,
+/// so the walkthrough stays valid. Synthetic content only.
 pub fn complete_snf() -> Value {
-    let triangle = |areas: &[&str]| {
-        let mut side = Map::new();
-        for area in areas {
-            side.insert((*area).into(), json!(format!("About {area}.")));
-        }
-        side.insert("strengths".into(), json!("Warm, loving home."));
-        side.insert("needs".into(), json!("Routines at bedtime."));
-        Value::Object(side)
-    };
-    json!({
-        "consent": { "involved_in_completing": "Parent, child and school family worker.", "family_agrees_to_store_and_share": true },
-        "family_and_household": { "assessment_start_date": "2026-01-05" },
-        "reason": { "reason_for_assessment": "Attendance has fallen to 82% this term." },
-        "childs_views": { "views": "I like football club; mornings are hard." },
-        "parents_views": { "views": "Feels on their own since a separation." },
-        "childs_development": triangle(&["health", "learning", "emotional_behavioural_development", "identity", "relationships", "self_care"]),
-        "parenting_capacity": triangle(&["basic_care", "safety", "emotional_warmth", "stimulation", "guidance_and_boundaries", "stability"]),
-        "family_and_environment": triangle(&["family_history_and_functioning", "wider_family", "housing", "employment_and_income", "community_resources"]),
-        "summary": { "working_well": "Close relationship.", "worries": "Missed school.", "needs_to_happen": "A morning routine." },
-        "analysis": { "analysis": "Attendance fell after the separation; routines broke down." },
-        "desired_outcomes": { "outcomes": [{ "outcome": "Attends school every day", "measure": "Attendance above 95%", "by_when": "2026-07-17" }] },
-        "plan": { "actions": [{ "action": "Morning routine chart", "who": "Parent and family worker", "by_when": "2026-02-01" }] },
-        "threshold": { "level": "2", "rationale": "Needs can be met with a TAF." }
-    })
+    serde_json::from_str(include_str!("../../docs/examples/snf-v1-complete.json"))
+        .expect("example SNF parses")
 }
 
 pub fn all_ratings(rating: &str) -> Value {
