@@ -393,3 +393,62 @@ async fn only_admins_publish_form_templates_and_everyone_signed_in_can_read_them
         .unwrap()
         .starts_with("definition.sections[0]"));
 }
+
+/// Every route has a declared access rule: public, any signed-in user, admin only (the admin
+/// test), or the case matrix above. A new route fails here until it is placed in one of them.
+#[actix_web::test]
+async fn every_route_has_a_declared_access_rule() {
+    let app = TestApp::spawn().await;
+    let public = [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/docs",
+        "/docs/",
+        "/docs/{tail}",
+        "/api/v1/openapi.json",
+        "/api/v1/openapi.yaml",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+    ];
+    let signed_in = [
+        (Method::GET, "/api/v1/me"),
+        (Method::POST, "/api/v1/auth/logout"),
+        (Method::GET, "/api/v1/form-templates"),
+    ];
+    for (method, path) in earlyhelp_http::routes::route_list() {
+        // Case routes are held to their entries by the matrix test above.
+        let case_route = path.starts_with("/api/v1/")
+            && ![
+                "/api/v1/auth/",
+                "/api/v1/admin/",
+                "/api/v1/me",
+                "/api/v1/openapi",
+            ]
+            .iter()
+            .any(|p| path.starts_with(p));
+        let placed = public.contains(&path)
+            || signed_in.iter().any(|(m, p)| *m == method && *p == path)
+            || path.starts_with("/api/v1/admin/")
+            || case_route;
+        assert!(placed, "{method} {path} has no access rule");
+    }
+    // Public routes answer without a token; signed-in routes refuse anonymous requests.
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/docs/",
+        "/api/v1/openapi.json",
+        "/api/v1/openapi.yaml",
+    ] {
+        let response = app.get(path).send().await;
+        assert_eq!(response.status, 200, "{path}");
+    }
+    for (method, path) in signed_in {
+        app.request(method, path)
+            .send()
+            .await
+            .assert_problem(401, "unauthenticated");
+    }
+}

@@ -20,16 +20,48 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// With EARLYHELP_TEST_LOG set (e.g. `debug`), the server's logs go to the test output.
+/// Everything the servers under test log, at debug level for earlyhelp's own crates, so the
+/// privacy test can scan it for personal data. With EARLYHELP_TEST_LOG set the same lines are
+/// echoed to the test output as well.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
+fn log_buffer() -> &'static std::sync::Mutex<Vec<u8>> {
+    static BUFFER: OnceLock<std::sync::Mutex<Vec<u8>>> = OnceLock::new();
+    BUFFER.get_or_init(|| std::sync::Mutex::new(Vec::new()))
+}
+
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut buffer = log_buffer().lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded: a runaway logger must not exhaust memory.
+        if buffer.len() < 64 * 1024 * 1024 {
+            buffer.extend_from_slice(bytes);
+        }
+        if std::env::var_os("EARLYHELP_TEST_LOG").is_some() {
+            eprint!("{}", String::from_utf8_lossy(bytes));
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn init_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
-        if let Ok(filter) = std::env::var("EARLYHELP_TEST_LOG") {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-                .with_test_writer()
-                .try_init();
-        }
+        let filter = std::env::var("EARLYHELP_TEST_LOG")
+            .unwrap_or_else(|_| "info,earlyhelp_http=debug,earlyhelp_persistence=debug".to_owned());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_ansi(false)
+            .with_writer(|| Capture)
+            .try_init();
     });
 }
 
@@ -469,7 +501,6 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        init_logging();
         let db = TestDb::new();
         let directory = seed_directory(&mut db.connect());
         let mut settings = settings(&db.url);
@@ -478,6 +509,7 @@ impl TestApp {
     }
 
     fn start(db: TestDb, directory: Directory, settings: &Settings) -> Self {
+        init_logging();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = earlyhelp_http::server(listener, settings).expect("server");

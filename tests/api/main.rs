@@ -14,4 +14,5 @@ mod auth;
 mod errors;
 mod openapi;
 mod ops;
+mod privacy;
 mod tokens;
