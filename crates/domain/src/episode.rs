@@ -225,3 +225,33 @@ mod tests {
         assert!(ClosureReason::parse("bored").is_err());
     }
 }
+
+/// Consent is the legal basis of early help: no episode opens and no assessment is submitted
+/// without a family member's standing consent to an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the family's consent to an early help assessment is missing or withdrawn; record it first"
+)]
+pub struct AssessmentConsentMissing;
+
+pub fn require_assessment_consent(active_consent: bool) -> Result<(), AssessmentConsentMissing> {
+    if active_consent {
+        Ok(())
+    } else {
+        Err(AssessmentConsentMissing)
+    }
+}
+
+#[cfg(test)]
+mod consent_tests {
+    use super::*;
+
+    #[test]
+    fn nothing_proceeds_without_assessment_consent() {
+        assert_eq!(
+            require_assessment_consent(false),
+            Err(AssessmentConsentMissing)
+        );
+        assert_eq!(require_assessment_consent(true), Ok(()));
+    }
+}

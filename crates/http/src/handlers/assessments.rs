@@ -552,11 +552,8 @@ pub async fn submit_assessment(
                     return refuse(ApiError::Conflict { code: "episode_closed", detail: "The episode is closed.".into() }, &mut refusal);
                 }
                 let family = FamilyId::from_uuid(episode.family_id);
-                if !consents::has_active_assessment_consent(conn, family)? {
-                    return refuse(
-                        ApiError::Rule { code: "consent_required", detail: "The family's consent to an early help assessment is missing or withdrawn; record it before submitting.".into() },
-                        &mut refusal,
-                    );
+                if let Err(missing) = episode_rules::require_assessment_consent(consents::has_active_assessment_consent(conn, family)?) {
+                    return refuse(ApiError::Rule { code: "consent_required", detail: format!("The {}.", missing.to_string().trim_start_matches("the ")) }, &mut refusal);
                 }
                 let template = templates::find(conn, TemplateId::from_uuid(assessment.template_id))?;
                 let definition = match definition_of(&template) {

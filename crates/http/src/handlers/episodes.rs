@@ -345,10 +345,10 @@ pub async fn open_episode(
                 }
             }
             checks.finish(|| Some(()))?;
-            if !consents::has_active_assessment_consent(conn, family)? {
+            if let Err(missing) = episode::require_assessment_consent(consents::has_active_assessment_consent(conn, family)?) {
                 return Err(ApiError::Rule {
                     code: "consent_required",
-                    detail: "Record the family's consent to an early help assessment before opening an episode (POST /api/v1/families/{id}/consents with for_assessment: true).".into(),
+                    detail: format!("{}: POST /api/v1/families/{{id}}/consents with for_assessment true.", capitalised(&missing.to_string())),
                 });
             }
             if episodes::open_for_family(conn, family)?.is_some() {
