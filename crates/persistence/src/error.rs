@@ -19,6 +19,9 @@ pub enum Error {
     /// A write path finished without recording what it did in the audit trail.
     #[error("a change was about to commit without an audit entry")]
     Unaudited,
+    /// A rule refused the change part-way; the transaction was rolled back on purpose.
+    #[error("the change was refused and rolled back")]
+    RolledBack,
     #[error("{0}")]
     Migration(String),
     #[error(transparent)]

@@ -8,7 +8,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, FieldError};
-use crate::handlers::case::{authorize_family, today};
+use crate::handlers::case::{apply_transition, authorize_family, today};
 use crate::json::ApiJson;
 use crate::state::State;
 use actix_web::http::header::{self, HeaderValue};
@@ -464,25 +464,22 @@ pub async fn update_assessment(
             if !found.is_empty() {
                 return Err(problems(found, "content"));
             }
-            let saved = audit::audited(conn, &context, |conn, trail| {
-                let saved = assessments::save_content(conn, id, expected, &content)?;
-                if saved.is_some() {
-                    trail.record(AuditEvent::success(
-                        AuditAction::UpdateAssessment,
-                        EntityType::Assessment,
-                        id,
-                    ));
+            let saved = apply_transition(conn, &context, |conn, trail| {
+                // The version check is in the UPDATE itself: a save that lost the race since
+                // our read updates nothing and is refused with the version that won.
+                match assessments::save_content(conn, id, expected, &content)? {
+                    Some(saved) => {
+                        trail.record(AuditEvent::success(
+                            AuditAction::UpdateAssessment,
+                            EntityType::Assessment,
+                            id,
+                        ));
+                        Ok(Ok(saved))
+                    }
+                    None => Ok(Err(stale(assessments::find(conn, id)?.version))),
                 }
-                Ok(saved)
-            });
-            match saved {
-                Ok(Some(saved)) => Ok(assessment_response(conn, saved)?),
-                // Another save won the race after our read: nothing was written.
-                Err(DbError::Unaudited) | Ok(None) => {
-                    Err(stale(assessments::find(conn, id)?.version))
-                }
-                Err(other) => Err(other.into()),
-            }
+            })?;
+            Ok(assessment_response(conn, saved)?)
         })
         .await?;
     let version = response.version;
@@ -530,39 +527,34 @@ pub async fn submit_assessment(
         .db(move |conn| {
             let (_, episode) = authorised(conn, &actor, Permission::WriteCase, id)?;
             require_lead(&actor, &episode)?;
-            let mut refusal = None;
-            let outcome = audit::audited(conn, &context, |conn, trail| {
+            let (hash, status, body) = apply_transition(conn, &context, |conn, trail| {
                 // Lock first: a concurrent retry with the same key waits here, then replays.
                 let assessment = assessments::find_for_update(conn, id)?;
                 if let Some(key) = &key {
                     if let Some(stored) = idempotency::find(conn, actor.user_id, key)? {
                         trail.record(AuditEvent::new(AuditAction::SubmitAssessment, EntityType::Assessment, Some(id.into_uuid()), Outcome::Success).with_detail(json!({ "replayed": true })));
-                        return Ok(Some((stored.request_hash, stored.status, stored.response)));
+                        return Ok(Ok((stored.request_hash, stored.status, stored.response)));
                     }
                 }
-                let refuse = |error: ApiError, refusal: &mut Option<ApiError>| {
-                    *refusal = Some(error);
-                    Ok(None)
-                };
                 if let Err(error) = rule(&assessment.state, AssessmentEvent::Submit) {
-                    return refuse(error, &mut refusal);
+                    return Ok(Err(error));
                 }
                 let episode = episodes::find_for_update(conn, EpisodeId::from_uuid(assessment.episode_id))?;
                 if episode.state != "open" {
-                    return refuse(ApiError::Conflict { code: "episode_closed", detail: "The episode is closed.".into() }, &mut refusal);
+                    return Ok(Err(ApiError::Conflict { code: "episode_closed", detail: "The episode is closed.".into() }));
                 }
                 let family = FamilyId::from_uuid(episode.family_id);
                 if let Err(missing) = episode_rules::require_assessment_consent(consents::has_active_assessment_consent(conn, family)?) {
-                    return refuse(ApiError::Rule { code: "consent_required", detail: format!("The {}.", missing.to_string().trim_start_matches("the ")) }, &mut refusal);
+                    return Ok(Err(ApiError::Rule { code: "consent_required", detail: format!("The {}.", missing.to_string().trim_start_matches("the ")) }));
                 }
                 let template = templates::find(conn, TemplateId::from_uuid(assessment.template_id))?;
                 let definition = match definition_of(&template) {
                     Ok(definition) => definition,
-                    Err(error) => return refuse(error, &mut refusal),
+                    Err(error) => return Ok(Err(error)),
                 };
                 let found = definition.validate(&assessment.content, Strictness::Submit);
                 if !found.is_empty() {
-                    return refuse(problems(found, "content"), &mut refusal);
+                    return Ok(Err(problems(found, "content")));
                 }
                 let revision = assessments::freeze_revision(conn, &assessment, actor.user_id.into_uuid())?;
                 let received = today();
@@ -583,19 +575,12 @@ pub async fn submit_assessment(
                     idempotency::store(conn, actor.user_id, key, &request_hash, 200, &body)?;
                 }
                 tracing::info!(review.id = %review.id, locality.id = %LocalityId::from_uuid(review.locality_id), "assessment submitted");
-                Ok(Some((request_hash.clone(), 200, body)))
-            });
-            match (outcome, refusal) {
-                (_, Some(error)) => Err(error),
-                (Ok(Some((hash, status, body))), None) => {
-                    if hash != request_hash {
-                        return Err(ApiError::Rule { code: "idempotency_key_reused", detail: "This Idempotency-Key was used for a different request.".into() });
-                    }
-                    Ok((status, body))
-                }
-                (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!("submit produced nothing"))),
-                (Err(error), None) => Err(error.into()),
+                Ok(Ok((request_hash.clone(), 200, body)))
+            })?;
+            if hash != request_hash {
+                return Err(ApiError::Rule { code: "idempotency_key_reused", detail: "This Idempotency-Key was used for a different request.".into() });
             }
+            Ok((status, body))
         })
         .await?;
     let status = actix_web::http::StatusCode::from_u16(u16::try_from(status).unwrap_or(200))

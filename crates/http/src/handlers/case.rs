@@ -5,8 +5,9 @@ use crate::error::ApiError;
 use chrono::{NaiveDate, Utc};
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
 use earlyhelp_domain::{FamilyId, LocalityId};
+use earlyhelp_persistence::audit::{self, AuditContext, AuditTrail};
 use earlyhelp_persistence::scope::{self, VisibleFamilies};
-use earlyhelp_persistence::PgConnection;
+use earlyhelp_persistence::{Error as DbError, PgConnection};
 
 /// Refuses with 404 (out of scope) or 403 (visible, but not this action) per the policy.
 pub fn authorize_family(
@@ -37,4 +38,27 @@ pub fn authorize_new_case(actor: &Actor, locality: LocalityId) -> Result<(), Api
 /// at most an hour, which no rule here is sensitive to).
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
+}
+
+/// Runs one workflow transition in a transaction. The change re-checks its rule after locking
+/// its rows and answers `Ok(Err(refusal))` when the rule says no: the transaction then rolls
+/// back and the refusal is returned as it is. A success commits with its audit entries.
+pub fn apply_transition<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    change: impl FnOnce(&mut PgConnection, &mut AuditTrail) -> Result<Result<T, ApiError>, DbError>,
+) -> Result<T, ApiError> {
+    let mut refusal = None;
+    let result = audit::audited(conn, context, |conn, trail| match change(conn, trail)? {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            refusal = Some(error);
+            Err(DbError::RolledBack)
+        }
+    });
+    match (result, refusal) {
+        (_, Some(error)) => Err(error),
+        (Ok(value), None) => Ok(value),
+        (Err(error), None) => Err(error.into()),
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{authorize_family, readable};
+use crate::handlers::case::{apply_transition, authorize_family, readable};
 use crate::handlers::wire::{page_request, List};
 use crate::json::ApiJson;
 use crate::state::State;
@@ -464,7 +464,7 @@ pub async fn change_threshold(
     let episode = state
         .db(move |conn| {
             authorised_episode(conn, &actor, Permission::WriteCase, id)?;
-            let episode = conn_transaction(conn, &context, |conn, trail| {
+            let episode = apply_transition(conn, &context, |conn, trail| {
                 let current = episodes::find_for_update(conn, id)?;
                 if let Err(error) = step(&current.state, EpisodeEvent::ChangeThreshold) {
                     return Ok(Err(error));
@@ -513,7 +513,7 @@ pub async fn propose_transfer(
         .db(move |conn| {
             authorised_episode(conn, &actor, Permission::WriteCase, id)?;
             eligible_lead(conn, to, "to_user_id")?;
-            let outcome = conn_transaction(conn, &context, |conn, trail| {
+            let outcome = apply_transition(conn, &context, |conn, trail| {
                 let current = episodes::find_for_update(conn, id)?;
                 if let Err(error) = step(&current.state, EpisodeEvent::ProposeTransfer) {
                     return Ok(Err(error));
@@ -540,32 +540,6 @@ pub async fn propose_transfer(
         })
         .await?;
     Ok(HttpResponse::Ok().json(episode))
-}
-
-/// Runs a transition whose rule refusals come back as `Ok(Err(..))`: a refusal rolls back and
-/// is returned as it is, a success commits with its audit entries.
-fn conn_transaction<T>(
-    conn: &mut PgConnection,
-    context: &audit::AuditContext,
-    change: impl FnOnce(&mut PgConnection, &mut AuditTrail) -> Result<Result<T, ApiError>, DbError>,
-) -> Result<T, ApiError> {
-    let mut refusal = None;
-    let result = audit::audited(conn, context, |conn, trail| match change(conn, trail)? {
-        Ok(value) => Ok(Some(value)),
-        Err(error) => {
-            refusal = Some(error);
-            // Roll back: nothing of a refused change may stay.
-            Err(DbError::Unaudited)
-        }
-    });
-    match (result, refusal) {
-        (_, Some(error)) => Err(error),
-        (Ok(Some(value)), None) => Ok(value),
-        (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!(
-            "transition produced nothing"
-        ))),
-        (Err(error), None) => Err(error.into()),
-    }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
@@ -597,7 +571,7 @@ pub async fn accept_transfer(
                 });
             }
             let organisation = users::find(conn, actor.user_id)?.organisation_id;
-            let episode = conn_transaction(conn, &context, |conn, trail| {
+            let episode = apply_transition(conn, &context, |conn, trail| {
                 let current = episodes::find_for_update(conn, id)?;
                 if let Err(error) = step(&current.state, EpisodeEvent::AcceptTransfer) {
                     return Ok(Err(error));
@@ -653,7 +627,7 @@ pub async fn close_episode(
     let episode = state
         .db(move |conn| {
             authorised_episode(conn, &actor, Permission::WriteCase, id)?;
-            let episode = conn_transaction(conn, &context, |conn, trail| {
+            let episode = apply_transition(conn, &context, |conn, trail| {
                 let current = episodes::find_for_update(conn, id)?;
                 if let Err(error) = step(&current.state, EpisodeEvent::Close) {
                     return Ok(Err(error));

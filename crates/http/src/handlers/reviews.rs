@@ -3,7 +3,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{authorize_family, readable, today};
+use crate::handlers::case::{apply_transition, authorize_family, readable, today};
 use crate::handlers::wire::{page_request, List};
 use crate::json::ApiJson;
 use crate::state::State;
@@ -244,8 +244,7 @@ pub async fn assign_review(
                     ));
                 }
             }
-            let mut refusal = None;
-            let outcome = audit::audited(conn, &context, |conn, trail| {
+            apply_transition(conn, &context, |conn, trail| {
                 let locked = reviews::find_for_update(conn, id)?;
                 let event = if claiming {
                     ReviewEvent::Claim
@@ -253,8 +252,7 @@ pub async fn assign_review(
                     ReviewEvent::Assign
                 };
                 if let Err(error) = transition(&locked.state, event) {
-                    refusal = Some(error);
-                    return Ok(None);
+                    return Ok(Err(error));
                 }
                 let review = reviews::assign(conn, id, reviewer, me)?;
                 let action = if claiming {
@@ -266,16 +264,8 @@ pub async fn assign_review(
                     AuditEvent::success(action, EntityType::Review, id)
                         .with_detail(json!({ "reviewer_id": reviewer })),
                 );
-                Ok(Some(review))
-            });
-            match (outcome, refusal) {
-                (_, Some(error)) => Err(error),
-                (Ok(Some(review)), None) => Ok(review),
-                (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!(
-                    "assignment produced nothing"
-                ))),
-                (Err(error), None) => Err(error.into()),
-            }
+                Ok(Ok(review))
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(review_json(&review)))
@@ -315,12 +305,10 @@ pub async fn decide_review(
             if current.reviewer_id.is_some() && current.reviewer_id != Some(me) && policy::authorize(&actor, Permission::AssignReviews).is_err() {
                 return Err(ApiError::Conflict { code: "not_your_review", detail: "This review is assigned to another reviewer; an LCSS manager can reassign it.".into() });
             }
-            let mut refusal = None;
-            let outcome = audit::audited(conn, &context, |conn, trail| {
+                        apply_transition(conn, &context, |conn, trail| {
                 let locked = reviews::find_for_update(conn, id)?;
                 if let Err(error) = transition(&locked.state, ReviewEvent::Decide) {
-                    refusal = Some(error);
-                    return Ok(None);
+                    return Ok(Err(error));
                 }
                 let assessment_id = AssessmentId::from_uuid(locked.assessment_id);
                 let form = assessments::find_for_update(conn, assessment_id)?;
@@ -330,8 +318,7 @@ pub async fn decide_review(
                 };
                 let next = AssessmentState::parse(&form.state).and_then(|state| assessment::transition(state, event).ok());
                 let Some(next) = next else {
-                    refusal = Some(ApiError::Conflict { code: "assessment_state", detail: "The form is not awaiting review.".into() });
-                    return Ok(None);
+                    return Ok(Err(ApiError::Conflict { code: "assessment_state", detail: "The form is not awaiting review.".into() }));
                 };
                 let review = reviews::decide(conn, id, checked.decision.outcome(), &ratings_json, &checked.feedback, me)?;
                 let form = assessments::set_state(conn, assessment_id, next.as_str())?;
@@ -342,14 +329,8 @@ pub async fn decide_review(
                     Decision::Return => ("assessment.returned", "Strengths and Needs form returned by LCSS for amendment"),
                 };
                 chronology::record(conn, &Happening { family: FamilyId::from_uuid(family), kind, actor: actor.user_id, summary, entity_type: "assessment", entity_id: form.id })?;
-                Ok(Some(review))
-            });
-            match (outcome, refusal) {
-                (_, Some(error)) => Err(error),
-                (Ok(Some(review)), None) => Ok(review),
-                (Ok(None), None) => Err(ApiError::Internal(anyhow::anyhow!("decision produced nothing"))),
-                (Err(error), None) => Err(error.into()),
-            }
+                Ok(Ok(review))
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(review_json(&review)))
