@@ -1,0 +1,215 @@
+//! The `earlyhelp` command as operators and scripts use it.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn admin_url() -> String {
+    std::env::var("EARLYHELP_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned()
+    })
+}
+
+fn url_for(database: &str) -> String {
+    let admin = admin_url();
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    query.map_or_else(
+        || format!("{server}/{database}"),
+        |q| format!("{server}/{database}?{q}"),
+    )
+}
+
+/// A scratch database, dropped afterwards.
+struct Scratch(String);
+
+impl Scratch {
+    fn new() -> Self {
+        let name = format!("earlyhelp_cli_{}", uuid_like());
+        let mut conn = PgConnection::establish(&admin_url()).expect("connect");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create");
+        Self(name)
+    }
+
+    fn url(&self) -> String {
+        url_for(&self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0))
+                .execute(&mut conn);
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}_{nanos}", std::process::id())
+}
+
+fn earlyhelp(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_earlyhelp"));
+    command
+        .args(args)
+        .env_remove("EARLYHELP_JWT_SECRET")
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn earlyhelp");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn the_server_refuses_to_start_without_a_strong_signing_secret() {
+    let url = url_for("postgres");
+    let missing = earlyhelp(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("DATABASE_URL", &url)],
+        None,
+    );
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("EARLYHELP_JWT_SECRET is not set"),
+        "{}",
+        text(&missing)
+    );
+    let weak = earlyhelp(
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("DATABASE_URL", &url), ("EARLYHELP_JWT_SECRET", "hunter2")],
+        None,
+    );
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("at least 32 bytes"), "{}", text(&weak));
+}
+
+#[test]
+fn every_command_needs_a_database_url() {
+    let output = earlyhelp(&["migrate"], &[], None);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("DATABASE_URL is not set"));
+}
+
+#[test]
+fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
+    let db = Scratch::new();
+    let url = db.url();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
+    ];
+    let migrated = earlyhelp(&["migrate"], &env, None);
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    let again = earlyhelp(&["migrate"], &env, None);
+    assert!(text(&again).contains("the database is current"));
+
+    let seeded = earlyhelp(&["seed-demo"], &env, None);
+    assert!(seeded.status.success(), "{}", text(&seeded));
+    assert!(text(&seeded).contains("admin@demo.earlyhelp.test"));
+    let reseeded = earlyhelp(&["seed-demo"], &env, None);
+    assert!(reseeded.status.success(), "{}", text(&reseeded));
+    assert!(text(&reseeded).contains("password is unchanged"));
+    let mut conn = PgConnection::establish(&url).expect("connect scratch");
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let users: Vec<Count> = diesel::sql_query("SELECT count(*) AS n FROM users")
+        .load(&mut conn)
+        .expect("count");
+    assert_eq!(
+        users[0].n, 8,
+        "one user per role plus the two second-locality users, once"
+    );
+
+    let created = earlyhelp(
+        &[
+            "user",
+            "create",
+            "--email",
+            "new.worker@example.org",
+            "--role",
+            "lcss_worker",
+            "--org",
+            "Banbury LCSS Team",
+            "--name",
+            "New Worker",
+        ],
+        &env,
+        Some("a sufficiently long passphrase\n"),
+    );
+    assert!(created.status.success(), "{}", text(&created));
+    let duplicate = earlyhelp(
+        &[
+            "user",
+            "create",
+            "--email",
+            "NEW.worker@example.org",
+            "--role",
+            "lcss_worker",
+            "--org",
+            "Banbury LCSS Team",
+            "--name",
+            "Twin",
+        ],
+        &env,
+        Some("a sufficiently long passphrase\n"),
+    );
+    assert!(!duplicate.status.success());
+    assert!(text(&duplicate).contains("already exists"));
+    let weak = earlyhelp(
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@example.org",
+            "--role",
+            "manager",
+            "--org",
+            "Banbury LCSS Team",
+            "--name",
+            "X",
+        ],
+        &env,
+        Some("short\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(
+        text(&weak).contains("at least 12 characters"),
+        "{}",
+        text(&weak)
+    );
+}
