@@ -92,21 +92,26 @@ pub enum InvalidName {
     ControlCharacters,
 }
 
+/// The rule every name follows: trimmed, not blank, at most `max` characters, one line.
+pub fn single_line(raw: &str, max: usize) -> Result<String, InvalidName> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(InvalidName::Blank);
+    }
+    if name.chars().count() > max {
+        return Err(InvalidName::TooLong(max));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(InvalidName::ControlCharacters);
+    }
+    Ok(name.to_owned())
+}
+
 impl Name {
     pub const MAX_LENGTH: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidName> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(InvalidName::Blank);
-        }
-        if name.chars().count() > Self::MAX_LENGTH {
-            return Err(InvalidName::TooLong(Self::MAX_LENGTH));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(InvalidName::ControlCharacters);
-        }
-        Ok(Self(name.to_owned()))
+        single_line(raw, Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -475,17 +475,7 @@ impl PersonName {
     pub const MAX_LENGTH: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidName> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(InvalidName::Blank);
-        }
-        if name.chars().count() > Self::MAX_LENGTH {
-            return Err(InvalidName::TooLong(Self::MAX_LENGTH));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(InvalidName::ControlCharacters);
-        }
-        Ok(Self(name.to_owned()))
+        crate::directory::single_line(raw, Self::MAX_LENGTH).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
