@@ -26,7 +26,8 @@ pub use settings::Settings;
 pub use state::AppState;
 
 /// Builds the server on `listener`. Returns once it is listening; await the [`Server`] to run
-/// it. SIGTERM and SIGINT stop it gracefully: no new connections, in-flight requests finish.
+/// it. SIGTERM stops it gracefully: no new connections, in-flight requests finish (actix treats
+/// SIGINT as a forced stop).
 pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Server> {
     let state: Arc<AppState> = AppState::new(settings)?;
     let state = Data::from(state);

@@ -19,9 +19,19 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>> {
 
 /// The versions the binary knows but the database has not applied.
 pub fn pending(conn: &mut PgConnection) -> Result<Vec<String>> {
-    let pending = conn
-        .pending_migrations(MIGRATIONS)
-        .map_err(|error| Error::Migration(format!("cannot read migration state: {error}")))?;
+    let pending = conn.pending_migrations(MIGRATIONS).map_err(|error| {
+        // A broken or refused connection is the database being unavailable, not a migration
+        // problem: classify it like any other query error.
+        match error.downcast::<diesel::result::Error>() {
+            Ok(query_error) => match Error::from(*query_error) {
+                Error::Query(other) => {
+                    Error::Unavailable(format!("cannot read migration state: {other}"))
+                }
+                classified => classified,
+            },
+            Err(other) => Error::Migration(format!("cannot read migration state: {other}")),
+        }
+    })?;
     Ok(pending
         .iter()
         .map(|migration| migration.name().version().to_string())

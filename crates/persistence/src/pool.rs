@@ -25,6 +25,15 @@ impl Default for PoolSettings {
     }
 }
 
+#[derive(Debug)]
+struct QuietErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for QuietErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::debug!(%error, "database connection attempt failed");
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<PgConnection>>,
@@ -53,6 +62,9 @@ impl Db {
             // rather than failing the request that drew it.
             .test_on_check_out(true)
             .idle_timeout(Some(Duration::from_secs(300)))
+            // Each failed connection attempt while the database is down would otherwise be an
+            // ERROR line, several a second; requests that fail log one warning each instead.
+            .error_handler(Box::new(QuietErrors))
             .build_unchecked(manager);
         Self { pool }
     }

@@ -35,7 +35,17 @@ pub async fn healthz() -> HttpResponse {
 
 /// Ready for traffic: the database answers and every migration this binary knows is applied.
 pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
-    let pending = state.db(|conn| Ok(migrations::pending(conn)?)).await?;
+    // Whatever stops us reading the migration state means we are not ready: 503, never 500.
+    let pending = state
+        .db(|conn| Ok(migrations::pending(conn)?))
+        .await
+        .map_err(|error| match error {
+            ApiError::Internal(cause) => {
+                tracing::warn!(error = format!("{cause:#}"), "readiness check failed");
+                ApiError::Unavailable
+            }
+            other => other,
+        })?;
     if pending.is_empty() {
         Ok(HttpResponse::Ok().json(json!({ "status": "ready" })))
     } else {
