@@ -40,7 +40,8 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations.
     Migrate,
-    /// Create the demo localities, organisations and users (idempotent).
+    /// Create the demo localities, organisations, users and families at every stage of the
+    /// assessment loop (idempotent).
     SeedDemo {
         /// Set every demo user's password again (from EARLYHELP_DEMO_PASSWORD, or a new one).
         #[arg(long)]

@@ -1,5 +1,10 @@
 //! Demo data and operator-created users. All names are synthetic.
 
+mod families;
+mod roster;
+mod snf;
+mod steps;
+
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
@@ -166,8 +171,8 @@ fn ensure_organisation(
     )
 }
 
-/// Creates what is missing of the demo directory and users. Existing demo users keep their
-/// passwords unless `reset_passwords` is set.
+/// Creates what is missing of the demo directory, users and families. Existing demo users keep
+/// their passwords unless `reset_passwords` is set.
 pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()> {
     let mut conn = connect(database_url)?;
     let (password, generated) = match std::env::var("EARLYHELP_DEMO_PASSWORD") {
@@ -257,6 +262,8 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
         Err(error) => return Err(error.into()),
     };
 
+    let families = families::seed(&mut conn)?;
+
     let page = PageRequest::new(None, Some(100)).map_err(|e| anyhow!("{e}"))?;
     let total = organisations::list(&mut conn, &Default::default(), &page)?
         .items
@@ -267,6 +274,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
         total,
         if total == 100 { "+" } else { "" }
     );
+    println!("Demo families: {families}.");
     println!("Demo logins (open http://127.0.0.1:8080/docs to try the API):");
     for demo in &DEMO_USERS {
         println!(

@@ -1,5 +1,8 @@
 //! The `earlyhelp` command as operators and scripts use it.
 
+// Test code: a failed step should stop the test loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

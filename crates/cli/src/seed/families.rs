@@ -1,0 +1,700 @@
+//! Synthetic demo families at every stage of the assessment loop, so that each demo role signs
+//! in to a living system: consent only, a draft form, a form waiting in the LCSS queue, one
+//! returned with feedback and one accepted after an earlier return.
+//!
+//! Every change goes through the persistence functions the HTTP handlers use, inside
+//! `audit::audited` with the demo user who would have made it as the actor, and writes the same
+//! states, chronology entries and review dates as the handlers. Each family is written in one
+//! transaction (the later steps nest inside it as savepoints), so a failure leaves nothing half
+//! made. A family already present (found by its first child's NHS number) is left alone, so
+//! running the seed again duplicates nothing.
+//!
+//! The CLI crate has no direct chrono dependency: dates are computed from the handlers'
+//! `today()` with chrono's own arithmetic, carried as YYYY-MM-DD text and parsed back where a
+//! typed date is needed.
+
+use super::roster::{Birth, DemoFamily, Stage, FAMILIES};
+use super::snf::{self, Story, Version};
+use super::steps::{
+    acting, assign, decide, edit, note, open_episode, record_consent, start_assessment, submit,
+};
+use super::DEMO_DOMAIN;
+use anyhow::{anyhow, bail, Context};
+use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
+use earlyhelp_domain::audit::{AuditAction, EntityType};
+use earlyhelp_domain::calendar::WorkingCalendar;
+use earlyhelp_domain::directory::optional_text;
+use earlyhelp_domain::episode::{EpisodeState, ThresholdLevel};
+use earlyhelp_domain::forms::{snf_v1, Strictness, TemplateDefinition, SNF_TEMPLATE_NAME};
+use earlyhelp_domain::person::{
+    check_birth, parse_disabilities, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind,
+};
+use earlyhelp_domain::policy::{CaseFilter, Scope};
+use earlyhelp_domain::review::{
+    self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
+    ReviewEvent, ReviewState,
+};
+use earlyhelp_domain::{ConsentId, EpisodeId, FamilyId, PersonId};
+use earlyhelp_http::handlers::case::today;
+use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
+use earlyhelp_persistence::consents::{self, NewConsent};
+use earlyhelp_persistence::episodes::{self, NewEpisode};
+use earlyhelp_persistence::families::{self, Candidate, NewFamily, NewPerson};
+use earlyhelp_persistence::templates::{self, FormTemplate};
+use earlyhelp_persistence::users::User;
+use earlyhelp_persistence::{
+    localities, organisations, scope, users, Error as DbError, PgConnection,
+};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+/// What a run did: families created per stage (in `Stage::ALL` order), and those already there.
+#[derive(Debug, Default)]
+pub struct Report {
+    created: [usize; Stage::ALL.len()],
+    present: usize,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total: usize = self.created.iter().sum();
+        write!(f, "{total} created")?;
+        if total > 0 {
+            let stages: Vec<String> = Stage::ALL
+                .iter()
+                .zip(self.created)
+                .filter(|(_, count)| *count > 0)
+                .map(|(stage, count)| format!("{count} {}", stage.label()))
+                .collect();
+            write!(f, " ({})", stages.join(", "))?;
+        }
+        write!(f, ", {} already present", self.present)
+    }
+}
+
+/// Creates the demo families that are missing.
+pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
+    check_lifecycle()?;
+    let mut report = Report::default();
+    let mut template = None;
+    for (index, spec) in FAMILIES.iter().enumerate() {
+        let people = members(conn, spec, index)?;
+        if already_seeded(conn, &people)? {
+            report.present += 1;
+            continue;
+        }
+        let template = match &template {
+            Some(template) => template,
+            None => template.insert(snf_template(conn)?),
+        };
+        write_family(conn, spec, people, template)
+            .with_context(|| format!("cannot seed demo family {}", index + 1))?;
+        if let Some(count) = Stage::ALL
+            .iter()
+            .position(|stage| *stage == spec.stage)
+            .and_then(|index| report.created.get_mut(index))
+        {
+            *count += 1;
+        }
+    }
+    Ok(report)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preparation: everything that can be checked before writing
+
+/// The loop the seed walks must be one the domain's state machines allow.
+fn check_lifecycle() -> anyhow::Result<()> {
+    use AssessmentEvent::*;
+    let mut form = AssessmentState::Draft;
+    for event in [Edit, Submit, Return, Edit, Submit, Accept] {
+        form = assessment::transition(form, event)
+            .map_err(|e| anyhow!("demo assessment loop: {e}"))?;
+    }
+    for first in [ReviewEvent::Claim, ReviewEvent::Assign] {
+        let assigned = review::transition(ReviewState::Unassigned, first)
+            .map_err(|e| anyhow!("demo review loop: {e}"))?;
+        review::transition(assigned, ReviewEvent::Decide)
+            .map_err(|e| anyhow!("demo review loop: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Today moved by `days` (negative: earlier), as YYYY-MM-DD.
+fn day(days: i32) -> anyhow::Result<String> {
+    let today = today();
+    let one_day = today.succ_opt().context("date out of range")? - today;
+    today
+        .checked_add_signed(one_day * days)
+        .map(|date| date.to_string())
+        .context("date out of range")
+}
+
+/// A YYYY-MM-DD date as whatever date type the receiving field has.
+fn date<T>(raw: &str) -> anyhow::Result<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    raw.parse().map_err(|e| anyhow!("demo date {raw}: {e}"))
+}
+
+/// A valid NHS number in the 999 range set aside for test data, different for each person:
+/// a stem spread out from the person's position, and its modulus-11 check digit.
+fn nhs_number(family: usize, member: usize) -> anyhow::Result<String> {
+    let position = u32::try_from(family * 10 + member).context("too many demo people")?;
+    let first = 999_000_000 + (position * 7_919 + 1_031) % 1_000_000;
+    // A stem whose check digit would be 10 has no valid number; the next one will.
+    for stem in first..first + 10 {
+        let text = stem.to_string();
+        let sum: u32 = text
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .zip((2..=10).rev())
+            .map(|(digit, weight)| digit * weight)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => continue,
+            check => check,
+        };
+        return NhsNumber::parse(&format!("{stem}{check}"))
+            .map(|number| number.as_str().to_owned())
+            .map_err(|e| anyhow!("demo NHS number {e}"));
+    }
+    bail!("no valid demo NHS number near {first}")
+}
+
+/// The family's members as rows (their family id is set when the family is written), checked
+/// as the API checks a new member.
+fn members(
+    conn: &mut PgConnection,
+    spec: &DemoFamily,
+    family: usize,
+) -> anyhow::Result<Vec<NewPerson>> {
+    let today = today();
+    let family_name = PersonName::parse(spec.family_name)
+        .map_err(|e| anyhow!("demo family name {e}"))?
+        .into_string();
+    let mut rows = Vec::new();
+    for (index, member) in spec.members.iter().enumerate() {
+        let (born, expected) = match member.birth {
+            Birth::Age { years, days } => (Some(day(-(years * 365 + years / 4 + days))?), None),
+            Birth::Expected { in_days } => (None, Some(day(in_days)?)),
+        };
+        let date_of_birth = born.as_deref().map(date).transpose()?;
+        let expected_date_of_birth = expected.as_deref().map(date).transpose()?;
+        check_birth(
+            member.kind,
+            member.sex,
+            date_of_birth,
+            expected_date_of_birth,
+            today,
+        )
+        .map_err(|e| anyhow!("demo member {}: {e}", index + 1))?;
+        let disabilities: Vec<String> = member
+            .disabilities
+            .iter()
+            .map(|code| (*code).to_owned())
+            .collect();
+        let disabilities = parse_disabilities(&disabilities)
+            .map_err(|(_, e)| anyhow!("demo disability {e}"))?
+            .into_iter()
+            .map(|d| d.as_str().to_owned())
+            .collect();
+        // An under-five's nursery or a primary-age child's school, in the family's town.
+        let setting = match (member.kind, member.birth) {
+            (MemberKind::Child, Birth::Age { years: 2..=4, .. }) => Some("Day Nursery"),
+            (MemberKind::Child, Birth::Age { years: 5..=10, .. }) => Some("Primary School"),
+            _ => None,
+        };
+        let setting_organisation_id = match setting {
+            Some(kind) => organisations::find_by_name(conn, &format!("{} {kind}", spec.town))?
+                .map(|organisation| organisation.id),
+            None => None,
+        };
+        rows.push(NewPerson {
+            id: PersonId::generate().into_uuid(),
+            family_id: Uuid::nil(),
+            kind: member.kind.as_str().to_owned(),
+            given_name: PersonName::parse(member.given_name)
+                .map_err(|e| anyhow!("demo given name {e}"))?
+                .into_string(),
+            family_name: family_name.clone(),
+            date_of_birth,
+            expected_date_of_birth,
+            sex: member.sex.as_str().to_owned(),
+            ethnicity: Some(member.ethnicity.as_str().to_owned()),
+            disabilities,
+            address: None,
+            postcode: None,
+            nhs_number: match member.birth {
+                Birth::Age { .. } => Some(nhs_number(family, index)?),
+                Birth::Expected { .. } => None,
+            },
+            upn: None,
+            setting_organisation_id,
+        });
+    }
+    Ok(rows)
+}
+
+/// True when the family's first child is already recorded (by NHS number, anywhere).
+fn already_seeded(conn: &mut PgConnection, people: &[NewPerson]) -> anyhow::Result<bool> {
+    let Some(key) = people
+        .iter()
+        .find(|p| p.kind == MemberKind::Child.as_str() && p.nhs_number.is_some())
+    else {
+        bail!("every demo family needs a child with an NHS number");
+    };
+    let everywhere = scope::visible_family_ids(&CaseFilter {
+        scopes: vec![Scope::County],
+    });
+    let candidate = Candidate {
+        given_name: &key.given_name,
+        family_name: &key.family_name,
+        date_of_birth: None,
+        nhs_number: key.nhs_number.as_deref(),
+    };
+    let found = families::possible_duplicates(conn, everywhere, &candidate, None)?;
+    Ok(found.iter().any(|f| f.nhs_number == key.nhs_number))
+}
+
+/// The latest Strengths and Needs template; published as `migrate` does if there is none.
+fn snf_template(conn: &mut PgConnection) -> anyhow::Result<FormTemplate> {
+    if let Some(template) = templates::latest(conn, SNF_TEMPLATE_NAME)? {
+        return Ok(template);
+    }
+    let definition = serde_json::to_value(snf_v1())?;
+    let context = AuditContext {
+        actor: None,
+        request_id: format!("seed-demo-{}", Uuid::now_v7()),
+    };
+    Ok(audit::audited(conn, &context, |conn, trail| {
+        let template = templates::publish(conn, SNF_TEMPLATE_NAME, &definition, None)?;
+        trail.record(
+            AuditEvent::success(
+                AuditAction::PublishFormTemplate,
+                EntityType::FormTemplate,
+                template.id,
+            )
+            .with_detail(json!({ "version": template.version })),
+        );
+        Ok(template)
+    })?)
+}
+
+fn demo_user(conn: &mut PgConnection, local_part: &str) -> anyhow::Result<User> {
+    users::find_by_email(conn, &format!("{local_part}@{DEMO_DOMAIN}"))?
+        .filter(|user| user.active)
+        .ok_or_else(|| anyhow!("the demo user {local_part}@{DEMO_DOMAIN} is missing or inactive"))
+}
+
+/// Every problem with `content` against the stored template and the built-in v1.
+fn check_content(
+    definition: &TemplateDefinition,
+    content: &Value,
+    strictness: Strictness,
+) -> anyhow::Result<()> {
+    let mut problems = definition.validate(content, strictness);
+    problems.extend(snf_v1().validate(content, strictness));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let paths: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    bail!(
+        "demo Strengths and Needs content is not valid for {:?}: {}",
+        strictness,
+        paths.join("; ")
+    )
+}
+
+fn rating(rating: Rating, comment: Option<&str>) -> CriterionRating {
+    CriterionRating {
+        rating,
+        comment: comment.map(str::to_owned),
+    }
+}
+
+/// The first review's decision: returned, with what to amend.
+fn return_decision(story: &Story) -> anyhow::Result<ReviewDecision> {
+    let child = story.children.first().copied().unwrap_or("the child");
+    let ratings = BTreeMap::from([
+        (
+            Criterion::ChildsVoiceHeard,
+            rating(
+                Rating::PartlyMet,
+                Some("The child's views are summarised by adults; record what they said or showed, in their own words."),
+            ),
+        ),
+        (Criterion::ParentsViewsRecorded, rating(Rating::Met, None)),
+        (Criterion::StrengthsEvidenced, rating(Rating::Met, None)),
+        (
+            Criterion::NeedsEvidenced,
+            rating(Rating::PartlyMet, Some("Link each need to the evidence for it.")),
+        ),
+        (
+            Criterion::OutcomesSpecificAndMeasurable,
+            rating(
+                Rating::NotMet,
+                Some("\"Things get better\" cannot be measured: say what will be different, how we will know and by when."),
+            ),
+        ),
+        (Criterion::ThresholdAppropriate, rating(Rating::Met, None)),
+        (Criterion::ConsentRecorded, rating(Rating::Met, None)),
+    ]);
+    let feedback = format!(
+        "Thank you: this is a clear picture of the family's strengths and the reason for the assessment. \
+         Before we can accept it, please (1) add {child}'s own views, in their words or from your observation, \
+         and say how you gathered them; and (2) rewrite the desired outcomes so each is specific and measurable, \
+         with how you will know and a date. Happy to talk it through: call your LCSS link worker."
+    );
+    check_decision(Decision::Return, ratings, &feedback)
+        .map_err(|problems| anyhow!("demo review decision: {problems:?}"))
+}
+
+/// The second review's decision: accepted.
+fn accept_decision() -> anyhow::Result<ReviewDecision> {
+    let mut ratings: BTreeMap<Criterion, CriterionRating> = Criterion::ALL
+        .into_iter()
+        .map(|criterion| (criterion, rating(Rating::Met, None)))
+        .collect();
+    ratings.insert(
+        Criterion::StrengthsEvidenced,
+        rating(
+            Rating::PartlyMet,
+            Some("Strengths are there; more evidence of what the family already does well would help the TAF build on it."),
+        ),
+    );
+    let feedback = "Accepted. The child's voice now comes through clearly and the outcomes are \
+                    measurable. A good basis for the first Team Around the Family meeting.";
+    check_decision(Decision::Accept, ratings, feedback)
+        .map_err(|problems| anyhow!("demo review decision: {problems:?}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing one family
+
+/// The people who play a part in one family's story.
+struct Cast {
+    lead: User,
+    reviewer: User,
+    assigned_by: Option<User>,
+}
+
+/// What the family's story needs written, prepared and checked in advance.
+struct Plan {
+    family: FamilyId,
+    locality: Uuid,
+    address: String,
+    postcode: String,
+    people: Vec<NewPerson>,
+    consent: NewConsent,
+    episode: NewEpisode,
+    children: Vec<Uuid>,
+    threshold_rationale: String,
+    draft: Value,
+    first_submission: Value,
+    amended: Value,
+    returned: ReviewDecision,
+    accepted: ReviewDecision,
+}
+
+fn plan(
+    conn: &mut PgConnection,
+    spec: &DemoFamily,
+    mut people: Vec<NewPerson>,
+    cast: &Cast,
+    definition: &TemplateDefinition,
+) -> anyhow::Result<Plan> {
+    let locality = localities::find_by_name(conn, spec.locality)?
+        .ok_or_else(|| anyhow!("the {} locality is missing", spec.locality))?
+        .id;
+    if spec.stage == Stage::Returned || spec.stage == Stage::Accepted {
+        let reviewers = std::iter::once(&cast.reviewer).chain(cast.assigned_by.as_ref());
+        for user in reviewers {
+            if user.locality_id != Some(locality) {
+                bail!("a demo reviewer works outside the family's locality");
+            }
+        }
+    }
+    let address = optional_text(Some(spec.address), 500)
+        .map_err(|e| anyhow!("demo address {e}"))?
+        .context("a demo family needs an address")?;
+    let postcode = Postcode::parse(spec.postcode)
+        .map_err(|e| anyhow!("demo postcode {e}"))?
+        .as_str()
+        .to_owned();
+    let family = FamilyId::generate();
+    for person in &mut people {
+        person.family_id = family.into_uuid();
+    }
+    let adults: Vec<&NewPerson> = people
+        .iter()
+        .filter(|p| p.kind == MemberKind::Adult.as_str())
+        .collect();
+    let Some(parent) = adults.first() else {
+        bail!("every demo family needs an adult to give consent");
+    };
+    let mut children: Vec<Uuid> = people
+        .iter()
+        .filter(|p| p.kind == MemberKind::Child.as_str())
+        .map(|p| p.id)
+        .collect();
+    children.sort();
+    children.dedup();
+
+    let town_organisation = |conn: &mut PgConnection, kind: &str| {
+        organisations::find_by_name(conn, &format!("{} {kind}", spec.town))
+            .map(|found| found.map(|organisation| organisation.id))
+    };
+    let share_with: Vec<Uuid> = [
+        town_organisation(conn, "Medical Practice")?,
+        town_organisation(conn, "Health Visiting Team")?,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let consent = NewConsent {
+        id: ConsentId::generate().into_uuid(),
+        family_id: family.into_uuid(),
+        given_by_person_id: parent.id,
+        lead_professional_id: cast.lead.id,
+        organisation_id: cast.lead.organisation_id,
+        for_assessment: true,
+        share_with_organisation_ids: share_with,
+        excluded_organisation_ids: Vec::new(),
+        excluded_note: None,
+        method: spec.consent_method.to_owned(),
+        given_on: date(&day(-spec.consent_days_ago)?)?,
+        recorded_by: cast.lead.id,
+    };
+
+    let story = Story {
+        concern: spec.concern,
+        children: spec
+            .members
+            .iter()
+            .filter(|m| m.kind == MemberKind::Child && matches!(m.birth, Birth::Age { .. }))
+            .map(|m| m.given_name)
+            .collect(),
+        parents: spec
+            .members
+            .iter()
+            .filter(|m| m.kind == MemberKind::Adult)
+            .map(|m| m.given_name)
+            .collect(),
+        town: spec.town,
+        started_on: day(1 - spec.consent_days_ago)?,
+        soon: day(14)?,
+        later: day(42)?,
+        outcomes_by: day(91)?,
+    };
+    let level = ThresholdLevel::from_level(spec.concern.threshold())
+        .map_err(|e| anyhow!("demo threshold: {e}"))?;
+    let (reason, threshold_rationale) = snf::episode_reason(&story);
+    let episode = NewEpisode {
+        id: EpisodeId::generate().into_uuid(),
+        family_id: family.into_uuid(),
+        locality_id: locality,
+        lead_professional_id: cast.lead.id,
+        lead_organisation_id: cast.lead.organisation_id,
+        threshold_level: level.level(),
+        reason,
+        state: EpisodeState::Open.as_str().to_owned(),
+        opened_by: cast.lead.id,
+    };
+
+    let draft = snf::content(&story, Version::Draft);
+    check_content(definition, &draft, Strictness::Draft)?;
+    let amended = snf::content(&story, Version::Final);
+    check_content(definition, &amended, Strictness::Submit)?;
+    // A form waiting in the queue is the good one; a returned one was the weaker first try.
+    let first_submission = match spec.stage {
+        Stage::Returned | Stage::Accepted => snf::content(&story, Version::FirstAttempt),
+        Stage::ConsentOnly | Stage::Draft | Stage::Submitted => amended.clone(),
+    };
+    check_content(definition, &first_submission, Strictness::Submit)?;
+
+    Ok(Plan {
+        family,
+        locality,
+        address,
+        postcode,
+        people,
+        consent,
+        episode,
+        children,
+        threshold_rationale,
+        draft,
+        first_submission,
+        amended,
+        returned: return_decision(&story)?,
+        accepted: accept_decision()?,
+    })
+}
+
+fn write_family(
+    conn: &mut PgConnection,
+    spec: &DemoFamily,
+    people: Vec<NewPerson>,
+    template: &FormTemplate,
+) -> anyhow::Result<()> {
+    let definition: TemplateDefinition = serde_json::from_value(template.definition.clone())
+        .context("the stored Strengths and Needs template is unreadable")?;
+    let cast = Cast {
+        lead: demo_user(conn, spec.lead)?,
+        reviewer: demo_user(conn, spec.reviewer)?,
+        assigned_by: spec
+            .assigned_by
+            .map(|local_part| demo_user(conn, local_part))
+            .transpose()?,
+    };
+    let plan = plan(conn, spec, people, &cast, &definition)?;
+    let calendar = WorkingCalendar::england_and_wales(2000..=2100);
+    let returned_ratings = serde_json::to_value(&plan.returned.ratings)?;
+    let accepted_ratings = serde_json::to_value(&plan.accepted.ratings)?;
+    let lead = &cast.lead;
+    let family = plan.family;
+
+    // A precondition the handlers enforce that failed: the transaction rolls back and this
+    // says why.
+    let mut refusal: Option<&'static str> = None;
+    let outcome = audit::audited(conn, &acting(lead), |conn, trail| {
+        let created = families::create(
+            conn,
+            &NewFamily {
+                id: family.into_uuid(),
+                locality_id: plan.locality,
+                lead_professional_id: lead.id,
+                address: Some(plan.address.clone()),
+                postcode: Some(plan.postcode.clone()),
+                created_by: lead.id,
+            },
+        )?;
+        trail.record(
+            AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, created.id)
+                .with_detail(json!({ "confirmed_new": false })),
+        );
+        for person in &plan.people {
+            let person = families::add_person(conn, person)?;
+            trail.record(AuditEvent::success(
+                AuditAction::AddPerson,
+                EntityType::Person,
+                person.id,
+            ));
+        }
+        let is = |p: &&NewPerson, kind: MemberKind| p.kind == kind.as_str();
+        let adults: Vec<&NewPerson> = plan
+            .people
+            .iter()
+            .filter(|p| is(p, MemberKind::Adult))
+            .collect();
+        let children: Vec<&NewPerson> = plan
+            .people
+            .iter()
+            .filter(|p| is(p, MemberKind::Child))
+            .collect();
+        for adult in &adults {
+            for child in &children {
+                families::add_relationship(
+                    conn,
+                    family,
+                    PersonId::from_uuid(adult.id),
+                    PersonId::from_uuid(child.id),
+                    RelationshipKind::Parent.as_str(),
+                )?;
+            }
+        }
+        for (i, older) in children.iter().enumerate() {
+            for younger in children.iter().skip(i + 1) {
+                families::add_relationship(
+                    conn,
+                    family,
+                    PersonId::from_uuid(older.id),
+                    PersonId::from_uuid(younger.id),
+                    RelationshipKind::Sibling.as_str(),
+                )?;
+            }
+        }
+        note(
+            conn,
+            family,
+            "family.created",
+            lead,
+            &format!(
+                "Family {} recorded with {} member(s)",
+                created.reference,
+                plan.people.len()
+            ),
+            "family",
+            created.id,
+        )?;
+
+        record_consent(conn, lead, &plan.consent)?;
+        if spec.stage == Stage::ConsentOnly {
+            return Ok(());
+        }
+
+        if plan.children.is_empty() {
+            refusal = Some("an episode needs at least one child");
+            return Err(DbError::NotFound);
+        }
+        if !consents::has_active_assessment_consent(conn, family)? {
+            refusal = Some("an episode needs the family's active consent to assessment");
+            return Err(DbError::NotFound);
+        }
+        if episodes::open_for_family(conn, family)?.is_some() {
+            refusal = Some("the family already has an open episode");
+            return Err(DbError::NotFound);
+        }
+        let episode = open_episode(
+            conn,
+            lead,
+            &plan.episode,
+            &plan.children,
+            &plan.threshold_rationale,
+        )?;
+        let form = start_assessment(conn, lead, episode, family, template, &plan.draft)?;
+        if spec.stage == Stage::Draft {
+            return Ok(());
+        }
+
+        edit(conn, lead, form, &plan.first_submission)?;
+        let first = submit(conn, lead, form, family, &calendar)?;
+        if spec.stage == Stage::Submitted {
+            return Ok(());
+        }
+        assign(conn, first, &cast.reviewer, cast.assigned_by.as_ref())?;
+        decide(
+            conn,
+            &cast.reviewer,
+            first,
+            &plan.returned,
+            &returned_ratings,
+        )?;
+        if spec.stage == Stage::Returned {
+            return Ok(());
+        }
+
+        edit(conn, lead, form, &plan.amended)?;
+        let second = submit(conn, lead, form, family, &calendar)?;
+        assign(conn, second, &cast.reviewer, None)?;
+        decide(
+            conn,
+            &cast.reviewer,
+            second,
+            &plan.accepted,
+            &accepted_ratings,
+        )?;
+        Ok(())
+    });
+    match (outcome, refusal) {
+        (_, Some(reason)) => bail!("{reason}"),
+        (Ok(()), None) => Ok(()),
+        (Err(error), None) => Err(error.into()),
+    }
+}
