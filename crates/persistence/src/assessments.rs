@@ -1,5 +1,6 @@
 //! Strengths and Needs forms: drafts with optimistic concurrency, and immutable revisions.
 
+use crate::pagination::{Cursor, Page, PageRequest};
 use crate::schema::{assessment_revisions, assessments};
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -151,12 +152,28 @@ pub fn freeze_revision(
         .get_result(conn)?)
 }
 
-pub fn revisions(conn: &mut PgConnection, id: AssessmentId) -> Result<Vec<Revision>> {
-    Ok(assessment_revisions::table
+/// Revisions in submission order; the cursor carries the last revision number seen.
+pub fn revisions(
+    conn: &mut PgConnection,
+    id: AssessmentId,
+    page: &PageRequest,
+) -> Result<Page<Revision>> {
+    let mut query = assessment_revisions::table
         .filter(assessment_revisions::assessment_id.eq(id.into_uuid()))
-        .order(assessment_revisions::number)
         .select(Revision::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        let number: i32 = after.key.parse().unwrap_or(i32::MAX);
+        query = query.filter(assessment_revisions::number.gt(number));
+    }
+    let rows = query
+        .order(assessment_revisions::number)
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: row.number.to_string(),
+        id: row.id,
+    }))
 }
 
 pub fn find_revision(conn: &mut PgConnection, id: RevisionId) -> Result<Revision> {

@@ -1,5 +1,6 @@
 //! Consent records: given by a family member, for an assessment and for sharing; withdrawable.
 
+use crate::pagination::{Cursor, Page, PageRequest};
 use crate::schema::consents;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,12 +62,27 @@ pub fn find(conn: &mut PgConnection, id: ConsentId) -> Result<Consent> {
 }
 
 /// Oldest first: the order they were given in.
-pub fn for_family(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<Consent>> {
-    Ok(consents::table
+pub fn for_family(
+    conn: &mut PgConnection,
+    family: FamilyId,
+    page: &PageRequest,
+) -> Result<Page<Consent>> {
+    let mut query = consents::table
         .filter(consents::family_id.eq(family.into_uuid()))
-        .order((consents::created_at, consents::id))
         .select(Consent::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(consents::id.gt(after.id));
+    }
+    // Ids are time-ordered, so this is the order they were recorded in.
+    let rows = query
+        .order(consents::id)
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: String::new(),
+        id: row.id,
+    }))
 }
 
 /// True while some family member's consent to an assessment stands.

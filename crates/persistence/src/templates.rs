@@ -1,5 +1,6 @@
 //! Published form templates: immutable versions, numbered per template name.
 
+use crate::pagination::{Cursor, Page, PageRequest};
 use crate::schema::form_templates;
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -70,10 +71,20 @@ pub fn find(conn: &mut PgConnection, id: TemplateId) -> Result<FormTemplate> {
         .first(conn)?)
 }
 
-/// Every version, by name then newest version first.
-pub fn list(conn: &mut PgConnection) -> Result<Vec<FormTemplate>> {
-    Ok(form_templates::table
-        .order((form_templates::name, form_templates::version.desc()))
+/// Every published version, newest first.
+pub fn list(conn: &mut PgConnection, page: &PageRequest) -> Result<Page<FormTemplate>> {
+    let mut query = form_templates::table
         .select(FormTemplate::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(form_templates::id.lt(after.id));
+    }
+    let rows = query
+        .order(form_templates::id.desc())
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: String::new(),
+        id: row.id,
+    }))
 }

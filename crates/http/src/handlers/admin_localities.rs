@@ -2,7 +2,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{page_request, List, LocalityResponse};
+use crate::handlers::wire::{List, LocalityResponse, PageQuery};
 use crate::json::{nullable, ApiJson};
 use crate::state::State;
 use actix_web::http::header;
@@ -16,13 +16,6 @@ use earlyhelp_persistence::audit::{self, AuditEvent};
 use earlyhelp_persistence::localities::{self, LocalityChanges, NewLocality};
 use serde::Deserialize;
 use uuid::Uuid;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,10 +55,10 @@ fn contact_email(raw: Option<&str>) -> Result<Option<String>, String> {
 pub async fn list_localities(
     state: State,
     auth: Authenticated,
-    query: Query<ListQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ManageDirectory)?;
-    let page = page_request(query.cursor.as_deref(), query.limit)?;
+    let page = query.page()?;
     let context = auth.audit_context();
     let page = state
         .db(move |conn| {

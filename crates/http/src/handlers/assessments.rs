@@ -9,10 +9,11 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, FieldError};
 use crate::handlers::case::{apply_transition, authorize_family, today};
+use crate::handlers::wire::{List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::web::Path;
+use actix_web::web::{Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
@@ -212,7 +213,9 @@ fn require_lead(actor: &Actor, episode: &episodes::Episode) -> Result<(), ApiErr
 pub async fn list_form_templates(
     state: State,
     auth: Authenticated,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let page = query.page()?;
     let context = auth.audit_context();
     let list = state
         .db(move |conn| {
@@ -223,12 +226,11 @@ pub async fn list_form_templates(
                     None,
                     Outcome::Success,
                 ));
-                templates::list(conn)
+                templates::list(conn, &page)
             })?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({ "items": list.into_iter().map(TemplateResponse::from).collect::<Vec<_>>() })))
+    Ok(HttpResponse::Ok().json(List::from_page(list, TemplateResponse::from)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
@@ -597,8 +599,10 @@ pub async fn list_revisions(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = AssessmentId::from_uuid(id.into_inner());
+    let page = query.page()?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let revisions = state
@@ -610,15 +614,20 @@ pub async fn list_revisions(
                     EntityType::Assessment,
                     id,
                 ));
-                let revisions = assessments::revisions(conn, id)?;
-                revisions
+                let page = assessments::revisions(conn, id, &page)?;
+                let items = page
+                    .items
                     .into_iter()
                     .map(|revision| revision_response(conn, revision))
-                    .collect::<Result<Vec<_>, DbError>>()
+                    .collect::<Result<Vec<_>, DbError>>()?;
+                Ok(earlyhelp_persistence::pagination::Page {
+                    items,
+                    next: page.next,
+                })
             })?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "items": revisions })))
+    Ok(HttpResponse::Ok().json(List::from_page(revisions, |revision| revision)))
 }
 
 fn revision_response(

@@ -3,7 +3,7 @@
 use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::case::authorize_family;
-use crate::handlers::wire::{page_request, List};
+use crate::handlers::wire::{List, PageQuery};
 use crate::state::State;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
@@ -12,16 +12,8 @@ use earlyhelp_domain::policy::Permission;
 use earlyhelp_domain::FamilyId;
 use earlyhelp_persistence::audit::{self, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Entry};
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
 
 fn entry_json(entry: Entry) -> serde_json::Value {
     json!({
@@ -40,10 +32,10 @@ pub async fn get_chronology(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    query: Query<ListQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
-    let page = page_request(query.cursor.as_deref(), query.limit)?;
+    let page = query.page()?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let page = state

@@ -3,10 +3,11 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::case::{authorize_family, today};
+use crate::handlers::wire::{List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
 use actix_web::http::header;
-use actix_web::web::Path;
+use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
@@ -91,18 +92,15 @@ impl From<Consent> for ConsentResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct ConsentList {
-    items: Vec<ConsentResponse>,
-}
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn list_consents(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
+    let page = query.page()?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let consents = state
@@ -115,13 +113,11 @@ pub async fn list_consents(
                     Some(family.into_uuid()),
                     Outcome::Success,
                 ));
-                consents::for_family(conn, family)
+                consents::for_family(conn, family, &page)
             })?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ConsentList {
-        items: consents.into_iter().map(ConsentResponse::from).collect(),
-    }))
+    Ok(HttpResponse::Ok().json(List::from_page(consents, ConsentResponse::from)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]

@@ -4,7 +4,7 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::case::{authorize_family, authorize_new_case, readable, today};
-use crate::handlers::wire::{page_request, List};
+use crate::handlers::wire::{List, PageQuery};
 use crate::json::{nullable, ApiJson};
 use crate::state::State;
 use actix_web::http::header;
@@ -30,13 +30,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 const ADDRESS_MAX: usize = 500;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -391,9 +384,9 @@ fn refuse_duplicates(
 pub async fn list_families(
     state: State,
     auth: Authenticated,
-    query: Query<ListQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page_request(query.cursor.as_deref(), query.limit)?;
+    let page = query.page()?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let (page, members) = state

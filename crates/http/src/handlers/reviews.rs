@@ -4,7 +4,7 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::case::{apply_transition, authorize_family, readable, today};
-use crate::handlers::wire::{page_request, List};
+use crate::handlers::wire::{page_request, List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
 use actix_web::web::{Path, Query};
@@ -33,13 +33,6 @@ pub struct QueueQuery {
     state: Option<String>,
     reviewer_id: Option<Uuid>,
     overdue: Option<crate::handlers::wire::Flag>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackQuery {
-    cursor: Option<String>,
-    limit: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -386,11 +379,11 @@ fn summarise(items: &[QueueItem]) -> Value {
 async fn feedback(
     state: State,
     auth: Authenticated,
-    query: FeedbackQuery,
+    query: PageQuery,
     filter: QueueFilter,
     subject: (EntityType, Uuid),
 ) -> Result<HttpResponse, ApiError> {
-    let page = page_request(query.cursor.as_deref(), query.limit)?;
+    let page = query.page()?;
     let context = auth.audit_context();
     let actor = auth.actor;
     let (summary, page) = state
@@ -438,7 +431,7 @@ pub async fn professional_feedback(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    query: Query<FeedbackQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let professional = id.into_inner();
     if professional != auth.actor.user_id.into_uuid() {
@@ -464,7 +457,7 @@ pub async fn organisation_feedback(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    query: Query<FeedbackQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     let organisation = id.into_inner();

@@ -28,6 +28,20 @@ impl<T> List<T> {
     }
 }
 
+/// The query of a list with no filters: `?cursor=...&limit=...`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        page_request(self.cursor.as_deref(), self.limit)
+    }
+}
+
 /// `cursor` and `limit`, shared by every list endpoint.
 pub fn page_request(cursor: Option<&str>, limit: Option<i64>) -> Result<PageRequest, ApiError> {
     let after = cursor
