@@ -261,6 +261,17 @@ async fn the_whole_assessment_loop_works_end_to_end() {
         .json(&json!({ "decision": "accept", "ratings": all_ratings("met"), "feedback": "A clear, child-centred assessment." }))
         .await
         .assert_status(200);
+    let episode_now = app
+        .get(&format!("/api/v1/episodes/{episode_id}"))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    assert_eq!(
+        episode_now["assessments"][0]["id"],
+        form.as_str(),
+        "the episode links to its form"
+    );
     let accepted = app
         .get(&format!("/api/v1/assessments/{form}"))
         .token(&lead)

@@ -65,9 +65,10 @@ impl TestApp {
 
     /// A family with consent and an open level-2 episode, led by the token's user.
     pub async fn open_case(&self, token: &str, family_name: &str) -> Case {
-        let family = self
-            .create_family(token, &family_body(family_name, "2016-05-17", None))
-            .await;
+        let mut body = family_body(family_name, "2016-05-17", None);
+        // Every test family shares its members' names and birthdays: they are new on purpose.
+        body["confirm_new"] = serde_json::Value::Bool(true);
+        let family = self.create_family(token, &body).await;
         family.assert_status(201);
         let family = family.json();
         let (adult, child) = (

@@ -113,3 +113,88 @@ async fn no_error_carries_sql_or_internal_detail() {
         }
     }
 }
+
+#[actix_web::test]
+async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
+    use crate::case_helpers::{all_ratings, complete_snf};
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Kestrel").await;
+
+    // NUL cannot be stored in PostgreSQL text: refused wherever it appears.
+    let nul = app.post(&format!("/api/v1/families/{}/members", case.family)).token(&lead).raw("application/json", r#"{"kind":"child","given_name":"A\u0000","family_name":"B","date_of_birth":"2019-01-01","sex":"F"}"#).await;
+    nul.assert_problem(422, "validation_failed");
+    // A consent dated before any real one is refused, not passed to the database.
+    let ancient = app
+        .post(&format!("/api/v1/families/{}/consents", case.family))
+        .token(&lead)
+        .json(&json!({ "given_by_person_id": case.adult, "for_assessment": true, "method": "written", "given_on": "0001-01-01" }))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(ancient["errors"][0]["field"], "given_on");
+    // A setting that does not exist is blamed on the right field; so is a wrong type.
+    let missing = app
+        .post(&format!("/api/v1/families/{}/members", case.family))
+        .token(&lead)
+        .json(&json!({ "kind": "child", "given_name": "Ana", "family_name": "Demo-Kestrel", "date_of_birth": "2019-01-01", "sex": "F", "setting_organisation_id": uuid::Uuid::now_v7(), "confirm_new": true }))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(missing["errors"][0]["field"], "setting_organisation_id");
+    let typed = app
+        .post(&format!("/api/v1/families/{}/members", case.family))
+        .token(&lead)
+        .json(&json!({ "kind": "child", "given_name": "Ana", "family_name": "Demo-Kestrel", "date_of_birth": "2019-01-01", "sex": "F", "disabilities": null }))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(typed["errors"][0]["field"], "disabilities");
+
+    // A reused Idempotency-Key on another form is refused before anything is recorded.
+    let form = app
+        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
+        .token(&lead)
+        .json(&json!({ "content": complete_snf() }))
+        .await
+        .json();
+    let form = form["id"].as_str().unwrap();
+    let submitted = app
+        .post(&format!("/api/v1/assessments/{form}/submit"))
+        .token(&lead)
+        .header("idempotency-key", "k-1")
+        .send()
+        .await
+        .json();
+    let other = app
+        .open_case(&app.token("practitioner").await, "Demo-Lapwing")
+        .await;
+    let second = app
+        .post(&format!("/api/v1/episodes/{}/assessments", other.episode))
+        .token(&lead)
+        .json(&json!({ "content": complete_snf() }))
+        .await
+        .json();
+    app.post(&format!(
+        "/api/v1/assessments/{}/submit",
+        second["id"].as_str().unwrap()
+    ))
+    .token(&lead)
+    .header("idempotency-key", "k-1")
+    .send()
+    .await
+    .assert_problem(422, "idempotency_key_reused");
+
+    // Review free text with a control character is a field error.
+    let review = submitted["review"]["id"].as_str().unwrap();
+    let lcss = app.token("lcss_worker").await;
+    app.post(&format!("/api/v1/reviews/{review}/assign"))
+        .token(&lcss)
+        .json(&json!({}))
+        .await
+        .assert_status(200);
+    let bell = app
+        .post(&format!("/api/v1/reviews/{review}/decision"))
+        .token(&lcss)
+        .json(&json!({ "decision": "return", "ratings": all_ratings("met"), "feedback": "Please add\u{7} detail" }))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(bell["errors"][0]["field"], "feedback");
+}

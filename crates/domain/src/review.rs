@@ -173,6 +173,28 @@ pub fn check_decision(
             Some(_) => {}
         }
     }
+    let control = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    };
+    for criterion in Criterion::ALL {
+        if ratings
+            .get(&criterion)
+            .and_then(|r| r.comment.as_deref())
+            .is_some_and(control)
+        {
+            problems.push((
+                format!("ratings.{}.comment", criterion.as_str()),
+                "must not contain control characters".to_owned(),
+            ));
+        }
+    }
+    if control(feedback) {
+        problems.push((
+            "feedback".to_owned(),
+            "must not contain control characters".to_owned(),
+        ));
+    }
     let feedback = feedback.trim();
     if decision == Decision::Return && feedback.is_empty() {
         problems.push((

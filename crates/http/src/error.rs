@@ -169,6 +169,9 @@ impl ApiError {
             ApiError::Unavailable => {
                 "The service cannot reach its database right now; try again shortly.".into()
             }
+            ApiError::PossibleDuplicate { .. } => "This may be someone already recorded. Check the \
+                candidates; to record them anyway, send the request again with \"confirm_new\": true."
+                .into(),
             ApiError::Internal(_) => {
                 "Something went wrong on our side. Quote the request id if you report it.".into()
             }
@@ -321,7 +324,11 @@ fn describe_constraint(constraint: &str) -> &'static str {
 fn reference_field(constraint: &str) -> &'static str {
     match constraint {
         "users_organisation_id_fkey" => "organisation_id",
-        "users_locality_id_fkey" | "organisations_locality_id_fkey" => "locality_id",
+        "users_locality_id_fkey"
+        | "organisations_locality_id_fkey"
+        | "families_locality_id_fkey"
+        | "episodes_locality_id_fkey" => "locality_id",
+        "people_setting_organisation_id_fkey" => "setting_organisation_id",
         _ => "reference",
     }
 }

@@ -31,6 +31,12 @@ fn is_json(req: &HttpRequest) -> bool {
 /// Parses a JSON object into `T`, naming the failing field path on a type error. Every request
 /// body is an object: serde would otherwise accept a struct written as an array.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if contains_nul_escape(bytes) {
+        return Err(ApiError::validation(
+            "body",
+            "text must not contain the NUL character (\\u0000)",
+        ));
+    }
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => {}
         Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
@@ -48,6 +54,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|error| json_error(".", &error))?;
     Ok(value)
+}
+
+/// PostgreSQL cannot store NUL in text or jsonb, so no field may hold one. Finds a `\u0000`
+/// escape that is not itself escaped (an odd run of backslashes before the `u`).
+fn contains_nul_escape(bytes: &[u8]) -> bool {
+    const ESCAPE: &[u8] = b"u0000";
+    (1..bytes.len()).any(|i| {
+        if !bytes[i..].starts_with(ESCAPE) {
+            return false;
+        }
+        let backslashes = bytes[..i].iter().rev().take_while(|b| **b == b'\\').count();
+        backslashes % 2 == 1
+    })
 }
 
 fn json_error(path: &str, error: &serde_json::Error) -> ApiError {
@@ -177,6 +196,15 @@ mod tests {
             Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "body"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_nul_character_in_any_string_is_refused_but_an_escaped_backslash_is_text() {
+        assert!(matches!(
+            parse_json::<Login>(br#"{"email":"a\u0000","roles":[]}"#),
+            Err(ApiError::Validation(_))
+        ));
+        assert!(parse_json::<Login>(br#"{"email":"a\\u0000","roles":[]}"#).is_ok());
     }
 
     #[test]

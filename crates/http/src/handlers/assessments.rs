@@ -529,11 +529,17 @@ pub async fn submit_assessment(
         .db(move |conn| {
             let (_, episode) = authorised(conn, &actor, Permission::WriteCase, id)?;
             require_lead(&actor, &episode)?;
-            let (hash, status, body) = apply_transition(conn, &context, |conn, trail| {
+            let (_, status, body) = apply_transition(conn, &context, |conn, trail| {
                 // Lock first: a concurrent retry with the same key waits here, then replays.
                 let assessment = assessments::find_for_update(conn, id)?;
                 if let Some(key) = &key {
                     if let Some(stored) = idempotency::find(conn, actor.user_id, key)? {
+                        if stored.request_hash != request_hash {
+                            return Ok(Err(ApiError::Rule {
+                                code: "idempotency_key_reused",
+                                detail: "This Idempotency-Key was used for a different request.".into(),
+                            }));
+                        }
                         trail.record(AuditEvent::new(AuditAction::SubmitAssessment, EntityType::Assessment, Some(id.into_uuid()), Outcome::Success).with_detail(json!({ "replayed": true })));
                         return Ok(Ok((stored.request_hash, stored.status, stored.response)));
                     }
@@ -579,9 +585,6 @@ pub async fn submit_assessment(
                 tracing::info!(review.id = %review.id, locality.id = %LocalityId::from_uuid(review.locality_id), "assessment submitted");
                 Ok(Ok((request_hash.clone(), 200, body)))
             })?;
-            if hash != request_hash {
-                return Err(ApiError::Rule { code: "idempotency_key_reused", detail: "This Idempotency-Key was used for a different request.".into() });
-            }
             Ok((status, body))
         })
         .await?;

@@ -9,7 +9,7 @@ use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::episode::ClosureReason;
@@ -139,6 +139,8 @@ pub async fn record_consent(
     };
     if body.given_on > today() {
         checks.fail("given_on", "cannot be in the future");
+    } else if body.given_on.year() < 2000 {
+        checks.fail("given_on", "must be a real date this century");
     }
     let note = checks.check(
         "excluded_note",

@@ -119,6 +119,16 @@ pub struct EpisodeResponse {
     threshold_history: Option<Vec<ThresholdEntry>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transfers: Option<Vec<TransferEntry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessments: Option<Vec<AssessmentLink>>,
+}
+
+/// Where to find the episode's forms.
+#[derive(Debug, Serialize)]
+struct AssessmentLink {
+    id: Uuid,
+    state: String,
+    completed_at: Option<DateTime<Utc>>,
 }
 
 impl From<Episode> for EpisodeResponse {
@@ -153,6 +163,7 @@ impl From<Episode> for EpisodeResponse {
             children: None,
             threshold_history: None,
             transfers: None,
+            assessments: None,
         }
     }
 }
@@ -163,7 +174,16 @@ fn detailed(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeResponse
     let children = episodes::children(conn, id)?;
     let history = episodes::threshold_history(conn, id)?;
     let transfers = episodes::transfers(conn, id)?;
+    let assessments = earlyhelp_persistence::assessments::for_episode(conn, id)?
+        .into_iter()
+        .map(|a| AssessmentLink {
+            id: a.id,
+            state: a.state,
+            completed_at: a.completed_at,
+        })
+        .collect();
     let mut response = EpisodeResponse::from(episode);
+    response.assessments = Some(assessments);
     response.children = Some(children);
     response.threshold_history = Some(
         history

@@ -48,6 +48,10 @@ pub struct MemberInput {
     nhs_number: Option<String>,
     upn: Option<String>,
     setting_organisation_id: Option<Uuid>,
+    /// Adding a member to an existing family only: create it even though it may be someone
+    /// already recorded (a new family sends `confirm_new` at the top level instead).
+    #[serde(default)]
+    confirm_new: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,15 +84,6 @@ pub struct UpdateFamily {
     address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     postcode: Option<Option<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddMember {
-    #[serde(flatten)]
-    member: MemberInput,
-    #[serde(default)]
-    confirm_new: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -441,6 +436,14 @@ pub async fn create_family(
         .enumerate()
         .map(|(i, m)| check_member(&mut checks, &format!("members[{i}]"), m, family_id))
         .collect();
+    for (i, member) in body.members.iter().enumerate() {
+        if member.confirm_new.is_some() {
+            checks.fail(
+                &format!("members[{i}].confirm_new"),
+                "send confirm_new once, at the top level of the request",
+            );
+        }
+    }
     let mut links = Vec::new();
     for (i, link) in body.relationships.iter().enumerate() {
         let kind = checks.check(
@@ -536,12 +539,7 @@ pub async fn create_family(
                 )?;
                 Ok(family)
             });
-            let family = created.map_err(|error| match error {
-                earlyhelp_persistence::Error::MissingReference { .. } => {
-                    ApiError::validation("locality_id", "refers to a locality or setting that does not exist")
-                }
-                other => other.into(),
-            })?;
+            let family = created?;
             load_family(conn, FamilyId::from_uuid(family.id))
         })
         .await?;
@@ -623,13 +621,11 @@ pub async fn add_member(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<AddMember>,
+    body: ApiJson<MemberInput>,
 ) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
-    let AddMember {
-        member,
-        confirm_new,
-    } = body.0;
+    let member = body.0;
+    let confirm_new = member.confirm_new.unwrap_or(false);
     let mut checks = Checks::default();
     let person = check_member(&mut checks, "", &member, family.into_uuid());
     let person = checks.finish(|| person)?;
@@ -813,6 +809,7 @@ pub async fn update_person(
                 setting_organisation_id: body
                     .setting_organisation_id
                     .unwrap_or(current.setting_organisation_id),
+                confirm_new: None,
             };
             let mut checks = Checks::default();
             let checked = check_member(&mut checks, "", &merged, current.family_id);
