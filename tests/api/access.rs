@@ -2,7 +2,6 @@
 //! denial (404 outside the actor's scope, 403 when the role lacks the permission), and lists
 //! that never include out-of-scope rows. A new route without an entry here fails the test.
 
-use crate::case_helpers::complete_snf;
 use crate::helpers::TestApp;
 use awc::http::Method;
 use serde_json::{json, Value};
@@ -53,12 +52,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Hartwell").await;
-    let form = app
-        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
-        .token(&lead)
-        .json(&json!({ "content": complete_snf() }))
-        .await
-        .json();
+    let form = app.start_form(&lead, &case.episode).await;
     let form = form["id"].as_str().unwrap().to_owned();
     let submitted = app
         .post(&format!("/api/v1/assessments/{form}/submit"))

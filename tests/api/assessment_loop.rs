@@ -425,12 +425,7 @@ async fn concurrent_submits_with_one_key_make_one_revision_and_concurrent_claims
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Cedar").await;
-    let form = app
-        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
-        .token(&lead)
-        .json(&json!({ "content": complete_snf() }))
-        .await
-        .json();
+    let form = app.start_form(&lead, &case.episode).await;
     let form = form["id"].as_str().unwrap().to_owned();
     let submit = || {
         app.post(&format!("/api/v1/assessments/{form}/submit"))
@@ -512,12 +507,7 @@ async fn withdrawing_consent_closes_the_episode_and_blocks_submission() {
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Elmstead").await;
-    let form = app
-        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
-        .token(&lead)
-        .json(&json!({ "content": complete_snf() }))
-        .await
-        .json();
+    let form = app.start_form(&lead, &case.episode).await;
     let consents = app
         .get(&format!("/api/v1/families/{}/consents", case.family))
         .token(&lead)

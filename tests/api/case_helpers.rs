@@ -93,6 +93,17 @@ impl TestApp {
         }
     }
 
+    /// A Strengths and Needs form on `episode`, filled with the complete example content.
+    pub async fn start_form(&self, token: &str, episode: &str) -> Value {
+        let form = self
+            .post(&format!("/api/v1/episodes/{episode}/assessments"))
+            .token(token)
+            .json(&json!({ "content": complete_snf() }))
+            .await;
+        form.assert_status(201);
+        form.json()
+    }
+
     pub async fn patch_assessment(
         &self,
         token: &str,

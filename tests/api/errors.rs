@@ -116,7 +116,7 @@ async fn no_error_carries_sql_or_internal_detail() {
 
 #[actix_web::test]
 async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
-    use crate::case_helpers::{all_ratings, complete_snf};
+    use crate::case_helpers::all_ratings;
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Kestrel").await;
@@ -149,12 +149,7 @@ async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
     assert_eq!(typed["errors"][0]["field"], "disabilities");
 
     // A reused Idempotency-Key on another form is refused before anything is recorded.
-    let form = app
-        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
-        .token(&lead)
-        .json(&json!({ "content": complete_snf() }))
-        .await
-        .json();
+    let form = app.start_form(&lead, &case.episode).await;
     let form = form["id"].as_str().unwrap();
     let submitted = app
         .post(&format!("/api/v1/assessments/{form}/submit"))
@@ -166,12 +161,7 @@ async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
     let other = app
         .open_case(&app.token("practitioner").await, "Demo-Lapwing")
         .await;
-    let second = app
-        .post(&format!("/api/v1/episodes/{}/assessments", other.episode))
-        .token(&lead)
-        .json(&json!({ "content": complete_snf() }))
-        .await
-        .json();
+    let second = app.start_form(&lead, &other.episode).await;
     app.post(&format!(
         "/api/v1/assessments/{}/submit",
         second["id"].as_str().unwrap()
