@@ -7,7 +7,7 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episodes, families, me, ops, reviews,
+    episodes, families, me, ops, people, reviews,
 };
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
@@ -72,13 +72,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/families" => families::create_family;
         GET "/api/v1/families/{id}" => families::get_family;
         PATCH "/api/v1/families/{id}" => families::update_family;
-        POST "/api/v1/families/{id}/members" => families::add_member;
-        POST "/api/v1/families/{id}/relationships" => families::add_relationship;
+        POST "/api/v1/families/{id}/members" => people::add_member;
+        POST "/api/v1/families/{id}/relationships" => people::add_relationship;
         GET "/api/v1/families/{id}/consents" => consents::list_consents;
         POST "/api/v1/families/{id}/consents" => consents::record_consent;
         GET "/api/v1/families/{id}/chronology" => chronology::get_chronology;
-        GET "/api/v1/people/{id}" => families::get_person;
-        PATCH "/api/v1/people/{id}" => families::update_person;
+        GET "/api/v1/people/{id}" => people::get_person;
+        PATCH "/api/v1/people/{id}" => people::update_person;
         POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent;
 
         GET "/api/v1/episodes" => episodes::list_episodes;

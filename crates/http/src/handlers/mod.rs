@@ -12,5 +12,6 @@ pub mod episodes;
 pub mod families;
 pub mod me;
 pub mod ops;
+pub mod people;
 pub mod reviews;
 pub mod wire;
