@@ -7,7 +7,7 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episodes, families, me, ops, people, reviews,
+    episodes, families, form_templates, me, ops, people, reviews,
 };
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
@@ -90,8 +90,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/episodes/{id}/close" => episodes::close_episode;
         POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment;
 
-        GET "/api/v1/form-templates" => assessments::list_form_templates;
-        POST "/api/v1/form-templates" => assessments::publish_form_template;
+        GET "/api/v1/form-templates" => form_templates::list_form_templates;
+        POST "/api/v1/form-templates" => form_templates::publish_form_template;
         GET "/api/v1/assessments/{id}" => assessments::get_assessment;
         PATCH "/api/v1/assessments/{id}" => assessments::update_assessment;
         POST "/api/v1/assessments/{id}/submit" => assessments::submit_assessment;

@@ -20,7 +20,7 @@ use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::episode::{self as episode_rules, EpisodeEvent, EpisodeState};
 use earlyhelp_domain::forms::{FieldProblem, Strictness, TemplateDefinition, SNF_TEMPLATE_NAME};
-use earlyhelp_domain::policy::{self, Actor, Permission};
+use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::{AssessmentId, EpisodeId, FamilyId, LocalityId, RevisionId, TemplateId};
 use earlyhelp_persistence::assessments::{self, Assessment, Revision};
 use earlyhelp_persistence::audit::{self, AuditEvent};
@@ -36,55 +36,22 @@ use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PublishTemplate {
-    name: String,
-    definition: Value,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct StartAssessment {
     #[serde(default)]
     content: Option<Value>,
 }
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PatchAssessment {
     /// A JSON merge patch (RFC 7396) of the content: fields sent replace, `null` removes.
     content: Value,
 }
-
-#[derive(Debug, Serialize)]
-pub struct TemplateResponse {
-    id: Uuid,
-    name: String,
-    version: i32,
-    published_at: DateTime<Utc>,
-    published_by: Option<Uuid>,
-    definition: Value,
-}
-
-impl From<FormTemplate> for TemplateResponse {
-    fn from(row: FormTemplate) -> Self {
-        Self {
-            id: row.id,
-            name: row.name,
-            version: row.version,
-            published_at: row.published_at,
-            published_by: row.published_by,
-            definition: row.definition,
-        }
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct TemplateRef {
     id: Uuid,
     name: String,
     version: i32,
 }
-
 #[derive(Debug, Serialize)]
 pub struct AssessmentResponse {
     id: Uuid,
@@ -99,7 +66,6 @@ pub struct AssessmentResponse {
     updated_at: DateTime<Utc>,
     completed_at: Option<DateTime<Utc>>,
 }
-
 #[derive(Debug, Serialize)]
 pub struct RevisionResponse {
     id: Uuid,
@@ -110,7 +76,6 @@ pub struct RevisionResponse {
     submitted_at: DateTime<Utc>,
     review: Option<Value>,
 }
-
 fn assessment_response(
     conn: &mut PgConnection,
     row: Assessment,
@@ -135,19 +100,16 @@ fn assessment_response(
         completed_at: row.completed_at,
     })
 }
-
 fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
-
 fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     if let Ok(value) = HeaderValue::from_str(&etag(version)) {
         response.headers_mut().insert(header::ETAG, value);
     }
     response
 }
-
-fn problems(list: Vec<FieldProblem>, prefix: &str) -> ApiError {
+pub(crate) fn problems(list: Vec<FieldProblem>, prefix: &str) -> ApiError {
     ApiError::Validation(
         list.into_iter()
             .map(|p| {
@@ -163,7 +125,6 @@ fn problems(list: Vec<FieldProblem>, prefix: &str) -> ApiError {
             .collect(),
     )
 }
-
 fn definition_of(template: &FormTemplate) -> Result<TemplateDefinition, ApiError> {
     serde_json::from_value(template.definition.clone()).map_err(|error| {
         ApiError::Internal(anyhow::anyhow!(
@@ -172,7 +133,6 @@ fn definition_of(template: &FormTemplate) -> Result<TemplateDefinition, ApiError
         ))
     })
 }
-
 fn rule(state: &str, event: AssessmentEvent) -> Result<AssessmentState, ApiError> {
     let current = AssessmentState::parse(state)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown assessment state {state}")))?;
@@ -181,7 +141,6 @@ fn rule(state: &str, event: AssessmentEvent) -> Result<AssessmentState, ApiError
         detail: format!("{error}."),
     })
 }
-
 /// The form's episode and family, with the policy's answer for the actor.
 fn authorised(
     conn: &mut PgConnection,
@@ -199,7 +158,6 @@ fn authorised(
     )?;
     Ok((assessment, episode))
 }
-
 /// Only the lead professional writes and submits the form: it is completed with the family.
 fn require_lead(actor: &Actor, episode: &episodes::Episode) -> Result<(), ApiError> {
     if episode.lead_professional_id == actor.user_id.into_uuid() {
@@ -208,82 +166,6 @@ fn require_lead(actor: &Actor, episode: &episodes::Episode) -> Result<(), ApiErr
         Err(ApiError::Forbidden)
     }
 }
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn list_form_templates(
-    state: State,
-    auth: Authenticated,
-    query: Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.page()?;
-    let context = auth.audit_context();
-    let list = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
-                    AuditAction::ListFormTemplates,
-                    EntityType::FormTemplate,
-                    None,
-                    Outcome::Success,
-                ));
-                templates::list(conn, &page)
-            })?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(List::from_page(list, TemplateResponse::from)))
-}
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn publish_form_template(
-    state: State,
-    auth: Authenticated,
-    body: ApiJson<PublishTemplate>,
-) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::PublishFormTemplates)?;
-    let body = body.0;
-    let valid_name = !body.name.is_empty()
-        && body.name.len() <= 64
-        && body.name.starts_with(|c: char| c.is_ascii_lowercase())
-        && body
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !valid_name {
-        return Err(ApiError::validation(
-            "name",
-            "must be lower case letters, digits and underscores, starting with a letter",
-        ));
-    }
-    let definition: TemplateDefinition = serde_path_to_error::deserialize(body.definition.clone())
-        .map_err(|error| {
-            ApiError::validation(format!("definition.{}", error.path()), error.into_inner())
-        })?;
-    definition
-        .check()
-        .map_err(|list| problems(list, "definition"))?;
-    let stored =
-        serde_json::to_value(&definition).map_err(|error| ApiError::Internal(error.into()))?;
-    let context = auth.audit_context();
-    let by = auth.actor.user_id.into_uuid();
-    let template = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let template = templates::publish(conn, &body.name, &stored, Some(by))?;
-                trail.record(
-                    AuditEvent::success(
-                        AuditAction::PublishFormTemplate,
-                        EntityType::FormTemplate,
-                        template.id,
-                    )
-                    .with_detail(json!({ "version": template.version })),
-                );
-                Ok(template)
-            })?)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(TemplateResponse::from(template)))
-}
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
 pub async fn start_assessment(
     state: State,
@@ -363,7 +245,6 @@ pub async fn start_assessment(
         .json(response);
     Ok(with_etag(created, version))
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn get_assessment(
     state: State,
@@ -389,7 +270,6 @@ pub async fn get_assessment(
     let version = response.version;
     Ok(with_etag(HttpResponse::Ok().json(response), version))
 }
-
 /// Parses `If-Match: "7"` into the version it names.
 fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
     let raw = req
@@ -405,7 +285,6 @@ fn expected_version(req: &HttpRequest) -> Result<i32, ApiError> {
                 .into(),
         })
 }
-
 /// RFC 7396: objects merge recursively, `null` removes, anything else replaces.
 fn merge_patch(target: &mut Value, patch: &Value) {
     match (target.as_object_mut(), patch.as_object()) {
@@ -429,7 +308,6 @@ fn merge_patch(target: &mut Value, patch: &Value) {
         }
     }
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn update_assessment(
     state: State,
@@ -487,13 +365,11 @@ pub async fn update_assessment(
     let version = response.version;
     Ok(with_etag(HttpResponse::Ok().json(response), version))
 }
-
 fn stale(current: i32) -> ApiError {
     ApiError::PreconditionFailed {
         detail: format!("The form was changed since you loaded it (now version {current}); reload it, reapply your change and save again. Nothing was saved."),
     }
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn submit_assessment(
     state: State,
@@ -596,7 +472,6 @@ pub async fn submit_assessment(
         .unwrap_or_default();
     Ok(with_etag(HttpResponse::build(status).json(body), version))
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn list_revisions(
     state: State,
@@ -632,7 +507,6 @@ pub async fn list_revisions(
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(revisions, |revision| revision)))
 }
-
 fn revision_response(
     conn: &mut PgConnection,
     revision: Revision,
@@ -653,7 +527,6 @@ fn revision_response(
         review,
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::merge_patch;

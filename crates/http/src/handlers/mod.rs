@@ -10,6 +10,7 @@ pub mod chronology;
 pub mod consents;
 pub mod episodes;
 pub mod families;
+pub mod form_templates;
 pub mod me;
 pub mod ops;
 pub mod people;
