@@ -128,6 +128,20 @@ pub fn audited<T>(
     })
 }
 
+/// Runs one step (a read, or a write that is a single call) with its one audit entry, in one
+/// transaction: a step whose entry cannot be written returns nothing and changes nothing.
+pub fn with_entry<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    event: AuditEvent,
+    step: impl FnOnce(&mut PgConnection) -> Result<T>,
+) -> Result<T> {
+    audited(conn, context, |conn, trail| {
+        trail.record(event);
+        step(conn)
+    })
+}
+
 /// Records one entry on its own: for attempts that change nothing else.
 pub fn record(conn: &mut PgConnection, context: &AuditContext, event: AuditEvent) -> Result<()> {
     insert(conn, context, std::slice::from_ref(&event))

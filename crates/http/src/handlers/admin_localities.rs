@@ -62,15 +62,17 @@ pub async fn list_localities(
     let context = auth.audit_context();
     let page = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListLocalities,
                     EntityType::Locality,
                     None,
                     earlyhelp_domain::audit::Outcome::Success,
-                ));
-                localities::list(conn, &page)
-            })?)
+                ),
+                |conn| localities::list(conn, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, LocalityResponse::from)))
@@ -128,15 +130,12 @@ pub async fn get_locality(
     let context = auth.audit_context();
     let locality = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let locality = localities::find(conn, id)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadLocality,
-                    EntityType::Locality,
-                    id,
-                ));
-                Ok(locality)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadLocality, EntityType::Locality, id),
+                |conn| localities::find(conn, id),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(LocalityResponse::from(locality)))

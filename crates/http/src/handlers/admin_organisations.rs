@@ -71,15 +71,17 @@ pub async fn list_organisations(
     let context = auth.audit_context();
     let page = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListOrganisations,
                     EntityType::Organisation,
                     None,
                     Outcome::Success,
-                ));
-                organisations::list(conn, &filter, &page)
-            })?)
+                ),
+                |conn| organisations::list(conn, &filter, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, OrganisationResponse::from)))
@@ -131,15 +133,12 @@ pub async fn get_organisation(
     let context = auth.audit_context();
     let organisation = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let organisation = organisations::find(conn, id)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadOrganisation,
-                    EntityType::Organisation,
-                    id,
-                ));
-                Ok(organisation)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadOrganisation, EntityType::Organisation, id),
+                |conn| organisations::find(conn, id),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(organisation)))

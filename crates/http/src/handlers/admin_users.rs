@@ -109,15 +109,17 @@ pub async fn list_users(
     let context = auth.audit_context();
     let page = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListUsers,
                     EntityType::User,
                     None,
                     Outcome::Success,
-                ));
-                users::list(conn, &filter, &page)
-            })?)
+                ),
+                |conn| users::list(conn, &filter, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, UserResponse::from)))
@@ -191,15 +193,12 @@ pub async fn get_user(
     let context = auth.audit_context();
     let user = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let user = users::find(conn, id)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadUser,
-                    EntityType::User,
-                    id,
-                ));
-                Ok(user)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadUser, EntityType::User, id),
+                |conn| users::find(conn, id),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))

@@ -257,14 +257,12 @@ pub async fn get_assessment(
     let response = state
         .db(move |conn| {
             let (assessment, _) = authorised(conn, &actor, Permission::ReadCase, id)?;
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadAssessment,
-                    EntityType::Assessment,
-                    id,
-                ));
-                assessment_response(conn, assessment)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadAssessment, EntityType::Assessment, id),
+                |conn| assessment_response(conn, assessment),
+            )?)
         })
         .await?;
     let version = response.version;

@@ -41,14 +41,12 @@ pub async fn get_chronology(
     let page = state
         .db(move |conn| {
             authorize_family(conn, &actor, Permission::ReadCase, family)?;
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadChronology,
-                    EntityType::Family,
-                    family,
-                ));
-                chronology::list(conn, family, &page)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadChronology, EntityType::Family, family),
+                |conn| chronology::list(conn, family, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, entry_json)))

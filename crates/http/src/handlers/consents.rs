@@ -106,15 +106,17 @@ pub async fn list_consents(
     let consents = state
         .db(move |conn| {
             authorize_family(conn, &actor, Permission::ReadCase, family)?;
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListConsents,
                     EntityType::Family,
                     Some(family.into_uuid()),
                     Outcome::Success,
-                ));
-                consents::for_family(conn, family, &page)
-            })?)
+                ),
+                |conn| consents::for_family(conn, family, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(consents, ConsentResponse::from)))

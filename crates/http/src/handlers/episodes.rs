@@ -310,15 +310,17 @@ pub async fn list_episodes(
     let actor = auth.actor;
     let page = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListEpisodes,
                     EntityType::Episode,
                     None,
                     Outcome::Success,
-                ));
-                episodes::list(conn, readable(&actor), &filter, &page)
-            })?)
+                ),
+                |conn| episodes::list(conn, readable(&actor), &filter, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, EpisodeResponse::from)))
@@ -455,14 +457,12 @@ pub async fn get_episode(
                 },
                 Err(other) => return Err(other),
             };
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadEpisode,
-                    EntityType::Episode,
-                    id,
-                ));
-                detailed(conn, episode)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadEpisode, EntityType::Episode, id),
+                |conn| detailed(conn, episode),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(episode))

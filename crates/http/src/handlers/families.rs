@@ -24,7 +24,7 @@ use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
     self, Family, FamilyChanges, NewFamily, NewPerson, Person, Relationship,
 };
-use earlyhelp_persistence::{organisations, PgConnection};
+use earlyhelp_persistence::{organisations, Error as DbError, PgConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -95,7 +95,7 @@ fn family_response(
             .collect(),
     }
 }
-fn load_family(conn: &mut PgConnection, id: FamilyId) -> Result<FamilyResponse, ApiError> {
+fn load_family(conn: &mut PgConnection, id: FamilyId) -> Result<FamilyResponse, DbError> {
     let family = families::find(conn, id)?;
     let members = families::members(conn, &[family.id])?;
     let relationships = families::relationships_of(conn, id)?;
@@ -265,7 +265,7 @@ pub async fn create_family(
                 Ok(family)
             });
             let family = created?;
-            load_family(conn, FamilyId::from_uuid(family.id))
+            Ok(load_family(conn, FamilyId::from_uuid(family.id))?)
         })
         .await?;
     tracing::info!(family.id = %family.id, "family created");
@@ -285,14 +285,12 @@ pub async fn get_family(
     let family = state
         .db(move |conn| {
             authorize_family(conn, &actor, Permission::ReadCase, id)?;
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadFamily,
-                    EntityType::Family,
-                    id,
-                ));
-                load_family(conn, id).map_err(|_| earlyhelp_persistence::Error::NotFound)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::ReadFamily, EntityType::Family, id),
+                |conn| load_family(conn, id),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(family))
@@ -333,7 +331,7 @@ pub async fn update_family(
                 ));
                 Ok(())
             })?;
-            load_family(conn, id)
+            Ok(load_family(conn, id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(family))

@@ -56,15 +56,17 @@ pub async fn list_form_templates(
     let context = auth.audit_context();
     let list = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListFormTemplates,
                     EntityType::FormTemplate,
                     None,
                     Outcome::Success,
-                ));
-                templates::list(conn, &page)
-            })?)
+                ),
+                |conn| templates::list(conn, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(list, TemplateResponse::from)))

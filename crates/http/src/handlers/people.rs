@@ -366,21 +366,24 @@ pub async fn add_relationship(
                 }
             }
             checks.finish(|| Some(()))?;
-            audit::audited(conn, &context, |conn, trail| {
-                let relationship = families::add_relationship(
-                    conn,
-                    family,
-                    PersonId::from_uuid(body.person_id),
-                    PersonId::from_uuid(body.related_person_id),
-                    kind.as_str(),
-                )?;
-                trail.record(AuditEvent::success(
+            audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(
                     AuditAction::AddRelationship,
                     EntityType::Person,
                     body.person_id,
-                ));
-                Ok(relationship)
-            })
+                ),
+                |conn| {
+                    families::add_relationship(
+                        conn,
+                        family,
+                        PersonId::from_uuid(body.person_id),
+                        PersonId::from_uuid(body.related_person_id),
+                        kind.as_str(),
+                    )
+                },
+            )
             .map_err(|error| match error {
                 earlyhelp_persistence::Error::Conflict { .. } => ApiError::Conflict {
                     code: "conflict",
@@ -494,15 +497,12 @@ pub async fn update_person(
                 upn: Some(checked.upn),
                 setting_organisation_id: Some(checked.setting_organisation_id),
             };
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let person = families::update_person(conn, id, &changes)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::UpdatePerson,
-                    EntityType::Person,
-                    id,
-                ));
-                Ok(person)
-            })?)
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::success(AuditAction::UpdatePerson, EntityType::Person, id),
+                |conn| families::update_person(conn, id, &changes),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PersonResponse::from(person)))

@@ -148,15 +148,17 @@ pub async fn list_reviews(
     let actor = auth.actor;
     let page = state
         .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
+            Ok(audit::with_entry(
+                conn,
+                &context,
+                AuditEvent::new(
                     AuditAction::ListReviews,
                     EntityType::Review,
                     None,
                     Outcome::Success,
-                ));
-                reviews::queue(conn, reviewable(&actor), &filter, &page)
-            })?)
+                ),
+                |conn| reviews::queue(conn, reviewable(&actor), &filter, &page),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, queue_json)))
