@@ -7,7 +7,7 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episodes, families, form_templates, me, ops, people, reviews,
+    episode_transitions, episodes, families, form_templates, me, ops, people, reviews,
 };
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
@@ -84,10 +84,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/episodes" => episodes::list_episodes;
         POST "/api/v1/episodes" => episodes::open_episode;
         GET "/api/v1/episodes/{id}" => episodes::get_episode;
-        POST "/api/v1/episodes/{id}/threshold" => episodes::change_threshold;
-        POST "/api/v1/episodes/{id}/transfer" => episodes::propose_transfer;
-        POST "/api/v1/episodes/{id}/transfer/accept" => episodes::accept_transfer;
-        POST "/api/v1/episodes/{id}/close" => episodes::close_episode;
+        POST "/api/v1/episodes/{id}/threshold" => episode_transitions::change_threshold;
+        POST "/api/v1/episodes/{id}/transfer" => episode_transitions::propose_transfer;
+        POST "/api/v1/episodes/{id}/transfer/accept" => episode_transitions::accept_transfer;
+        POST "/api/v1/episodes/{id}/close" => episode_transitions::close_episode;
         POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment;
 
         GET "/api/v1/form-templates" => form_templates::list_form_templates;

@@ -4,7 +4,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{apply_transition, authorize_family, readable};
+use crate::handlers::case::{authorize_family, readable};
 use crate::handlers::wire::{page_request, List};
 use crate::json::ApiJson;
 use crate::state::State;
@@ -14,9 +14,7 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::episode::{
-    self, ClosureReason, EpisodeEvent, EpisodeState, ThresholdError, ThresholdLevel,
-};
+use earlyhelp_domain::episode::{self, EpisodeEvent, EpisodeState, ThresholdError, ThresholdLevel};
 use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_persistence::audit::{self, AuditEvent, AuditTrail};
@@ -26,7 +24,6 @@ use earlyhelp_persistence::{
     consents, families, organisations, users, Error as DbError, PgConnection,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
@@ -38,7 +35,6 @@ pub struct ListQuery {
     family_id: Option<Uuid>,
     lead_professional_id: Option<Uuid>,
 }
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenEpisode {
@@ -52,34 +48,12 @@ pub struct OpenEpisode {
     threshold_rationale: String,
     reason: String,
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChangeThreshold {
-    level: i64,
-    rationale: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProposeTransfer {
-    to_user_id: Uuid,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseEpisode {
-    reason: String,
-    note: Option<String>,
-}
-
 #[derive(Debug, Serialize)]
 struct PendingTransfer {
     to_user_id: Uuid,
     proposed_by: Uuid,
     proposed_at: DateTime<Utc>,
 }
-
 #[derive(Debug, Serialize)]
 struct ThresholdEntry {
     level: i16,
@@ -87,7 +61,6 @@ struct ThresholdEntry {
     changed_by: Uuid,
     changed_at: DateTime<Utc>,
 }
-
 #[derive(Debug, Serialize)]
 struct TransferEntry {
     from_user_id: Uuid,
@@ -96,7 +69,6 @@ struct TransferEntry {
     proposed_at: DateTime<Utc>,
     accepted_at: DateTime<Utc>,
 }
-
 #[derive(Debug, Serialize)]
 pub struct EpisodeResponse {
     id: Uuid,
@@ -122,7 +94,6 @@ pub struct EpisodeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     assessments: Option<Vec<AssessmentLink>>,
 }
-
 /// Where to find the episode's forms.
 #[derive(Debug, Serialize)]
 struct AssessmentLink {
@@ -130,7 +101,6 @@ struct AssessmentLink {
     state: String,
     completed_at: Option<DateTime<Utc>>,
 }
-
 impl From<Episode> for EpisodeResponse {
     fn from(row: Episode) -> Self {
         let pending_transfer = match (
@@ -167,9 +137,11 @@ impl From<Episode> for EpisodeResponse {
         }
     }
 }
-
 /// The episode with its children and histories, as a single read shows it.
-fn detailed(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeResponse, DbError> {
+pub(crate) fn detailed(
+    conn: &mut PgConnection,
+    episode: Episode,
+) -> Result<EpisodeResponse, DbError> {
     let id = EpisodeId::from_uuid(episode.id);
     let children = episodes::children(conn, id)?;
     let history = episodes::threshold_history(conn, id)?;
@@ -210,8 +182,7 @@ fn detailed(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeResponse
     );
     Ok(response)
 }
-
-fn threshold(level: i64) -> Result<ThresholdLevel, ApiError> {
+pub(crate) fn threshold(level: i64) -> Result<ThresholdLevel, ApiError> {
     ThresholdLevel::from_level(level).map_err(|error| match error {
         ThresholdError::Statutory => ApiError::Rule {
             code: "statutory_threshold",
@@ -224,8 +195,7 @@ fn threshold(level: i64) -> Result<ThresholdLevel, ApiError> {
         ThresholdError::OutOfRange => ApiError::validation("threshold_level", error),
     })
 }
-
-fn step(state: &str, event: EpisodeEvent) -> Result<(), ApiError> {
+pub(crate) fn step(state: &str, event: EpisodeEvent) -> Result<(), ApiError> {
     let state = EpisodeState::parse(state)
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown episode state {state}")))?;
     episode::transition(state, event)
@@ -235,7 +205,6 @@ fn step(state: &str, event: EpisodeEvent) -> Result<(), ApiError> {
             detail: format!("{}.", capitalised(&error.to_string())),
         })
 }
-
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars
@@ -243,9 +212,12 @@ fn capitalised(text: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
-
 /// An active user who can lead early help (a practitioner or an LCSS worker or manager).
-fn eligible_lead(conn: &mut PgConnection, id: Uuid, field: &str) -> Result<users::User, ApiError> {
+pub(crate) fn eligible_lead(
+    conn: &mut PgConnection,
+    id: Uuid,
+    field: &str,
+) -> Result<users::User, ApiError> {
     match users::find(conn, UserId::from_uuid(id)) {
         Ok(user)
             if user.active
@@ -265,8 +237,7 @@ fn eligible_lead(conn: &mut PgConnection, id: Uuid, field: &str) -> Result<users
         Err(other) => Err(other.into()),
     }
 }
-
-fn note(
+pub(crate) fn note(
     conn: &mut PgConnection,
     trail: &mut AuditTrail,
     actor: &Actor,
@@ -288,7 +259,6 @@ fn note(
         },
     )
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_episodes(
     state: State,
@@ -325,7 +295,6 @@ pub async fn list_episodes(
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, EpisodeResponse::from)))
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn open_episode(
     state: State,
@@ -410,16 +379,14 @@ pub async fn open_episode(
         .insert_header((header::LOCATION, format!("/api/v1/episodes/{}", episode.id)))
         .json(episode))
 }
-
-fn required_text(raw: &str, max: usize) -> Result<String, String> {
+pub(crate) fn required_text(raw: &str, max: usize) -> Result<String, String> {
     match optional_text(Some(raw), max).map_err(|e| e.to_string())? {
         Some(text) => Ok(text),
         None => Err("must not be blank".to_owned()),
     }
 }
-
 /// Loads the episode and checks the actor may act on its family.
-fn authorised_episode(
+pub(crate) fn authorised_episode(
     conn: &mut PgConnection,
     actor: &Actor,
     permission: Permission,
@@ -434,7 +401,6 @@ fn authorised_episode(
     )?;
     Ok(episode)
 }
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
 pub async fn get_episode(
     state: State,
@@ -463,220 +429,6 @@ pub async fn get_episode(
                 AuditEvent::success(AuditAction::ReadEpisode, EntityType::Episode, id),
                 |conn| detailed(conn, episode),
             )?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(episode))
-}
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn change_threshold(
-    state: State,
-    auth: Authenticated,
-    id: Path<Uuid>,
-    body: ApiJson<ChangeThreshold>,
-) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
-    let level = threshold(body.0.level)?;
-    let rationale =
-        required_text(&body.0.rationale, 4000).map_err(|e| ApiError::validation("rationale", e))?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let episode = state
-        .db(move |conn| {
-            authorised_episode(conn, &actor, Permission::WriteCase, id)?;
-            let episode = apply_transition(conn, &context, |conn, trail| {
-                let current = episodes::find_for_update(conn, id)?;
-                if let Err(error) = step(&current.state, EpisodeEvent::ChangeThreshold) {
-                    return Ok(Err(error));
-                }
-                let episode = episodes::change_threshold(
-                    conn,
-                    id,
-                    level.level(),
-                    &rationale,
-                    actor.user_id.into_uuid(),
-                )?;
-                let summary = format!(
-                    "Threshold level changed from {} to {}",
-                    current.threshold_level,
-                    level.level()
-                );
-                note(
-                    conn,
-                    trail,
-                    &actor,
-                    &episode,
-                    AuditAction::ChangeThreshold,
-                    "episode.threshold_changed",
-                    &summary,
-                )?;
-                Ok(Ok(episode))
-            })?;
-            Ok(detailed(conn, episode)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(episode))
-}
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn propose_transfer(
-    state: State,
-    auth: Authenticated,
-    id: Path<Uuid>,
-    body: ApiJson<ProposeTransfer>,
-) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
-    let to = body.0.to_user_id;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let episode = state
-        .db(move |conn| {
-            authorised_episode(conn, &actor, Permission::WriteCase, id)?;
-            eligible_lead(conn, to, "to_user_id")?;
-            let outcome = apply_transition(conn, &context, |conn, trail| {
-                let current = episodes::find_for_update(conn, id)?;
-                if let Err(error) = step(&current.state, EpisodeEvent::ProposeTransfer) {
-                    return Ok(Err(error));
-                }
-                if current.lead_professional_id == to {
-                    return Ok(Err(ApiError::validation(
-                        "to_user_id",
-                        "is already the lead professional",
-                    )));
-                }
-                let episode = episodes::propose_transfer(conn, id, to, actor.user_id.into_uuid())?;
-                note(
-                    conn,
-                    trail,
-                    &actor,
-                    &episode,
-                    AuditAction::ProposeTransfer,
-                    "episode.transfer_proposed",
-                    "Transfer of lead professional proposed",
-                )?;
-                Ok(Ok(episode))
-            })?;
-            Ok(detailed(conn, outcome)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(episode))
-}
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn accept_transfer(
-    state: State,
-    auth: Authenticated,
-    id: Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let episode = state
-        .db(move |conn| {
-            let me = actor.user_id.into_uuid();
-            let current = episodes::find(conn, id)?;
-            if current.transfer_to != Some(me) {
-                // Only the proposed lead may accept; to anyone else the episode is either
-                // visible (409) or does not exist for them (404).
-                authorize_family(
-                    conn,
-                    &actor,
-                    Permission::ReadCase,
-                    FamilyId::from_uuid(current.family_id),
-                )?;
-                return Err(ApiError::Conflict {
-                    code: "no_transfer_for_you",
-                    detail: "There is no transfer of this episode waiting for you to accept."
-                        .into(),
-                });
-            }
-            let organisation = users::find(conn, actor.user_id)?.organisation_id;
-            let episode = apply_transition(conn, &context, |conn, trail| {
-                let current = episodes::find_for_update(conn, id)?;
-                if let Err(error) = step(&current.state, EpisodeEvent::AcceptTransfer) {
-                    return Ok(Err(error));
-                }
-                if current.transfer_to != Some(me) {
-                    return Ok(Err(ApiError::Conflict {
-                        code: "no_transfer_for_you",
-                        detail: "The transfer was withdrawn or changed.".into(),
-                    }));
-                }
-                let episode = episodes::accept_transfer(conn, &current, organisation)?;
-                families::set_lead_professional(conn, FamilyId::from_uuid(episode.family_id), me)?;
-                note(
-                    conn,
-                    trail,
-                    &actor,
-                    &episode,
-                    AuditAction::AcceptTransfer,
-                    "episode.transferred",
-                    "Lead professional transferred",
-                )?;
-                Ok(Ok(episode))
-            })?;
-            Ok(detailed(conn, episode)?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(episode))
-}
-
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
-pub async fn close_episode(
-    state: State,
-    auth: Authenticated,
-    id: Path<Uuid>,
-    body: ApiJson<CloseEpisode>,
-) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
-    let body = body.0;
-    let mut checks = Checks::default();
-    let reason = checks.check("reason", ClosureReason::parse(&body.reason));
-    let note_text = checks.check("note", optional_text(body.note.as_deref(), 4000));
-    if let (Some(reason), Some(None)) = (reason, &note_text) {
-        if reason.needs_note() {
-            checks.fail(
-                "note",
-                "say why the episode is closing when the reason is other",
-            );
-        }
-    }
-    let (reason, note_text) = checks.finish(|| Some((reason?, note_text?)))?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let episode = state
-        .db(move |conn| {
-            authorised_episode(conn, &actor, Permission::WriteCase, id)?;
-            let episode = apply_transition(conn, &context, |conn, trail| {
-                let current = episodes::find_for_update(conn, id)?;
-                if let Err(error) = step(&current.state, EpisodeEvent::Close) {
-                    return Ok(Err(error));
-                }
-                let episode = episodes::close(
-                    conn,
-                    id,
-                    reason.as_str(),
-                    note_text.as_deref(),
-                    actor.user_id.into_uuid(),
-                )?;
-                trail.record(
-                    AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode.id)
-                        .with_detail(json!({ "reason": reason.as_str() })),
-                );
-                chronology::record(
-                    conn,
-                    &Happening {
-                        family: FamilyId::from_uuid(episode.family_id),
-                        kind: "episode.closed",
-                        actor: actor.user_id,
-                        summary: &format!("Episode closed: {}", reason.as_str().replace('_', " ")),
-                        entity_type: "episode",
-                        entity_id: episode.id,
-                    },
-                )?;
-                Ok(Ok(episode))
-            })?;
-            Ok(detailed(conn, episode)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(episode))

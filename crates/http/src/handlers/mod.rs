@@ -8,6 +8,7 @@ pub mod auth;
 pub mod case;
 pub mod chronology;
 pub mod consents;
+pub mod episode_transitions;
 pub mod episodes;
 pub mod families;
 pub mod form_templates;
