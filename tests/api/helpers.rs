@@ -239,7 +239,7 @@ pub struct Directory {
 
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| earlyhelp_http::passwords::hash(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| earlyhelp_workflows::passwords::hash(PASSWORD).expect("hash"))
 }
 
 fn seed_directory(conn: &mut PgConnection) -> Directory {

@@ -182,7 +182,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
     let demo_email = Email::parse(&format!("admin@{DEMO_DOMAIN}")).map_err(|e| anyhow!("{e}"))?;
     let password = NewPassword::parse(password, &demo_email)
         .map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))?;
-    let password_hash = earlyhelp_http::passwords::hash(password.expose())?;
+    let password_hash = earlyhelp_workflows::passwords::hash(password.expose())?;
 
     let created = audit::audited(&mut conn, &context(), |conn, trail| {
         for (name, phone, email, address, towns) in LOCALITIES {
@@ -312,7 +312,7 @@ pub fn create_user(
     let roles = RoleSet::new(roles).map_err(|e| anyhow!("{e}"))?;
     let name = Name::parse(name).map_err(|e| anyhow!("--name {e}"))?;
     let password = NewPassword::parse(password, &email).map_err(|e| anyhow!("password {e}"))?;
-    let password_hash = earlyhelp_http::passwords::hash(password.expose())?;
+    let password_hash = earlyhelp_workflows::passwords::hash(password.expose())?;
     let mut conn = connect(database_url)?;
     let organisation = match Uuid::parse_str(org) {
         Ok(id) => organisations::find(&mut conn, OrganisationId::from_uuid(id)).ok(),

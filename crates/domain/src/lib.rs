@@ -17,6 +17,7 @@ pub mod policy;
 pub mod review;
 pub mod role;
 pub mod signin;
+pub mod validation;
 
 pub use email::Email;
 pub use ids::*;

@@ -39,6 +39,12 @@ pub enum Permission {
     AssignReviews,
     /// Aggregate caseload and performance reports.
     ReadReports,
+    /// Edit and submit the Strengths and Needs form: it is completed with the family by their
+    /// lead professional, and by nobody else. Holding it at all is what makes a user someone
+    /// who can lead early help.
+    CompleteAssessment,
+    /// Read, and accept, an episode whose lead-professional transfer is proposed to you.
+    TakeOverEpisode,
 }
 
 /// How far a grant reaches.
@@ -48,6 +54,8 @@ pub enum Reach {
     Own,
     /// Records where the actor is the lead professional or a Team Around the Family member.
     Team,
+    /// Records whose lead-professional transfer is proposed to the actor.
+    ProposedLead,
     /// Records in the actor's locality.
     Locality,
     /// Everything in the authority.
@@ -59,6 +67,7 @@ pub enum Reach {
 pub enum Scope {
     Own(UserId),
     Team(UserId),
+    ProposedLead(UserId),
     Locality(LocalityId),
     County,
 }
@@ -78,15 +87,24 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
     use Reach::*;
     match role {
         // TAF members read the family's record; only the lead professional changes it.
-        Role::Practitioner => &[(ReadCase, Team), (WriteCase, Own)],
+        Role::Practitioner => &[
+            (ReadCase, Team),
+            (WriteCase, Own),
+            (CompleteAssessment, Own),
+            (TakeOverEpisode, ProposedLead),
+        ],
         Role::LcssWorker => &[
             (ReadCase, Locality),
             (WriteCase, Locality),
+            (CompleteAssessment, Own),
+            (TakeOverEpisode, ProposedLead),
             (ReviewAssessments, Locality),
         ],
         Role::LcssManager => &[
             (ReadCase, Locality),
             (WriteCase, Locality),
+            (CompleteAssessment, Own),
+            (TakeOverEpisode, ProposedLead),
             (ReviewAssessments, Locality),
             (AssignReviews, Locality),
             (ReadReports, Locality),
@@ -115,6 +133,7 @@ fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
     match reach {
         Reach::Own => Some(Scope::Own(actor.user_id)),
         Reach::Team => Some(Scope::Team(actor.user_id)),
+        Reach::ProposedLead => Some(Scope::ProposedLead(actor.user_id)),
         // A locality grant without a locality reaches nothing, rather than everything.
         Reach::Locality => actor.locality_id.map(Scope::Locality),
         Reach::County => Some(Scope::County),
@@ -136,7 +155,25 @@ pub fn authorize(actor: &Actor, permission: Permission) -> Result<Vec<Scope>, De
 pub struct CaseFacts {
     pub locality_id: LocalityId,
     pub lead_professional: UserId,
+    /// Active Team Around the Family members with an account.
     pub team_members: Vec<UserId>,
+    /// Who a pending transfer of the episode would make its lead professional.
+    pub proposed_lead: Option<UserId>,
+    /// Who the LCSS review in question is assigned to.
+    pub assigned_reviewer: Option<UserId>,
+}
+
+impl CaseFacts {
+    /// A record with its place and lead only (no team, no transfer, no review).
+    pub fn led_by(lead_professional: UserId, locality_id: LocalityId) -> Self {
+        Self {
+            locality_id,
+            lead_professional,
+            team_members: Vec::new(),
+            proposed_lead: None,
+            assigned_reviewer: None,
+        }
+    }
 }
 
 impl Scope {
@@ -146,6 +183,7 @@ impl Scope {
             Scope::Team(user) => {
                 case.lead_professional == *user || case.team_members.contains(user)
             }
+            Scope::ProposedLead(user) => case.proposed_lead == Some(*user),
             Scope::Locality(locality) => case.locality_id == *locality,
             Scope::County => true,
         }
@@ -159,20 +197,59 @@ pub fn authorize_case(
     permission: Permission,
     case: &CaseFacts,
 ) -> Result<(), Denial> {
-    if scopes(actor, permission)
-        .iter()
-        .any(|scope| scope.covers(case))
-    {
+    if covers(actor, permission, case) {
         return Ok(());
     }
-    if scopes(actor, Permission::ReadCase)
-        .iter()
-        .any(|scope| scope.covers(case))
-    {
+    if covers(actor, Permission::ReadCase, case) {
         Err(Denial::Forbidden)
     } else {
         Err(Denial::NotFound)
     }
+}
+
+/// Reading one episode: whoever may read its family's record, and the professional a pending
+/// transfer would make its lead (so they can see what they are asked to take on).
+pub fn authorize_episode_read(actor: &Actor, case: &CaseFacts) -> Result<(), Denial> {
+    match authorize_case(actor, Permission::ReadCase, case) {
+        Err(Denial::NotFound) if covers(actor, Permission::TakeOverEpisode, case) => Ok(()),
+        decision => decision,
+    }
+}
+
+/// Accepting a transfer: only the professional it is proposed to. Anyone else who may see
+/// the record is told there is no transfer for them (`Ok(false)`); to everyone else it does
+/// not exist.
+pub fn authorize_transfer_acceptance(actor: &Actor, case: &CaseFacts) -> Result<bool, Denial> {
+    if covers(actor, Permission::TakeOverEpisode, case) {
+        return Ok(true);
+    }
+    authorize_case(actor, Permission::ReadCase, case).map(|()| false)
+}
+
+/// Deciding an LCSS review: the reviewer it is assigned to (or anyone with review rights while
+/// it is unassigned), or someone who may assign reviews there and so could reassign it.
+pub fn may_decide_review(actor: &Actor, case: &CaseFacts) -> bool {
+    match case.assigned_reviewer {
+        None => true,
+        Some(reviewer) if reviewer == actor.user_id => true,
+        Some(_) => covers(actor, Permission::AssignReviews, case),
+    }
+}
+
+/// May this user lead early help (be named lead professional, or take over an episode)?
+pub fn may_lead(candidate: &Actor) -> bool {
+    !scopes(candidate, Permission::CompleteAssessment).is_empty()
+}
+
+/// May this user review the forms of a case (be assigned an LCSS review of it)?
+pub fn may_review(candidate: &Actor, case: &CaseFacts) -> bool {
+    covers(candidate, Permission::ReviewAssessments, case)
+}
+
+fn covers(actor: &Actor, permission: Permission, case: &CaseFacts) -> bool {
+    scopes(actor, permission)
+        .iter()
+        .any(|scope| scope.covers(case))
 }
 
 /// The filter a list query applies in SQL: a record is listed when any scope covers it.
@@ -212,11 +289,7 @@ mod tests {
     }
 
     fn case_led_by(lead: UserId, locality: LocalityId) -> CaseFacts {
-        CaseFacts {
-            locality_id: locality,
-            lead_professional: lead,
-            team_members: vec![],
-        }
+        CaseFacts::led_by(lead, locality)
     }
 
     #[test]
@@ -366,5 +439,103 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_lead_professional_completes_the_assessment() {
+        let north = LocalityId::generate();
+        let lead = actor(&[Role::Practitioner], Some(north));
+        let worker = actor(&[Role::LcssWorker], Some(north));
+        let case = case_led_by(lead.user_id, north);
+        assert_eq!(
+            authorize_case(&lead, Permission::CompleteAssessment, &case),
+            Ok(())
+        );
+        assert_eq!(
+            authorize_case(&worker, Permission::CompleteAssessment, &case),
+            Err(Denial::Forbidden)
+        );
+        let other = actor(&[Role::Practitioner], Some(north));
+        assert_eq!(
+            authorize_case(&other, Permission::CompleteAssessment, &case),
+            Err(Denial::NotFound)
+        );
+    }
+
+    #[test]
+    fn the_proposed_lead_reads_the_episode_and_nobody_else_outside_scope_does() {
+        let north = LocalityId::generate();
+        let proposed = actor(&[Role::Practitioner], Some(north));
+        let bystander = actor(&[Role::Practitioner], Some(north));
+        let mut case = case_led_by(UserId::generate(), north);
+        case.proposed_lead = Some(proposed.user_id);
+        assert_eq!(authorize_episode_read(&proposed, &case), Ok(()));
+        assert_eq!(
+            authorize_episode_read(&bystander, &case),
+            Err(Denial::NotFound)
+        );
+        assert_eq!(
+            authorize_case(&proposed, Permission::ReadCase, &case),
+            Err(Denial::NotFound),
+            "a proposal does not open the family's record"
+        );
+    }
+
+    #[test]
+    fn only_the_proposed_lead_accepts_a_transfer() {
+        let north = LocalityId::generate();
+        let lead = actor(&[Role::Practitioner], Some(north));
+        let proposed = actor(&[Role::Practitioner], Some(north));
+        let mut case = case_led_by(lead.user_id, north);
+        case.proposed_lead = Some(proposed.user_id);
+        assert_eq!(authorize_transfer_acceptance(&proposed, &case), Ok(true));
+        assert_eq!(authorize_transfer_acceptance(&lead, &case), Ok(false));
+        let stranger = actor(&[Role::Practitioner], Some(north));
+        assert_eq!(
+            authorize_transfer_acceptance(&stranger, &case),
+            Err(Denial::NotFound)
+        );
+    }
+
+    #[test]
+    fn an_assigned_review_is_decided_by_its_reviewer_or_an_lcss_manager() {
+        let north = LocalityId::generate();
+        let reviewer = actor(&[Role::LcssWorker], Some(north));
+        let colleague = actor(&[Role::LcssWorker], Some(north));
+        let manager = actor(&[Role::LcssManager], Some(north));
+        let mut case = case_led_by(UserId::generate(), north);
+        assert!(may_decide_review(&colleague, &case), "unassigned");
+        case.assigned_reviewer = Some(reviewer.user_id);
+        assert!(may_decide_review(&reviewer, &case));
+        assert!(!may_decide_review(&colleague, &case));
+        assert!(may_decide_review(&manager, &case));
+    }
+
+    #[test]
+    fn practitioners_and_lcss_lead_early_help_and_no_one_else_does() {
+        for role in Role::ALL {
+            let leads = may_lead(&actor(&[role], None));
+            assert_eq!(
+                leads,
+                matches!(
+                    role,
+                    Role::Practitioner | Role::LcssWorker | Role::LcssManager
+                ),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn reviewers_come_from_lcss_of_the_case_locality() {
+        let north = LocalityId::generate();
+        let case = case_led_by(UserId::generate(), north);
+        assert!(may_review(&actor(&[Role::LcssWorker], Some(north)), &case));
+        assert!(may_review(&actor(&[Role::LcssManager], Some(north)), &case));
+        assert!(!may_review(
+            &actor(&[Role::LcssWorker], Some(LocalityId::generate())),
+            &case
+        ));
+        assert!(!may_review(&actor(&[Role::Practitioner], Some(north)), &case));
     }
 }

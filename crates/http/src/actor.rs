@@ -9,10 +9,12 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use earlyhelp_domain::policy::Actor;
-use earlyhelp_domain::role::RoleSet;
-use earlyhelp_domain::{LocalityId, OrganisationId, Role, SessionId, UserId};
+use earlyhelp_domain::{SessionId, UserId};
 use earlyhelp_persistence::audit::AuditContext;
 use earlyhelp_persistence::users::{self, User};
+use earlyhelp_persistence::PgConnection;
+use earlyhelp_workflows::access::actor_of;
+use earlyhelp_workflows::Failure;
 use futures_util::future::LocalBoxFuture;
 
 /// The request's id, for anonymous handlers that still audit (sign-in).
@@ -38,23 +40,20 @@ impl Authenticated {
             request_id: self.request_id.clone(),
         }
     }
-}
 
-/// The actor the policy sees, built from the user row: unknown role names (a newer schema)
-/// grant nothing rather than failing the request.
-pub fn actor_of(user: &User) -> Option<Actor> {
-    let roles = RoleSet::new(
-        user.roles
-            .iter()
-            .filter_map(|role| role.parse::<Role>().ok()),
-    )
-    .ok()?;
-    Some(Actor {
-        user_id: UserId::from_uuid(user.id),
-        roles,
-        organisation_id: OrganisationId::from_uuid(user.organisation_id),
-        locality_id: user.locality_id.map(LocalityId::from_uuid),
-    })
+    /// Runs one workflow step as this actor, on the blocking pool: the whole of a handler's
+    /// work between reading the request and rendering the outcome.
+    pub async fn run<T, F>(self, state: &State, workflow: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PgConnection, &AuditContext, &Actor) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
+        let context = self.audit_context();
+        let actor = self.actor;
+        state
+            .db(move |conn| Ok(workflow(conn, &context, &actor)?))
+            .await
+    }
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

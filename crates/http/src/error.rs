@@ -9,27 +9,13 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use earlyhelp_domain::policy::Denial;
+pub use earlyhelp_domain::validation::{Checks, FieldError, Invalid};
 use earlyhelp_persistence::Error as DbError;
+use earlyhelp_workflows::{Failure, Refusal, RefusalClass};
 use serde::Serialize;
 use std::fmt;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// One invalid field: its JSON path (`roles[1]`, `email`) and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self {
-            field: field.into(),
-            message: message.to_string(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -260,6 +246,45 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        ApiError::Validation(invalid.0)
+    }
+}
+
+/// The one mapping from a workflow's refusal to its problem document.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let code = refusal.code();
+        let detail = refusal.detail();
+        match (refusal.class(), refusal) {
+            (_, Refusal::Invalid(invalid)) => invalid.into(),
+            (_, Refusal::PossibleDuplicate(candidates)) => ApiError::PossibleDuplicate {
+                candidates: candidates
+                    .iter()
+                    .filter_map(|candidate| serde_json::to_value(candidate).ok())
+                    .collect(),
+            },
+            (RefusalClass::NotFound, _) => ApiError::NotFound("No such record."),
+            (RefusalClass::Forbidden, _) => ApiError::Forbidden,
+            (RefusalClass::Conflict, _) => ApiError::Conflict { code, detail },
+            (RefusalClass::Rule | RefusalClass::Invalid, _) => ApiError::Rule { code, detail },
+            (RefusalClass::PreconditionFailed, _) => ApiError::PreconditionFailed { detail },
+            (RefusalClass::PreconditionRequired, _) => ApiError::PreconditionRequired { detail },
+        }
+    }
+}
+
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Refused(refusal) => refusal.into(),
+            Failure::Storage(error) => error.into(),
+            Failure::Defect(defect) => ApiError::Internal(anyhow::anyhow!(defect)),
+        }
+    }
+}
+
 impl From<Denial> for ApiError {
     fn from(denial: Denial) -> Self {
         match denial {
@@ -330,45 +355,5 @@ fn reference_field(constraint: &str) -> &'static str {
         | "episodes_locality_id_fkey" => "locality_id",
         "people_setting_organisation_id_fkey" => "setting_organisation_id",
         _ => "reference",
-    }
-}
-
-/// Collects every field error of a request before answering, so a client learns all of them
-/// in one 422 rather than one per attempt.
-#[derive(Debug, Default)]
-pub struct Checks {
-    errors: Vec<FieldError>,
-}
-
-impl Checks {
-    /// Keeps the value, or notes the field's error and returns `None`.
-    pub fn check<T, E: fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(error) => {
-                self.errors.push(FieldError::new(field, error));
-                None
-            }
-        }
-    }
-
-    pub fn fail(&mut self, field: &str, message: impl fmt::Display) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    /// 422 with every error noted, or the values when there were none.
-    pub fn finish<T>(self, values: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
-        if !self.errors.is_empty() {
-            return Err(ApiError::Validation(self.errors));
-        }
-        values().ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!(
-                "a checked value was missing without an error"
-            ))
-        })
     }
 }

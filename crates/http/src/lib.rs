@@ -6,7 +6,6 @@ pub mod actor;
 pub mod error;
 pub mod handlers;
 pub mod json;
-pub mod passwords;
 pub mod request_id;
 pub mod routes;
 pub mod settings;

@@ -34,7 +34,7 @@ impl AppState {
             db: Db::new(&settings.database_url, &settings.pool),
             tokens: TokenService::new(&settings.tokens),
             login_limiter: RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst)),
-            dummy_password_hash: crate::passwords::hash(&random_password)?,
+            dummy_password_hash: earlyhelp_workflows::passwords::hash(&random_password)?,
             calendar: WorkingCalendar::england_and_wales(2000..=2100)
                 .with_holidays(settings.review.extra_holidays.iter().copied()),
             review_working_days: settings.review.working_days,

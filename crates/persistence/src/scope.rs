@@ -34,6 +34,9 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
             Scope::Own(user) | Scope::Team(user) => {
                 Box::new(condition.or(families::lead_professional_id.eq(user.into_uuid())))
             }
+            // A proposal lets its proposed lead read and accept that one episode; it does not
+            // list the family.
+            Scope::ProposedLead(_) => condition,
             Scope::Locality(locality) => {
                 Box::new(condition.or(families::locality_id.eq(locality.into_uuid())))
             }
@@ -50,11 +53,10 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .find(family.into_uuid())
         .select((families::locality_id, families::lead_professional_id))
         .first(conn)?;
-    Ok(CaseFacts {
-        locality_id: LocalityId::from_uuid(locality),
-        lead_professional: UserId::from_uuid(lead),
-        team_members: Vec::new(),
-    })
+    Ok(CaseFacts::led_by(
+        UserId::from_uuid(lead),
+        LocalityId::from_uuid(locality),
+    ))
 }
 
 /// Loads the family's facts and asks the policy; a missing family and a hidden one look the
@@ -65,12 +67,17 @@ pub fn authorize(
     permission: Permission,
     family: FamilyId,
 ) -> Result<(), Denied> {
-    let facts = match case_facts(conn, family) {
-        Ok(facts) => facts,
-        Err(Error::NotFound) => return Err(Denied::Policy(Denial::NotFound)),
-        Err(other) => return Err(Denied::Storage(other)),
-    };
+    let facts = facts_or_not_found(conn, family)?;
     policy::authorize_case(actor, permission, &facts).map_err(Denied::Policy)
+}
+
+/// The family's facts; a missing family is the policy's "not found".
+pub fn facts_or_not_found(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts, Denied> {
+    match case_facts(conn, family) {
+        Ok(facts) => Ok(facts),
+        Err(Error::NotFound) => Err(Denied::Policy(Denial::NotFound)),
+        Err(other) => Err(Denied::Storage(other)),
+    }
 }
 
 /// Why a case action was refused: by the policy, or because storage failed while asking.

@@ -35,7 +35,7 @@ use earlyhelp_domain::review::{
     ReviewEvent, ReviewState,
 };
 use earlyhelp_domain::{ConsentId, EpisodeId, FamilyId, PersonId};
-use earlyhelp_http::handlers::case::today;
+use earlyhelp_workflows::clock::today;
 use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
 use earlyhelp_persistence::consents::{self, NewConsent};
 use earlyhelp_persistence::episodes::{self, NewEpisode};

@@ -8,7 +8,7 @@ use earlyhelp_domain::review::{Decision, ReviewDecision};
 use earlyhelp_domain::{
     AssessmentId, EpisodeId, FamilyId, LocalityId, ReviewId, RevisionId, UserId,
 };
-use earlyhelp_http::handlers::case::today;
+use earlyhelp_workflows::clock::today;
 use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::consents::{self, NewConsent};

@@ -144,9 +144,9 @@ pub async fn create_user(
     let (email, display_name, roles, password) =
         checks.finish(|| Some((email?, display_name?, roles?, password?)))?;
 
-    let password_hash = actix_web::web::block(move || crate::passwords::hash(password.expose()))
+    let password_hash = actix_web::web::block(move || earlyhelp_workflows::passwords::hash(password.expose()))
         .await?
-        .map_err(ApiError::Internal)?;
+        .map_err(|error| ApiError::Internal(error.into()))?;
     let organisation_id = OrganisationId::from_uuid(body.organisation_id);
     let requested_locality = body.locality_id;
     let context = auth.audit_context();
@@ -290,9 +290,9 @@ pub async fn reset_user_password(
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("stored email invalid: {error}")))?;
     let password = NewPassword::parse(body.0.password, &email)
         .map_err(|error| ApiError::validation("password", error))?;
-    let password_hash = actix_web::web::block(move || crate::passwords::hash(password.expose()))
+    let password_hash = actix_web::web::block(move || earlyhelp_workflows::passwords::hash(password.expose()))
         .await?
-        .map_err(ApiError::Internal)?;
+        .map_err(|error| ApiError::Internal(error.into()))?;
     let context = auth.audit_context();
     state
         .db(move |conn| {

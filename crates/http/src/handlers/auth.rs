@@ -111,7 +111,7 @@ pub async fn login(
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| state.dummy_password_hash.clone());
     // The hash is always verified, known email or not, so timing reveals nothing.
-    let matches = actix_web::web::block(move || crate::passwords::verify(&password, &hash)).await?;
+    let matches = actix_web::web::block(move || earlyhelp_workflows::passwords::verify(&password, &hash)).await?;
 
     let now = Utc::now();
     let Some(credentials) = credentials else {

@@ -26,11 +26,7 @@ pub fn readable(actor: &Actor) -> VisibleFamilies {
 
 /// May the actor create a record in `locality` with themselves as lead professional?
 pub fn authorize_new_case(actor: &Actor, locality: LocalityId) -> Result<(), ApiError> {
-    let facts = CaseFacts {
-        locality_id: locality,
-        lead_professional: actor.user_id,
-        team_members: Vec::new(),
-    };
+    let facts = CaseFacts::led_by(actor.user_id, locality);
     policy::authorize_case(actor, Permission::WriteCase, &facts).map_err(|_| ApiError::Forbidden)
 }
 

@@ -287,7 +287,7 @@ pub async fn decide_review(
         checks
             .finish(|| None::<()>)
             .err()
-            .unwrap_or(ApiError::validation("ratings", "invalid"))
+            .map_or(ApiError::validation("ratings", "invalid"), ApiError::from)
     })?;
     let ratings_json =
         serde_json::to_value(&checked.ratings).map_err(|error| ApiError::Internal(error.into()))?;

@@ -9,12 +9,17 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
 }
 
-pub fn hash(password: &str) -> anyhow::Result<String> {
+/// The system could not produce a hash (its random source failed): nothing to retry with.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashingFailed(String);
+
+pub fn hash(password: &str) -> Result<String, HashingFailed> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|error| anyhow::anyhow!("password hashing failed: {error}"))
+        .map_err(|error| HashingFailed(error.to_string()))
 }
 
 /// True when `password` matches the PHC string `hash`. A malformed hash never matches.

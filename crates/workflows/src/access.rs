@@ -1,0 +1,72 @@
+//! The policy's questions asked of stored records: each loads the facts the domain policy
+//! needs and returns its answer as a [`Refusal`](crate::Refusal) when it says no.
+
+use crate::Result;
+use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
+use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::{FamilyId, LocalityId, OrganisationId, Role, UserId};
+use earlyhelp_persistence::scope::{self, VisibleFamilies};
+use earlyhelp_persistence::users::User;
+use earlyhelp_persistence::PgConnection;
+
+/// 404 (out of scope) or 403 (visible, but not this action) per the policy.
+pub fn authorize_family(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    permission: Permission,
+    family: FamilyId,
+) -> Result<()> {
+    Ok(scope::authorize(conn, actor, permission, family)?)
+}
+
+/// The facts of the family's record, for the relations that need more than one check.
+pub fn family_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
+    Ok(scope::facts_or_not_found(conn, family)?)
+}
+
+/// The families the actor may read, as the subquery lists filter by.
+pub fn readable(actor: &Actor) -> VisibleFamilies {
+    scope::visible_family_ids(&policy::case_filter(actor, Permission::ReadCase))
+}
+
+/// The families whose forms the actor may review.
+pub fn reviewable(actor: &Actor) -> VisibleFamilies {
+    scope::visible_family_ids(&policy::case_filter(
+        actor,
+        Permission::ReviewAssessments,
+    ))
+}
+
+/// May the actor create a record in `locality` with themselves as lead professional?
+pub fn authorize_new_case(actor: &Actor, locality: LocalityId) -> Result<()> {
+    let facts = CaseFacts::led_by(actor.user_id, locality);
+    policy::authorize_case(actor, Permission::WriteCase, &facts)
+        .map_err(|_| crate::Refusal::Forbidden.into())
+}
+
+/// The actor the policy sees, built from a user row: unknown role names (a newer schema)
+/// grant nothing rather than failing. `None` when no known role remains.
+pub fn actor_of(user: &User) -> Option<Actor> {
+    let roles = RoleSet::new(
+        user.roles
+            .iter()
+            .filter_map(|role| role.parse::<Role>().ok()),
+    )
+    .ok()?;
+    Some(Actor {
+        user_id: UserId::from_uuid(user.id),
+        roles,
+        organisation_id: OrganisationId::from_uuid(user.organisation_id),
+        locality_id: user.locality_id.map(LocalityId::from_uuid),
+    })
+}
+
+/// May this stored user lead early help? Inactive users lead nothing.
+pub fn can_lead(user: &User) -> bool {
+    user.active && actor_of(user).is_some_and(|candidate| policy::may_lead(&candidate))
+}
+
+/// May this stored user review the forms of the case?
+pub fn can_review(user: &User, case: &CaseFacts) -> bool {
+    user.active && actor_of(user).is_some_and(|candidate| policy::may_review(&candidate, case))
+}

@@ -1,0 +1,458 @@
+//! Early-help episodes: opening, reading, threshold changes, lead-professional transfer and
+//! closure. Every transition locks the episode row, asks the domain state machine, changes,
+//! and writes its chronology and audit entries in one transaction.
+
+use crate::access::{self, authorize_family, can_lead, readable};
+use crate::step::{audited_read, transaction};
+use crate::{Failure, Refusal, Result};
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::episode::{
+    self as rules, ClosureReason, EpisodeEvent, EpisodeState, ThresholdLevel,
+};
+use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
+use earlyhelp_domain::validation::Checks;
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, UserId};
+use earlyhelp_persistence::assessments::{self, Assessment};
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent, AuditTrail};
+use earlyhelp_persistence::chronology::{self, Happening};
+use earlyhelp_persistence::episodes::{
+    self, Episode, EpisodeFilter, LeadTransfer, NewEpisode, ThresholdChange,
+};
+use earlyhelp_persistence::pagination::{Page, PageRequest};
+use earlyhelp_persistence::users::{self, User};
+use earlyhelp_persistence::{consents, families, organisations, Error as DbError, PgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+/// An episode as a single read shows it: with its children, histories and forms.
+#[derive(Debug, Clone)]
+pub struct EpisodeRecord {
+    pub episode: Episode,
+    pub children: Vec<Uuid>,
+    pub threshold_history: Vec<ThresholdChange>,
+    pub transfers: Vec<LeadTransfer>,
+    pub assessments: Vec<Assessment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListEpisodes {
+    pub filter: EpisodeFilter,
+    pub page: PageRequest,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenEpisode {
+    pub family: FamilyId,
+    /// Defaults to the professional opening it.
+    pub lead_professional: Option<UserId>,
+    /// Defaults to the lead professional's organisation's locality.
+    pub locality: Option<LocalityId>,
+    /// At least one; each must be a child of the family.
+    pub children: Vec<Uuid>,
+    pub threshold: ThresholdLevel,
+    pub threshold_rationale: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeThreshold {
+    pub episode: EpisodeId,
+    pub level: ThresholdLevel,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProposeTransfer {
+    pub episode: EpisodeId,
+    pub to: UserId,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloseEpisode {
+    pub episode: EpisodeId,
+    pub reason: ClosureReason,
+    /// Required when the reason is `other` (checked when the command is built).
+    pub note: Option<String>,
+}
+
+/// Episodes of the families the actor may read, newest first.
+pub fn list(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: ListEpisodes,
+) -> Result<Page<Episode>> {
+    let event = AuditEvent::new(
+        AuditAction::ListEpisodes,
+        EntityType::Episode,
+        None,
+        Outcome::Success,
+    );
+    audited_read(conn, audit, event, |conn| {
+        Ok(episodes::list(
+            conn,
+            readable(actor),
+            &command.filter,
+            &command.page,
+        )?)
+    })
+}
+
+/// One episode, for whoever may read its family's record or is asked to take it over.
+pub fn get(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: EpisodeId,
+) -> Result<EpisodeRecord> {
+    let (episode, facts) = load(conn, id)?;
+    policy::authorize_episode_read(actor, &facts)?;
+    let event = AuditEvent::success(AuditAction::ReadEpisode, EntityType::Episode, id);
+    audited_read(conn, audit, event, |conn| record(conn, episode))
+}
+
+/// Opens an episode of early help for some of a family's children, with consent to assessment
+/// in place; the family follows the episode's lead professional and locality.
+pub fn open(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: OpenEpisode,
+) -> Result<EpisodeRecord> {
+    let family = command.family;
+    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    let lead = eligible_lead(
+        conn,
+        command.lead_professional.unwrap_or(actor.user_id),
+        "lead_professional_id",
+    )?;
+    let locality = match command.locality {
+        Some(locality) => locality,
+        None => organisations::find(conn, OrganisationId::from_uuid(lead.organisation_id))?
+            .locality_id
+            .or(lead.locality_id)
+            .map(LocalityId::from_uuid)
+            .ok_or_else(|| {
+                Refusal::invalid(
+                    "locality_id",
+                    "the lead professional's organisation serves the whole authority: say \
+                     which locality",
+                )
+            })?,
+    };
+    let members = families::members(conn, &[family.into_uuid()])?;
+    let mut checks = Checks::default();
+    for (index, child) in command.children.iter().enumerate() {
+        if !members.iter().any(|m| m.id == *child && m.kind == "child") {
+            checks.fail(
+                &format!("children[{index}]"),
+                "must be a child in this family",
+            );
+        }
+    }
+    checks.finish(|| Some(()))?;
+    if let Err(missing) = rules::require_assessment_consent(
+        consents::has_active_assessment_consent(conn, family)?,
+    ) {
+        return Err(Refusal::ConsentRequired(format!(
+            "{}: POST /api/v1/families/{{id}}/consents with for_assessment true.",
+            capitalised(&missing.to_string())
+        ))
+        .into());
+    }
+    if episodes::open_for_family(conn, family)?.is_some() {
+        return Err(Refusal::EpisodeAlreadyOpen.into());
+    }
+    let mut children = command.children;
+    children.sort();
+    children.dedup();
+    let new = NewEpisode {
+        id: EpisodeId::generate().into_uuid(),
+        family_id: family.into_uuid(),
+        locality_id: locality.into_uuid(),
+        lead_professional_id: lead.id,
+        lead_organisation_id: lead.organisation_id,
+        threshold_level: command.threshold.level(),
+        reason: command.reason,
+        state: EpisodeState::Open.as_str().to_owned(),
+        opened_by: actor.user_id.into_uuid(),
+    };
+    let episode = transaction(conn, audit, |conn, trail| {
+        let episode = episodes::open(conn, &new, &children, &command.threshold_rationale)
+            .map_err(|error| match error {
+                DbError::Conflict { .. } => Refusal::EpisodeAlreadyOpen.into(),
+                DbError::MissingReference { .. } => {
+                    Refusal::invalid("locality_id", "no such locality").into()
+                }
+                other => Failure::from(other),
+            })?;
+        families::set_lead_professional(conn, family, lead.id)?;
+        families::set_locality(conn, family, locality)?;
+        let summary = format!(
+            "Early help episode opened at threshold level {} for {} child(ren)",
+            command.threshold.level(),
+            children.len()
+        );
+        note(
+            conn,
+            trail,
+            actor,
+            &episode,
+            AuditAction::OpenEpisode,
+            "episode.opened",
+            &summary,
+        )?;
+        Ok(episode)
+    })?;
+    Ok(record(conn, episode)?)
+}
+
+/// Moves the episode to another threshold level, with the rationale kept in its history.
+pub fn change_threshold(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: ChangeThreshold,
+) -> Result<EpisodeRecord> {
+    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    let episode = transaction(conn, audit, |conn, trail| {
+        let current = episodes::find_for_update(conn, command.episode)?;
+        step(&current.state, EpisodeEvent::ChangeThreshold)?;
+        let episode = episodes::change_threshold(
+            conn,
+            command.episode,
+            command.level.level(),
+            &command.rationale,
+            actor.user_id.into_uuid(),
+        )?;
+        let summary = format!(
+            "Threshold level changed from {} to {}",
+            current.threshold_level,
+            command.level.level()
+        );
+        note(
+            conn,
+            trail,
+            actor,
+            &episode,
+            AuditAction::ChangeThreshold,
+            "episode.threshold_changed",
+            &summary,
+        )?;
+        Ok(episode)
+    })?;
+    Ok(record(conn, episode)?)
+}
+
+/// Proposes another professional as lead; nothing changes until they accept.
+pub fn propose_transfer(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: ProposeTransfer,
+) -> Result<EpisodeRecord> {
+    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    let to = eligible_lead(conn, command.to, "to_user_id")?.id;
+    let episode = transaction(conn, audit, |conn, trail| {
+        let current = episodes::find_for_update(conn, command.episode)?;
+        step(&current.state, EpisodeEvent::ProposeTransfer)?;
+        if current.lead_professional_id == to {
+            return Err(Refusal::invalid("to_user_id", "is already the lead professional").into());
+        }
+        let episode =
+            episodes::propose_transfer(conn, command.episode, to, actor.user_id.into_uuid())?;
+        note(
+            conn,
+            trail,
+            actor,
+            &episode,
+            AuditAction::ProposeTransfer,
+            "episode.transfer_proposed",
+            "Transfer of lead professional proposed",
+        )?;
+        Ok(episode)
+    })?;
+    Ok(record(conn, episode)?)
+}
+
+/// The proposed lead takes the episode over; the family follows its new lead.
+pub fn accept_transfer(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: EpisodeId,
+) -> Result<EpisodeRecord> {
+    let (_, facts) = load(conn, id)?;
+    if !policy::authorize_transfer_acceptance(actor, &facts)? {
+        return Err(Refusal::NoTransferForYou(
+            "There is no transfer of this episode waiting for you to accept.",
+        )
+        .into());
+    }
+    let me = actor.user_id.into_uuid();
+    let organisation = users::find(conn, actor.user_id)?.organisation_id;
+    let episode = transaction(conn, audit, |conn, trail| {
+        let current = episodes::find_for_update(conn, id)?;
+        step(&current.state, EpisodeEvent::AcceptTransfer)?;
+        if current.transfer_to != Some(me) {
+            return Err(Refusal::NoTransferForYou("The transfer was withdrawn or changed.").into());
+        }
+        let episode = episodes::accept_transfer(conn, &current, organisation)?;
+        families::set_lead_professional(conn, FamilyId::from_uuid(episode.family_id), me)?;
+        note(
+            conn,
+            trail,
+            actor,
+            &episode,
+            AuditAction::AcceptTransfer,
+            "episode.transferred",
+            "Lead professional transferred",
+        )?;
+        Ok(episode)
+    })?;
+    Ok(record(conn, episode)?)
+}
+
+/// Closes the episode with its reason; closing is final.
+pub fn close(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: CloseEpisode,
+) -> Result<EpisodeRecord> {
+    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    let episode = transaction(conn, audit, |conn, trail| {
+        let current = episodes::find_for_update(conn, command.episode)?;
+        step(&current.state, EpisodeEvent::Close)?;
+        Ok(close_locked(
+            conn,
+            trail,
+            actor,
+            command.episode,
+            command.reason,
+            command.note.as_deref(),
+        )?)
+    })?;
+    Ok(record(conn, episode)?)
+}
+
+/// Closes an episode whose row the caller has locked, with its audit and chronology entries:
+/// shared by closing on request and closing because consent was withdrawn.
+pub(crate) fn close_locked(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    actor: &Actor,
+    id: EpisodeId,
+    reason: ClosureReason,
+    note: Option<&str>,
+) -> Result<Episode, DbError> {
+    let episode = episodes::close(conn, id, reason.as_str(), note, actor.user_id.into_uuid())?;
+    trail.record(
+        AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode.id)
+            .with_detail(json!({ "reason": reason.as_str() })),
+    );
+    chronology::record(
+        conn,
+        &Happening {
+            family: FamilyId::from_uuid(episode.family_id),
+            kind: "episode.closed",
+            actor: actor.user_id,
+            summary: &format!("Episode closed: {}", reason.as_str().replace('_', " ")),
+            entity_type: "episode",
+            entity_id: episode.id,
+        },
+    )?;
+    Ok(episode)
+}
+
+/// The episode with the policy's facts about it: its family's place and lead, and who a
+/// pending transfer is proposed to.
+fn load(conn: &mut PgConnection, id: EpisodeId) -> Result<(Episode, CaseFacts)> {
+    let episode = episodes::find(conn, id)?;
+    let mut facts = access::family_facts(conn, FamilyId::from_uuid(episode.family_id))?;
+    facts.proposed_lead = episode.transfer_to.map(UserId::from_uuid);
+    Ok((episode, facts))
+}
+
+/// Loads the episode and checks the actor may act on its family.
+pub(crate) fn authorised(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    permission: Permission,
+    id: EpisodeId,
+) -> Result<Episode> {
+    let episode = episodes::find(conn, id)?;
+    authorize_family(
+        conn,
+        actor,
+        permission,
+        FamilyId::from_uuid(episode.family_id),
+    )?;
+    Ok(episode)
+}
+
+fn record(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeRecord> {
+    let id = EpisodeId::from_uuid(episode.id);
+    Ok(EpisodeRecord {
+        children: episodes::children(conn, id)?,
+        threshold_history: episodes::threshold_history(conn, id)?,
+        transfers: episodes::transfers(conn, id)?,
+        assessments: assessments::for_episode(conn, id)?,
+        episode,
+    })
+}
+
+/// An active user who can lead early help (a practitioner or an LCSS worker or manager).
+fn eligible_lead(conn: &mut PgConnection, id: UserId, field: &str) -> Result<User> {
+    match users::find(conn, id) {
+        Ok(user) if can_lead(&user) => Ok(user),
+        Ok(_) | Err(DbError::NotFound) => Err(Refusal::invalid(
+            field,
+            "must be an active practitioner or LCSS worker",
+        )
+        .into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The state machine's answer for the stored state.
+pub(crate) fn step(state: &str, event: EpisodeEvent) -> Result<()> {
+    let state = EpisodeState::parse(state)
+        .ok_or_else(|| Failure::Defect(format!("unknown episode state {state}")))?;
+    rules::transition(state, event)
+        .map(|_| ())
+        .map_err(|error| {
+            Refusal::EpisodeClosed(format!("{}.", capitalised(&error.to_string()))).into()
+        })
+}
+
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn note(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    actor: &Actor,
+    episode: &Episode,
+    action: AuditAction,
+    kind: &'static str,
+    summary: &str,
+) -> Result<(), DbError> {
+    trail.record(AuditEvent::success(action, EntityType::Episode, episode.id));
+    chronology::record(
+        conn,
+        &Happening {
+            family: FamilyId::from_uuid(episode.family_id),
+            kind,
+            actor: actor.user_id,
+            summary,
+            entity_type: "episode",
+            entity_id: episode.id,
+        },
+    )
+}

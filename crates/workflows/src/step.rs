@@ -1,0 +1,43 @@
+//! The two shapes every step takes: a change in one audited transaction, or an audited read.
+
+use crate::{Failure, Result};
+use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent, AuditTrail};
+use earlyhelp_persistence::{Error as DbError, PgConnection};
+
+/// Runs `change` in one transaction that commits its audit entries with it. A refusal part-way
+/// (a rule re-checked after locking) rolls everything back and is returned as it is; a change
+/// that recorded no audit entry is refused by the audit writer.
+pub fn transaction<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    change: impl FnOnce(&mut PgConnection, &mut AuditTrail) -> Result<T>,
+) -> Result<T> {
+    let mut stopped = None;
+    let result = audit::audited(conn, context, |conn, trail| match change(conn, trail) {
+        Ok(value) => Ok(value),
+        Err(Failure::Storage(error)) => Err(error),
+        Err(other) => {
+            stopped = Some(other);
+            Err(DbError::RolledBack)
+        }
+    });
+    match (result, stopped) {
+        (_, Some(failure)) => Err(failure),
+        (Ok(value), None) => Ok(value),
+        (Err(error), None) => Err(error.into()),
+    }
+}
+
+/// Runs one read (or a write that is a single call) with its one audit entry, in one
+/// transaction: a step whose entry cannot be written returns nothing and changes nothing.
+pub fn audited_read<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    event: AuditEvent,
+    read: impl FnOnce(&mut PgConnection) -> Result<T>,
+) -> Result<T> {
+    transaction(conn, context, |conn, trail| {
+        trail.record(event);
+        read(conn)
+    })
+}
