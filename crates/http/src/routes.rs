@@ -1,8 +1,9 @@
-//! The route table: every endpoint, declared once.
+//! The route table: every endpoint, declared once, with who may call it.
 //!
-//! The same table registers the routes with actix and lists them for the OpenAPI drift test,
-//! so a route cannot exist without the test seeing it. Each path answers 405 problem+json
-//! with an `Allow` header for methods it does not support.
+//! The same table registers the routes with actix and lists them, with their declared
+//! [`Access`], for the OpenAPI drift test and the access matrix: a route cannot exist without
+//! the tests seeing it, and the matrix checks each route against its declaration. Each path
+//! answers 405 problem+json with an `Allow` header for methods it does not support.
 
 use crate::error::ApiError;
 use crate::handlers::{
@@ -12,105 +13,158 @@ use crate::handlers::{
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, Route};
+use earlyhelp_domain::policy::Permission::{self, *};
+
+/// Who may call a route. The handler enforces it by calling the policy; the declaration is
+/// what the access-matrix tests hold every route to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without a token.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// Users whose roles grant the permission anywhere; 403 for everyone else.
+    Granted(Permission),
+    /// The permission on the one case record the path names: 404 when the record is outside
+    /// the actor's scope, 403 when it is visible but the permission does not reach it.
+    OnCase(Permission),
+    /// A review action: 403 without the permission at all, 404 for a review of another
+    /// locality, and the permission on the review's case otherwise.
+    OnReview(Permission),
+    /// A list, filtered in SQL to the records the permission reaches.
+    Listed(Permission),
+    /// A new case record (family or episode), in a place the actor's write scope reaches.
+    NewCase,
+    /// The actor's own records, or anyone's with the permission.
+    OwnOr(Permission),
+}
 
 pub struct Endpoint {
     pub method: Method,
     pub path: &'static str,
+    pub access: Access,
     route: Route,
 }
 
-fn endpoint(method: Method, path: &'static str, route: Route) -> Endpoint {
-    Endpoint {
-        method,
-        path,
-        route,
-    }
-}
-
 macro_rules! endpoints {
-    ($($method:ident $path:literal => $handler:path;)+) => {
-        vec![$(endpoint(Method::$method, $path, web::method(Method::$method).to($handler)),)+]
+    ($($method:ident $path:literal => $handler:path, $access:expr;)+) => {
+        vec![$(Endpoint {
+            method: Method::$method,
+            path: $path,
+            access: $access,
+            route: web::method(Method::$method).to($handler),
+        },)+]
     };
 }
 
 /// Every endpoint the server answers.
 pub fn endpoints() -> Vec<Endpoint> {
+    use Access::*;
     endpoints! {
-        GET "/healthz" => ops::healthz;
-        GET "/readyz" => ops::readyz;
-        GET "/metrics" => ops::metrics;
-        GET "/docs" => ops::docs_index;
-        GET "/docs/" => ops::docs_home;
-        GET "/docs/{tail}" => ops::docs_asset;
-        GET "/api/v1/openapi.json" => ops::openapi_json;
-        GET "/api/v1/openapi.yaml" => ops::openapi_yaml;
+        GET "/healthz" => ops::healthz, Public;
+        GET "/readyz" => ops::readyz, Public;
+        GET "/metrics" => ops::metrics, Public;
+        GET "/docs" => ops::docs_index, Public;
+        GET "/docs/" => ops::docs_home, Public;
+        GET "/docs/{tail}" => ops::docs_asset, Public;
+        GET "/api/v1/openapi.json" => ops::openapi_json, Public;
+        GET "/api/v1/openapi.yaml" => ops::openapi_yaml, Public;
 
-        POST "/api/v1/auth/login" => auth::login;
-        POST "/api/v1/auth/refresh" => auth::refresh;
-        POST "/api/v1/auth/logout" => auth::logout;
-        GET "/api/v1/me" => me::get_me;
+        POST "/api/v1/auth/login" => auth::login, Public;
+        POST "/api/v1/auth/refresh" => auth::refresh, Public;
+        POST "/api/v1/auth/logout" => auth::logout, SignedIn;
+        GET "/api/v1/me" => me::get_me, SignedIn;
 
-        GET "/api/v1/admin/localities" => admin_localities::list_localities;
-        POST "/api/v1/admin/localities" => admin_localities::create_locality;
-        GET "/api/v1/admin/localities/{id}" => admin_localities::get_locality;
-        PATCH "/api/v1/admin/localities/{id}" => admin_localities::update_locality;
+        GET "/api/v1/admin/localities" => admin_localities::list_localities,
+            Granted(ManageDirectory);
+        POST "/api/v1/admin/localities" => admin_localities::create_locality,
+            Granted(ManageDirectory);
+        GET "/api/v1/admin/localities/{id}" => admin_localities::get_locality,
+            Granted(ManageDirectory);
+        PATCH "/api/v1/admin/localities/{id}" => admin_localities::update_locality,
+            Granted(ManageDirectory);
 
-        GET "/api/v1/admin/organisations" => admin_organisations::list_organisations;
-        POST "/api/v1/admin/organisations" => admin_organisations::create_organisation;
-        GET "/api/v1/admin/organisations/{id}" => admin_organisations::get_organisation;
-        PATCH "/api/v1/admin/organisations/{id}" => admin_organisations::update_organisation;
+        GET "/api/v1/admin/organisations" => admin_organisations::list_organisations,
+            Granted(ManageDirectory);
+        POST "/api/v1/admin/organisations" => admin_organisations::create_organisation,
+            Granted(ManageDirectory);
+        GET "/api/v1/admin/organisations/{id}" => admin_organisations::get_organisation,
+            Granted(ManageDirectory);
+        PATCH "/api/v1/admin/organisations/{id}" => admin_organisations::update_organisation,
+            Granted(ManageDirectory);
 
-        GET "/api/v1/admin/users" => admin_users::list_users;
-        POST "/api/v1/admin/users" => admin_users::create_user;
-        GET "/api/v1/admin/users/{id}" => admin_users::get_user;
-        POST "/api/v1/admin/users/{id}/deactivate" => admin_users::deactivate_user;
-        POST "/api/v1/admin/users/{id}/reactivate" => admin_users::reactivate_user;
-        PUT "/api/v1/admin/users/{id}/roles" => admin_users::set_user_roles;
-        POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password;
+        GET "/api/v1/admin/users" => admin_users::list_users, Granted(ManageDirectory);
+        POST "/api/v1/admin/users" => admin_users::create_user, Granted(ManageDirectory);
+        GET "/api/v1/admin/users/{id}" => admin_users::get_user, Granted(ManageDirectory);
+        POST "/api/v1/admin/users/{id}/deactivate" => admin_users::deactivate_user,
+            Granted(ManageDirectory);
+        POST "/api/v1/admin/users/{id}/reactivate" => admin_users::reactivate_user,
+            Granted(ManageDirectory);
+        PUT "/api/v1/admin/users/{id}/roles" => admin_users::set_user_roles,
+            Granted(ManageDirectory);
+        POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password,
+            Granted(ManageDirectory);
 
-        GET "/api/v1/families" => families::list_families;
-        POST "/api/v1/families" => families::create_family;
-        GET "/api/v1/families/{id}" => families::get_family;
-        PATCH "/api/v1/families/{id}" => families::update_family;
-        POST "/api/v1/families/{id}/members" => people::add_member;
-        POST "/api/v1/families/{id}/relationships" => people::add_relationship;
-        GET "/api/v1/families/{id}/consents" => consents::list_consents;
-        POST "/api/v1/families/{id}/consents" => consents::record_consent;
-        GET "/api/v1/families/{id}/chronology" => chronology::get_chronology;
-        GET "/api/v1/people/{id}" => people::get_person;
-        PATCH "/api/v1/people/{id}" => people::update_person;
-        POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent;
+        GET "/api/v1/families" => families::list_families, Listed(ReadCase);
+        POST "/api/v1/families" => families::create_family, NewCase;
+        GET "/api/v1/families/{id}" => families::get_family, OnCase(ReadCase);
+        PATCH "/api/v1/families/{id}" => families::update_family, OnCase(WriteCase);
+        POST "/api/v1/families/{id}/members" => people::add_member, OnCase(WriteCase);
+        POST "/api/v1/families/{id}/relationships" => people::add_relationship, OnCase(WriteCase);
+        GET "/api/v1/families/{id}/consents" => consents::list_consents, OnCase(ReadCase);
+        POST "/api/v1/families/{id}/consents" => consents::record_consent, OnCase(WriteCase);
+        GET "/api/v1/families/{id}/chronology" => chronology::get_chronology, OnCase(ReadCase);
+        GET "/api/v1/people/{id}" => people::get_person, OnCase(ReadCase);
+        PATCH "/api/v1/people/{id}" => people::update_person, OnCase(WriteCase);
+        POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent, OnCase(WriteCase);
 
-        GET "/api/v1/episodes" => episodes::list_episodes;
-        POST "/api/v1/episodes" => episodes::open_episode;
-        GET "/api/v1/episodes/{id}" => episodes::get_episode;
-        POST "/api/v1/episodes/{id}/threshold" => episode_transitions::change_threshold;
-        POST "/api/v1/episodes/{id}/transfer" => episode_transitions::propose_transfer;
-        POST "/api/v1/episodes/{id}/transfer/accept" => episode_transitions::accept_transfer;
-        POST "/api/v1/episodes/{id}/close" => episode_transitions::close_episode;
-        POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment;
+        GET "/api/v1/episodes" => episodes::list_episodes, Listed(ReadCase);
+        POST "/api/v1/episodes" => episodes::open_episode, NewCase;
+        GET "/api/v1/episodes/{id}" => episodes::get_episode, OnCase(ReadCase);
+        POST "/api/v1/episodes/{id}/threshold" => episode_transitions::change_threshold,
+            OnCase(WriteCase);
+        POST "/api/v1/episodes/{id}/transfer" => episode_transitions::propose_transfer,
+            OnCase(WriteCase);
+        POST "/api/v1/episodes/{id}/transfer/accept" => episode_transitions::accept_transfer,
+            OnCase(TakeOverEpisode);
+        POST "/api/v1/episodes/{id}/close" => episode_transitions::close_episode, OnCase(WriteCase);
+        POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment,
+            OnCase(CompleteAssessment);
 
-        GET "/api/v1/form-templates" => form_templates::list_form_templates;
-        POST "/api/v1/form-templates" => form_templates::publish_form_template;
-        GET "/api/v1/assessments/{id}" => assessments::get_assessment;
-        PATCH "/api/v1/assessments/{id}" => assessments::update_assessment;
-        POST "/api/v1/assessments/{id}/submit" => assessments::submit_assessment;
-        GET "/api/v1/assessments/{id}/revisions" => assessments::list_revisions;
+        GET "/api/v1/form-templates" => form_templates::list_form_templates, SignedIn;
+        POST "/api/v1/form-templates" => form_templates::publish_form_template,
+            Granted(PublishFormTemplates);
+        GET "/api/v1/assessments/{id}" => assessments::get_assessment, OnCase(ReadCase);
+        PATCH "/api/v1/assessments/{id}" => assessments::update_assessment,
+            OnCase(CompleteAssessment);
+        POST "/api/v1/assessments/{id}/submit" => assessments::submit_assessment,
+            OnCase(CompleteAssessment);
+        GET "/api/v1/assessments/{id}/revisions" => assessments::list_revisions, OnCase(ReadCase);
 
-        GET "/api/v1/reviews" => reviews::list_reviews;
-        GET "/api/v1/reviews/{id}" => reviews::get_review;
-        POST "/api/v1/reviews/{id}/assign" => reviews::assign_review;
-        POST "/api/v1/reviews/{id}/decision" => reviews::decide_review;
-        GET "/api/v1/professionals/{id}/feedback" => reviews::professional_feedback;
-        GET "/api/v1/organisations/{id}/feedback" => reviews::organisation_feedback;
+        GET "/api/v1/reviews" => reviews::list_reviews, Listed(ReviewAssessments);
+        GET "/api/v1/reviews/{id}" => reviews::get_review, OnReview(ReviewAssessments);
+        POST "/api/v1/reviews/{id}/assign" => reviews::assign_review, OnReview(ReviewAssessments);
+        POST "/api/v1/reviews/{id}/decision" => reviews::decide_review, OnReview(ReviewAssessments);
+        GET "/api/v1/professionals/{id}/feedback" => reviews::professional_feedback,
+            OwnOr(ReviewAssessments);
+        GET "/api/v1/organisations/{id}/feedback" => reviews::organisation_feedback,
+            Granted(ReviewAssessments);
     }
 }
 
-/// `(method, path)` of every endpoint, for the drift test and the access matrix.
+/// `(method, path)` of every endpoint, for the drift test.
 pub fn route_list() -> Vec<(Method, &'static str)> {
     endpoints()
         .into_iter()
         .map(|e| (e.method, e.path))
+        .collect()
+}
+
+/// `(method, path, access)` of every endpoint, for the access matrix.
+pub fn access_list() -> Vec<(Method, &'static str, Access)> {
+    endpoints()
+        .into_iter()
+        .map(|e| (e.method, e.path, e.access))
         .collect()
 }
 

@@ -27,3 +27,28 @@ pub use error::Error;
 pub use pool::{Db, DbConnection, PoolSettings};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Runs `work` in one transaction that commits only if it succeeds: several steps that must
+/// land together (a demo family's whole story) or not at all. Transactions opened inside
+/// become savepoints.
+pub fn atomically<T, E>(
+    conn: &mut PgConnection,
+    work: impl FnOnce(&mut PgConnection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E>
+where
+    E: From<Error>,
+{
+    use diesel::Connection;
+    let mut failed = None;
+    let result = conn.transaction::<T, diesel::result::Error, _>(|conn| {
+        work(conn).map_err(|error| {
+            failed = Some(error);
+            diesel::result::Error::RollbackTransaction
+        })
+    });
+    match (result, failed) {
+        (_, Some(error)) => Err(error),
+        (Ok(value), None) => Ok(value),
+        (Err(error), None) => Err(Error::from(error).into()),
+    }
+}

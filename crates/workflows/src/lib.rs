@@ -13,6 +13,10 @@ pub mod passwords;
 pub mod step;
 
 pub mod episodes;
+pub mod families;
+pub mod people;
+pub mod consents;
+pub mod chronology;
 
 pub use earlyhelp_persistence::audit::AuditContext;
 pub use earlyhelp_persistence::PgConnection;

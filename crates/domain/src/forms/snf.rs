@@ -1,5 +1,6 @@
 //! The Strengths and Needs form, version 1: the template `earlyhelp migrate` publishes, built
-//! from the sections DOMAIN.md and the paper Early Help Assessment describe.
+//! from the sections of the authority's paper Early Help Assessment and its Strengths and
+//! Needs guidance.
 
 use super::{CodeOption, Field, FieldKind, Section, TemplateDefinition};
 

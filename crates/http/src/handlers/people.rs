@@ -1,33 +1,23 @@
 //! `/api/v1/families/{id}/members`, `/api/v1/families/{id}/relationships` and
-//! `/api/v1/people/{id}`: a family's members and how they are related.
+//! `/api/v1/people/{id}`: a family's members and how they are related. The steps themselves
+//! are in [`earlyhelp_workflows::people`].
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{authorize_family, readable, today};
 use crate::json::{nullable, ApiJson};
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::Path;
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use earlyhelp_domain::audit::{AuditAction, EntityType};
-use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::person::{
-    self, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind, Sex, Upn,
-};
-use earlyhelp_domain::policy::{Actor, Permission};
+use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::{FamilyId, PersonId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::chronology::{self, Happening};
-use earlyhelp_persistence::families::{
-    self, Candidate, NewPerson, Person, PersonChanges, Relationship,
+use earlyhelp_persistence::families::{NewPerson, Person, Relationship};
+use earlyhelp_workflows::people::{
+    self, AddMember, AddRelationship, MemberFields, PersonPatch,
 };
-use earlyhelp_persistence::PgConnection;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
-
-const ADDRESS_MAX: usize = 500;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +43,7 @@ pub struct MemberInput {
 }
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AddRelationship {
+pub struct AddRelationshipRequest {
     person_id: Uuid,
     related_person_id: Uuid,
     kind: String,
@@ -142,148 +132,51 @@ impl From<Relationship> for RelationshipResponse {
         }
     }
 }
-pub(crate) fn postcode(raw: Option<&str>) -> Result<Option<String>, String> {
-    match raw.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(raw) => Postcode::parse(raw)
-            .map(|p| Some(p.as_str().to_owned()))
-            .map_err(|e| e.to_string()),
-        None => Ok(None),
+impl From<&MemberInput> for MemberFields {
+    fn from(input: &MemberInput) -> Self {
+        Self {
+            kind: input.kind.clone(),
+            given_name: input.given_name.clone(),
+            family_name: input.family_name.clone(),
+            date_of_birth: input.date_of_birth,
+            expected_date_of_birth: input.expected_date_of_birth,
+            sex: input.sex.clone(),
+            ethnicity: input.ethnicity.clone(),
+            disabilities: input.disabilities.clone(),
+            address: input.address.clone(),
+            postcode: input.postcode.clone(),
+            nhs_number: input.nhs_number.clone(),
+            upn: input.upn.clone(),
+            setting_organisation_id: input.setting_organisation_id,
+        }
     }
 }
-fn parse_code<T: std::str::FromStr>(checks: &mut Checks, field: &str, raw: &str) -> Option<T>
-where
-    T::Err: std::fmt::Display,
-{
-    checks.check(field, raw.parse::<T>())
+impl From<UpdatePerson> for PersonPatch {
+    fn from(body: UpdatePerson) -> Self {
+        Self {
+            given_name: body.given_name,
+            family_name: body.family_name,
+            date_of_birth: body.date_of_birth,
+            expected_date_of_birth: body.expected_date_of_birth,
+            sex: body.sex,
+            ethnicity: body.ethnicity,
+            disabilities: body.disabilities,
+            address: body.address,
+            postcode: body.postcode,
+            nhs_number: body.nhs_number,
+            upn: body.upn,
+            setting_organisation_id: body.setting_organisation_id,
+        }
+    }
 }
-/// Turns a member of a request into a row, noting every problem under `prefix`.
+/// A member of a request as a row of `family`, noting every problem under `prefix`.
 pub(crate) fn check_member(
     checks: &mut Checks,
     prefix: &str,
     input: &MemberInput,
-    family: Uuid,
+    family: FamilyId,
 ) -> Option<NewPerson> {
-    let field = |name: &str| {
-        if prefix.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{prefix}.{name}")
-        }
-    };
-    let kind: Option<MemberKind> = parse_code(checks, &field("kind"), &input.kind);
-    let given = checks.check(&field("given_name"), PersonName::parse(&input.given_name));
-    let family_name = checks.check(&field("family_name"), PersonName::parse(&input.family_name));
-    let sex: Option<Sex> = parse_code(checks, &field("sex"), &input.sex);
-    let ethnicity = match &input.ethnicity {
-        Some(code) => parse_code::<Ethnicity>(checks, &field("ethnicity"), code).map(Some),
-        None => Some(None),
-    };
-    let disabilities = match person::parse_disabilities(&input.disabilities) {
-        Ok(codes) => Some(
-            codes
-                .into_iter()
-                .map(|d| d.as_str().to_owned())
-                .collect::<Vec<_>>(),
-        ),
-        Err((index, error)) => {
-            checks.fail(&format!("{}[{index}]", field("disabilities")), error);
-            None
-        }
-    };
-    let nhs = match input
-        .nhs_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => checks
-            .check(&field("nhs_number"), NhsNumber::parse(raw))
-            .map(|n| Some(n.as_str().to_owned())),
-        None => Some(None),
-    };
-    let upn = match input
-        .upn
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => checks
-            .check(&field("upn"), Upn::parse(raw))
-            .map(|u| Some(u.as_str().to_owned())),
-        None => Some(None),
-    };
-    let address = checks.check(
-        &field("address"),
-        optional_text(input.address.as_deref(), ADDRESS_MAX),
-    );
-    let postcode = checks.check(&field("postcode"), postcode(input.postcode.as_deref()));
-    if let (Some(kind), Some(sex)) = (kind, sex) {
-        if let Err(error) = person::check_birth(
-            kind,
-            sex,
-            input.date_of_birth,
-            input.expected_date_of_birth,
-            today(),
-        ) {
-            checks.fail(&field(error.field()), error);
-        }
-    }
-    Some(NewPerson {
-        id: PersonId::generate().into_uuid(),
-        family_id: family,
-        kind: kind?.as_str().to_owned(),
-        given_name: given?.into_string(),
-        family_name: family_name?.into_string(),
-        date_of_birth: input.date_of_birth,
-        expected_date_of_birth: input.expected_date_of_birth,
-        sex: sex?.as_str().to_owned(),
-        ethnicity: ethnicity?.map(|e| e.as_str().to_owned()),
-        disabilities: disabilities?,
-        address: address?,
-        postcode: postcode?,
-        nhs_number: nhs?,
-        upn: upn?,
-        setting_organisation_id: input.setting_organisation_id,
-    })
-}
-/// 409 with the visible candidates when any new person may already be recorded.
-pub(crate) fn refuse_duplicates(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    people: &[NewPerson],
-    excluding: Option<FamilyId>,
-) -> Result<(), ApiError> {
-    let mut candidates = Vec::new();
-    for person in people {
-        let candidate = Candidate {
-            given_name: &person.given_name,
-            family_name: &person.family_name,
-            date_of_birth: person.date_of_birth,
-            nhs_number: person.nhs_number.as_deref(),
-        };
-        for found in families::possible_duplicates(conn, readable(actor), &candidate, excluding)? {
-            if candidates
-                .iter()
-                .any(|c: &serde_json::Value| c["person_id"] == json!(found.person_id))
-            {
-                continue;
-            }
-            candidates.push(json!({
-                "person_id": found.person_id,
-                "family_id": found.family_id,
-                "family_reference": found.reference,
-                "given_name": found.given_name,
-                "family_name": found.family_name,
-                "date_of_birth": found.date_of_birth,
-                "matched_on": if found.nhs_number.is_some() && found.nhs_number.as_deref() == candidate.nhs_number { "nhs_number" } else { "date_of_birth_and_name" },
-            }));
-        }
-    }
-    if candidates.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::PossibleDuplicate { candidates })
-    }
+    people::check_member(checks, prefix, &MemberFields::from(input), family)
 }
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn add_member(
@@ -294,103 +187,51 @@ pub async fn add_member(
 ) -> Result<HttpResponse, ApiError> {
     let family = FamilyId::from_uuid(id.into_inner());
     let member = body.0;
-    let confirm_new = member.confirm_new.unwrap_or(false);
     let mut checks = Checks::default();
-    let person = check_member(&mut checks, "", &member, family.into_uuid());
-    let person = checks.finish(|| person)?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let person = state
-        .db(move |conn| {
-            authorize_family(conn, &actor, Permission::WriteCase, family)?;
-            if !confirm_new {
-                refuse_duplicates(conn, &actor, std::slice::from_ref(&person), Some(family))?;
-            }
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let person = families::add_person(conn, &person)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::AddPerson,
-                    EntityType::Person,
-                    person.id,
-                ));
-                chronology::record(
-                    conn,
-                    &Happening {
-                        family,
-                        kind: "family.member_added",
-                        actor: actor.user_id,
-                        summary: &format!("A {} was added to the family", person.kind),
-                        entity_type: "person",
-                        entity_id: person.id,
-                    },
-                )?;
-                Ok(person)
-            })?)
+    let person = check_member(&mut checks, "", &member, family);
+    let command = AddMember {
+        family,
+        person: checks.finish(|| person)?,
+        confirm_new: member.confirm_new.unwrap_or(false),
+    };
+    let person = auth
+        .run(&state, |conn, audit, actor| {
+            people::add_member(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/people/{}", person.id)))
         .json(PersonResponse::from(person)))
 }
+impl AddRelationshipRequest {
+    fn into_command(self, family: FamilyId) -> Result<AddRelationship, ApiError> {
+        let mut checks = Checks::default();
+        let kind = checks.check("kind", self.kind.parse::<RelationshipKind>());
+        if self.person_id == self.related_person_id {
+            checks.fail(
+                "related_person_id",
+                "a person cannot be related to themselves",
+            );
+        }
+        Ok(AddRelationship {
+            family,
+            person: PersonId::from_uuid(self.person_id),
+            related: PersonId::from_uuid(self.related_person_id),
+            kind: checks.finish(|| kind)?,
+        })
+    }
+}
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn add_relationship(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<AddRelationship>,
+    body: ApiJson<AddRelationshipRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let family = FamilyId::from_uuid(id.into_inner());
-    let body = body.0;
-    let mut checks = Checks::default();
-    let kind = checks.check("kind", body.kind.parse::<RelationshipKind>());
-    if body.person_id == body.related_person_id {
-        checks.fail(
-            "related_person_id",
-            "a person cannot be related to themselves",
-        );
-    }
-    let kind = checks.finish(|| kind)?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let relationship = state
-        .db(move |conn| {
-            authorize_family(conn, &actor, Permission::WriteCase, family)?;
-            let members = families::members(conn, &[family.into_uuid()])?;
-            let mut checks = Checks::default();
-            for (field, id) in [
-                ("person_id", body.person_id),
-                ("related_person_id", body.related_person_id),
-            ] {
-                if !members.iter().any(|m| m.id == id) {
-                    checks.fail(field, "must be a member of this family");
-                }
-            }
-            checks.finish(|| Some(()))?;
-            audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(
-                    AuditAction::AddRelationship,
-                    EntityType::Person,
-                    body.person_id,
-                ),
-                |conn| {
-                    families::add_relationship(
-                        conn,
-                        family,
-                        PersonId::from_uuid(body.person_id),
-                        PersonId::from_uuid(body.related_person_id),
-                        kind.as_str(),
-                    )
-                },
-            )
-            .map_err(|error| match error {
-                earlyhelp_persistence::Error::Conflict { .. } => ApiError::Conflict {
-                    code: "conflict",
-                    detail: "This relationship is already recorded.".into(),
-                },
-                other => other.into(),
-            })
+    let command = body.0.into_command(FamilyId::from_uuid(id.into_inner()))?;
+    let relationship = auth
+        .run(&state, |conn, audit, actor| {
+            people::add_relationship(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Created().json(RelationshipResponse::from(relationship)))
@@ -402,26 +243,9 @@ pub async fn get_person(
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PersonId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let person = state
-        .db(move |conn| {
-            let person = families::find_person(conn, id)?;
-            authorize_family(
-                conn,
-                &actor,
-                Permission::ReadCase,
-                FamilyId::from_uuid(person.family_id),
-            )?;
-            audit::audited(conn, &context, |_, trail| {
-                trail.record(AuditEvent::success(
-                    AuditAction::ReadPerson,
-                    EntityType::Person,
-                    id,
-                ));
-                Ok(())
-            })?;
-            Ok(person)
+    let person = auth
+        .run(&state, move |conn, audit, actor| {
+            people::get_person(conn, audit, actor, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PersonResponse::from(person)))
@@ -433,76 +257,13 @@ pub async fn update_person(
     id: Path<Uuid>,
     body: ApiJson<UpdatePerson>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = PersonId::from_uuid(id.into_inner());
-    let body = body.0;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let person = state
-        .db(move |conn| {
-            let current = families::find_person(conn, id)?;
-            authorize_family(
-                conn,
-                &actor,
-                Permission::WriteCase,
-                FamilyId::from_uuid(current.family_id),
-            )?;
-            // Apply the patch to the current record and check the result as a whole, so the
-            // birth rules see the combination that would be stored.
-            let merged = MemberInput {
-                kind: current.kind.clone(),
-                given_name: body
-                    .given_name
-                    .clone()
-                    .unwrap_or(current.given_name.clone()),
-                family_name: body
-                    .family_name
-                    .clone()
-                    .unwrap_or(current.family_name.clone()),
-                date_of_birth: body.date_of_birth.unwrap_or(current.date_of_birth),
-                expected_date_of_birth: body
-                    .expected_date_of_birth
-                    .unwrap_or(current.expected_date_of_birth),
-                sex: body.sex.clone().unwrap_or(current.sex.clone()),
-                ethnicity: body.ethnicity.clone().unwrap_or(current.ethnicity.clone()),
-                disabilities: body
-                    .disabilities
-                    .clone()
-                    .unwrap_or(current.disabilities.clone()),
-                address: body.address.clone().unwrap_or(current.address.clone()),
-                postcode: body.postcode.clone().unwrap_or(current.postcode.clone()),
-                nhs_number: body
-                    .nhs_number
-                    .clone()
-                    .unwrap_or(current.nhs_number.clone()),
-                upn: body.upn.clone().unwrap_or(current.upn.clone()),
-                setting_organisation_id: body
-                    .setting_organisation_id
-                    .unwrap_or(current.setting_organisation_id),
-                confirm_new: None,
-            };
-            let mut checks = Checks::default();
-            let checked = check_member(&mut checks, "", &merged, current.family_id);
-            let checked = checks.finish(|| checked)?;
-            let changes = PersonChanges {
-                given_name: Some(checked.given_name),
-                family_name: Some(checked.family_name),
-                date_of_birth: Some(checked.date_of_birth),
-                expected_date_of_birth: Some(checked.expected_date_of_birth),
-                sex: Some(checked.sex),
-                ethnicity: Some(checked.ethnicity),
-                disabilities: Some(checked.disabilities),
-                address: Some(checked.address),
-                postcode: Some(checked.postcode),
-                nhs_number: Some(checked.nhs_number),
-                upn: Some(checked.upn),
-                setting_organisation_id: Some(checked.setting_organisation_id),
-            };
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(AuditAction::UpdatePerson, EntityType::Person, id),
-                |conn| families::update_person(conn, id, &changes),
-            )?)
+    let command = people::UpdatePerson {
+        person: PersonId::from_uuid(id.into_inner()),
+        patch: PersonPatch::from(body.0),
+    };
+    let person = auth
+        .run(&state, |conn, audit, actor| {
+            people::update_person(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PersonResponse::from(person)))

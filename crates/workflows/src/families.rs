@@ -1,0 +1,224 @@
+//! The household as a whole: listing, recording a new family with its members (after the
+//! duplicate check), reading and correcting its address.
+
+use crate::access::{authorize_family, authorize_new_case, readable};
+use crate::people::refuse_duplicates;
+use crate::step::{audited_read, transaction};
+use crate::{Refusal, Result};
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::person::RelationshipKind;
+use earlyhelp_domain::policy::{Actor, Permission};
+use earlyhelp_domain::{FamilyId, LocalityId, PersonId};
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::chronology::{self, Happening};
+use earlyhelp_persistence::families::{
+    self, Family, FamilyChanges, NewFamily, NewPerson, Person, Relationship,
+};
+use earlyhelp_persistence::pagination::{Page, PageRequest};
+use earlyhelp_persistence::{organisations, PgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+/// A family as a single read shows it: with its members and their relationships.
+#[derive(Debug, Clone)]
+pub struct FamilyRecord {
+    pub family: Family,
+    pub members: Vec<Person>,
+    pub relationships: Vec<Relationship>,
+}
+
+/// A family as a list shows it: with its members only.
+#[derive(Debug, Clone)]
+pub struct ListedFamily {
+    pub family: Family,
+    pub members: Vec<Person>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateFamily {
+    /// The new family's id, which its `members` already carry.
+    pub id: FamilyId,
+    /// Defaults to the locality of the actor's organisation, else the actor's own.
+    pub locality: Option<LocalityId>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    /// At least one, each checked with [`crate::people::check_member`] for `id`.
+    pub members: Vec<NewPerson>,
+    /// Pairs of indexes into `members`, each in range and naming two people.
+    pub relationships: Vec<(usize, usize, RelationshipKind)>,
+    /// Record them even though some may be people already recorded.
+    pub confirm_new: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdateFamily {
+    pub family: FamilyId,
+    /// `None` leaves it as stored; `Some(None)` clears it.
+    pub address: Option<Option<String>>,
+    pub postcode: Option<Option<String>>,
+}
+
+/// The families the actor may read, newest first, with their members. The audit entry names
+/// the families shown, since a list discloses them as much as a read does.
+pub fn list(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<ListedFamily>> {
+    let (page, members) = transaction(conn, audit, |conn, trail| {
+        let page = families::list(conn, readable(actor), &page)?;
+        let ids: Vec<Uuid> = page.items.iter().map(|f| f.id).collect();
+        trail.record(
+            AuditEvent::new(
+                AuditAction::ListFamilies,
+                EntityType::Family,
+                None,
+                Outcome::Success,
+            )
+            .with_detail(json!({ "family_ids": ids })),
+        );
+        let members = families::members(conn, &ids)?;
+        Ok((page, members))
+    })?;
+    let mut members = members;
+    Ok(page.map(|family| {
+        let (mine, rest): (Vec<Person>, Vec<Person>) = std::mem::take(&mut members)
+            .into_iter()
+            .partition(|p| p.family_id == family.id);
+        members = rest;
+        ListedFamily {
+            family,
+            members: mine,
+        }
+    }))
+}
+
+/// Records a new family with the actor as lead professional, its members and how they are
+/// related, unless some member may already be recorded and the request did not confirm.
+pub fn create(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: CreateFamily,
+) -> Result<FamilyRecord> {
+    let locality = match command.locality {
+        Some(locality) => locality,
+        None => organisations::find(conn, actor.organisation_id)?
+            .locality_id
+            .map(LocalityId::from_uuid)
+            .or(actor.locality_id)
+            .ok_or_else(|| {
+                Refusal::invalid(
+                    "locality_id",
+                    "your organisation serves the whole authority: say which locality the \
+                     family lives in",
+                )
+            })?,
+    };
+    authorize_new_case(actor, locality)?;
+    let confirm_new = command.confirm_new;
+    if !confirm_new {
+        refuse_duplicates(conn, actor, &command.members, None)?;
+    }
+    let new = NewFamily {
+        id: command.id.into_uuid(),
+        locality_id: locality.into_uuid(),
+        lead_professional_id: actor.user_id.into_uuid(),
+        address: command.address,
+        postcode: command.postcode,
+        created_by: actor.user_id.into_uuid(),
+    };
+    let family = transaction(conn, audit, |conn, trail| {
+        let family = families::create(conn, &new)?;
+        let id = FamilyId::from_uuid(family.id);
+        trail.record(
+            AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, family.id)
+                .with_detail(json!({ "confirmed_new": confirm_new })),
+        );
+        let mut ids = Vec::new();
+        for person in &command.members {
+            let person = families::add_person(conn, person)?;
+            trail.record(AuditEvent::success(
+                AuditAction::AddPerson,
+                EntityType::Person,
+                person.id,
+            ));
+            ids.push(PersonId::from_uuid(person.id));
+        }
+        for (index, &(a, b, kind)) in command.relationships.iter().enumerate() {
+            let (Some(&person), Some(&related)) = (ids.get(a), ids.get(b)) else {
+                return Err(Refusal::invalid(
+                    format!("relationships[{index}]"),
+                    "must be the index of a member in `members`",
+                )
+                .into());
+            };
+            families::add_relationship(conn, id, person, related, kind.as_str())?;
+        }
+        let summary = format!(
+            "Family {} recorded with {} member(s)",
+            family.reference,
+            ids.len()
+        );
+        chronology::record(
+            conn,
+            &Happening {
+                family: id,
+                kind: "family.created",
+                actor: actor.user_id,
+                summary: &summary,
+                entity_type: "family",
+                entity_id: family.id,
+            },
+        )?;
+        Ok(id)
+    })?;
+    record(conn, family)
+}
+
+/// One family, for whoever may read its record.
+pub fn get(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: FamilyId,
+) -> Result<FamilyRecord> {
+    authorize_family(conn, actor, Permission::ReadCase, id)?;
+    let event = AuditEvent::success(AuditAction::ReadFamily, EntityType::Family, id);
+    audited_read(conn, audit, event, |conn| record(conn, id))
+}
+
+/// Corrects the family's address.
+pub fn update(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: UpdateFamily,
+) -> Result<FamilyRecord> {
+    let id = command.family;
+    authorize_family(conn, actor, Permission::WriteCase, id)?;
+    let changes = FamilyChanges {
+        address: command.address,
+        postcode: command.postcode,
+    };
+    transaction(conn, audit, |conn, trail| {
+        families::update(conn, id, &changes)?;
+        trail.record(AuditEvent::success(
+            AuditAction::UpdateFamily,
+            EntityType::Family,
+            id,
+        ));
+        Ok(())
+    })?;
+    record(conn, id)
+}
+
+fn record(conn: &mut PgConnection, id: FamilyId) -> Result<FamilyRecord> {
+    let family = families::find(conn, id)?;
+    Ok(FamilyRecord {
+        members: families::members(conn, &[family.id])?,
+        relationships: families::relationships_of(conn, id)?,
+        family,
+    })
+}
