@@ -3,7 +3,6 @@
 mod families;
 mod roster;
 mod snf;
-mod steps;
 
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
@@ -14,8 +13,9 @@ use earlyhelp_persistence::audit::{self, AuditContext};
 use earlyhelp_persistence::localities::{self, NewLocality};
 use earlyhelp_persistence::organisations::{self, NewOrganisation, Organisation};
 use earlyhelp_persistence::pagination::PageRequest;
-use earlyhelp_persistence::users::{self, NewUser};
+use earlyhelp_persistence::users;
 use earlyhelp_persistence::{Db, PgConnection, PoolSettings};
+use earlyhelp_workflows::directory::users::{self as accounts, CreateUser};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -180,11 +180,17 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
         _ => (generated_password(), true),
     };
     let demo_email = Email::parse(&format!("admin@{DEMO_DOMAIN}")).map_err(|e| anyhow!("{e}"))?;
-    let password = NewPassword::parse(password, &demo_email)
-        .map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))?;
-    let password_hash = earlyhelp_workflows::passwords::hash(password.expose())?;
+    // One password for every demo account, judged against the admin's email: a local part
+    // such as `practitioner` must not refuse it for one account only.
+    let demo_password = || {
+        NewPassword::parse(password.clone(), &demo_email)
+            .map_err(|e| anyhow!("EARLYHELP_DEMO_PASSWORD {e}"))
+    };
+    demo_password()?;
 
-    let created = audit::audited(&mut conn, &context(), |conn, trail| {
+    // One request id for the whole run, as the audit trail records it.
+    let context = context();
+    let directory = audit::audited(&mut conn, &context, |conn, trail| {
         for (name, phone, email, address, towns) in LOCALITIES {
             let locality = match localities::find_by_name(conn, name)? {
                 Some(existing) => existing,
@@ -219,48 +225,43 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
             OrganisationKind::Other,
             None,
         )?;
+        Ok(())
+    });
+    match directory {
+        // Nothing was missing, so nothing was written (and there was nothing to audit).
+        Ok(()) | Err(earlyhelp_persistence::Error::Unaudited) => {}
+        Err(error) => return Err(error.into()),
+    }
 
-        let mut created = 0;
-        for demo in &DEMO_USERS {
-            let email = format!("{}@{DEMO_DOMAIN}", demo.local_part);
-            match users::find_by_email(conn, &email)? {
-                Some(existing) if reset_passwords => {
-                    users::set_password(
-                        conn,
-                        trail,
-                        UserId::from_uuid(existing.id),
-                        password_hash.clone(),
-                    )?;
-                }
-                Some(_) => {}
-                None => {
-                    let organisation = organisations::find_by_name(conn, demo.organisation)?
-                        .ok_or(earlyhelp_persistence::Error::NotFound)?;
-                    users::create(
-                        conn,
-                        trail,
-                        &NewUser {
-                            id: UserId::generate().into_uuid(),
-                            email,
-                            display_name: demo.display_name.to_owned(),
-                            password_hash: password_hash.clone(),
-                            roles: vec![demo.role.as_str().to_owned()],
-                            organisation_id: organisation.id,
-                            locality_id: organisation.locality_id,
-                        },
-                    )?;
-                    created += 1;
-                }
+    let mut created = 0;
+    for demo in &DEMO_USERS {
+        let email = format!("{}@{DEMO_DOMAIN}", demo.local_part);
+        match users::find_by_email(&mut conn, &email)? {
+            Some(existing) if reset_passwords => {
+                accounts::reset_password_by_operator(
+                    &mut conn,
+                    &context,
+                    UserId::from_uuid(existing.id),
+                    &demo_password()?,
+                )?;
+            }
+            Some(_) => {}
+            None => {
+                let organisation = organisations::find_by_name(&mut conn, demo.organisation)?
+                    .ok_or(earlyhelp_persistence::Error::NotFound)?;
+                let command = CreateUser {
+                    email: Email::parse(&email).map_err(|e| anyhow!("{e}"))?,
+                    display_name: Name::parse(demo.display_name).map_err(|e| anyhow!("{e}"))?,
+                    roles: RoleSet::new([demo.role]).map_err(|e| anyhow!("{e}"))?,
+                    organisation: OrganisationId::from_uuid(organisation.id),
+                    locality: None,
+                    password: demo_password()?,
+                };
+                accounts::create_by_operator(&mut conn, &context, command)?;
+                created += 1;
             }
         }
-        Ok(created)
-    });
-    let created = match created {
-        Ok(created) => created,
-        // Nothing was missing, so nothing was written (and there was nothing to audit).
-        Err(earlyhelp_persistence::Error::Unaudited) => 0,
-        Err(error) => return Err(error.into()),
-    };
+    }
 
     let families = families::seed(&mut conn)?;
 
@@ -285,17 +286,24 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
     }
     if created > 0 || reset_passwords {
         if generated {
-            println!("Password for these demo users (shown once; set EARLYHELP_DEMO_PASSWORD to choose it): {}", password.expose());
+            println!(
+                "Password for these demo users (shown once; set EARLYHELP_DEMO_PASSWORD to \
+                 choose it): {password}"
+            );
         } else {
             println!("Password: the value of EARLYHELP_DEMO_PASSWORD.");
         }
     } else {
-        println!("The demo users already existed; their password is unchanged (`earlyhelp seed-demo --reset-passwords` sets it again).");
+        println!(
+            "The demo users already existed; their password is unchanged (`earlyhelp seed-demo \
+             --reset-passwords` sets it again)."
+        );
     }
     Ok(())
 }
 
-/// `earlyhelp user create`: validates exactly as the admin API does.
+/// `earlyhelp user create`: validates exactly as the admin API does, and creates the account
+/// with the same step.
 pub fn create_user(
     database_url: &str,
     email: &str,
@@ -312,7 +320,6 @@ pub fn create_user(
     let roles = RoleSet::new(roles).map_err(|e| anyhow!("{e}"))?;
     let name = Name::parse(name).map_err(|e| anyhow!("--name {e}"))?;
     let password = NewPassword::parse(password, &email).map_err(|e| anyhow!("password {e}"))?;
-    let password_hash = earlyhelp_workflows::passwords::hash(password.expose())?;
     let mut conn = connect(database_url)?;
     let organisation = match Uuid::parse_str(org) {
         Ok(id) => organisations::find(&mut conn, OrganisationId::from_uuid(id)).ok(),
@@ -321,23 +328,14 @@ pub fn create_user(
     let Some(organisation) = organisation else {
         bail!("--org: no organisation with id or name '{org}'");
     };
-    let new = NewUser {
-        id: UserId::generate().into_uuid(),
-        email: email.as_str().to_owned(),
-        display_name: name.into_string(),
-        password_hash,
-        roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
-        organisation_id: organisation.id,
-        locality_id: organisation.locality_id,
+    let command = CreateUser {
+        email,
+        display_name: name,
+        roles,
+        organisation: OrganisationId::from_uuid(organisation.id),
+        locality: None,
+        password,
     };
-    let user = audit::audited(&mut conn, &context(), |conn, trail| {
-        users::create(conn, trail, &new)
-    })
-    .map_err(|error| match error {
-        earlyhelp_persistence::Error::Conflict { .. } => {
-            anyhow!("a user with this email already exists")
-        }
-        other => other.into(),
-    })?;
+    let user = accounts::create_by_operator(&mut conn, &context(), command)?;
     Ok(user.id)
 }

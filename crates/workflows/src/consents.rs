@@ -15,8 +15,8 @@ use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::consents::{self, Consent, NewConsent};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
-use earlyhelp_persistence::{episodes, families, organisations, users, Error as DbError};
 use earlyhelp_persistence::PgConnection;
+use earlyhelp_persistence::{episodes, families, organisations, users, Error as DbError};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -81,10 +81,7 @@ pub fn record(
     authorize_family(conn, actor, Permission::WriteCase, family)?;
     let mut checks = Checks::default();
     let members = families::members(conn, &[family.into_uuid()])?;
-    if !members
-        .iter()
-        .any(|m| m.id == command.given_by.into_uuid())
-    {
+    if !members.iter().any(|m| m.id == command.given_by.into_uuid()) {
         checks.fail("given_by_person_id", "must be a member of this family");
     }
     let lead = command.lead_professional.unwrap_or(actor.user_id);

@@ -13,10 +13,15 @@ pub mod passwords;
 pub mod step;
 
 pub mod episodes;
+pub mod directory;
+pub mod sessions;
 pub mod families;
 pub mod people;
 pub mod consents;
 pub mod chronology;
+pub mod assessments;
+pub mod templates;
+pub mod reviews;
 
 pub use earlyhelp_persistence::audit::AuditContext;
 pub use earlyhelp_persistence::PgConnection;

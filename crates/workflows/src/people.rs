@@ -5,6 +5,7 @@ use crate::access::{authorize_family, readable};
 use crate::clock::today;
 use crate::step::{audited_read, transaction};
 use crate::{DuplicateCandidate, Failure, Refusal, Result};
+use chrono::NaiveDate;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::{
@@ -19,7 +20,6 @@ use earlyhelp_persistence::families::{
     self, Candidate, NewPerson, Person, PersonChanges, Relationship,
 };
 use earlyhelp_persistence::{Error as DbError, PgConnection};
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 /// The longest address a person or family record keeps.

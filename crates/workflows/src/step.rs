@@ -41,3 +41,15 @@ pub fn audited_read<T>(
         read(conn)
     })
 }
+
+/// Runs several steps as one: all of them land, or none does (each step's own transaction
+/// becomes a savepoint). For callers that script a whole story, such as the demo seed.
+pub fn all_or_nothing<T, E>(
+    conn: &mut PgConnection,
+    steps: impl FnOnce(&mut PgConnection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E>
+where
+    E: From<DbError>,
+{
+    earlyhelp_persistence::atomically(conn, steps)
+}

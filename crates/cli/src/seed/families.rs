@@ -2,50 +2,50 @@
 //! in to a living system: consent only, a draft form, a form waiting in the LCSS queue, one
 //! returned with feedback and one accepted after an earlier return.
 //!
-//! Every change goes through the persistence functions the HTTP handlers use, inside
-//! `audit::audited` with the demo user who would have made it as the actor, and writes the same
-//! states, chronology entries and review dates as the handlers. Each family is written in one
-//! transaction (the later steps nest inside it as savepoints), so a failure leaves nothing half
-//! made. A family already present (found by its first child's NHS number) is left alone, so
-//! running the seed again duplicates nothing.
+//! Every change is a workflow step (`earlyhelp_workflows`), the same function the HTTP handler
+//! calls, run as a request by the demo user who would have taken it: the same rules, states,
+//! audit and chronology entries and review dates. Each family is written in one transaction
+//! (each step's own transaction nests inside it as a savepoint), so a failure leaves nothing
+//! half made. A family already present (found by its first child's NHS number) is left alone,
+//! so running the seed again duplicates nothing.
 //!
-//! The CLI crate has no direct chrono dependency: dates are computed from the handlers'
+//! The CLI crate has no direct chrono dependency: dates are computed from the workflows'
 //! `today()` with chrono's own arithmetic, carried as YYYY-MM-DD text and parsed back where a
 //! typed date is needed.
 
 use super::roster::{Birth, DemoFamily, Stage, FAMILIES};
 use super::snf::{self, Story, Version};
-use super::steps::{
-    acting, assign, decide, edit, note, open_episode, record_consent, start_assessment, submit,
-};
 use super::DEMO_DOMAIN;
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
-use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::calendar::WorkingCalendar;
 use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::episode::{EpisodeState, ThresholdLevel};
+use earlyhelp_domain::episode::ThresholdLevel;
 use earlyhelp_domain::forms::{snf_v1, Strictness, TemplateDefinition, SNF_TEMPLATE_NAME};
 use earlyhelp_domain::person::{
     check_birth, parse_disabilities, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind,
 };
-use earlyhelp_domain::policy::{CaseFilter, Scope};
+use earlyhelp_domain::policy::{Actor, CaseFilter, Scope};
 use earlyhelp_domain::review::{
     self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
     ReviewEvent, ReviewState,
 };
-use earlyhelp_domain::{ConsentId, EpisodeId, FamilyId, PersonId};
-use earlyhelp_workflows::clock::today;
-use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
-use earlyhelp_persistence::consents::{self, NewConsent};
-use earlyhelp_persistence::episodes::{self, NewEpisode};
-use earlyhelp_persistence::families::{self, Candidate, NewFamily, NewPerson};
+use earlyhelp_domain::{AssessmentId, FamilyId, LocalityId, PersonId, ReviewId, UserId};
+use earlyhelp_persistence::audit::AuditContext;
+use earlyhelp_persistence::families::{self, Candidate, NewPerson};
 use earlyhelp_persistence::templates::{self, FormTemplate};
 use earlyhelp_persistence::users::User;
-use earlyhelp_persistence::{
-    localities, organisations, scope, users, Error as DbError, PgConnection,
+use earlyhelp_persistence::{localities, organisations, scope, users, PgConnection};
+use earlyhelp_workflows::assessments::{
+    self as forms, ReviewDeadline, StartAssessment, SubmitAssessment, UpdateAssessment,
 };
-use serde_json::{json, Value};
+use earlyhelp_workflows::clock::today;
+use earlyhelp_workflows::consents::{self, RecordConsent};
+use earlyhelp_workflows::episodes::{self, OpenEpisode};
+use earlyhelp_workflows::families::{self as family_steps, CreateFamily};
+use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
+use earlyhelp_workflows::{access, step};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -263,28 +263,11 @@ fn already_seeded(conn: &mut PgConnection, people: &[NewPerson]) -> anyhow::Resu
     Ok(found.iter().any(|f| f.nhs_number == key.nhs_number))
 }
 
-/// The latest Strengths and Needs template; published as `migrate` does if there is none.
+/// The latest Strengths and Needs template, which `earlyhelp migrate` publishes.
 fn snf_template(conn: &mut PgConnection) -> anyhow::Result<FormTemplate> {
-    if let Some(template) = templates::latest(conn, SNF_TEMPLATE_NAME)? {
-        return Ok(template);
-    }
-    let definition = serde_json::to_value(snf_v1())?;
-    let context = AuditContext {
-        actor: None,
-        request_id: format!("seed-demo-{}", Uuid::now_v7()),
-    };
-    Ok(audit::audited(conn, &context, |conn, trail| {
-        let template = templates::publish(conn, SNF_TEMPLATE_NAME, &definition, None)?;
-        trail.record(
-            AuditEvent::success(
-                AuditAction::PublishFormTemplate,
-                EntityType::FormTemplate,
-                template.id,
-            )
-            .with_detail(json!({ "version": template.version })),
-        );
-        Ok(template)
-    })?)
+    templates::latest(conn, SNF_TEMPLATE_NAME)?.ok_or_else(|| {
+        anyhow!("no Strengths and Needs template is published: run `earlyhelp migrate` first")
+    })
 }
 
 fn demo_user(conn: &mut PgConnection, local_part: &str) -> anyhow::Result<User> {
@@ -375,27 +358,46 @@ fn accept_decision() -> anyhow::Result<ReviewDecision> {
         .map_err(|problems| anyhow!("demo review decision: {problems:?}"))
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Writing one family
 
+/// One demo user as the workflows see them: the actor, and their user row.
+struct Player {
+    user: User,
+    actor: Actor,
+}
+
+impl Player {
+    fn load(conn: &mut PgConnection, local_part: &str) -> anyhow::Result<Self> {
+        let user = demo_user(conn, local_part)?;
+        let actor = access::actor_of(&user)
+            .ok_or_else(|| anyhow!("the demo user {local_part}@{DEMO_DOMAIN} has no role"))?;
+        Ok(Self { user, actor })
+    }
+
+    /// A request by this user, as the audit trail records it; `seed-demo-` marks where it came
+    /// from.
+    fn request(&self) -> AuditContext {
+        AuditContext {
+            actor: Some(self.actor.user_id),
+            request_id: format!("seed-demo-{}", Uuid::now_v7()),
+        }
+    }
+}
+
 /// The people who play a part in one family's story.
 struct Cast {
-    lead: User,
-    reviewer: User,
-    assigned_by: Option<User>,
+    lead: Player,
+    reviewer: Player,
+    assigned_by: Option<Player>,
 }
 
 /// What the family's story needs written, prepared and checked in advance.
 struct Plan {
-    family: FamilyId,
-    locality: Uuid,
-    address: String,
-    postcode: String,
-    people: Vec<NewPerson>,
-    consent: NewConsent,
-    episode: NewEpisode,
-    children: Vec<Uuid>,
-    threshold_rationale: String,
+    family: CreateFamily,
+    consent: RecordConsent,
+    episode: OpenEpisode,
     draft: Value,
     first_submission: Value,
     amended: Value,
@@ -415,8 +417,8 @@ fn plan(
         .id;
     if spec.stage == Stage::Returned || spec.stage == Stage::Accepted {
         let reviewers = std::iter::once(&cast.reviewer).chain(cast.assigned_by.as_ref());
-        for user in reviewers {
-            if user.locality_id != Some(locality) {
+        for player in reviewers {
+            if player.user.locality_id != Some(locality) {
                 bail!("a demo reviewer works outside the family's locality");
             }
         }
@@ -432,20 +434,32 @@ fn plan(
     for person in &mut people {
         person.family_id = family.into_uuid();
     }
-    let adults: Vec<&NewPerson> = people
-        .iter()
-        .filter(|p| p.kind == MemberKind::Adult.as_str())
-        .collect();
-    let Some(parent) = adults.first() else {
+    let indices = |kind: MemberKind| -> Vec<usize> {
+        people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == kind.as_str())
+            .map(|(index, _)| index)
+            .collect()
+    };
+    let (adults, children) = (indices(MemberKind::Adult), indices(MemberKind::Child));
+    let Some(&parent) = adults.first() else {
         bail!("every demo family needs an adult to give consent");
     };
-    let mut children: Vec<Uuid> = people
-        .iter()
-        .filter(|p| p.kind == MemberKind::Child.as_str())
-        .map(|p| p.id)
-        .collect();
-    children.sort();
-    children.dedup();
+    // Each adult is a parent of each child; the children are siblings.
+    let mut relationships = Vec::new();
+    for &adult in &adults {
+        for &child in &children {
+            relationships.push((adult, child, RelationshipKind::Parent));
+        }
+    }
+    for (i, &older) in children.iter().enumerate() {
+        for &younger in children.iter().skip(i + 1) {
+            relationships.push((older, younger, RelationshipKind::Sibling));
+        }
+    }
+    let parent = PersonId::from_uuid(people[parent].id);
+    let child_ids: Vec<Uuid> = children.iter().map(|&index| people[index].id).collect();
 
     let town_organisation = |conn: &mut PgConnection, kind: &str| {
         organisations::find_by_name(conn, &format!("{} {kind}", spec.town))
@@ -458,19 +472,17 @@ fn plan(
     .into_iter()
     .flatten()
     .collect();
-    let consent = NewConsent {
-        id: ConsentId::generate().into_uuid(),
-        family_id: family.into_uuid(),
-        given_by_person_id: parent.id,
-        lead_professional_id: cast.lead.id,
-        organisation_id: cast.lead.organisation_id,
+    let consent = RecordConsent {
+        family,
+        given_by: parent,
+        lead_professional: Some(cast.lead.actor.user_id),
+        organisation: Some(cast.lead.actor.organisation_id),
         for_assessment: true,
         share_with_organisation_ids: share_with,
         excluded_organisation_ids: Vec::new(),
         excluded_note: None,
         method: spec.consent_method.to_owned(),
         given_on: date(&day(-spec.consent_days_ago)?)?,
-        recorded_by: cast.lead.id,
     };
 
     let story = Story {
@@ -493,19 +505,17 @@ fn plan(
         later: day(42)?,
         outcomes_by: day(91)?,
     };
-    let level = ThresholdLevel::from_level(spec.concern.threshold())
+    let threshold = ThresholdLevel::from_level(spec.concern.threshold())
         .map_err(|e| anyhow!("demo threshold: {e}"))?;
     let (reason, threshold_rationale) = snf::episode_reason(&story);
-    let episode = NewEpisode {
-        id: EpisodeId::generate().into_uuid(),
-        family_id: family.into_uuid(),
-        locality_id: locality,
-        lead_professional_id: cast.lead.id,
-        lead_organisation_id: cast.lead.organisation_id,
-        threshold_level: level.level(),
+    let episode = OpenEpisode {
+        family,
+        lead_professional: Some(cast.lead.actor.user_id),
+        locality: Some(LocalityId::from_uuid(locality)),
+        children: child_ids,
+        threshold,
+        threshold_rationale,
         reason,
-        state: EpisodeState::Open.as_str().to_owned(),
-        opened_by: cast.lead.id,
     };
 
     let draft = snf::content(&story, Version::Draft);
@@ -520,15 +530,17 @@ fn plan(
     check_content(definition, &first_submission, Strictness::Submit)?;
 
     Ok(Plan {
-        family,
-        locality,
-        address,
-        postcode,
-        people,
+        family: CreateFamily {
+            id: family,
+            locality: Some(LocalityId::from_uuid(locality)),
+            address: Some(address),
+            postcode: Some(postcode),
+            members: people,
+            relationships,
+            confirm_new: false,
+        },
         consent,
         episode,
-        children,
-        threshold_rationale,
         draft,
         first_submission,
         amended,
@@ -537,6 +549,7 @@ fn plan(
     })
 }
 
+/// Writes the whole story, each step through its workflow, as one transaction.
 fn write_family(
     conn: &mut PgConnection,
     spec: &DemoFamily,
@@ -546,155 +559,131 @@ fn write_family(
     let definition: TemplateDefinition = serde_json::from_value(template.definition.clone())
         .context("the stored Strengths and Needs template is unreadable")?;
     let cast = Cast {
-        lead: demo_user(conn, spec.lead)?,
-        reviewer: demo_user(conn, spec.reviewer)?,
+        lead: Player::load(conn, spec.lead)?,
+        reviewer: Player::load(conn, spec.reviewer)?,
         assigned_by: spec
             .assigned_by
-            .map(|local_part| demo_user(conn, local_part))
+            .map(|local_part| Player::load(conn, local_part))
             .transpose()?,
     };
     let plan = plan(conn, spec, people, &cast, &definition)?;
-    let calendar = WorkingCalendar::england_and_wales(2000..=2100);
-    let returned_ratings = serde_json::to_value(&plan.returned.ratings)?;
-    let accepted_ratings = serde_json::to_value(&plan.accepted.ratings)?;
-    let lead = &cast.lead;
-    let family = plan.family;
-
-    // A precondition the handlers enforce that failed: the transaction rolls back and this
-    // says why.
-    let mut refusal: Option<&'static str> = None;
-    let outcome = audit::audited(conn, &acting(lead), |conn, trail| {
-        let created = families::create(
-            conn,
-            &NewFamily {
-                id: family.into_uuid(),
-                locality_id: plan.locality,
-                lead_professional_id: lead.id,
-                address: Some(plan.address.clone()),
-                postcode: Some(plan.postcode.clone()),
-                created_by: lead.id,
-            },
-        )?;
-        trail.record(
-            AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, created.id)
-                .with_detail(json!({ "confirmed_new": false })),
-        );
-        for person in &plan.people {
-            let person = families::add_person(conn, person)?;
-            trail.record(AuditEvent::success(
-                AuditAction::AddPerson,
-                EntityType::Person,
-                person.id,
-            ));
-        }
-        let is = |p: &&NewPerson, kind: MemberKind| p.kind == kind.as_str();
-        let adults: Vec<&NewPerson> = plan
-            .people
-            .iter()
-            .filter(|p| is(p, MemberKind::Adult))
-            .collect();
-        let children: Vec<&NewPerson> = plan
-            .people
-            .iter()
-            .filter(|p| is(p, MemberKind::Child))
-            .collect();
-        for adult in &adults {
-            for child in &children {
-                families::add_relationship(
-                    conn,
-                    family,
-                    PersonId::from_uuid(adult.id),
-                    PersonId::from_uuid(child.id),
-                    RelationshipKind::Parent.as_str(),
-                )?;
-            }
-        }
-        for (i, older) in children.iter().enumerate() {
-            for younger in children.iter().skip(i + 1) {
-                families::add_relationship(
-                    conn,
-                    family,
-                    PersonId::from_uuid(older.id),
-                    PersonId::from_uuid(younger.id),
-                    RelationshipKind::Sibling.as_str(),
-                )?;
-            }
-        }
-        note(
-            conn,
-            family,
-            "family.created",
-            lead,
-            &format!(
-                "Family {} recorded with {} member(s)",
-                created.reference,
-                plan.people.len()
-            ),
-            "family",
-            created.id,
-        )?;
-
-        record_consent(conn, lead, &plan.consent)?;
+    let deadline = ReviewDeadline {
+        calendar: WorkingCalendar::england_and_wales(2000..=2100),
+        working_days: REVIEW_WORKING_DAYS,
+    };
+    step::all_or_nothing(conn, |conn| {
+        let lead = &cast.lead;
+        family_steps::create(conn, &lead.request(), &lead.actor, plan.family)?;
+        consents::record(conn, &lead.request(), &lead.actor, plan.consent)?;
         if spec.stage == Stage::ConsentOnly {
             return Ok(());
         }
 
-        if plan.children.is_empty() {
-            refusal = Some("an episode needs at least one child");
-            return Err(DbError::NotFound);
-        }
-        if !consents::has_active_assessment_consent(conn, family)? {
-            refusal = Some("an episode needs the family's active consent to assessment");
-            return Err(DbError::NotFound);
-        }
-        if episodes::open_for_family(conn, family)?.is_some() {
-            refusal = Some("the family already has an open episode");
-            return Err(DbError::NotFound);
-        }
-        let episode = open_episode(
-            conn,
-            lead,
-            &plan.episode,
-            &plan.children,
-            &plan.threshold_rationale,
-        )?;
-        let form = start_assessment(conn, lead, episode, family, template, &plan.draft)?;
+        let episode = episodes::open(conn, &lead.request(), &lead.actor, plan.episode)?;
+        let start = StartAssessment {
+            episode: earlyhelp_domain::EpisodeId::from_uuid(episode.episode.id),
+            content: plan.draft,
+        };
+        let form = forms::start(conn, &lead.request(), &lead.actor, start)?;
+        let form = AssessmentId::from_uuid(form.assessment.id);
         if spec.stage == Stage::Draft {
             return Ok(());
         }
 
-        edit(conn, lead, form, &plan.first_submission)?;
-        let first = submit(conn, lead, form, family, &calendar)?;
+        replace_content(conn, lead, form, plan.first_submission)?;
+        let first = submit(conn, lead, form, &deadline)?;
         if spec.stage == Stage::Submitted {
             return Ok(());
         }
         assign(conn, first, &cast.reviewer, cast.assigned_by.as_ref())?;
-        decide(
-            conn,
-            &cast.reviewer,
-            first,
-            &plan.returned,
-            &returned_ratings,
-        )?;
+        decide(conn, &cast.reviewer, first, plan.returned)?;
         if spec.stage == Stage::Returned {
             return Ok(());
         }
 
-        edit(conn, lead, form, &plan.amended)?;
-        let second = submit(conn, lead, form, family, &calendar)?;
+        replace_content(conn, lead, form, plan.amended)?;
+        let second = submit(conn, lead, form, &deadline)?;
         assign(conn, second, &cast.reviewer, None)?;
-        decide(
-            conn,
-            &cast.reviewer,
-            second,
-            &plan.accepted,
-            &accepted_ratings,
-        )?;
-        Ok(())
-    });
-    match (outcome, refusal) {
-        (_, Some(reason)) => bail!("{reason}"),
-        (Ok(()), None) => Ok(()),
-        (Err(error), None) => Err(error.into()),
+        decide(conn, &cast.reviewer, second, plan.accepted)
+    })
+}
+
+/// Working days LCSS has to review a form: the server's default (`--review-working-days`).
+const REVIEW_WORKING_DAYS: u32 = 10;
+
+/// Saves `content` in place of the form's, as a PATCH sending the current ETag does: every
+/// section of the stored content not in `content` is removed, the rest replaced.
+fn replace_content(
+    conn: &mut PgConnection,
+    lead: &Player,
+    form: AssessmentId,
+    content: Value,
+) -> anyhow::Result<()> {
+    let current = forms::get(conn, &lead.request(), &lead.actor, form)?;
+    let mut patch = content;
+    if let (Some(patch), Some(stored)) = (
+        patch.as_object_mut(),
+        current.assessment.content.as_object(),
+    ) {
+        for section in stored.keys() {
+            patch.entry(section.clone()).or_insert(Value::Null);
+        }
     }
+    let update = UpdateAssessment {
+        assessment: form,
+        expected_version: Ok(current.assessment.version),
+        patch,
+    };
+    forms::update(conn, &lead.request(), &lead.actor, update)?;
+    Ok(())
+}
+
+/// Submits the form to the locality's LCSS queue; the review it went to.
+fn submit(
+    conn: &mut PgConnection,
+    lead: &Player,
+    form: AssessmentId,
+    deadline: &ReviewDeadline,
+) -> anyhow::Result<ReviewId> {
+    let command = SubmitAssessment {
+        assessment: form,
+        idempotency: None,
+    };
+    let answer = forms::submit(
+        conn,
+        &lead.request(),
+        &lead.actor,
+        command,
+        deadline,
+        |submission| submission.review.id,
+    )?;
+    let review: Uuid = serde_json::from_value(answer.body).context("the submitted review id")?;
+    Ok(ReviewId::from_uuid(review))
+}
+
+/// The reviewer claims the review, or `by` (an LCSS manager) assigns it to them.
+fn assign(
+    conn: &mut PgConnection,
+    review: ReviewId,
+    reviewer: &Player,
+    by: Option<&Player>,
+) -> anyhow::Result<()> {
+    let acting = by.unwrap_or(reviewer);
+    let command = AssignReview {
+        review,
+        reviewer: by.map(|_| UserId::from_uuid(reviewer.user.id)),
+    };
+    reviews::assign(conn, &acting.request(), &acting.actor, command)?;
+    Ok(())
+}
+
+fn decide(
+    conn: &mut PgConnection,
+    reviewer: &Player,
+    review: ReviewId,
+    decision: ReviewDecision,
+) -> anyhow::Result<()> {
+    let command = DecideReview { review, decision };
+    reviews::decide(conn, &reviewer.request(), &reviewer.actor, command)?;
+    Ok(())
 }

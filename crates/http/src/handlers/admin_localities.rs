@@ -1,4 +1,7 @@
-//! `/api/v1/admin/localities`: the authority's localities and their LCSS contact details.
+//! `/api/v1/admin/localities`: the authority's localities and their LCSS contact details. The
+//! steps are in [`earlyhelp_workflows::directory::localities`]; a handler that checks fields
+//! asks [`directory::authorize`] first, so anyone but an administrator gets 403 whatever they
+//! sent (the step asks again).
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
@@ -8,18 +11,16 @@ use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::directory::{optional_text, Name};
-use earlyhelp_domain::policy::{self, Permission};
 use earlyhelp_domain::{Email, LocalityId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::localities::{self, LocalityChanges, NewLocality};
+use earlyhelp_workflows::directory;
+use earlyhelp_workflows::directory::localities::{self, CreateLocality, UpdateLocality};
 use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateLocality {
+pub struct CreateLocalityRequest {
     name: String,
     phone: Option<String>,
     email: Option<String>,
@@ -28,7 +29,7 @@ pub struct CreateLocality {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateLocality {
+pub struct UpdateLocalityRequest {
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     phone: Option<Option<String>>,
@@ -57,22 +58,11 @@ pub async fn list_localities(
     auth: Authenticated,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let page = query.page()?;
-    let context = auth.audit_context();
-    let page = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::new(
-                    AuditAction::ListLocalities,
-                    EntityType::Locality,
-                    None,
-                    earlyhelp_domain::audit::Outcome::Success,
-                ),
-                |conn| localities::list(conn, &page),
-            )?)
+    let page = auth
+        .run(&state, |conn, audit, actor| {
+            localities::list(conn, audit, actor, page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, LocalityResponse::from)))
@@ -82,9 +72,9 @@ pub async fn list_localities(
 pub async fn create_locality(
     state: State,
     auth: Authenticated,
-    body: ApiJson<CreateLocality>,
+    body: ApiJson<CreateLocalityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let body = body.0;
     let mut checks = Checks::default();
     let name = checks.check("name", Name::parse(&body.name));
@@ -94,21 +84,17 @@ pub async fn create_locality(
         "address",
         optional_text(body.address.as_deref(), ADDRESS_MAX),
     );
-    let new = checks.finish(|| {
-        Some(NewLocality {
-            id: LocalityId::generate().into_uuid(),
-            name: name?.into_string(),
+    let command = checks.finish(|| {
+        Some(CreateLocality {
+            name: name?,
             phone: phone?,
             email: email?,
             address: address?,
         })
     })?;
-    let context = auth.audit_context();
-    let locality = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                localities::create(conn, trail, &new)
-            })?)
+    let locality = auth
+        .run(&state, |conn, audit, actor| {
+            localities::create(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -125,17 +111,10 @@ pub async fn get_locality(
     auth: Authenticated,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = LocalityId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let locality = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(AuditAction::ReadLocality, EntityType::Locality, id),
-                |conn| localities::find(conn, id),
-            )?)
+    let locality = auth
+        .run(&state, move |conn, audit, actor| {
+            localities::get(conn, audit, actor, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(LocalityResponse::from(locality)))
@@ -146,9 +125,9 @@ pub async fn update_locality(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<UpdateLocality>,
+    body: ApiJson<UpdateLocalityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let id = LocalityId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
@@ -164,20 +143,18 @@ pub async fn update_locality(
     let address = body
         .address
         .map(|address| checks.check("address", optional_text(address.as_deref(), ADDRESS_MAX)));
-    let changes = checks.finish(|| {
-        Some(LocalityChanges {
-            name: name.flatten().map(Name::into_string),
+    let command = checks.finish(|| {
+        Some(UpdateLocality {
+            id,
+            name: name.flatten(),
             phone: phone.flatten(),
             email: email.flatten(),
             address: address.flatten(),
         })
     })?;
-    let context = auth.audit_context();
-    let locality = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                localities::update(conn, trail, id, &changes)
-            })?)
+    let locality = auth
+        .run(&state, |conn, audit, actor| {
+            localities::update(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(LocalityResponse::from(locality)))

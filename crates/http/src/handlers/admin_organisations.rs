@@ -1,4 +1,7 @@
 //! `/api/v1/admin/organisations`: schools, GP practices, LCSS teams and the other agencies.
+//! The steps are in [`earlyhelp_workflows::directory::organisations`]; a handler that checks
+//! fields asks [`directory::authorize`] first, so anyone but an administrator gets 403
+//! whatever they sent (the step asks again).
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
@@ -8,13 +11,12 @@ use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
-use earlyhelp_domain::policy::{self, Permission};
 use earlyhelp_domain::{LocalityId, OrganisationId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::organisations::{
-    self, NewOrganisation, OrganisationChanges, OrganisationFilter,
+use earlyhelp_persistence::organisations::OrganisationFilter;
+use earlyhelp_workflows::directory;
+use earlyhelp_workflows::directory::organisations::{
+    self, CreateOrganisation, ListOrganisations, UpdateOrganisation,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -31,7 +33,7 @@ pub struct ListQuery {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateOrganisation {
+pub struct CreateOrganisationRequest {
     name: String,
     kind: String,
     locality_id: Option<Uuid>,
@@ -39,7 +41,7 @@ pub struct CreateOrganisation {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateOrganisation {
+pub struct UpdateOrganisationRequest {
     name: Option<String>,
     kind: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -53,7 +55,7 @@ pub async fn list_organisations(
     auth: Authenticated,
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let kind = query
@@ -63,25 +65,17 @@ pub async fn list_organisations(
                 .map_err(|error| ApiError::validation("kind", error))
         })
         .transpose()?;
-    let filter = OrganisationFilter {
-        kind: kind.map(|kind| kind.as_str().to_owned()),
-        locality_id: query.locality_id.map(LocalityId::from_uuid),
-        active: query.active.map(bool::from),
+    let command = ListOrganisations {
+        filter: OrganisationFilter {
+            kind: kind.map(|kind| kind.as_str().to_owned()),
+            locality_id: query.locality_id.map(LocalityId::from_uuid),
+            active: query.active.map(bool::from),
+        },
+        page,
     };
-    let context = auth.audit_context();
-    let page = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::new(
-                    AuditAction::ListOrganisations,
-                    EntityType::Organisation,
-                    None,
-                    Outcome::Success,
-                ),
-                |conn| organisations::list(conn, &filter, &page),
-            )?)
+    let page = auth
+        .run(&state, |conn, audit, actor| {
+            organisations::list(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, OrganisationResponse::from)))
@@ -91,27 +85,23 @@ pub async fn list_organisations(
 pub async fn create_organisation(
     state: State,
     auth: Authenticated,
-    body: ApiJson<CreateOrganisation>,
+    body: ApiJson<CreateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let body = body.0;
     let mut checks = Checks::default();
     let name = checks.check("name", Name::parse(&body.name));
     let kind = checks.check("kind", body.kind.parse::<OrganisationKind>());
-    let new = checks.finish(|| {
-        Some(NewOrganisation {
-            id: OrganisationId::generate().into_uuid(),
-            name: name?.into_string(),
-            kind: kind?.as_str().to_owned(),
-            locality_id: body.locality_id,
+    let command = checks.finish(|| {
+        Some(CreateOrganisation {
+            name: name?,
+            kind: kind?,
+            locality: body.locality_id.map(LocalityId::from_uuid),
         })
     })?;
-    let context = auth.audit_context();
-    let organisation = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                organisations::create(conn, trail, &new)
-            })?)
+    let organisation = auth
+        .run(&state, |conn, audit, actor| {
+            organisations::create(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -128,17 +118,10 @@ pub async fn get_organisation(
     auth: Authenticated,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = OrganisationId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let organisation = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(AuditAction::ReadOrganisation, EntityType::Organisation, id),
-                |conn| organisations::find(conn, id),
-            )?)
+    let organisation = auth
+        .run(&state, move |conn, audit, actor| {
+            organisations::get(conn, audit, actor, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(organisation)))
@@ -149,9 +132,9 @@ pub async fn update_organisation(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<UpdateOrganisation>,
+    body: ApiJson<UpdateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let id = OrganisationId::from_uuid(id.into_inner());
     let body = body.0;
     let mut checks = Checks::default();
@@ -161,20 +144,20 @@ pub async fn update_organisation(
     let kind = body
         .kind
         .map(|kind| checks.check("kind", kind.parse::<OrganisationKind>()));
-    let changes = checks.finish(|| {
-        Some(OrganisationChanges {
-            name: name.flatten().map(Name::into_string),
-            kind: kind.flatten().map(|kind| kind.as_str().to_owned()),
-            locality_id: body.locality_id,
+    let command = checks.finish(|| {
+        Some(UpdateOrganisation {
+            id,
+            name: name.flatten(),
+            kind: kind.flatten(),
+            locality: body
+                .locality_id
+                .map(|locality| locality.map(LocalityId::from_uuid)),
             active: body.active,
         })
     })?;
-    let context = auth.audit_context();
-    let organisation = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                organisations::update(conn, trail, id, &changes)
-            })?)
+    let organisation = auth
+        .run(&state, |conn, audit, actor| {
+            organisations::update(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(organisation)))

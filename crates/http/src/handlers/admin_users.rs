@@ -1,5 +1,8 @@
 //! `/api/v1/admin/users`: accounts, their roles, deactivation and password resets.
-//! Administrators manage accounts; they never see password hashes or case content.
+//! Administrators manage accounts; they never see password hashes or case content. The steps
+//! are in [`earlyhelp_workflows::directory::users`]; a handler that checks fields asks
+//! [`directory::authorize`] first, so anyone but an administrator gets 403 whatever they sent
+//! (the step asks again).
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
@@ -9,15 +12,13 @@ use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::Name;
 use earlyhelp_domain::password::NewPassword;
-use earlyhelp_domain::policy::{self, Permission};
 use earlyhelp_domain::role::RoleSet;
 use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::users::{self, NewUser, UserFilter};
-use earlyhelp_persistence::{organisations, Error as DbError};
+use earlyhelp_persistence::users::UserFilter;
+use earlyhelp_workflows::directory;
+use earlyhelp_workflows::directory::users::{self, CreateUser, ListUsers, ResetPassword, SetRoles};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -34,7 +35,7 @@ pub struct ListQuery {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateUser {
+pub struct CreateUserRequest {
     email: String,
     display_name: String,
     roles: Vec<String>,
@@ -46,13 +47,13 @@ pub struct CreateUser {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SetRoles {
+pub struct SetRolesRequest {
     roles: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResetPassword {
+pub struct ResetPasswordRequest {
     password: String,
 }
 
@@ -70,27 +71,13 @@ pub fn parse_roles(checks: &mut Checks, raw: &[String]) -> Option<RoleSet> {
     checks.check("roles", RoleSet::new(roles))
 }
 
-fn role_names(roles: &RoleSet) -> Vec<String> {
-    roles.iter().map(|role| role.as_str().to_owned()).collect()
-}
-
-fn email_taken(error: DbError) -> ApiError {
-    match error {
-        DbError::Conflict { constraint } if constraint == "users_email_key" => ApiError::Conflict {
-            code: "email_taken",
-            detail: "A user with this email already exists.".into(),
-        },
-        other => other.into(),
-    }
-}
-
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_users(
     state: State,
     auth: Authenticated,
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
     let role = query
@@ -100,26 +87,18 @@ pub async fn list_users(
                 .map_err(|error| ApiError::validation("role", error))
         })
         .transpose()?;
-    let filter = UserFilter {
-        role: role.map(|role| role.as_str().to_owned()),
-        organisation_id: query.organisation_id.map(OrganisationId::from_uuid),
-        locality_id: query.locality_id.map(LocalityId::from_uuid),
-        active: query.active.map(bool::from),
+    let command = ListUsers {
+        filter: UserFilter {
+            role: role.map(|role| role.as_str().to_owned()),
+            organisation_id: query.organisation_id.map(OrganisationId::from_uuid),
+            locality_id: query.locality_id.map(LocalityId::from_uuid),
+            active: query.active.map(bool::from),
+        },
+        page,
     };
-    let context = auth.audit_context();
-    let page = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::new(
-                    AuditAction::ListUsers,
-                    EntityType::User,
-                    None,
-                    Outcome::Success,
-                ),
-                |conn| users::list(conn, &filter, &page),
-            )?)
+    let page = auth
+        .run(&state, |conn, audit, actor| {
+            users::list(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, UserResponse::from)))
@@ -129,9 +108,9 @@ pub async fn list_users(
 pub async fn create_user(
     state: State,
     auth: Authenticated,
-    body: ApiJson<CreateUser>,
+    body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
+    directory::authorize(&auth.actor)?;
     let body = body.0;
     let mut checks = Checks::default();
     let email = checks.check("email", Email::parse(&body.email));
@@ -141,39 +120,19 @@ pub async fn create_user(
         Some(email) => checks.check("password", NewPassword::parse(body.password, email)),
         None => None,
     };
-    let (email, display_name, roles, password) =
-        checks.finish(|| Some((email?, display_name?, roles?, password?)))?;
-
-    let password_hash = actix_web::web::block(move || earlyhelp_workflows::passwords::hash(password.expose()))
-        .await?
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    let organisation_id = OrganisationId::from_uuid(body.organisation_id);
-    let requested_locality = body.locality_id;
-    let context = auth.audit_context();
-    let user = state
-        .db(move |conn| {
-            let organisation = match organisations::find(conn, organisation_id) {
-                Err(DbError::NotFound) => {
-                    return Err(ApiError::validation(
-                        "organisation_id",
-                        "no such organisation",
-                    ))
-                }
-                other => other?,
-            };
-            let new = NewUser {
-                id: UserId::generate().into_uuid(),
-                email: email.as_str().to_owned(),
-                display_name: display_name.into_string(),
-                password_hash,
-                roles: role_names(&roles),
-                organisation_id: organisation.id,
-                locality_id: requested_locality.or(organisation.locality_id),
-            };
-            audit::audited(conn, &context, |conn, trail| {
-                users::create(conn, trail, &new)
-            })
-            .map_err(email_taken)
+    let command = checks.finish(|| {
+        Some(CreateUser {
+            email: email?,
+            display_name: display_name?,
+            roles: roles?,
+            organisation: OrganisationId::from_uuid(body.organisation_id),
+            locality: body.locality_id.map(LocalityId::from_uuid),
+            password: password?,
+        })
+    })?;
+    let user = auth
+        .run(&state, |conn, audit, actor| {
+            users::create(conn, audit, actor, command)
         })
         .await?;
     tracing::info!(created.user.id = %user.id, "user created");
@@ -188,42 +147,10 @@ pub async fn get_user(
     auth: Authenticated,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
     let id = UserId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let user = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(AuditAction::ReadUser, EntityType::User, id),
-                |conn| users::find(conn, id),
-            )?)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(UserResponse::from(user)))
-}
-
-async fn set_active(
-    state: State,
-    auth: Authenticated,
-    id: Uuid,
-    active: bool,
-) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
-    let id = UserId::from_uuid(id);
-    if !active && id == auth.actor.user_id {
-        return Err(ApiError::Conflict {
-            code: "cannot_deactivate_self",
-            detail: "You cannot deactivate your own account; ask another administrator.".into(),
-        });
-    }
-    let context = auth.audit_context();
-    let user = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                users::set_active(conn, trail, id, active)
-            })?)
+    let user = auth
+        .run(&state, move |conn, audit, actor| {
+            users::get(conn, audit, actor, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
@@ -235,7 +162,13 @@ pub async fn deactivate_user(
     auth: Authenticated,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    set_active(state, auth, id.into_inner(), false).await
+    let id = UserId::from_uuid(id.into_inner());
+    let user = auth
+        .run(&state, move |conn, audit, actor| {
+            users::deactivate(conn, audit, actor, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
@@ -244,7 +177,13 @@ pub async fn reactivate_user(
     auth: Authenticated,
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    set_active(state, auth, id.into_inner(), true).await
+    let id = UserId::from_uuid(id.into_inner());
+    let user = auth
+        .run(&state, move |conn, audit, actor| {
+            users::reactivate(conn, audit, actor, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
@@ -252,54 +191,39 @@ pub async fn set_user_roles(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<SetRoles>,
+    body: ApiJson<SetRolesRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
-    let id = UserId::from_uuid(id.into_inner());
+    directory::authorize(&auth.actor)?;
     let mut checks = Checks::default();
     let roles = parse_roles(&mut checks, &body.0.roles);
-    let roles = checks.finish(|| roles)?;
-    if id == auth.actor.user_id && !roles.contains(Role::Admin) {
-        return Err(ApiError::Conflict {
-            code: "cannot_remove_own_admin",
-            detail: "You cannot remove your own admin role; ask another administrator.".into(),
-        });
-    }
-    let context = auth.audit_context();
-    let user = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                users::set_roles(conn, trail, id, role_names(&roles))
-            })?)
+    let command = SetRoles {
+        user: UserId::from_uuid(id.into_inner()),
+        roles: checks.finish(|| roles)?,
+    };
+    let user = auth
+        .run(&state, |conn, audit, actor| {
+            users::set_roles(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
+/// The password is judged in the step, which needs the account's email: an unknown account is
+/// 404 before a weak password is 422.
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn reset_user_password(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<ResetPassword>,
+    body: ApiJson<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::authorize(&auth.actor, Permission::ManageDirectory)?;
-    let id = UserId::from_uuid(id.into_inner());
-    let user = state.db(move |conn| Ok(users::find(conn, id)?)).await?;
-    let email = Email::parse(&user.email)
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("stored email invalid: {error}")))?;
-    let password = NewPassword::parse(body.0.password, &email)
-        .map_err(|error| ApiError::validation("password", error))?;
-    let password_hash = actix_web::web::block(move || earlyhelp_workflows::passwords::hash(password.expose()))
-        .await?
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    let context = auth.audit_context();
-    state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                users::set_password(conn, trail, id, password_hash)
-            })?)
-        })
-        .await?;
+    let command = ResetPassword {
+        user: UserId::from_uuid(id.into_inner()),
+        password: body.0.password,
+    };
+    auth.run(&state, |conn, audit, actor| {
+        users::reset_password(conn, audit, actor, command)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

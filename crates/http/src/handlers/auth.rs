@@ -1,4 +1,6 @@
-//! Sign-in, token refresh and sign-out.
+//! Sign-in, token refresh and sign-out. The steps are in [`earlyhelp_workflows::sessions`];
+//! the per-address rate limit and the tokens themselves (the signed access token, the opaque
+//! refresh token) are made here.
 
 use crate::actor::{self, Authenticated};
 use crate::error::ApiError;
@@ -7,11 +9,9 @@ use crate::state::State;
 use crate::tokens::{self, ClaimsFor};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Utc;
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
-use earlyhelp_domain::{signin, Email, UserId};
-use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
-use earlyhelp_persistence::sessions::{self, RevokeReason, Rotation};
-use earlyhelp_persistence::users::{self, User};
+use earlyhelp_domain::Email;
+use earlyhelp_workflows::sessions::{self, Grant, Refresh, RefreshOutcome, SignIn, SignInOutcome};
+use earlyhelp_workflows::AuditContext;
 use governor::clock::Clock as _;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -47,13 +47,14 @@ fn client_address(req: &HttpRequest) -> IpAddr {
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
-/// Issues the access token for `user` in `session`, with the refresh token already minted.
+/// Issues the access token for the grant's user in its session, with the refresh token
+/// already minted.
 fn token_response(
     state: &State,
-    user: &User,
-    session: &sessions::Session,
+    grant: &Grant,
     refresh_token: String,
 ) -> Result<TokenResponse, ApiError> {
+    let Grant { user, session } = grant;
     let now = Utc::now();
     let access_token = state
         .tokens
@@ -101,82 +102,30 @@ pub async fn login(
         actor: None,
         request_id: actor::request_id(&req),
     };
-
-    let lookup_email = email.as_str().to_owned();
-    let credentials = state
-        .db(move |conn| Ok(users::credentials_by_email(conn, &lookup_email)?))
-        .await?;
-    let hash = credentials
-        .as_ref()
-        .map(|c| c.password_hash.clone())
-        .unwrap_or_else(|| state.dummy_password_hash.clone());
-    // The hash is always verified, known email or not, so timing reveals nothing.
-    let matches = actix_web::web::block(move || earlyhelp_workflows::passwords::verify(&password, &hash)).await?;
-
-    let now = Utc::now();
-    let Some(credentials) = credentials else {
-        state
-            .db(move |conn| {
-                let event =
-                    AuditEvent::new(AuditAction::Login, EntityType::User, None, Outcome::Failure)
-                        .with_detail(serde_json::json!({ "reason": "unknown_email" }));
-                Ok(audit::record(conn, &context, event)?)
-            })
-            .await?;
-        return Err(ApiError::Unauthenticated(INVALID_CREDENTIALS));
-    };
-    let user_id = UserId::from_uuid(credentials.id);
-    let locked = credentials.locked_until.is_some_and(|until| until > now);
-    if !matches || locked || !credentials.active {
-        let reason = if !credentials.active {
-            "inactive"
-        } else if locked {
-            "locked"
-        } else {
-            "wrong_password"
-        };
-        state
-            .db(move |conn| {
-                if reason == "wrong_password" {
-                    users::record_failed_login(conn, user_id, |failures| {
-                        signin::lock_duration(failures).map(|lock| now + lock)
-                    })?;
-                }
-                let event = AuditEvent::new(
-                    AuditAction::Login,
-                    EntityType::User,
-                    Some(user_id.into_uuid()),
-                    Outcome::Failure,
-                )
-                .with_detail(serde_json::json!({ "reason": reason }));
-                Ok(audit::record(conn, &context, event)?)
-            })
-            .await?;
-        tracing::info!(user.id = %user_id, reason, "sign-in refused");
-        return Err(ApiError::Unauthenticated(INVALID_CREDENTIALS));
-    }
-
     let (refresh_token, refresh_hash) = tokens::new_refresh_token();
-    let expires_at = now + state.tokens.session_ttl();
-    let context = AuditContext {
-        actor: Some(user_id),
-        request_id: context.request_id,
+    let command = SignIn {
+        email,
+        password,
+        dummy_hash: state.dummy_password_hash.clone(),
+        refresh_hash,
+        session_ttl: state.tokens.session_ttl(),
     };
-    let (user, session) = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                users::record_successful_login(conn, user_id, now)?;
-                let session = sessions::start(conn, user_id, &refresh_hash, now, expires_at)?;
-                trail.record(
-                    AuditEvent::success(AuditAction::Login, EntityType::User, user_id)
-                        .with_detail(serde_json::json!({ "session_id": session.id })),
-                );
-                Ok((users::find(conn, user_id)?, session))
-            })?)
-        })
+    // The step verifies a password hash (known email or not) on the blocking pool.
+    let outcome = state
+        .db(move |conn| Ok(sessions::sign_in(conn, &context, command)?))
         .await?;
-    tracing::info!(user.id = %user_id, session.id = %session.id, "signed in");
-    Ok(HttpResponse::Ok().json(token_response(&state, &user, &session, refresh_token)?))
+    match outcome {
+        SignInOutcome::SignedIn(grant) => {
+            tracing::info!(user.id = %grant.user.id, session.id = %grant.session.id, "signed in");
+            Ok(HttpResponse::Ok().json(token_response(&state, &grant, refresh_token)?))
+        }
+        SignInOutcome::Refused { user, because } => {
+            if let Some(user_id) = user {
+                tracing::info!(user.id = %user_id, reason = because.as_str(), "sign-in refused");
+            }
+            Err(ApiError::Unauthenticated(INVALID_CREDENTIALS))
+        }
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -192,78 +141,29 @@ pub async fn refresh(
             "must be a refresh token issued by sign-in",
         ));
     }
-    let old_hash = tokens::hash_refresh_token(&presented);
-    let (refresh_token, new_hash) = tokens::new_refresh_token();
-    let request_id = actor::request_id(&req);
-    let now = Utc::now();
+    let (refresh_token, next_hash) = tokens::new_refresh_token();
+    let command = Refresh {
+        presented_hash: tokens::hash_refresh_token(&presented),
+        next_hash,
+    };
+    let context = AuditContext {
+        actor: None,
+        request_id: actor::request_id(&req),
+    };
     let outcome = state
-        .db(move |conn| {
-            let rotation = sessions::rotate(conn, &old_hash, &new_hash, now)?;
-            let (user_id, outcome, reason, session_id) = match &rotation {
-                Rotation::Rotated(session) => (
-                    Some(session.user_id),
-                    Outcome::Success,
-                    None,
-                    Some(session.id),
-                ),
-                Rotation::Reused {
-                    session_id,
-                    user_id,
-                } => (
-                    Some(*user_id),
-                    Outcome::Failure,
-                    Some("reused"),
-                    Some(*session_id),
-                ),
-                Rotation::Expired {
-                    session_id,
-                    user_id,
-                } => (
-                    Some(*user_id),
-                    Outcome::Failure,
-                    Some("expired"),
-                    Some(*session_id),
-                ),
-                Rotation::Unknown => (None, Outcome::Failure, Some("unknown"), None),
-            };
-            let context = AuditContext {
-                actor: user_id.map(UserId::from_uuid),
-                request_id,
-            };
-            let event = AuditEvent::new(
-                AuditAction::RefreshToken,
-                EntityType::Session,
-                session_id,
-                outcome,
-            )
-            .with_detail(reason.map_or_else(
-                || serde_json::json!({}),
-                |r| serde_json::json!({ "reason": r }),
-            ));
-            audit::record(conn, &context, event)?;
-            let user = match &rotation {
-                Rotation::Rotated(session) => users::principal(
-                    conn,
-                    UserId::from_uuid(session.user_id),
-                    earlyhelp_domain::SessionId::from_uuid(session.id),
-                    now,
-                )?,
-                _ => None,
-            };
-            Ok((rotation, user))
-        })
+        .db(move |conn| Ok(sessions::refresh(conn, &context, command)?))
         .await?;
     match outcome {
-        (Rotation::Rotated(session), Some(user)) => {
-            Ok(HttpResponse::Ok().json(token_response(&state, &user, &session, refresh_token)?))
+        RefreshOutcome::Refreshed(grant) => {
+            Ok(HttpResponse::Ok().json(token_response(&state, &grant, refresh_token)?))
         }
-        (Rotation::Reused { session_id, .. }, _) => {
-            tracing::warn!(session.id = %session_id, "spent refresh token presented; session revoked");
+        RefreshOutcome::Reused { session } => {
+            tracing::warn!(session.id = %session, "spent refresh token presented; session revoked");
             Err(ApiError::Unauthenticated(
                 "The refresh token is no longer valid; sign in again.",
             ))
         }
-        _ => Err(ApiError::Unauthenticated(
+        RefreshOutcome::Refused => Err(ApiError::Unauthenticated(
             "The refresh token is no longer valid; sign in again.",
         )),
     }
@@ -271,20 +171,10 @@ pub async fn refresh(
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn logout(state: State, auth: Authenticated) -> Result<HttpResponse, ApiError> {
-    let context = auth.audit_context();
     let session = auth.session;
-    state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                sessions::revoke(conn, session, RevokeReason::Logout, Utc::now())?;
-                trail.record(AuditEvent::success(
-                    AuditAction::Logout,
-                    EntityType::Session,
-                    session,
-                ));
-                Ok(())
-            })?)
-        })
-        .await?;
+    auth.run(&state, move |conn, audit, actor| {
+        sessions::sign_out(conn, audit, actor, session)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,17 +1,14 @@
 //! `/api/v1/families/{id}/chronology`: what happened in a family's early help, newest first.
+//! The read itself is [`earlyhelp_workflows::chronology::read`].
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
-use crate::handlers::case::authorize_family;
 use crate::handlers::wire::{List, PageQuery};
 use crate::state::State;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use earlyhelp_domain::audit::{AuditAction, EntityType};
-use earlyhelp_domain::policy::Permission;
 use earlyhelp_domain::FamilyId;
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::chronology::{self, Entry};
+use earlyhelp_workflows::chronology::{self, Entry, ReadChronology};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -34,19 +31,13 @@ pub async fn get_chronology(
     id: Path<Uuid>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let family = FamilyId::from_uuid(id.into_inner());
-    let page = query.page()?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let page = state
-        .db(move |conn| {
-            authorize_family(conn, &actor, Permission::ReadCase, family)?;
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::success(AuditAction::ReadChronology, EntityType::Family, family),
-                |conn| chronology::list(conn, family, &page),
-            )?)
+    let command = ReadChronology {
+        family: FamilyId::from_uuid(id.into_inner()),
+        page: query.page()?,
+    };
+    let page = auth
+        .run(&state, |conn, audit, actor| {
+            chronology::read(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(page, entry_json)))

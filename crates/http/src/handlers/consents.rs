@@ -1,8 +1,8 @@
-//! `/api/v1/families/{id}/consents` and `/api/v1/consents/{id}/withdraw`.
+//! `/api/v1/families/{id}/consents` and `/api/v1/consents/{id}/withdraw`. The steps
+//! themselves are in [`earlyhelp_workflows::consents`].
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{authorize_family, today};
 use crate::handlers::wire::{List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
@@ -10,21 +10,17 @@ use actix_web::http::header;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::episode::ClosureReason;
-use earlyhelp_domain::policy::Permission;
-use earlyhelp_domain::{ConsentId, EpisodeId, FamilyId, OrganisationId, UserId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::chronology::{self, Happening};
-use earlyhelp_persistence::consents::{self, Consent, NewConsent};
-use earlyhelp_persistence::{episodes, families, organisations, users, Error as DbError};
+use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, PersonId, UserId};
+use earlyhelp_persistence::consents::Consent;
+use earlyhelp_workflows::clock::today;
+use earlyhelp_workflows::consents::{self, ListConsents, RecordConsent, WithdrawConsent};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RecordConsent {
+pub struct RecordConsentRequest {
     given_by_person_id: Uuid,
     /// Defaults to the professional recording it.
     lead_professional_id: Option<Uuid>,
@@ -43,7 +39,7 @@ pub struct RecordConsent {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WithdrawConsent {
+pub struct WithdrawConsentRequest {
     reason: Option<String>,
 }
 
@@ -99,27 +95,61 @@ pub async fn list_consents(
     id: Path<Uuid>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let family = FamilyId::from_uuid(id.into_inner());
-    let page = query.page()?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let consents = state
-        .db(move |conn| {
-            authorize_family(conn, &actor, Permission::ReadCase, family)?;
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::new(
-                    AuditAction::ListConsents,
-                    EntityType::Family,
-                    Some(family.into_uuid()),
-                    Outcome::Success,
-                ),
-                |conn| consents::for_family(conn, family, &page),
-            )?)
+    let command = ListConsents {
+        family: FamilyId::from_uuid(id.into_inner()),
+        page: query.page()?,
+    };
+    let consents = auth
+        .run(&state, |conn, audit, actor| {
+            consents::list(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(consents, ConsentResponse::from)))
+}
+
+impl RecordConsentRequest {
+    fn into_command(self, family: FamilyId) -> Result<RecordConsent, ApiError> {
+        let mut checks = Checks::default();
+        let method = match self.method.as_str() {
+            "written" | "verbal" => Some(self.method.clone()),
+            _ => {
+                checks.fail("method", "must be written or verbal");
+                None
+            }
+        };
+        if self.given_on > today() {
+            checks.fail("given_on", "cannot be in the future");
+        } else if self.given_on.year() < 2000 {
+            checks.fail("given_on", "must be a real date this century");
+        }
+        let note = checks.check(
+            "excluded_note",
+            optional_text(self.excluded_note.as_deref(), 1000),
+        );
+        if self
+            .share_with_organisation_ids
+            .iter()
+            .any(|id| self.excluded_organisation_ids.contains(id))
+        {
+            checks.fail(
+                "excluded_organisation_ids",
+                "an agency cannot be both shared with and excluded",
+            );
+        }
+        let (method, excluded_note) = checks.finish(|| Some((method?, note?)))?;
+        Ok(RecordConsent {
+            family,
+            given_by: PersonId::from_uuid(self.given_by_person_id),
+            lead_professional: self.lead_professional_id.map(UserId::from_uuid),
+            organisation: self.organisation_id.map(OrganisationId::from_uuid),
+            for_assessment: self.for_assessment,
+            share_with_organisation_ids: self.share_with_organisation_ids,
+            excluded_organisation_ids: self.excluded_organisation_ids,
+            excluded_note,
+            method,
+            given_on: self.given_on,
+        })
+    }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
@@ -127,125 +157,12 @@ pub async fn record_consent(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<RecordConsent>,
+    body: ApiJson<RecordConsentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let family = FamilyId::from_uuid(id.into_inner());
-    let body = body.0;
-    let mut checks = Checks::default();
-    let method = match body.method.as_str() {
-        "written" | "verbal" => Some(body.method.clone()),
-        _ => {
-            checks.fail("method", "must be written or verbal");
-            None
-        }
-    };
-    if body.given_on > today() {
-        checks.fail("given_on", "cannot be in the future");
-    } else if body.given_on.year() < 2000 {
-        checks.fail("given_on", "must be a real date this century");
-    }
-    let note = checks.check(
-        "excluded_note",
-        optional_text(body.excluded_note.as_deref(), 1000),
-    );
-    if body
-        .share_with_organisation_ids
-        .iter()
-        .any(|id| body.excluded_organisation_ids.contains(id))
-    {
-        checks.fail(
-            "excluded_organisation_ids",
-            "an agency cannot be both shared with and excluded",
-        );
-    }
-    let (method, note) = checks.finish(|| Some((method?, note?)))?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let consent = state
-        .db(move |conn| {
-            authorize_family(conn, &actor, Permission::WriteCase, family)?;
-            let mut checks = Checks::default();
-            let members = families::members(conn, &[family.into_uuid()])?;
-            if !members.iter().any(|m| m.id == body.given_by_person_id) {
-                checks.fail("given_by_person_id", "must be a member of this family");
-            }
-            let lead = body
-                .lead_professional_id
-                .unwrap_or(actor.user_id.into_uuid());
-            let lead_user = match users::find(conn, UserId::from_uuid(lead)) {
-                Ok(user) if user.active => Some(user),
-                Ok(_) | Err(DbError::NotFound) => {
-                    checks.fail("lead_professional_id", "must be an active user");
-                    None
-                }
-                Err(other) => return Err(other.into()),
-            };
-            for (field, ids) in [
-                (
-                    "share_with_organisation_ids",
-                    &body.share_with_organisation_ids,
-                ),
-                ("excluded_organisation_ids", &body.excluded_organisation_ids),
-            ] {
-                for (index, id) in ids.iter().enumerate() {
-                    if matches!(
-                        organisations::find(conn, OrganisationId::from_uuid(*id)),
-                        Err(DbError::NotFound)
-                    ) {
-                        checks.fail(&format!("{field}[{index}]"), "no such organisation");
-                    }
-                }
-            }
-            let lead_user = checks.finish(|| lead_user)?;
-            let organisation = body.organisation_id.unwrap_or(lead_user.organisation_id);
-            let new = NewConsent {
-                id: ConsentId::generate().into_uuid(),
-                family_id: family.into_uuid(),
-                given_by_person_id: body.given_by_person_id,
-                lead_professional_id: lead,
-                organisation_id: organisation,
-                for_assessment: body.for_assessment,
-                share_with_organisation_ids: body.share_with_organisation_ids,
-                excluded_organisation_ids: body.excluded_organisation_ids,
-                excluded_note: note,
-                method,
-                given_on: body.given_on,
-                recorded_by: actor.user_id.into_uuid(),
-            };
-            audit::audited(conn, &context, |conn, trail| {
-                let consent = consents::create(conn, &new)?;
-                trail.record(AuditEvent::success(
-                    AuditAction::RecordConsent,
-                    EntityType::Consent,
-                    consent.id,
-                ));
-                let purpose = if consent.for_assessment {
-                    "an early help assessment"
-                } else {
-                    "sharing only"
-                };
-                chronology::record(
-                    conn,
-                    &Happening {
-                        family,
-                        kind: "consent.given",
-                        actor: actor.user_id,
-                        summary: &format!(
-                            "{} consent given for {purpose}",
-                            capitalise(&consent.method)
-                        ),
-                        entity_type: "consent",
-                        entity_id: consent.id,
-                    },
-                )?;
-                Ok(consent)
-            })
-            .map_err(|error| match error {
-                DbError::MissingReference { .. } => {
-                    ApiError::validation("organisation_id", "no such organisation")
-                }
-                other => other.into(),
-            })
+    let command = body.0.into_command(FamilyId::from_uuid(id.into_inner()))?;
+    let consent = auth
+        .run(&state, |conn, audit, actor| {
+            consents::record(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -256,14 +173,6 @@ pub async fn record_consent(
         .json(ConsentResponse::from(consent)))
 }
 
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// Withdrawing the last consent to assessment stops sharing: the open episode closes with
 /// reason "consent withdrawn".
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, consent.id = %id))]
@@ -271,45 +180,16 @@ pub async fn withdraw_consent(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<WithdrawConsent>,
+    body: ApiJson<WithdrawConsentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ConsentId::from_uuid(id.into_inner());
-    let reason = optional_text(body.0.reason.as_deref(), 2000)
-        .map_err(|error| ApiError::validation("reason", error))?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let consent = state
-        .db(move |conn| {
-            let existing = consents::find(conn, id)?;
-            let family = FamilyId::from_uuid(existing.family_id);
-            authorize_family(conn, &actor, Permission::WriteCase, family)?;
-            if existing.withdrawn_at.is_some() {
-                return Err(ApiError::Conflict { code: "already_withdrawn", detail: "This consent has already been withdrawn.".into() });
-            }
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                let (consent, _) = consents::withdraw(conn, id, actor.user_id.into_uuid(), reason.clone())?;
-                trail.record(AuditEvent::success(AuditAction::WithdrawConsent, EntityType::Consent, consent.id));
-                chronology::record(
-                    conn,
-                    &Happening { family, kind: "consent.withdrawn", actor: actor.user_id, summary: "Consent withdrawn", entity_type: "consent", entity_id: consent.id },
-                )?;
-                if !consents::has_active_assessment_consent(conn, family)? {
-                    if let Some(open) = episodes::open_for_family(conn, family)? {
-                        let episode = EpisodeId::from_uuid(open.id);
-                        episodes::find_for_update(conn, episode)?;
-                        episodes::close(conn, episode, ClosureReason::ConsentWithdrawn.as_str(), None, actor.user_id.into_uuid())?;
-                        trail.record(
-                            AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode)
-                                .with_detail(serde_json::json!({ "reason": ClosureReason::ConsentWithdrawn.as_str() })),
-                        );
-                        chronology::record(
-                            conn,
-                            &Happening { family, kind: "episode.closed", actor: actor.user_id, summary: "Episode closed: consent withdrawn", entity_type: "episode", entity_id: open.id },
-                        )?;
-                    }
-                }
-                Ok(consent)
-            })?)
+    let command = WithdrawConsent {
+        consent: ConsentId::from_uuid(id.into_inner()),
+        reason: optional_text(body.0.reason.as_deref(), 2000)
+            .map_err(|error| ApiError::validation("reason", error))?,
+    };
+    let consent = auth
+        .run(&state, |conn, audit, actor| {
+            consents::withdraw(conn, audit, actor, command)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ConsentResponse::from(consent)))

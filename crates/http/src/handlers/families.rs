@@ -15,9 +15,7 @@ use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::families::{Family, NewPerson, Person, Relationship};
-use earlyhelp_workflows::families::{
-    self, CreateFamily, FamilyRecord, ListedFamily, UpdateFamily,
-};
+use earlyhelp_workflows::families::{self, CreateFamily, FamilyRecord, ListedFamily, UpdateFamily};
 use earlyhelp_workflows::people::{postcode, ADDRESS_MAX};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -225,14 +223,15 @@ impl UpdateFamilyRequest {
         let postcode = self
             .postcode
             .map(|p| checks.check("postcode", postcode(p.as_deref())));
-        checks.finish(|| {
-            Some(UpdateFamily {
-                family,
-                address: address.flatten(),
-                postcode: postcode.flatten(),
+        checks
+            .finish(|| {
+                Some(UpdateFamily {
+                    family,
+                    address: address.flatten(),
+                    postcode: postcode.flatten(),
+                })
             })
-        })
-        .map_err(ApiError::from)
+            .map_err(ApiError::from)
     }
 }
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]

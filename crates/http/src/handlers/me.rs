@@ -1,11 +1,11 @@
-//! Who am I: the signed-in user with their organisation and locality.
+//! Who am I: the signed-in user with their organisation and locality
+//! ([`earlyhelp_workflows::directory::placement`]).
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::state::State;
 use actix_web::HttpResponse;
-use earlyhelp_domain::{LocalityId, OrganisationId};
-use earlyhelp_persistence::{localities, organisations};
+use earlyhelp_workflows::directory::{self, Placement};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -34,17 +34,12 @@ struct MeResponse {
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, ApiError> {
-    let user = auth.user;
-    let (organisation_id, locality_id) = (user.organisation_id, user.locality_id);
-    let (organisation, locality) = state
-        .db(move |conn| {
-            let organisation =
-                organisations::find(conn, OrganisationId::from_uuid(organisation_id))?;
-            let locality = locality_id
-                .map(|id| localities::find(conn, LocalityId::from_uuid(id)))
-                .transpose()?;
-            Ok((organisation, locality))
-        })
+    let user = auth.user.clone();
+    let Placement {
+        organisation,
+        locality,
+    } = auth
+        .run(&state, |conn, _, actor| directory::placement(conn, actor))
         .await?;
     Ok(HttpResponse::Ok().json(MeResponse {
         id: user.id,

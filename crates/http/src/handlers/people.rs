@@ -14,7 +14,7 @@ use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::{FamilyId, PersonId};
 use earlyhelp_persistence::families::{NewPerson, Person, Relationship};
 use earlyhelp_workflows::people::{
-    self, AddMember, AddRelationship, MemberFields, PersonPatch,
+    self, AddMember, AddRelationship, MemberFields, PersonPatch, UpdatePerson,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -50,7 +50,7 @@ pub struct AddRelationshipRequest {
 }
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UpdatePerson {
+pub struct UpdatePersonRequest {
     given_name: Option<String>,
     family_name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -151,8 +151,8 @@ impl From<&MemberInput> for MemberFields {
         }
     }
 }
-impl From<UpdatePerson> for PersonPatch {
-    fn from(body: UpdatePerson) -> Self {
+impl From<UpdatePersonRequest> for PersonPatch {
+    fn from(body: UpdatePersonRequest) -> Self {
         Self {
             given_name: body.given_name,
             family_name: body.family_name,
@@ -255,9 +255,9 @@ pub async fn update_person(
     state: State,
     auth: Authenticated,
     id: Path<Uuid>,
-    body: ApiJson<UpdatePerson>,
+    body: ApiJson<UpdatePersonRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = people::UpdatePerson {
+    let command = UpdatePerson {
         person: PersonId::from_uuid(id.into_inner()),
         patch: PersonPatch::from(body.0),
     };

@@ -1,27 +1,27 @@
 //! `/api/v1/reviews`: the LCSS review queue, assignment, decisions; and the feedback history
-//! per professional and per organisation that closes the training loop.
+//! per professional and per organisation that closes the training loop
+//! ([`earlyhelp_workflows::reviews`]).
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::case::{apply_transition, authorize_family, readable, today};
-use crate::handlers::wire::{page_request, List, PageQuery};
+use crate::handlers::wire::{page_request, Flag, List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
-use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
-use earlyhelp_domain::policy::{self, Actor, Permission};
-use earlyhelp_domain::review::{
-    self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewEvent, ReviewState,
+use chrono::{DateTime, NaiveDate, Utc};
+use earlyhelp_domain::policy::{self, Permission};
+use earlyhelp_domain::review::{check_decision, Criterion, CriterionRating, Decision, ReviewState};
+use earlyhelp_domain::{OrganisationId, ReviewId, UserId};
+use earlyhelp_persistence::assessments::Revision;
+use earlyhelp_persistence::reviews::{QueueFilter, QueueItem, Review};
+use earlyhelp_workflows::clock::today;
+use earlyhelp_workflows::reviews::{
+    self, AssignReview, DecideReview, Feedback, FeedbackOf, FeedbackSummary, ListQueue,
+    RatingCounts, ReadFeedback, ReviewRecord,
 };
-use earlyhelp_domain::{AssessmentId, FamilyId, ReviewId, RevisionId, Role, UserId};
-use earlyhelp_persistence::audit::{self, AuditEvent};
-use earlyhelp_persistence::chronology::{self, Happening};
-use earlyhelp_persistence::reviews::{self, QueueFilter, QueueItem, Review};
-use earlyhelp_persistence::{assessments, users, Error as DbError, PgConnection};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -32,7 +32,7 @@ pub struct QueueQuery {
     limit: Option<i64>,
     state: Option<String>,
     reviewer_id: Option<Uuid>,
-    overdue: Option<crate::handlers::wire::Flag>,
+    overdue: Option<Flag>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,73 +51,171 @@ pub struct DecisionRequest {
     feedback: String,
 }
 
-fn review_json(review: &Review) -> Value {
-    let overdue = review.state != "decided" && review.due_on < today();
-    json!({
-        "id": review.id,
-        "state": review.state,
-        "assessment_id": review.assessment_id,
-        "revision_id": review.revision_id,
-        "locality_id": review.locality_id,
-        "reviewer_id": review.reviewer_id,
-        "assigned_at": review.assigned_at,
-        "received_on": review.received_on,
-        "due_on": review.due_on,
-        "overdue": overdue,
-        "decision": review.decision,
-        "ratings": review.ratings,
-        "feedback": review.feedback,
-        "decided_at": review.decided_at,
-        "decided_by": review.decided_by,
-    })
+#[derive(Debug, Serialize)]
+pub struct ReviewResponse {
+    id: Uuid,
+    state: String,
+    assessment_id: Uuid,
+    revision_id: Uuid,
+    locality_id: Uuid,
+    reviewer_id: Option<Uuid>,
+    assigned_at: Option<DateTime<Utc>>,
+    received_on: NaiveDate,
+    due_on: NaiveDate,
+    /// Past its due date and not yet decided, as of today.
+    overdue: bool,
+    decision: Option<String>,
+    ratings: Option<Value>,
+    feedback: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    decided_by: Option<Uuid>,
 }
 
-fn queue_json(item: QueueItem) -> Value {
-    let mut value = review_json(&item.review);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("family_id".into(), json!(item.family_id));
-        object.insert("family_reference".into(), json!(item.family_reference));
-        object.insert("episode_id".into(), json!(item.episode_id));
-        object.insert("revision_number".into(), json!(item.revision_number));
-        object.insert("submitted_by".into(), json!(item.submitted_by));
-        object.insert("submitted_at".into(), json!(item.submitted_at));
+impl From<Review> for ReviewResponse {
+    fn from(review: Review) -> Self {
+        let overdue = review.state != ReviewState::Decided.as_str() && review.due_on < today();
+        Self {
+            id: review.id,
+            state: review.state,
+            assessment_id: review.assessment_id,
+            revision_id: review.revision_id,
+            locality_id: review.locality_id,
+            reviewer_id: review.reviewer_id,
+            assigned_at: review.assigned_at,
+            received_on: review.received_on,
+            due_on: review.due_on,
+            overdue,
+            decision: review.decision,
+            ratings: review.ratings,
+            feedback: review.feedback,
+            decided_at: review.decided_at,
+            decided_by: review.decided_by,
+        }
     }
-    value
 }
 
-fn transition(state: &str, event: ReviewEvent) -> Result<(), ApiError> {
-    let current = ReviewState::parse(state)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("unknown review state {state}")))?;
-    review::transition(current, event)
-        .map(|_| ())
-        .map_err(|error| {
-            let code = match error {
-                review::ReviewError::AlreadyAssigned => "review_already_assigned",
-                review::ReviewError::AlreadyDecided => "review_already_decided",
-                review::ReviewError::NotAssigned => "review_not_assigned",
-            };
-            ApiError::Conflict {
-                code,
-                detail: format!("{}.", error),
-            }
-        })
+/// A review as the queue and the feedback history list it: with its family and submission.
+#[derive(Debug, Serialize)]
+pub struct QueueItemResponse {
+    #[serde(flatten)]
+    review: ReviewResponse,
+    family_id: Uuid,
+    family_reference: String,
+    episode_id: Uuid,
+    revision_number: i32,
+    submitted_by: Uuid,
+    submitted_at: DateTime<Utc>,
 }
 
-/// The review, if the actor may review in its family's locality.
-fn authorised_review(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: ReviewId,
-) -> Result<Review, ApiError> {
-    policy::authorize(actor, Permission::ReviewAssessments)?;
-    let family = reviews::family_of(conn, id)?;
-    authorize_family(
-        conn,
-        actor,
-        Permission::ReviewAssessments,
-        FamilyId::from_uuid(family),
-    )?;
-    Ok(reviews::find(conn, id)?)
+impl From<QueueItem> for QueueItemResponse {
+    fn from(item: QueueItem) -> Self {
+        Self {
+            review: item.review.into(),
+            family_id: item.family_id,
+            family_reference: item.family_reference,
+            episode_id: item.episode_id,
+            revision_number: item.revision_number,
+            submitted_by: item.submitted_by,
+            submitted_at: item.submitted_at,
+        }
+    }
+}
+
+/// The revision under review, with its content.
+#[derive(Debug, Serialize)]
+struct ReviewedRevision {
+    id: Uuid,
+    number: i32,
+    template_id: Uuid,
+    content: Value,
+    submitted_by: Uuid,
+    submitted_at: DateTime<Utc>,
+}
+
+impl From<Revision> for ReviewedRevision {
+    fn from(revision: Revision) -> Self {
+        Self {
+            id: revision.id,
+            number: revision.number,
+            template_id: revision.template_id,
+            content: revision.content,
+            submitted_by: revision.submitted_by,
+            submitted_at: revision.submitted_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewDetailResponse {
+    #[serde(flatten)]
+    review: ReviewResponse,
+    revision: ReviewedRevision,
+}
+
+impl From<ReviewRecord> for ReviewDetailResponse {
+    fn from(record: ReviewRecord) -> Self {
+        Self {
+            review: record.review.into(),
+            revision: record.revision.into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CriterionCounts {
+    met: u32,
+    partly_met: u32,
+    not_met: u32,
+}
+
+impl From<RatingCounts> for CriterionCounts {
+    fn from(counts: RatingCounts) -> Self {
+        Self {
+            met: counts.met,
+            partly_met: counts.partly_met,
+            not_met: counts.not_met,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct FeedbackSummaryResponse {
+    decided: usize,
+    accepted: u32,
+    returned: u32,
+    /// Every quality criterion by name, with how often it was met, partly met and not met.
+    criteria: BTreeMap<&'static str, CriterionCounts>,
+}
+
+impl From<FeedbackSummary> for FeedbackSummaryResponse {
+    fn from(summary: FeedbackSummary) -> Self {
+        Self {
+            decided: summary.decided,
+            accepted: summary.accepted,
+            returned: summary.returned,
+            criteria: summary
+                .criteria
+                .into_iter()
+                .map(|(criterion, counts)| (criterion.as_str(), counts.into()))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FeedbackResponse {
+    summary: FeedbackSummaryResponse,
+    #[serde(flatten)]
+    list: List<QueueItemResponse>,
+}
+
+impl From<Feedback> for FeedbackResponse {
+    fn from(feedback: Feedback) -> Self {
+        Self {
+            summary: feedback.summary.into(),
+            list: List::from_page(feedback.page, QueueItemResponse::from),
+        }
+    }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
@@ -126,6 +224,7 @@ pub async fn list_reviews(
     auth: Authenticated,
     query: Query<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // Asked before the query's checks (the workflow asks again).
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
@@ -134,42 +233,25 @@ pub async fn list_reviews(
             ApiError::validation("state", "must be unassigned, assigned or decided")
         })?;
     }
-    let filter = QueueFilter {
-        state: query.state,
-        reviewer_id: query.reviewer_id,
-        overdue_on: query
-            .overdue
-            .filter(|flag| bool::from(*flag))
-            .map(|_| today()),
-        submitted_by: None,
-        submitter_organisation: None,
+    let command = ListQueue {
+        filter: QueueFilter {
+            state: query.state,
+            reviewer_id: query.reviewer_id,
+            overdue_on: query
+                .overdue
+                .filter(|flag| bool::from(*flag))
+                .map(|_| today()),
+            submitted_by: None,
+            submitter_organisation: None,
+        },
+        page,
     };
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let page = state
-        .db(move |conn| {
-            Ok(audit::with_entry(
-                conn,
-                &context,
-                AuditEvent::new(
-                    AuditAction::ListReviews,
-                    EntityType::Review,
-                    None,
-                    Outcome::Success,
-                ),
-                |conn| reviews::queue(conn, reviewable(&actor), &filter, &page),
-            )?)
+    let page = auth
+        .run(&state, |conn, audit, actor| {
+            reviews::list_queue(conn, audit, actor, command)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(List::from_page(page, queue_json)))
-}
-
-/// The families whose forms the actor may review.
-fn reviewable(actor: &Actor) -> earlyhelp_persistence::scope::VisibleFamilies {
-    earlyhelp_persistence::scope::visible_family_ids(&policy::case_filter(
-        actor,
-        Permission::ReviewAssessments,
-    ))
+    Ok(HttpResponse::Ok().json(List::from_page(page, QueueItemResponse::from)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
@@ -179,26 +261,12 @@ pub async fn get_review(
     id: Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = ReviewId::from_uuid(id.into_inner());
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let body = state
-        .db(move |conn| {
-            let review = authorised_review(conn, &actor, id)?;
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::success(AuditAction::ReadReview, EntityType::Review, id));
-                let revision = assessments::find_revision(conn, RevisionId::from_uuid(review.revision_id))?;
-                let mut body = review_json(&review);
-                if let Some(object) = body.as_object_mut() {
-                    object.insert(
-                        "revision".into(),
-                        json!({ "id": revision.id, "number": revision.number, "template_id": revision.template_id, "content": revision.content, "submitted_by": revision.submitted_by, "submitted_at": revision.submitted_at }),
-                    );
-                }
-                Ok(body)
-            })?)
+    let review = auth
+        .run(&state, move |conn, audit, actor| {
+            reviews::get(conn, audit, actor, id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(body))
+    Ok(HttpResponse::Ok().json(ReviewDetailResponse::from(review)))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
@@ -208,62 +276,33 @@ pub async fn assign_review(
     id: Path<Uuid>,
     body: ApiJson<Assign>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ReviewId::from_uuid(id.into_inner());
-    let me = auth.actor.user_id.into_uuid();
-    let reviewer = body.0.reviewer_id.unwrap_or(me);
-    let claiming = reviewer == me;
-    if !claiming {
-        policy::authorize(&auth.actor, Permission::AssignReviews)?;
-    }
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let review = state
-        .db(move |conn| {
-            let current = authorised_review(conn, &actor, id)?;
-            if !claiming {
-                let candidate = users::find(conn, UserId::from_uuid(reviewer)).map_err(
-                    |error| match error {
-                        DbError::NotFound => ApiError::validation("reviewer_id", "no such user"),
-                        other => other.into(),
-                    },
-                )?;
-                let reviews_here = candidate.active
-                    && candidate.locality_id == Some(current.locality_id)
-                    && candidate.roles.iter().any(|r| {
-                        matches!(r.parse::<Role>(), Ok(Role::LcssWorker | Role::LcssManager))
-                    });
-                if !reviews_here {
-                    return Err(ApiError::validation(
-                        "reviewer_id",
-                        "must be an active LCSS worker or manager in the review's locality",
-                    ));
-                }
-            }
-            apply_transition(conn, &context, |conn, trail| {
-                let locked = reviews::find_for_update(conn, id)?;
-                let event = if claiming {
-                    ReviewEvent::Claim
-                } else {
-                    ReviewEvent::Assign
-                };
-                if let Err(error) = transition(&locked.state, event) {
-                    return Ok(Err(error));
-                }
-                let review = reviews::assign(conn, id, reviewer, me)?;
-                let action = if claiming {
-                    AuditAction::ClaimReview
-                } else {
-                    AuditAction::AssignReview
-                };
-                trail.record(
-                    AuditEvent::success(action, EntityType::Review, id)
-                        .with_detail(json!({ "reviewer_id": reviewer })),
-                );
-                Ok(Ok(review))
-            })
+    let command = AssignReview {
+        review: ReviewId::from_uuid(id.into_inner()),
+        reviewer: body.0.reviewer_id.map(UserId::from_uuid),
+    };
+    let review = auth
+        .run(&state, |conn, audit, actor| {
+            reviews::assign(conn, audit, actor, command)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(review_json(&review)))
+    Ok(HttpResponse::Ok().json(ReviewResponse::from(review)))
+}
+
+impl DecisionRequest {
+    fn into_command(self, review: ReviewId) -> Result<DecideReview, ApiError> {
+        let decision =
+            check_decision(self.decision, self.ratings, &self.feedback).map_err(|problems| {
+                let mut checks = Checks::default();
+                for (field, message) in problems {
+                    checks.fail(&field, message);
+                }
+                checks
+                    .finish(|| None::<()>)
+                    .err()
+                    .map_or(ApiError::validation("ratings", "invalid"), ApiError::from)
+            })?;
+        Ok(DecideReview { review, decision })
+    }
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
@@ -273,158 +312,31 @@ pub async fn decide_review(
     id: Path<Uuid>,
     body: ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ReviewId::from_uuid(id.into_inner());
-    let DecisionRequest {
-        decision,
-        ratings,
-        feedback,
-    } = body.0;
-    let checked = check_decision(decision, ratings, &feedback).map_err(|problems| {
-        let mut checks = Checks::default();
-        for (field, message) in problems {
-            checks.fail(&field, message);
-        }
-        checks
-            .finish(|| None::<()>)
-            .err()
-            .map_or(ApiError::validation("ratings", "invalid"), ApiError::from)
-    })?;
-    let ratings_json =
-        serde_json::to_value(&checked.ratings).map_err(|error| ApiError::Internal(error.into()))?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let review = state
-        .db(move |conn| {
-            let current = authorised_review(conn, &actor, id)?;
-            let me = actor.user_id.into_uuid();
-            if current.reviewer_id.is_some() && current.reviewer_id != Some(me) && policy::authorize(&actor, Permission::AssignReviews).is_err() {
-                return Err(ApiError::Conflict { code: "not_your_review", detail: "This review is assigned to another reviewer; an LCSS manager can reassign it.".into() });
-            }
-                        apply_transition(conn, &context, |conn, trail| {
-                let locked = reviews::find_for_update(conn, id)?;
-                if let Err(error) = transition(&locked.state, ReviewEvent::Decide) {
-                    return Ok(Err(error));
-                }
-                let assessment_id = AssessmentId::from_uuid(locked.assessment_id);
-                let form = assessments::find_for_update(conn, assessment_id)?;
-                let event = match checked.decision {
-                    Decision::Accept => AssessmentEvent::Accept,
-                    Decision::Return => AssessmentEvent::Return,
-                };
-                let next = AssessmentState::parse(&form.state).and_then(|state| assessment::transition(state, event).ok());
-                let Some(next) = next else {
-                    return Ok(Err(ApiError::Conflict { code: "assessment_state", detail: "The form is not awaiting review.".into() }));
-                };
-                let review = reviews::decide(conn, id, checked.decision.outcome(), &ratings_json, &checked.feedback, me)?;
-                let form = assessments::set_state(conn, assessment_id, next.as_str())?;
-                trail.record(AuditEvent::success(AuditAction::DecideReview, EntityType::Review, id).with_detail(json!({ "decision": checked.decision.outcome() })));
-                let family = reviews::family_of(conn, id)?;
-                let (kind, summary) = match checked.decision {
-                    Decision::Accept => ("assessment.accepted", "Strengths and Needs form accepted by LCSS: assessment complete"),
-                    Decision::Return => ("assessment.returned", "Strengths and Needs form returned by LCSS for amendment"),
-                };
-                chronology::record(conn, &Happening { family: FamilyId::from_uuid(family), kind, actor: actor.user_id, summary, entity_type: "assessment", entity_id: form.id })?;
-                Ok(Ok(review))
-            })
+    let command = body.0.into_command(ReviewId::from_uuid(id.into_inner()))?;
+    let review = auth
+        .run(&state, |conn, audit, actor| {
+            reviews::decide(conn, audit, actor, command)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(review_json(&review)))
-}
-
-/// Counts of each rating per criterion over decided reviews: how a professional or an
-/// organisation is doing on each quality criterion.
-fn summarise(items: &[QueueItem]) -> Value {
-    let mut decisions: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut criteria: BTreeMap<&'static str, BTreeMap<&'static str, u32>> = BTreeMap::new();
-    for criterion in Criterion::ALL {
-        criteria.insert(
-            criterion.as_str(),
-            [("met", 0), ("partly_met", 0), ("not_met", 0)]
-                .into_iter()
-                .collect(),
-        );
-    }
-    for item in items {
-        if let Some(decision) = &item.review.decision {
-            *decisions
-                .entry(if decision == "accepted" {
-                    "accepted"
-                } else {
-                    "returned"
-                })
-                .or_default() += 1;
-        }
-        let Some(ratings) = item.review.ratings.as_ref().and_then(|r| {
-            serde_json::from_value::<BTreeMap<Criterion, CriterionRating>>(r.clone()).ok()
-        }) else {
-            continue;
-        };
-        for (criterion, rating) in ratings {
-            let key = match rating.rating {
-                Rating::Met => "met",
-                Rating::PartlyMet => "partly_met",
-                Rating::NotMet => "not_met",
-            };
-            if let Some(counts) = criteria.get_mut(criterion.as_str()) {
-                *counts.entry(key).or_default() += 1;
-            }
-        }
-    }
-    json!({
-        "decided": items.iter().filter(|i| i.review.decision.is_some()).count(),
-        "accepted": decisions.get("accepted").copied().unwrap_or(0),
-        "returned": decisions.get("returned").copied().unwrap_or(0),
-        "criteria": criteria,
-    })
+    Ok(HttpResponse::Ok().json(ReviewResponse::from(review)))
 }
 
 async fn feedback(
     state: State,
     auth: Authenticated,
     query: PageQuery,
-    filter: QueueFilter,
-    subject: (EntityType, Uuid),
+    of: FeedbackOf,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.page()?;
-    let context = auth.audit_context();
-    let actor = auth.actor;
-    let (summary, page) = state
-        .db(move |conn| {
-            Ok(audit::audited(conn, &context, |conn, trail| {
-                trail.record(AuditEvent::new(
-                    AuditAction::ReadFeedback,
-                    subject.0,
-                    Some(subject.1),
-                    Outcome::Success,
-                ));
-                let decided = QueueFilter {
-                    state: Some("decided".into()),
-                    ..filter
-                };
-                let everything = earlyhelp_persistence::pagination::PageRequest::new(
-                    None,
-                    Some(earlyhelp_persistence::pagination::MAX_LIMIT),
-                )
-                .unwrap_or(page.clone());
-                let mut all = Vec::new();
-                let mut request = everything;
-                loop {
-                    let chunk = reviews::queue(conn, readable(&actor), &decided, &request)?;
-                    all.extend(chunk.items);
-                    match chunk.next {
-                        Some(next) => request.after = Some(next),
-                        None => break,
-                    }
-                }
-                let summary = summarise(&all);
-                let page = reviews::queue(conn, readable(&actor), &decided, &page)?;
-                Ok((summary, page))
-            })?)
+    let command = ReadFeedback {
+        of,
+        page: query.page()?,
+    };
+    let feedback = auth
+        .run(&state, |conn, audit, actor| {
+            reviews::feedback(conn, audit, actor, command)
         })
         .await?;
-    let list = List::from_page(page, queue_json);
-    Ok(HttpResponse::Ok()
-        .json(json!({ "summary": summary, "items": list.items, "next_cursor": list.next_cursor })))
+    Ok(HttpResponse::Ok().json(FeedbackResponse::from(feedback)))
 }
 
 /// A professional's own feedback history, or any professional's for LCSS in their locality.
@@ -435,20 +347,16 @@ pub async fn professional_feedback(
     id: Path<Uuid>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let professional = id.into_inner();
-    if professional != auth.actor.user_id.into_uuid() {
+    let professional = UserId::from_uuid(id.into_inner());
+    // Asked before the query's checks (the workflow asks again).
+    if professional != auth.actor.user_id {
         policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     }
-    let filter = QueueFilter {
-        submitted_by: Some(professional),
-        ..QueueFilter::default()
-    };
     feedback(
         state,
         auth,
         query.into_inner(),
-        filter,
-        (EntityType::Professional, professional),
+        FeedbackOf::Professional(professional),
     )
     .await
 }
@@ -461,18 +369,124 @@ pub async fn organisation_feedback(
     id: Path<Uuid>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // Asked before the query's checks (the workflow asks again).
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
-    let organisation = id.into_inner();
-    let filter = QueueFilter {
-        submitter_organisation: Some(organisation),
-        ..QueueFilter::default()
-    };
+    let organisation = OrganisationId::from_uuid(id.into_inner());
     feedback(
         state,
         auth,
         query.into_inner(),
-        filter,
-        (EntityType::Organisation, organisation),
+        FeedbackOf::Organisation(organisation),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use earlyhelp_persistence::pagination::Page;
+    use serde_json::json;
+
+    fn item() -> QueueItem {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        QueueItem {
+            review: Review {
+                id: Uuid::now_v7(),
+                revision_id: Uuid::now_v7(),
+                assessment_id: Uuid::now_v7(),
+                locality_id: Uuid::now_v7(),
+                state: "assigned".into(),
+                reviewer_id: Some(Uuid::now_v7()),
+                assigned_by: Some(Uuid::now_v7()),
+                assigned_at: Some(Utc::now()),
+                received_on: day,
+                due_on: day,
+                decision: None,
+                ratings: None,
+                feedback: None,
+                decided_at: None,
+                decided_by: None,
+                created_at: Utc::now(),
+            },
+            family_id: Uuid::now_v7(),
+            family_reference: "FAM-1".into(),
+            episode_id: Uuid::now_v7(),
+            revision_number: 2,
+            submitted_by: Uuid::now_v7(),
+            submitted_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_queue_item_is_the_review_with_its_family_and_submission_and_keeps_its_nulls() {
+        let item = item();
+        let review = &item.review;
+        let expected = json!({
+            "id": review.id,
+            "state": review.state,
+            "assessment_id": review.assessment_id,
+            "revision_id": review.revision_id,
+            "locality_id": review.locality_id,
+            "reviewer_id": review.reviewer_id,
+            "assigned_at": review.assigned_at,
+            "received_on": review.received_on,
+            "due_on": review.due_on,
+            "overdue": true,
+            "decision": null,
+            "ratings": null,
+            "feedback": null,
+            "decided_at": null,
+            "decided_by": null,
+            "family_id": item.family_id,
+            "family_reference": "FAM-1",
+            "episode_id": item.episode_id,
+            "revision_number": 2,
+            "submitted_by": item.submitted_by,
+            "submitted_at": item.submitted_at,
+        });
+        let rendered = serde_json::to_value(QueueItemResponse::from(item)).unwrap();
+        assert_eq!(rendered, expected);
+    }
+
+    #[test]
+    fn a_feedback_page_has_its_summary_beside_the_list() {
+        let summary = FeedbackSummary {
+            decided: 1,
+            accepted: 0,
+            returned: 1,
+            criteria: [(
+                Criterion::ChildsVoiceHeard,
+                RatingCounts {
+                    met: 0,
+                    partly_met: 1,
+                    not_met: 0,
+                },
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let feedback = Feedback {
+            summary,
+            page: Page {
+                items: Vec::new(),
+                next: None,
+            },
+        };
+        let rendered = serde_json::to_value(FeedbackResponse::from(feedback)).unwrap();
+        assert_eq!(
+            rendered,
+            json!({
+                "summary": {
+                    "decided": 1,
+                    "accepted": 0,
+                    "returned": 1,
+                    "criteria": {
+                        "childs_voice_heard": { "met": 0, "partly_met": 1, "not_met": 0 }
+                    },
+                },
+                "items": [],
+                "next_cursor": null,
+            })
+        );
+    }
 }

@@ -1,0 +1,249 @@
+//! Signing in, refreshing a session's tokens and signing out.
+//!
+//! The HTTP layer mints the tokens (the signed access token and the opaque refresh token);
+//! these steps decide whether to grant them, keep the lockout count, store the refresh token's
+//! hash and write the audit trail. A refused sign-in or refresh is an outcome, not a
+//! [`Refusal`](crate::Refusal): the caller is told only that it failed, while the audit entry,
+//! committed all the same, records why.
+
+use crate::step::transaction;
+use crate::{passwords, Result};
+use chrono::{Duration, Utc};
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::policy::Actor;
+use earlyhelp_domain::{signin, Email, SessionId, UserId};
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::sessions::{self, RevokeReason, Rotation, Session};
+use earlyhelp_persistence::users::{self, User};
+use earlyhelp_persistence::PgConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+/// No `Debug`: it carries a password.
+pub struct SignIn {
+    pub email: Email,
+    /// As typed (between 1 and 256 characters).
+    pub password: String,
+    /// A hash of a random password, verified in place of a stored one when the email is
+    /// unknown, so an unknown email takes as long to refuse as a wrong password.
+    pub dummy_hash: String,
+    /// The SHA-256 of the refresh token the new session starts with.
+    pub refresh_hash: [u8; 32],
+    /// How long the session lasts, however often its tokens are refreshed.
+    pub session_ttl: Duration,
+}
+
+/// Why a sign-in was refused, as the audit entry's `reason` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    UnknownEmail,
+    Inactive,
+    Locked,
+    WrongPassword,
+}
+
+impl SignInRefusal {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SignInRefusal::UnknownEmail => "unknown_email",
+            SignInRefusal::Inactive => "inactive",
+            SignInRefusal::Locked => "locked",
+            SignInRefusal::WrongPassword => "wrong_password",
+        }
+    }
+}
+
+/// A live session and its user, for whom the HTTP layer issues the access token.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub user: User,
+    pub session: Session,
+}
+
+#[derive(Debug, Clone)]
+pub enum SignInOutcome {
+    /// A new session.
+    SignedIn(Box<Grant>),
+    /// `user` is the account the email named, if any.
+    Refused {
+        user: Option<UserId>,
+        because: SignInRefusal,
+    },
+}
+
+pub struct Refresh {
+    /// The SHA-256 of the refresh token presented, which is spent by this refresh.
+    pub presented_hash: [u8; 32],
+    /// The SHA-256 of the refresh token that takes its place.
+    pub next_hash: [u8; 32],
+}
+
+#[derive(Debug, Clone)]
+pub enum RefreshOutcome {
+    /// The token was spent and the next one stored in its session.
+    Refreshed(Box<Grant>),
+    /// A spent token was presented again, so it was stolen or replayed: `session` is revoked.
+    Reused { session: Uuid },
+    /// Unknown or expired token, or a session whose user may no longer sign in.
+    Refused,
+}
+
+/// Checks the password (always against some hash, so timing says nothing about whether the
+/// email is known), counts failures towards a lockout, and starts a session on success.
+/// Runs argon2 on the calling thread: call it on the blocking pool. `audit` is the anonymous
+/// request's; a refusal is recorded under it, a success as the user who signed in.
+pub fn sign_in(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: SignIn,
+) -> Result<SignInOutcome> {
+    let credentials = users::credentials_by_email(conn, command.email.as_str())?;
+    let hash = credentials
+        .as_ref()
+        .map_or(command.dummy_hash.as_str(), |c| c.password_hash.as_str());
+    let matches = passwords::verify(&command.password, hash);
+    let now = Utc::now();
+    let Some(credentials) = credentials else {
+        let because = SignInRefusal::UnknownEmail;
+        transaction(conn, audit, |_, trail| {
+            trail.record(refusal_entry(None, because));
+            Ok(())
+        })?;
+        return Ok(SignInOutcome::Refused {
+            user: None,
+            because,
+        });
+    };
+    let user_id = UserId::from_uuid(credentials.id);
+    let locked = credentials.locked_until.is_some_and(|until| until > now);
+    let refusal = if !credentials.active {
+        Some(SignInRefusal::Inactive)
+    } else if locked {
+        Some(SignInRefusal::Locked)
+    } else if !matches {
+        Some(SignInRefusal::WrongPassword)
+    } else {
+        None
+    };
+    if let Some(because) = refusal {
+        transaction(conn, audit, |conn, trail| {
+            if because == SignInRefusal::WrongPassword {
+                users::record_failed_login(conn, user_id, |failures| {
+                    signin::lock_duration(failures).map(|lock| now + lock)
+                })?;
+            }
+            trail.record(refusal_entry(Some(user_id), because));
+            Ok(())
+        })?;
+        return Ok(SignInOutcome::Refused {
+            user: Some(user_id),
+            because,
+        });
+    }
+
+    let expires_at = now + command.session_ttl;
+    let signed_in = AuditContext {
+        actor: Some(user_id),
+        request_id: audit.request_id.clone(),
+    };
+    transaction(conn, &signed_in, |conn, trail| {
+        users::record_successful_login(conn, user_id, now)?;
+        let session = sessions::start(conn, user_id, &command.refresh_hash, now, expires_at)?;
+        trail.record(
+            AuditEvent::success(AuditAction::Login, EntityType::User, user_id)
+                .with_detail(json!({ "session_id": session.id })),
+        );
+        let user = users::find(conn, user_id)?;
+        Ok(SignInOutcome::SignedIn(Box::new(Grant { user, session })))
+    })
+}
+
+/// The entry of a refused sign-in.
+fn refusal_entry(user: Option<UserId>, because: SignInRefusal) -> AuditEvent {
+    AuditEvent::new(
+        AuditAction::Login,
+        EntityType::User,
+        user.map(UserId::into_uuid),
+        Outcome::Failure,
+    )
+    .with_detail(json!({ "reason": because.as_str() }))
+}
+
+/// Spends the presented refresh token and stores the next one in its session. A spent token
+/// presented again revokes the whole session. Every attempt is audited, as the session's
+/// user when the token names one.
+pub fn refresh(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: Refresh,
+) -> Result<RefreshOutcome> {
+    let now = Utc::now();
+    let rotation = sessions::rotate(conn, &command.presented_hash, &command.next_hash, now)?;
+    let (user_id, session_id, reason) = match &rotation {
+        Rotation::Rotated(session) => (Some(session.user_id), Some(session.id), None),
+        Rotation::Reused {
+            session_id,
+            user_id,
+        } => (Some(*user_id), Some(*session_id), Some("reused")),
+        Rotation::Expired {
+            session_id,
+            user_id,
+        } => (Some(*user_id), Some(*session_id), Some("expired")),
+        Rotation::Unknown => (None, None, Some("unknown")),
+    };
+    let context = AuditContext {
+        actor: user_id.map(UserId::from_uuid),
+        request_id: audit.request_id.clone(),
+    };
+    let outcome = if reason.is_none() {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    };
+    let event = AuditEvent::new(
+        AuditAction::RefreshToken,
+        EntityType::Session,
+        session_id,
+        outcome,
+    )
+    .with_detail(reason.map_or_else(|| json!({}), |reason| json!({ "reason": reason })));
+    transaction(conn, &context, |conn, trail| {
+        trail.record(event);
+        Ok(match rotation {
+            Rotation::Rotated(session) => {
+                match users::principal(
+                    conn,
+                    UserId::from_uuid(session.user_id),
+                    SessionId::from_uuid(session.id),
+                    now,
+                )? {
+                    Some(user) => RefreshOutcome::Refreshed(Box::new(Grant { user, session })),
+                    None => RefreshOutcome::Refused,
+                }
+            }
+            Rotation::Reused { session_id, .. } => RefreshOutcome::Reused {
+                session: session_id,
+            },
+            Rotation::Expired { .. } | Rotation::Unknown => RefreshOutcome::Refused,
+        })
+    })
+}
+
+/// Ends the session the actor's access token names: its access and refresh tokens stop
+/// working at once.
+pub fn sign_out(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    _actor: &Actor,
+    session: SessionId,
+) -> Result<()> {
+    transaction(conn, audit, |conn, trail| {
+        sessions::revoke(conn, session, RevokeReason::Logout, Utc::now())?;
+        trail.record(AuditEvent::success(
+            AuditAction::Logout,
+            EntityType::Session,
+            session,
+        ));
+        Ok(())
+    })
+}
