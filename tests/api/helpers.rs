@@ -55,8 +55,10 @@ impl std::io::Write for Capture {
 fn init_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
-        let filter = std::env::var("EARLYHELP_TEST_LOG")
-            .unwrap_or_else(|_| "info,earlyhelp_http=debug,earlyhelp_persistence=debug".to_owned());
+        let filter = std::env::var("EARLYHELP_TEST_LOG").unwrap_or_else(|_| {
+            "info,earlyhelp_http=debug,earlyhelp_persistence=debug,earlyhelp_workflows=debug"
+                .to_owned()
+        });
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
             .with_ansi(false)
