@@ -2,21 +2,11 @@
 //! denial (404 outside the actor's scope, 403 when the role lacks the permission), and lists
 //! that never include out-of-scope rows. A new route without an entry here fails the test.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, PERSONAS};
 use awc::http::Method;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-const ROLES: [&str; 8] = [
-    "practitioner",
-    "practitioner2",
-    "lcss_worker",
-    "lcss_worker2",
-    "lcss_manager",
-    "social_care",
-    "manager",
-    "admin",
-];
 /// Who can see a North family led by `practitioner`.
 const SEES_NORTH_CASE: [&str; 3] = ["practitioner", "lcss_worker", "lcss_manager"];
 const REVIEWS_NORTH: [&str; 2] = ["lcss_worker", "lcss_manager"];
@@ -45,6 +35,20 @@ fn expected(kind: Kind, role: &str) -> Option<u16> {
         Kind::ReviewWrite if reviews => None,
         Kind::ReviewRead | Kind::ReviewWrite => Some(403),
     }
+}
+
+/// A route on a case record: under `/api/v1/` but not sign-in, the admin directory, the
+/// caller's own profile or the API document.
+fn is_case_route(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+        && ![
+            "/api/v1/auth/",
+            "/api/v1/admin/",
+            "/api/v1/me",
+            "/api/v1/openapi",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 #[actix_web::test]
@@ -260,17 +264,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         .collect();
     let case_routes: HashSet<(Method, &str)> = earlyhelp_http::routes::route_list()
         .into_iter()
-        .filter(|(_, path)| {
-            path.starts_with("/api/v1/")
-                && ![
-                    "/api/v1/auth/",
-                    "/api/v1/admin/",
-                    "/api/v1/me",
-                    "/api/v1/openapi",
-                ]
-                .iter()
-                .any(|p| path.starts_with(p))
-        })
+        .filter(|(_, path)| is_case_route(path))
         .collect();
     let missing: Vec<_> = case_routes.difference(&covered).collect();
     assert!(
@@ -278,7 +272,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         "case routes without an access-matrix entry: {missing:?}"
     );
 
-    for role in ROLES {
+    for role in PERSONAS {
         let token = app.token(role).await;
         for (method, pattern, path, body, kind) in &table {
             let Some(status) = expected(*kind, role) else {
@@ -354,7 +348,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
 async fn only_admins_publish_form_templates_and_everyone_signed_in_can_read_them() {
     let app = TestApp::spawn().await;
     let definition = json!({ "title": "Short check-in", "sections": [{ "key": "notes", "title": "Notes", "fields": [{ "key": "summary", "label": "Summary", "type": "long_text", "required": true }] }] });
-    for role in ROLES {
+    for role in PERSONAS {
         let token = app.token(role).await;
         let templates = app.get("/api/v1/form-templates").token(&token).send().await;
         templates.assert_status(200);
@@ -412,19 +406,10 @@ async fn every_route_has_a_declared_access_rule() {
     ];
     for (method, path) in earlyhelp_http::routes::route_list() {
         // Case routes are held to their entries by the matrix test above.
-        let case_route = path.starts_with("/api/v1/")
-            && ![
-                "/api/v1/auth/",
-                "/api/v1/admin/",
-                "/api/v1/me",
-                "/api/v1/openapi",
-            ]
-            .iter()
-            .any(|p| path.starts_with(p));
         let placed = public.contains(&path)
             || signed_in.iter().any(|(m, p)| *m == method && *p == path)
             || path.starts_with("/api/v1/admin/")
-            || case_route;
+            || is_case_route(path);
         assert!(placed, "{method} {path} has no access rule");
     }
     // Public routes answer without a token; signed-in routes refuse anonymous requests.
