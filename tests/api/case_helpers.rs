@@ -1,6 +1,7 @@
-//! Building blocks for case-record tests: a family, consent, an episode, a complete form.
+//! Building blocks for case-record tests: a family, consent, an episode, a complete form, and
+//! the requests on them that many tests make.
 
-use crate::helpers::TestApp;
+use crate::helpers::{Request, TestApp};
 use earlyhelp_tests::http::Reply;
 use serde_json::{json, Map, Value};
 
@@ -128,6 +129,38 @@ impl TestApp {
             request = request.header("if-match", etag);
         }
         request.json(&json!({ "content": content })).await
+    }
+
+    /// Submitting form `id` for review; add an Idempotency-Key before sending if needed.
+    pub fn submit(&self, token: &str, id: &str) -> Request<'_> {
+        self.post(&format!("/api/v1/assessments/{id}/submit"))
+            .token(token)
+    }
+
+    /// The revisions of form `id`, oldest first.
+    pub async fn revisions(&self, token: &str, id: &str) -> Value {
+        let revisions = self
+            .get(&format!("/api/v1/assessments/{id}/revisions"))
+            .token(token)
+            .send()
+            .await;
+        revisions.assert_status(200);
+        revisions.json()
+    }
+
+    /// Claiming review `id` (an empty body) or assigning it (`{ "reviewer_id": ... }`).
+    pub async fn assign_review(&self, token: &str, id: &str, body: &Value) -> Reply {
+        self.post(&format!("/api/v1/reviews/{id}/assign"))
+            .token(token)
+            .json(body)
+            .await
+    }
+
+    pub async fn decide_review(&self, token: &str, id: &str, decision: &Value) -> Reply {
+        self.post(&format!("/api/v1/reviews/{id}/decision"))
+            .token(token)
+            .json(decision)
+            .await
     }
 }
 
