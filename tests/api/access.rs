@@ -2,6 +2,7 @@
 //! denial (404 outside the actor's scope, 403 when the role lacks the permission), and lists
 //! that never include out-of-scope rows. A new route without an entry here fails the test.
 
+use crate::case_helpers::{all_ratings, id_of};
 use crate::helpers::{TestApp, PERSONAS};
 use awc::http::Method;
 use serde_json::{json, Value};
@@ -56,22 +57,16 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Hartwell").await;
-    let form = app.start_form(&lead, &case.episode).await;
-    let form = form["id"].as_str().unwrap().to_owned();
-    let submitted = app
-        .post(&format!("/api/v1/assessments/{form}/submit"))
-        .token(&lead)
-        .send()
-        .await
-        .json();
-    let review = submitted["review"]["id"].as_str().unwrap().to_owned();
+    let form = id_of(&app.start_form(&lead, &case.episode).await);
+    let submitted = app.submit(&lead, &form).send().await.json();
+    let review = id_of(&submitted["review"]);
     let consents = app
         .get(&format!("/api/v1/families/{}/consents", case.family))
         .token(&lead)
         .send()
         .await
         .json();
-    let consent = consents["items"][0]["id"].as_str().unwrap().to_owned();
+    let consent = id_of(&consents["items"][0]);
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
@@ -236,9 +231,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             Method::POST,
             "/api/v1/reviews/{id}/decision",
             format!("/api/v1/reviews/{review}/decision"),
-            Some(
-                json!({ "decision": "accept", "ratings": crate::case_helpers::all_ratings("met") }),
-            ),
+            Some(json!({ "decision": "accept", "ratings": all_ratings("met") })),
             Kind::ReviewWrite,
         ),
     ];
