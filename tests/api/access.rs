@@ -2,21 +2,12 @@
 //! denial (404 outside the actor's scope, 403 when the role lacks the permission), and lists
 //! that never include out-of-scope rows. A new route without an entry here fails the test.
 
-use crate::helpers::TestApp;
+use crate::case_helpers::{all_ratings, id_of};
+use crate::helpers::{TestApp, PERSONAS};
 use awc::http::Method;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-const ROLES: [&str; 8] = [
-    "practitioner",
-    "practitioner2",
-    "lcss_worker",
-    "lcss_worker2",
-    "lcss_manager",
-    "social_care",
-    "manager",
-    "admin",
-];
 /// Who can see a North family led by `practitioner`.
 const SEES_NORTH_CASE: [&str; 3] = ["practitioner", "lcss_worker", "lcss_manager"];
 const REVIEWS_NORTH: [&str; 2] = ["lcss_worker", "lcss_manager"];
@@ -47,27 +38,35 @@ fn expected(kind: Kind, role: &str) -> Option<u16> {
     }
 }
 
+/// A route on a case record: under `/api/v1/` but not sign-in, the admin directory, the
+/// caller's own profile or the API document.
+fn is_case_route(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+        && ![
+            "/api/v1/auth/",
+            "/api/v1/admin/",
+            "/api/v1/me",
+            "/api/v1/openapi",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 #[actix_web::test]
 async fn every_role_gets_exactly_its_access_to_every_case_route() {
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Hartwell").await;
-    let form = app.start_form(&lead, &case.episode).await;
-    let form = form["id"].as_str().unwrap().to_owned();
-    let submitted = app
-        .post(&format!("/api/v1/assessments/{form}/submit"))
-        .token(&lead)
-        .send()
-        .await
-        .json();
-    let review = submitted["review"]["id"].as_str().unwrap().to_owned();
+    let form = id_of(&app.start_form(&lead, &case.episode).await);
+    let submitted = app.submit(&lead, &form).send().await.json();
+    let review = id_of(&submitted["review"]);
     let consents = app
         .get(&format!("/api/v1/families/{}/consents", case.family))
         .token(&lead)
         .send()
         .await
         .json();
-    let consent = consents["items"][0]["id"].as_str().unwrap().to_owned();
+    let consent = id_of(&consents["items"][0]);
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
@@ -232,9 +231,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             Method::POST,
             "/api/v1/reviews/{id}/decision",
             format!("/api/v1/reviews/{review}/decision"),
-            Some(
-                json!({ "decision": "accept", "ratings": crate::case_helpers::all_ratings("met") }),
-            ),
+            Some(json!({ "decision": "accept", "ratings": all_ratings("met") })),
             Kind::ReviewWrite,
         ),
     ];
@@ -260,17 +257,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         .collect();
     let case_routes: HashSet<(Method, &str)> = earlyhelp_http::routes::route_list()
         .into_iter()
-        .filter(|(_, path)| {
-            path.starts_with("/api/v1/")
-                && ![
-                    "/api/v1/auth/",
-                    "/api/v1/admin/",
-                    "/api/v1/me",
-                    "/api/v1/openapi",
-                ]
-                .iter()
-                .any(|p| path.starts_with(p))
-        })
+        .filter(|(_, path)| is_case_route(path))
         .collect();
     let missing: Vec<_> = case_routes.difference(&covered).collect();
     assert!(
@@ -278,7 +265,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         "case routes without an access-matrix entry: {missing:?}"
     );
 
-    for role in ROLES {
+    for role in PERSONAS {
         let token = app.token(role).await;
         for (method, pattern, path, body, kind) in &table {
             let Some(status) = expected(*kind, role) else {
@@ -354,7 +341,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
 async fn only_admins_publish_form_templates_and_everyone_signed_in_can_read_them() {
     let app = TestApp::spawn().await;
     let definition = json!({ "title": "Short check-in", "sections": [{ "key": "notes", "title": "Notes", "fields": [{ "key": "summary", "label": "Summary", "type": "long_text", "required": true }] }] });
-    for role in ROLES {
+    for role in PERSONAS {
         let token = app.token(role).await;
         let templates = app.get("/api/v1/form-templates").token(&token).send().await;
         templates.assert_status(200);
@@ -412,19 +399,10 @@ async fn every_route_has_a_declared_access_rule() {
     ];
     for (method, path) in earlyhelp_http::routes::route_list() {
         // Case routes are held to their entries by the matrix test above.
-        let case_route = path.starts_with("/api/v1/")
-            && ![
-                "/api/v1/auth/",
-                "/api/v1/admin/",
-                "/api/v1/me",
-                "/api/v1/openapi",
-            ]
-            .iter()
-            .any(|p| path.starts_with(p));
         let placed = public.contains(&path)
             || signed_in.iter().any(|(m, p)| *m == method && *p == path)
             || path.starts_with("/api/v1/admin/")
-            || case_route;
+            || is_case_route(path);
         assert!(placed, "{method} {path} has no access rule");
     }
     // Public routes answer without a token; signed-in routes refuse anonymous requests.

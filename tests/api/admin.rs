@@ -1,20 +1,9 @@
 //! The admin directory: who may use it, and what it does.
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{TestApp, PASSWORD, PERSONAS};
 use awc::http::Method;
 use serde_json::{json, Value};
 use std::collections::HashSet;
-
-const ROLES: [&str; 8] = [
-    "practitioner",
-    "practitioner2",
-    "lcss_worker",
-    "lcss_worker2",
-    "lcss_manager",
-    "social_care",
-    "manager",
-    "admin",
-];
 
 /// Every admin endpoint with a valid request for it.
 fn admin_requests(app: &TestApp) -> Vec<(Method, String, Option<Value>)> {
@@ -107,7 +96,7 @@ async fn only_admins_reach_the_admin_endpoints() {
             .await
             .assert_problem(401, "unauthenticated");
     }
-    for role in ROLES.iter().filter(|role| **role != "admin") {
+    for role in PERSONAS.iter().filter(|role| **role != "admin") {
         let token = app.token(role).await;
         for (method, path, body) in &requests {
             let request = app.request(method.clone(), path).token(&token);

@@ -1,6 +1,6 @@
 //! The audit trail is append-only and written with the change it describes.
 
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{test_db, TestApp};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -79,7 +79,7 @@ async fn a_refused_change_leaves_no_audit_entry_behind() {
 
 #[test]
 fn migrations_revert_and_reapply_cleanly() {
-    let db = TestDb::new();
+    let db = test_db();
     let mut conn = db.connect();
     let reverted = earlyhelp_persistence::migrations::revert_all(&mut conn).expect("revert");
     assert!(reverted >= 1);

@@ -1,14 +1,7 @@
 //! Sign-in, lockout, rate limiting, refresh rotation and reuse detection, sign-out.
 
-use crate::helpers::{TestApp, PASSWORD};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde_json::{json, Value};
-
-fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).expect("payload");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("claims")
-}
+use crate::helpers::{claims_of, TestApp, PASSWORD};
+use serde_json::json;
 
 #[actix_web::test]
 async fn a_user_signs_in_and_sees_who_they_are() {

@@ -1,15 +1,13 @@
-//! Building blocks for case-record tests: a family, consent, an episode, a complete form.
+//! Building blocks for case-record tests: a family, consent, an episode, a complete form, and
+//! the requests on them that many tests make.
 
-use crate::helpers::{TestApp, TestResponse};
-use awc::http::Method;
+use crate::helpers::{Request, TestApp};
+use earlyhelp_tests::http::Reply;
 use serde_json::{json, Map, Value};
 
-/// A valid NHS number built from nine digits and the modulus-11 check digit.
-pub fn nhs_number(seed: u64) -> String {
-    loop_digits(seed)
-}
-
-fn loop_digits(mut seed: u64) -> String {
+/// A valid NHS number: nine digits from `seed` and the modulus-11 check digit (seeds whose
+/// check digit would be 10 move on to the next).
+pub fn nhs_number(mut seed: u64) -> String {
     loop {
         let digits: Vec<u32> = format!("{:09}", 400_000_000 + seed % 500_000_000)
             .chars()
@@ -32,6 +30,15 @@ fn loop_digits(mut seed: u64) -> String {
     }
 }
 
+/// The `id` of a created resource.
+pub fn id_of(resource: &Value) -> String {
+    resource["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {resource}"))
+        .to_owned()
+}
+
+/// A family of a parent and a child, the parent's relationship to the child recorded.
 pub fn family_body(family_name: &str, child_dob: &str, nhs: Option<&str>) -> Value {
     json!({
         "address": "1 Example Row, Banbury",
@@ -44,6 +51,11 @@ pub fn family_body(family_name: &str, child_dob: &str, nhs: Option<&str>) -> Val
     })
 }
 
+/// A level-2 episode for `child` of `family`.
+pub fn episode_body(family: &str, child: &str) -> Value {
+    json!({ "family_id": family, "children": [child], "threshold_level": 2, "threshold_rationale": "Needs met by a TAF", "reason": "Attendance has fallen" })
+}
+
 pub struct Case {
     pub family: String,
     pub adult: String,
@@ -52,15 +64,19 @@ pub struct Case {
 }
 
 impl TestApp {
-    pub async fn create_family(&self, token: &str, body: &Value) -> TestResponse {
+    pub async fn create_family(&self, token: &str, body: &Value) -> Reply {
         self.post("/api/v1/families").token(token).json(body).await
     }
 
-    pub async fn consent(&self, token: &str, family: &str, person: &str) -> TestResponse {
+    pub async fn consent(&self, token: &str, family: &str, person: &str) -> Reply {
         self.post(&format!("/api/v1/families/{family}/consents"))
             .token(token)
             .json(&json!({ "given_by_person_id": person, "for_assessment": true, "method": "written", "given_on": "2026-01-05" }))
             .await
+    }
+
+    pub async fn open_episode(&self, token: &str, body: &Value) -> Reply {
+        self.post("/api/v1/episodes").token(token).json(body).await
     }
 
     /// A family with consent and an open level-2 episode, led by the token's user.
@@ -71,25 +87,20 @@ impl TestApp {
         let family = self.create_family(token, &body).await;
         family.assert_status(201);
         let family = family.json();
-        let (adult, child) = (
-            family["members"][0]["id"].as_str().unwrap().to_owned(),
-            family["members"][1]["id"].as_str().unwrap().to_owned(),
-        );
-        let family_id = family["id"].as_str().unwrap().to_owned();
+        let (adult, child) = (id_of(&family["members"][0]), id_of(&family["members"][1]));
+        let family_id = id_of(&family);
         self.consent(token, &family_id, &adult)
             .await
             .assert_status(201);
         let episode = self
-            .post("/api/v1/episodes")
-            .token(token)
-            .json(&json!({ "family_id": family_id, "children": [child], "threshold_level": 2, "threshold_rationale": "Needs met by a TAF", "reason": "Attendance has fallen" }))
+            .open_episode(token, &episode_body(&family_id, &child))
             .await;
         episode.assert_status(201);
         Case {
             family: family_id,
             adult,
             child,
-            episode: episode.json()["id"].as_str().unwrap().to_owned(),
+            episode: id_of(&episode.json()),
         }
     }
 
@@ -110,14 +121,46 @@ impl TestApp {
         id: &str,
         etag: Option<&str>,
         content: &Value,
-    ) -> TestResponse {
+    ) -> Reply {
         let mut request = self
-            .request(Method::PATCH, &format!("/api/v1/assessments/{id}"))
+            .patch(&format!("/api/v1/assessments/{id}"))
             .token(token);
         if let Some(etag) = etag {
             request = request.header("if-match", etag);
         }
         request.json(&json!({ "content": content })).await
+    }
+
+    /// Submitting form `id` for review; add an Idempotency-Key before sending if needed.
+    pub fn submit(&self, token: &str, id: &str) -> Request<'_> {
+        self.post(&format!("/api/v1/assessments/{id}/submit"))
+            .token(token)
+    }
+
+    /// The revisions of form `id`, oldest first.
+    pub async fn revisions(&self, token: &str, id: &str) -> Value {
+        let revisions = self
+            .get(&format!("/api/v1/assessments/{id}/revisions"))
+            .token(token)
+            .send()
+            .await;
+        revisions.assert_status(200);
+        revisions.json()
+    }
+
+    /// Claiming review `id` (an empty body) or assigning it (`{ "reviewer_id": ... }`).
+    pub async fn assign_review(&self, token: &str, id: &str, body: &Value) -> Reply {
+        self.post(&format!("/api/v1/reviews/{id}/assign"))
+            .token(token)
+            .json(body)
+            .await
+    }
+
+    pub async fn decide_review(&self, token: &str, id: &str, decision: &Value) -> Reply {
+        self.post(&format!("/api/v1/reviews/{id}/decision"))
+            .token(token)
+            .json(decision)
+            .await
     }
 }
 

@@ -116,7 +116,7 @@ async fn no_error_carries_sql_or_internal_detail() {
 
 #[actix_web::test]
 async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
-    use crate::case_helpers::all_ratings;
+    use crate::case_helpers::{all_ratings, id_of};
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Kestrel").await;
@@ -149,11 +149,9 @@ async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
     assert_eq!(typed["errors"][0]["field"], "disabilities");
 
     // A reused Idempotency-Key on another form is refused before anything is recorded.
-    let form = app.start_form(&lead, &case.episode).await;
-    let form = form["id"].as_str().unwrap();
+    let form = id_of(&app.start_form(&lead, &case.episode).await);
     let submitted = app
-        .post(&format!("/api/v1/assessments/{form}/submit"))
-        .token(&lead)
+        .submit(&lead, &form)
         .header("idempotency-key", "k-1")
         .send()
         .await
@@ -161,29 +159,25 @@ async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
     let other = app
         .open_case(&app.token("practitioner").await, "Demo-Lapwing")
         .await;
-    let second = app.start_form(&lead, &other.episode).await;
-    app.post(&format!(
-        "/api/v1/assessments/{}/submit",
-        second["id"].as_str().unwrap()
-    ))
-    .token(&lead)
-    .header("idempotency-key", "k-1")
-    .send()
-    .await
-    .assert_problem(422, "idempotency_key_reused");
+    let second = id_of(&app.start_form(&lead, &other.episode).await);
+    app.submit(&lead, &second)
+        .header("idempotency-key", "k-1")
+        .send()
+        .await
+        .assert_problem(422, "idempotency_key_reused");
 
     // Review free text with a control character is a field error.
-    let review = submitted["review"]["id"].as_str().unwrap();
+    let review = id_of(&submitted["review"]);
     let lcss = app.token("lcss_worker").await;
-    app.post(&format!("/api/v1/reviews/{review}/assign"))
-        .token(&lcss)
-        .json(&json!({}))
+    app.assign_review(&lcss, &review, &json!({}))
         .await
         .assert_status(200);
     let bell = app
-        .post(&format!("/api/v1/reviews/{review}/decision"))
-        .token(&lcss)
-        .json(&json!({ "decision": "return", "ratings": all_ratings("met"), "feedback": "Please add\u{7} detail" }))
+        .decide_review(
+            &lcss,
+            &review,
+            &json!({ "decision": "return", "ratings": all_ratings("met"), "feedback": "Please add\u{7} detail" }),
+        )
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(bell["errors"][0]["field"], "feedback");

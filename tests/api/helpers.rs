@@ -1,6 +1,10 @@
-//! The harness: per-test databases, the spawned app, personas per role, and request helpers.
+//! The harness: per-test databases cloned from a migrated template, the app started in-process
+//! against one, personas per role, and request helpers. Databases and replies come from the
+//! shared `earlyhelp_tests` support library.
 
 use awc::http::Method;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use earlyhelp_domain::Role;
@@ -11,6 +15,8 @@ use earlyhelp_persistence::localities::{self, NewLocality};
 use earlyhelp_persistence::organisations::{self, NewOrganisation};
 use earlyhelp_persistence::users::{self, NewUser};
 use earlyhelp_persistence::PoolSettings;
+use earlyhelp_tests::db::{admin_connection, database_exists, database_url, Database};
+use earlyhelp_tests::http::{self, bearer, Reply};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -55,8 +61,10 @@ impl std::io::Write for Capture {
 fn init_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
-        let filter = std::env::var("EARLYHELP_TEST_LOG")
-            .unwrap_or_else(|_| "info,earlyhelp_http=debug,earlyhelp_persistence=debug".to_owned());
+        let filter = std::env::var("EARLYHELP_TEST_LOG").unwrap_or_else(|_| {
+            "info,earlyhelp_http=debug,earlyhelp_persistence=debug,earlyhelp_workflows=debug"
+                .to_owned()
+        });
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
             .with_ansi(false)
@@ -69,30 +77,6 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub const SECRET: &str = "test-secret-3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f9";
 pub const ISSUER: &str = "earlyhelp";
 pub const AUDIENCE: &str = "earlyhelp-api";
-
-fn admin_url() -> String {
-    std::env::var("EARLYHELP_TEST_DATABASE_URL").unwrap_or_else(|_| {
-        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned()
-    })
-}
-
-/// The URL of database `name` on the same server as the admin URL.
-pub fn database_url(name: &str) -> String {
-    let admin = admin_url();
-    let (base, query) = admin
-        .split_once('?')
-        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-fn admin_connection() -> PgConnection {
-    PgConnection::establish(&admin_url())
-        .expect("connect to the test PostgreSQL (set EARLYHELP_TEST_DATABASE_URL)")
-}
 
 /// The template's name carries a hash of the migrations, so a changed migration gets a fresh
 /// template while unchanged runs reuse the one they built before.
@@ -131,20 +115,6 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-fn database_exists(conn: &mut PgConnection, name: &str) -> bool {
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        #[allow(dead_code)]
-        one: i32,
-    }
-    diesel::sql_query("SELECT 1 AS one FROM pg_database WHERE datname = $1")
-        .bind::<diesel::sql_types::Text, _>(name)
-        .load::<Found>(conn)
-        .map(|rows| !rows.is_empty())
-        .unwrap_or(false)
-}
-
 /// Builds the template once across concurrent test processes, under an advisory lock.
 fn build_template(name: &str) {
     let mut conn = admin_connection();
@@ -174,49 +144,13 @@ fn build_template(name: &str) {
 }
 
 /// A database of the test's own, cloned from the migrated template and dropped afterwards.
-pub struct TestDb {
-    pub name: String,
-    pub url: String,
+pub fn test_db() -> Database {
+    Database::clone_of(template_name(), "earlyhelp_test")
 }
 
-impl TestDb {
-    pub fn new() -> Self {
-        let template = template_name();
-        let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
-        let mut conn = admin_connection();
-        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
-            .execute(&mut conn)
-            .expect("clone template");
-        let url = database_url(&name);
-        Self { name, url }
-    }
-
-    /// An empty database with no migrations applied.
-    pub fn unmigrated() -> Self {
-        let name = format!("earlyhelp_test_{}", Uuid::now_v7().simple());
-        let mut conn = admin_connection();
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create");
-        let url = database_url(&name);
-        Self { name, url }
-    }
-
-    pub fn connect(&self) -> PgConnection {
-        PgConnection::establish(&self.url).expect("connect test database")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
-    }
+/// An empty database of the test's own, with no migrations applied.
+fn unmigrated_db() -> Database {
+    Database::create("earlyhelp_test")
 }
 
 /// A user of the test directory.
@@ -228,13 +162,38 @@ pub struct Persona {
     pub locality_id: Option<Uuid>,
 }
 
-/// The directory every test starts with: two localities, organisations in each, and a user
-/// per role (plus a second practitioner and LCSS worker in the other locality).
+/// Every persona of the directory: a user per role, plus a second practitioner and LCSS worker
+/// in the other locality.
+pub const PERSONAS: [&str; 8] = [
+    "practitioner",
+    "practitioner2",
+    "lcss_worker",
+    "lcss_worker2",
+    "lcss_manager",
+    "social_care",
+    "manager",
+    "admin",
+];
+
+/// The directory every test starts with: two localities, organisations in each, and the
+/// [`PERSONAS`].
 pub struct Directory {
     pub north: Uuid,
     pub south: Uuid,
     pub north_school: Uuid,
     pub personas: HashMap<&'static str, Persona>,
+}
+
+impl Directory {
+    /// No one: for an app whose database cannot hold a directory.
+    fn empty() -> Self {
+        Self {
+            north: Uuid::nil(),
+            south: Uuid::nil(),
+            north_school: Uuid::nil(),
+            personas: HashMap::new(),
+        }
+    }
 }
 
 fn password_hash() -> &'static str {
@@ -283,28 +242,19 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
         let south_lcss = organisation("LCSS South", "lcss", Some(south))?;
         let csc = organisation("Children's Social Care", "children_social_care", None)?;
         let council = organisation("County Council", "other", None)?;
-        let people: [(&'static str, Role, Uuid, Option<Uuid>); 8] = [
-            (
-                "practitioner",
-                Role::Practitioner,
-                north_school,
-                Some(north),
-            ),
-            (
-                "practitioner2",
-                Role::Practitioner,
-                south_school,
-                Some(south),
-            ),
-            ("lcss_worker", Role::LcssWorker, north_lcss, Some(north)),
-            ("lcss_worker2", Role::LcssWorker, south_lcss, Some(south)),
-            ("lcss_manager", Role::LcssManager, north_lcss, Some(north)),
-            ("social_care", Role::SocialCare, csc, None),
-            ("manager", Role::Manager, council, None),
-            ("admin", Role::Admin, council, None),
-        ];
         let mut personas = HashMap::new();
-        for (key, role, organisation_id, locality_id) in people {
+        for key in PERSONAS {
+            let (role, organisation_id, locality_id) = match key {
+                "practitioner" => (Role::Practitioner, north_school, Some(north)),
+                "practitioner2" => (Role::Practitioner, south_school, Some(south)),
+                "lcss_worker" => (Role::LcssWorker, north_lcss, Some(north)),
+                "lcss_worker2" => (Role::LcssWorker, south_lcss, Some(south)),
+                "lcss_manager" => (Role::LcssManager, north_lcss, Some(north)),
+                "social_care" => (Role::SocialCare, csc, None),
+                "manager" => (Role::Manager, council, None),
+                "admin" => (Role::Admin, council, None),
+                other => unreachable!("persona {other} has no place in the directory"),
+            };
             let email = format!("{key}@test.earlyhelp.test");
             let user = users::create(
                 conn,
@@ -359,6 +309,12 @@ pub fn settings(database_url: &str) -> Settings {
     }
 }
 
+/// The claims of a signed token, read without checking the signature.
+pub fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("claims")
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub action: String,
@@ -370,58 +326,13 @@ pub struct AuditRow {
 
 pub struct TestApp {
     pub address: String,
-    pub db: TestDb,
+    pub db: Database,
     pub directory: Directory,
     client: awc::Client,
 }
 
-pub struct TestResponse {
-    pub status: u16,
-    pub headers: awc::http::header::HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl TestResponse {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    }
-
-    /// Asserts the status and that an error is problem+json with the given code.
-    #[track_caller]
-    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status, status, "body: {}", self.text());
-        assert_eq!(
-            self.header("content-type").as_deref(),
-            Some("application/problem+json")
-        );
-        let body = self.json();
-        assert_eq!(body["status"], status);
-        assert_eq!(body["code"], code, "body: {body}");
-        assert!(
-            body["title"].is_string() && body["detail"].is_string() && body["type"].is_string()
-        );
-        body
-    }
-
-    #[track_caller]
-    pub fn assert_status(&self, status: u16) -> &Self {
-        assert_eq!(self.status, status, "body: {}", self.text());
-        self
-    }
-}
-
+/// A request to the app being built: a bearer token and headers, then sent with or without a
+/// body. Sending panics if no reply comes; the reply is checked by the test.
 pub struct Request<'a> {
     app: &'a TestApp,
     method: Method,
@@ -447,7 +358,7 @@ impl Request<'_> {
             .client
             .request(self.method.clone(), self.app.url(&self.path));
         if let Some(token) = &self.token {
-            request = request.insert_header(("authorization", format!("Bearer {token}")));
+            request = bearer(request, token);
         }
         for (name, value) in &self.headers {
             request = request.insert_header((name.as_str(), value.as_str()));
@@ -455,43 +366,20 @@ impl Request<'_> {
         request
     }
 
-    pub async fn send(self) -> TestResponse {
-        collect(self.build().send().await).await
+    fn answered(&self, reply: Result<Reply, String>) -> Reply {
+        reply.unwrap_or_else(|error| panic!("{} {}: no reply: {error}", self.method, self.path))
     }
 
-    pub async fn json(self, body: &Value) -> TestResponse {
-        collect(self.build().send_json(body).await).await
+    pub async fn send(self) -> Reply {
+        self.answered(http::send(self.build(), None).await)
     }
 
-    pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> TestResponse {
-        let body: Vec<u8> = body.into();
-        collect(
-            self.build()
-                .insert_header(("content-type", content_type))
-                .send_body(body)
-                .await,
-        )
-        .await
+    pub async fn json(self, body: &Value) -> Reply {
+        self.answered(http::send(self.build(), Some(body)).await)
     }
-}
 
-async fn collect<S>(
-    response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>,
-) -> TestResponse
-where
-    S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
-{
-    let mut response = response.expect("request sent");
-    let body = response
-        .body()
-        .limit(16 * 1024 * 1024)
-        .await
-        .expect("body read")
-        .to_vec();
-    TestResponse {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        body,
+    pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        self.answered(http::send_raw(self.build(), content_type, body.into()).await)
     }
 }
 
@@ -501,57 +389,40 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        let db = TestDb::new();
+        let db = test_db();
         let directory = seed_directory(&mut db.connect());
         let mut settings = settings(&db.url);
         configure(&mut settings);
         Self::start(db, directory, &settings)
     }
 
-    fn start(db: TestDb, directory: Directory, settings: &Settings) -> Self {
+    fn start(db: Database, directory: Directory, settings: &Settings) -> Self {
         init_logging();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = earlyhelp_http::server(listener, settings).expect("server");
         actix_web::rt::spawn(server);
-        let client = awc::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .disable_redirects()
-            .finish();
         Self {
             address,
             db,
             directory,
-            client,
+            client: http::client(Duration::from_secs(30)),
         }
     }
 
     /// An app whose database is unreachable (nothing listens on its port).
     pub async fn spawn_without_database() -> Self {
-        let db = TestDb::unmigrated();
-        let directory = Directory {
-            north: Uuid::nil(),
-            south: Uuid::nil(),
-            north_school: Uuid::nil(),
-            personas: HashMap::new(),
-        };
         let mut settings =
             settings("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1");
         settings.pool.acquire_timeout = Duration::from_millis(500);
-        Self::start(db, directory, &settings)
+        Self::start(unmigrated_db(), Directory::empty(), &settings)
     }
 
     /// An app on a database with no migrations applied.
     pub async fn spawn_unmigrated() -> Self {
-        let db = TestDb::unmigrated();
-        let directory = Directory {
-            north: Uuid::nil(),
-            south: Uuid::nil(),
-            north_school: Uuid::nil(),
-            personas: HashMap::new(),
-        };
+        let db = unmigrated_db();
         let settings = settings(&db.url);
-        Self::start(db, directory, &settings)
+        Self::start(db, Directory::empty(), &settings)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -576,6 +447,10 @@ impl TestApp {
         self.request(Method::POST, path)
     }
 
+    pub fn patch(&self, path: &str) -> Request<'_> {
+        self.request(Method::PATCH, path)
+    }
+
     pub fn persona(&self, key: &str) -> &Persona {
         self.directory
             .personas
@@ -583,7 +458,7 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no persona {key}"))
     }
 
-    pub async fn login_response(&self, email: &str, password: &str) -> TestResponse {
+    pub async fn login_response(&self, email: &str, password: &str) -> Reply {
         self.post("/api/v1/auth/login")
             .json(&json!({ "email": email, "password": password }))
             .await

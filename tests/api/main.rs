@@ -1,7 +1,7 @@
 //! Black-box HTTP tests of the whole earlyhelp app against a real PostgreSQL.
 //!
 //! Each test starts the real server on a free loopback port, against its own database cloned
-//! from a template migrated once per run (see `helpers::TestDb`), so tests run in parallel.
+//! from a template migrated once per run (see `helpers::test_db`), so tests run in parallel.
 
 mod case_helpers;
 mod helpers;
@@ -9,9 +9,13 @@ mod helpers;
 mod access;
 mod admin;
 mod assessment_loop;
+mod assessments;
 mod audit;
 mod auth;
+mod consents;
+mod episodes;
 mod errors;
+mod families;
 mod openapi;
 mod ops;
 mod privacy;

@@ -1,8 +1,7 @@
 //! Logs carry ids, never names or other personal data; responses carry no SQL or internals.
 
-use crate::case_helpers::{complete_snf, nhs_number};
+use crate::case_helpers::{complete_snf, id_of, nhs_number};
 use crate::helpers::{captured_logs, TestApp};
-use awc::http::Method;
 use serde_json::json;
 
 /// Names no other test uses, so finding them in the logs can only mean this test's data leaked.
@@ -47,7 +46,7 @@ async fn personal_data_never_reaches_the_logs() {
     app.consent(&lead, &family_id, adult)
         .await
         .assert_status(201);
-    app.request(Method::PATCH, &format!("/api/v1/people/{adult}"))
+    app.patch(&format!("/api/v1/people/{adult}"))
         .token(&lead)
         .json(&json!({ "family_name": format!("{FAMILY}-Smythe") }))
         .await
@@ -68,14 +67,10 @@ async fn personal_data_never_reaches_the_logs() {
         .json(&json!({ "content": complete_snf() }))
         .await
         .json();
-    app.post(&format!(
-        "/api/v1/assessments/{}/submit",
-        form["id"].as_str().unwrap()
-    ))
-    .token(&lead)
-    .send()
-    .await
-    .assert_status(200);
+    app.submit(&lead, &id_of(&form))
+        .send()
+        .await
+        .assert_status(200);
     app.get(&format!("/api/v1/families/{family_id}"))
         .token(&lead)
         .send()

@@ -1,6 +1,6 @@
 //! Every forged or stale access token gets 401 problem+json.
 
-use crate::helpers::{TestApp, AUDIENCE, ISSUER, SECRET};
+use crate::helpers::{claims_of, TestApp, AUDIENCE, ISSUER, SECRET};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
@@ -25,17 +25,11 @@ fn sign(algorithm: Algorithm, secret: &str, claims: &Value) -> String {
     .unwrap()
 }
 
-fn session_of(token: &str) -> String {
-    let payload = token.split('.').nth(1).unwrap();
-    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
-    claims["sid"].as_str().unwrap().to_owned()
-}
-
 #[actix_web::test]
 async fn forged_and_stale_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let genuine = app.token("admin").await;
-    let session = session_of(&genuine);
+    let session = claims_of(&genuine)["sid"].as_str().unwrap().to_owned();
     let good = claims(&app, &session);
     // A correctly signed token built by the test is accepted, so each refusal below is about
     // the one thing that differs.

@@ -1,9 +1,11 @@
 //! The harness of the fault tests: the real `earlyhelp` binary as a child process, a database
-//! of each test's own, HTTP helpers, and control of the local PostgreSQL cluster.
+//! of each test's own that the binary migrates and seeds, raw HTTP exchanges, and control of
+//! the local PostgreSQL cluster. Databases and HTTP replies come from the shared
+//! `earlyhelp_tests` support library.
 
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{PgConnection, RunQueryDsl};
+use earlyhelp_tests::db::{admin_connection, admin_host_port, count, Database};
+use earlyhelp_tests::http::send;
 use serde_json::{json, Value};
 use std::future::Future;
 use std::io::{Read, Write};
@@ -79,52 +81,6 @@ pub fn binary() -> PathBuf {
     path
 }
 
-pub fn admin_url() -> String {
-    std::env::var("EARLYHELP_TEST_DATABASE_URL").unwrap_or_else(|_| {
-        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned()
-    })
-}
-
-/// The URL of database `name` on the server of the admin URL.
-fn database_url(name: &str) -> String {
-    let admin = admin_url();
-    let (base, query) = admin
-        .split_once('?')
-        .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-/// Host and port of the admin URL (`postgres://user[:pw]@host[:port]/db?...`).
-pub fn admin_host_port() -> (String, u16) {
-    let admin = admin_url();
-    let rest = admin.split_once("://").map_or(admin.as_str(), |(_, r)| r);
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    let (host, port) = match host_port.strip_prefix('[') {
-        Some(bracketed) => {
-            let (host, after) = bracketed.split_once(']').unwrap_or((bracketed, ""));
-            (host, after.strip_prefix(':'))
-        }
-        None => match host_port.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (host_port, None),
-        },
-    };
-    (
-        host.to_owned(),
-        port.and_then(|port| port.parse().ok()).unwrap_or(5432),
-    )
-}
-
-fn admin_connection() -> PgConnection {
-    PgConnection::establish(&admin_url())
-        .expect("connect to the test PostgreSQL (set EARLYHELP_TEST_DATABASE_URL)")
-}
-
 /// Runs the binary's `args` against `database_url` and returns its stdout.
 fn run_cli(database_url: &str, args: &[&str]) -> String {
     let output = Command::new(binary())
@@ -149,27 +105,23 @@ fn run_cli(database_url: &str, args: &[&str]) -> String {
 /// A database of the test's own, migrated and seeded by the binary, dropped (WITH (FORCE))
 /// when the test ends, however it ends.
 pub struct FaultDb {
-    pub name: String,
-    pub url: String,
+    database: Database,
 }
 
 impl FaultDb {
     pub fn create() -> Self {
-        let name = format!("earlyhelp_fault_{}", Uuid::now_v7().simple());
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin_connection())
-            .expect("create the test database");
-        let db = Self {
-            url: database_url(&name),
-            name,
-        };
-        run_cli(&db.url, &["migrate"]);
-        run_cli(&db.url, &["seed-demo"]);
-        db
+        let database = Database::create("earlyhelp_fault");
+        run_cli(&database.url, &["migrate"]);
+        run_cli(&database.url, &["seed-demo"]);
+        Self { database }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.database.url
     }
 
     pub fn connect(&self) -> PgConnection {
-        PgConnection::establish(&self.url).expect("connect to the test database")
+        self.database.connect()
     }
 
     /// How many of this database's sessions wait on a lock (requests stuck behind a LOCK).
@@ -178,12 +130,10 @@ impl FaultDb {
             &mut admin_connection(),
             "SELECT count(*) AS n FROM pg_stat_activity \
              WHERE datname = $1 AND wait_event_type = 'Lock'",
-            &self.name,
+            &self.database.name,
         )
     }
-}
 
-impl FaultDb {
     /// Ends (`pg_terminate_backend`) this database's sessions that wait on a lock, as a
     /// PostgreSQL shutdown ends them: SQLSTATE 57P01, then the connection closes.
     pub fn terminate_waiting(&self) -> i64 {
@@ -191,36 +141,9 @@ impl FaultDb {
             &mut admin_connection(),
             "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
              WHERE datname = $1 AND wait_event_type = 'Lock'",
-            &self.name,
+            &self.database.name,
         )
     }
-}
-
-impl Drop for FaultDb {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&admin_url()) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
-    }
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// Runs a `SELECT count(*) AS n ...` with one text parameter.
-pub fn count(conn: &mut PgConnection, sql: &str, param: &str) -> i64 {
-    diesel::sql_query(sql)
-        .bind::<Text, _>(param)
-        .get_result::<Count>(conn)
-        .unwrap_or_else(|error| panic!("{sql}: {error}"))
-        .n
 }
 
 /// A transaction on another connection holding `LOCK TABLE <table> IN ACCESS EXCLUSIVE MODE`,
@@ -286,7 +209,7 @@ impl Server {
         let stderr = file.try_clone().expect("clone the log handle");
         let child = Command::new(binary())
             .args(["serve", "--dev", "--bind", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_URL", db.url())
             .env_remove("EARLYHELP_BIND")
             .env("EARLYHELP_LOGIN_BURST", "1000")
             .env("EARLYHELP_DB_POOL_SIZE", pool_size.to_string())
@@ -406,94 +329,6 @@ impl Drop for Server {
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
-/// The awc client of the suite; `timeout` bounds every request.
-pub fn client(timeout: Duration) -> awc::Client {
-    awc::Client::builder()
-        .timeout(timeout)
-        .disable_redirects()
-        .finish()
-}
-
-#[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: Option<String>,
-    pub retry_after: Option<String>,
-    pub body: Vec<u8>,
-    pub elapsed: Duration,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
-            panic!(
-                "not JSON ({}): {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// A 503 `service_unavailable` problem document with a Retry-After header.
-    pub fn is_unavailable_problem(&self) -> bool {
-        self.status == 503
-            && self.content_type.as_deref() == Some("application/problem+json")
-            && self.retry_after.is_some()
-            && serde_json::from_slice::<Value>(&self.body)
-                .is_ok_and(|body| body["status"] == 503 && body["code"] == "service_unavailable")
-    }
-
-    #[track_caller]
-    pub fn assert_unavailable(&self, what: &str) {
-        assert!(
-            self.is_unavailable_problem(),
-            "{what}: expected 503 service_unavailable problem+json with Retry-After, got {} \
-             {:?} retry-after {:?}: {}",
-            self.status,
-            self.content_type,
-            self.retry_after,
-            self.text()
-        );
-    }
-}
-
-/// Sends `request` (with `body` as JSON if given) and reads the whole reply; an error is a
-/// failure to connect, a broken connection or the client's timeout.
-pub async fn send(request: awc::ClientRequest, body: Option<&Value>) -> Result<Reply, String> {
-    let started = Instant::now();
-    let response = match body {
-        Some(body) => request.send_json(body).await,
-        None => request.send().await,
-    };
-    let mut response = response.map_err(|error| error.to_string())?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-    };
-    let content_type = header("content-type");
-    let retry_after = header("retry-after");
-    let body = response
-        .body()
-        .limit(4 * 1024 * 1024)
-        .await
-        .map_err(|error| error.to_string())?
-        .to_vec();
-    Ok(Reply {
-        status: response.status().as_u16(),
-        content_type,
-        retry_after,
-        body,
-        elapsed: started.elapsed(),
-    })
-}
-
 /// Signs in and returns the access token.
 pub async fn login(client: &awc::Client, server: &Server, email: &str) -> String {
     let reply = send(
@@ -507,10 +342,6 @@ pub async fn login(client: &awc::Client, server: &Server, email: &str) -> String
         .as_str()
         .expect("an access token")
         .to_owned()
-}
-
-pub fn bearer(request: awc::ClientRequest, token: &str) -> awc::ClientRequest {
-    request.insert_header(("authorization", format!("Bearer {token}")))
 }
 
 /// A raw HTTP/1.1 exchange on its own connection (`Connection: close`), for when the test

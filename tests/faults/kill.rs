@@ -1,11 +1,11 @@
 //! `kill -9` in the middle of a burst of writes: what the server acknowledged is durable, and
 //! nothing is half-written (a locality and its audit entry commit together or not at all).
 
-use crate::harness::{
-    bearer, block_on, client, count, login, send, serial, FaultDb, Server, ADMIN,
-};
+use crate::harness::{block_on, login, serial, FaultDb, Server, ADMIN};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
+use earlyhelp_tests::db::count;
+use earlyhelp_tests::http::{bearer, client, send};
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::BTreeMap;

@@ -2,10 +2,9 @@
 //! problem documents (and Retry-After) once the acquire timeout passes; never a 500, and it
 //! serves normally again as soon as the connection is free.
 
-use crate::harness::{
-    bearer, block_on, client, login, send, serial, FaultDb, Reply, Server, TableLock, ADMIN,
-};
+use crate::harness::{block_on, login, serial, FaultDb, Server, TableLock, ADMIN};
 use actix_web::rt::time::sleep;
+use earlyhelp_tests::http::{bearer, client, send, Reply};
 use std::time::{Duration, Instant};
 
 const BURST: usize = 40;

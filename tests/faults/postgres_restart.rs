@@ -1,11 +1,10 @@
 //! PostgreSQL restarts under load: while it is down the server fails fast with 503 problem
 //! documents and stays up; once PostgreSQL is back it serves again without a restart.
 
-use crate::harness::{
-    bearer, block_on, client, login, send, serial, Cluster, FaultDb, Reply, Server, ADMIN,
-};
+use crate::harness::{block_on, login, serial, Cluster, FaultDb, Server, ADMIN};
 use actix_web::rt::task::spawn_blocking;
 use actix_web::rt::time::sleep;
+use earlyhelp_tests::http::{bearer, client, send, Reply};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant};

@@ -2,9 +2,9 @@
 //! with their normal answers, and the process exits 0.
 
 use crate::harness::{
-    block_on, client, poll_until, serial, FaultDb, RawExchange, Server, TableLock, ADMIN,
-    DEMO_PASSWORD,
+    block_on, poll_until, serial, FaultDb, RawExchange, Server, TableLock, ADMIN, DEMO_PASSWORD,
 };
+use earlyhelp_tests::http::client;
 use serde_json::json;
 use std::io::ErrorKind;
 use std::net::TcpStream;

@@ -2,11 +2,10 @@
 //! operator's `pg_terminate_backend` does): the request answers 503, not 500, and the pool
 //! replaces the connection for the next one.
 
-use crate::harness::{
-    bearer, block_on, client, login, send, serial, FaultDb, Reply, Server, TableLock, ADMIN,
-};
+use crate::harness::{block_on, login, serial, FaultDb, Server, TableLock, ADMIN};
 use actix_web::rt::time::sleep;
 use awc::http::Method;
+use earlyhelp_tests::http::{bearer, client, send, Reply};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
