@@ -210,7 +210,10 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         "routes on one record without a request in the access matrix: {missing:?}"
     );
     let stray: Vec<_> = requested.difference(&on_a_record).collect();
-    assert!(stray.is_empty(), "matrix requests for no such route: {stray:?}");
+    assert!(
+        stray.is_empty(),
+        "matrix requests for no such route: {stray:?}"
+    );
     let access_of = |method: &Method, pattern: &str| {
         declared
             .iter()

@@ -536,6 +536,9 @@ mod tests {
             &actor(&[Role::LcssWorker], Some(LocalityId::generate())),
             &case
         ));
-        assert!(!may_review(&actor(&[Role::Practitioner], Some(north)), &case));
+        assert!(!may_review(
+            &actor(&[Role::Practitioner], Some(north)),
+            &case
+        ));
     }
 }

@@ -31,10 +31,7 @@ pub fn readable(actor: &Actor) -> VisibleFamilies {
 
 /// The families whose forms the actor may review.
 pub fn reviewable(actor: &Actor) -> VisibleFamilies {
-    scope::visible_family_ids(&policy::case_filter(
-        actor,
-        Permission::ReviewAssessments,
-    ))
+    scope::visible_family_ids(&policy::case_filter(actor, Permission::ReviewAssessments))
 }
 
 /// May the actor create a record in `locality` with themselves as lead professional?

@@ -151,9 +151,9 @@ pub fn open(
         }
     }
     checks.finish(|| Some(()))?;
-    if let Err(missing) = rules::require_assessment_consent(
-        consents::has_active_assessment_consent(conn, family)?,
-    ) {
+    if let Err(missing) =
+        rules::require_assessment_consent(consents::has_active_assessment_consent(conn, family)?)
+    {
         return Err(Refusal::ConsentRequired(format!(
             "{}: POST /api/v1/families/{{id}}/consents with for_assessment true.",
             capitalised(&missing.to_string())
@@ -178,14 +178,15 @@ pub fn open(
         opened_by: actor.user_id.into_uuid(),
     };
     let episode = transaction(conn, audit, |conn, trail| {
-        let episode = episodes::open(conn, &new, &children, &command.threshold_rationale)
-            .map_err(|error| match error {
+        let episode = episodes::open(conn, &new, &children, &command.threshold_rationale).map_err(
+            |error| match error {
                 DbError::Conflict { .. } => Refusal::EpisodeAlreadyOpen.into(),
                 DbError::MissingReference { .. } => {
                     Refusal::invalid("locality_id", "no such locality").into()
                 }
                 other => Failure::from(other),
-            })?;
+            },
+        )?;
         families::set_lead_professional(conn, family, lead.id)?;
         families::set_locality(conn, family, locality)?;
         let summary = format!(
@@ -204,7 +205,7 @@ pub fn open(
         )?;
         Ok(episode)
     })?;
-    Ok(record(conn, episode)?)
+    record(conn, episode)
 }
 
 /// Moves the episode to another threshold level, with the rationale kept in its history.
@@ -241,7 +242,7 @@ pub fn change_threshold(
         )?;
         Ok(episode)
     })?;
-    Ok(record(conn, episode)?)
+    record(conn, episode)
 }
 
 /// Proposes another professional as lead; nothing changes until they accept.
@@ -272,7 +273,7 @@ pub fn propose_transfer(
         )?;
         Ok(episode)
     })?;
-    Ok(record(conn, episode)?)
+    record(conn, episode)
 }
 
 /// The proposed lead takes the episode over; the family follows its new lead.
@@ -310,7 +311,7 @@ pub fn accept_transfer(
         )?;
         Ok(episode)
     })?;
-    Ok(record(conn, episode)?)
+    record(conn, episode)
 }
 
 /// Closes the episode with its reason; closing is final.
@@ -333,7 +334,7 @@ pub fn close(
             command.note.as_deref(),
         )?)
     })?;
-    Ok(record(conn, episode)?)
+    record(conn, episode)
 }
 
 /// Closes an episode whose row the caller has locked, with its audit and chronology entries:
@@ -406,11 +407,9 @@ fn record(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeRecord> {
 fn eligible_lead(conn: &mut PgConnection, id: UserId, field: &str) -> Result<User> {
     match users::find(conn, id) {
         Ok(user) if can_lead(&user) => Ok(user),
-        Ok(_) | Err(DbError::NotFound) => Err(Refusal::invalid(
-            field,
-            "must be an active practitioner or LCSS worker",
-        )
-        .into()),
+        Ok(_) | Err(DbError::NotFound) => {
+            Err(Refusal::invalid(field, "must be an active practitioner or LCSS worker").into())
+        }
         Err(other) => Err(other.into()),
     }
 }

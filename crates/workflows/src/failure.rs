@@ -193,8 +193,12 @@ impl Refusal {
             Refusal::NotYourReview => "This review is assigned to another reviewer; an LCSS \
                 manager can reassign it."
                 .into(),
-            Refusal::CannotDeactivateSelf => "You cannot deactivate your own account; ask another administrator.".into(),
-            Refusal::CannotRemoveOwnAdmin => "You cannot remove your own admin role; ask another administrator.".into(),
+            Refusal::CannotDeactivateSelf => {
+                "You cannot deactivate your own account; ask another administrator.".into()
+            }
+            Refusal::CannotRemoveOwnAdmin => {
+                "You cannot remove your own admin role; ask another administrator.".into()
+            }
             Refusal::EmailTaken => "A user with this email already exists.".into(),
             Refusal::Duplicate(detail) | Refusal::NoTransferForYou(detail) => (*detail).into(),
             Refusal::EpisodeClosed(detail)

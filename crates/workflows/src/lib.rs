@@ -12,16 +12,16 @@ mod failure;
 pub mod passwords;
 pub mod step;
 
-pub mod episodes;
+pub mod assessments;
+pub mod chronology;
+pub mod consents;
 pub mod directory;
-pub mod sessions;
+pub mod episodes;
 pub mod families;
 pub mod people;
-pub mod consents;
-pub mod chronology;
-pub mod assessments;
-pub mod templates;
 pub mod reviews;
+pub mod sessions;
+pub mod templates;
 
 pub use earlyhelp_persistence::audit::AuditContext;
 pub use earlyhelp_persistence::PgConnection;

@@ -358,7 +358,6 @@ fn accept_decision() -> anyhow::Result<ReviewDecision> {
         .map_err(|problems| anyhow!("demo review decision: {problems:?}"))
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Writing one family
 

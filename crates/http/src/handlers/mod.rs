@@ -5,7 +5,6 @@ pub mod admin_organisations;
 pub mod admin_users;
 pub mod assessments;
 pub mod auth;
-pub mod case;
 pub mod chronology;
 pub mod consents;
 pub mod episode_transitions;
