@@ -379,13 +379,8 @@ fn authorised(
     id: AssessmentId,
 ) -> Result<(Assessment, Episode)> {
     let assessment = assessments::find(conn, id)?;
-    let episode = episodes::find(conn, EpisodeId::from_uuid(assessment.episode_id))?;
-    authorize_family(
-        conn,
-        actor,
-        permission,
-        FamilyId::from_uuid(episode.family_id),
-    )?;
+    let episode_id = EpisodeId::from_uuid(assessment.episode_id);
+    let episode = crate::episodes::authorised(conn, actor, permission, episode_id)?;
     Ok((assessment, episode))
 }
 

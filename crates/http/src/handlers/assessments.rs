@@ -8,6 +8,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
+use crate::handlers::reviews::RevisionBody;
 use crate::handlers::wire::{List, PageQuery};
 use crate::json::ApiJson;
 use crate::state::State;
@@ -108,26 +109,17 @@ impl From<Review> for RevisionReview {
         }
     }
 }
+/// A revision as its form's history lists it: the revision and the review it went to.
 #[derive(Debug, Serialize)]
 pub struct RevisionResponse {
-    id: Uuid,
-    number: i32,
-    template_id: Uuid,
-    content: Value,
-    submitted_by: Uuid,
-    submitted_at: DateTime<Utc>,
+    #[serde(flatten)]
+    revision: RevisionBody,
     review: Option<RevisionReview>,
 }
 impl From<RevisionRecord> for RevisionResponse {
     fn from(record: RevisionRecord) -> Self {
-        let revision = record.revision;
         Self {
-            id: revision.id,
-            number: revision.number,
-            template_id: revision.template_id,
-            content: revision.content,
-            submitted_by: revision.submitted_by,
-            submitted_at: revision.submitted_at,
+            revision: RevisionBody::from(record.revision),
             review: record.review.map(RevisionReview::from),
         }
     }

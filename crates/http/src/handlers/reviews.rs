@@ -123,7 +123,7 @@ impl From<QueueItem> for QueueItemResponse {
 
 /// The revision under review, with its content.
 #[derive(Debug, Serialize)]
-struct ReviewedRevision {
+pub(crate) struct RevisionBody {
     id: Uuid,
     number: i32,
     template_id: Uuid,
@@ -132,7 +132,7 @@ struct ReviewedRevision {
     submitted_at: DateTime<Utc>,
 }
 
-impl From<Revision> for ReviewedRevision {
+impl From<Revision> for RevisionBody {
     fn from(revision: Revision) -> Self {
         Self {
             id: revision.id,
@@ -149,7 +149,7 @@ impl From<Revision> for ReviewedRevision {
 pub struct ReviewDetailResponse {
     #[serde(flatten)]
     review: ReviewResponse,
-    revision: ReviewedRevision,
+    revision: RevisionBody,
 }
 
 impl From<ReviewRecord> for ReviewDetailResponse {
