@@ -14,23 +14,36 @@ use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::{signin, Email, SessionId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::sessions::{self, RevokeReason, Rotation, Session};
-use earlyhelp_persistence::users::{self, User};
+use earlyhelp_persistence::users::{self, Credentials, User};
 use earlyhelp_persistence::PgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
-/// No `Debug`: it carries a password.
+/// A sign-in attempt whose password has been checked: by [`check_password`], off the
+/// database connection, against what [`credentials`] found for the email.
 pub struct SignIn {
-    pub email: Email,
-    /// As typed (between 1 and 256 characters).
-    pub password: String,
-    /// A hash of a random password, verified in place of a stored one when the email is
-    /// unknown, so an unknown email takes as long to refuse as a wrong password.
-    pub dummy_hash: String,
+    /// What the email's account held when the attempt began (`None`: no such email).
+    pub credentials: Option<Credentials>,
+    /// Whether the password matched the stored hash (always false for an unknown email).
+    pub password_matches: bool,
     /// The SHA-256 of the refresh token the new session starts with.
     pub refresh_hash: [u8; 32],
     /// How long the session lasts, however often its tokens are refreshed.
     pub session_ttl: Duration,
+}
+
+/// The stored credentials of the account with this email, if there is one.
+pub fn credentials(conn: &mut PgConnection, email: &Email) -> Result<Option<Credentials>> {
+    Ok(users::credentials_by_email(conn, email.as_str())?)
+}
+
+/// Verifies `password` against the account's hash, or against `dummy_hash` (a hash of a
+/// random password) when there is no account, so an unknown email takes as long to refuse as
+/// a wrong password. Argon2 takes tens of milliseconds of CPU: run it on the blocking pool,
+/// holding no database connection.
+pub fn check_password(credentials: Option<&Credentials>, password: &str, dummy_hash: &str) -> bool {
+    let hash = credentials.map_or(dummy_hash, |c| c.password_hash.as_str());
+    passwords::verify(password, hash)
 }
 
 /// Why a sign-in was refused, as the audit entry's `reason` records it.
@@ -88,22 +101,17 @@ pub enum RefreshOutcome {
     Refused,
 }
 
-/// Checks the password (always against some hash, so timing says nothing about whether the
-/// email is known), counts failures towards a lockout, and starts a session on success.
-/// Runs argon2 on the calling thread: call it on the blocking pool. `audit` is the anonymous
-/// request's; a refusal is recorded under it, a success as the user who signed in.
+/// Decides a checked attempt: counts failures towards a lockout, and starts a session on
+/// success. `audit` is the anonymous request's; a refusal is recorded under it, a success as
+/// the user who signed in.
 pub fn sign_in(
     conn: &mut PgConnection,
     audit: &AuditContext,
     command: SignIn,
 ) -> Result<SignInOutcome> {
-    let credentials = users::credentials_by_email(conn, command.email.as_str())?;
-    let hash = credentials
-        .as_ref()
-        .map_or(command.dummy_hash.as_str(), |c| c.password_hash.as_str());
-    let matches = passwords::verify(&command.password, hash);
+    let matches = command.password_matches;
     let now = Utc::now();
-    let Some(credentials) = credentials else {
+    let Some(credentials) = command.credentials else {
         let because = SignInRefusal::UnknownEmail;
         transaction(conn, audit, |_, trail| {
             trail.record(refusal_entry(None, because));

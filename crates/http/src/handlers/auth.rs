@@ -102,15 +102,25 @@ pub async fn login(
         actor: None,
         request_id: actor::request_id(&req),
     };
+    let lookup = email.clone();
+    let credentials = state
+        .db(move |conn| Ok(sessions::credentials(conn, &lookup)?))
+        .await?;
+    // The hash is always verified, known email or not, so timing reveals nothing; on the
+    // blocking pool, holding no database connection.
+    let dummy_hash = state.dummy_password_hash.clone();
+    let (credentials, password_matches) = actix_web::web::block(move || {
+        let matches = sessions::check_password(credentials.as_ref(), &password, &dummy_hash);
+        (credentials, matches)
+    })
+    .await?;
     let (refresh_token, refresh_hash) = tokens::new_refresh_token();
     let command = SignIn {
-        email,
-        password,
-        dummy_hash: state.dummy_password_hash.clone(),
+        credentials,
+        password_matches,
         refresh_hash,
         session_ttl: state.tokens.session_ttl(),
     };
-    // The step verifies a password hash (known email or not) on the blocking pool.
     let outcome = state
         .db(move |conn| Ok(sessions::sign_in(conn, &context, command)?))
         .await?;
