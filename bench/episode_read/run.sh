@@ -2,23 +2,25 @@
 # bench/episode_read/run.sh: the authenticated, audited GET /api/v1/episodes/{id}, two builds of
 # earlyhelp side by side in one run.
 #
-# Builds `earlyhelp` in release mode at BEFORE (a git revision, default: the first parent of
-# HEAD's landed history, `origin`-less: pass one) and at the working tree, each from its own
-# source copy into the shared target/bench directory. For each build it creates a scratch
+# Builds `earlyhelp` in release mode at BEFORE (a git revision) and at AFTER (a revision, or the
+# working tree with its uncommitted changes when omitted), each from its own source copy into a
+# target directory of its own (two copies of one workspace must never share one: cargo would
+# take one's artifacts for the other's). For each build it creates a scratch
 # database, migrates and seeds the demo data, serves on 127.0.0.1:$PORT, signs in as the demo
 # practitioner, and loads GET /api/v1/episodes/{id} of one of their episodes with wrk
 # (-t2 -c$CONNECTIONS), alternating the builds ROUNDS times so neither always runs first.
 # Prints requests/s, p50 and p99 per build and round. All load goes to 127.0.0.1 only.
 #
-# Usage: bench/episode_read/run.sh <before-revision>
+# Usage: bench/episode_read/run.sh <before-revision> [<after-revision>]
 # Knobs (environment): DURATION (15 s), WARMUP (3 s), ROUNDS (2), CONNECTIONS (32),
 # PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable), PORT (18282).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-export CARGO_TARGET_DIR="$REPO/target/bench"
-BEFORE=${1:?usage: bench/episode_read/run.sh <before-revision>}
+BENCH_DIR="$REPO/target/bench"
+BEFORE=${1:?usage: bench/episode_read/run.sh <before-revision> [<after-revision>]}
+AFTER=${2:-}
 PG_ADMIN_URL=${PG_ADMIN_URL:-"postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"}
 PORT=${PORT:-18282}
 URL="http://127.0.0.1:$PORT"
@@ -28,7 +30,7 @@ ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 PASSWORD="bench demo passphrase for the episode read"
 SECRET="bench-signing-secret-0123456789abcdef0123456789"
-SOURCES="$CARGO_TARGET_DIR/episode-read-src"
+SOURCES="$BENCH_DIR/episode-read-src"
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "==> $*" >&2; }
@@ -54,11 +56,15 @@ trap cleanup EXIT
 rm -rf "$SOURCES"
 mkdir -p "$SOURCES/before" "$SOURCES/after"
 git -C "$REPO" archive "$BEFORE" | tar -x -C "$SOURCES/before"
-git -C "$REPO" ls-files -co --exclude-standard -z | (cd "$REPO" && xargs -0 tar -c) | tar -x -C "$SOURCES/after"
+if [ -n "$AFTER" ]; then
+  git -C "$REPO" archive "$AFTER" | tar -x -C "$SOURCES/after"
+else
+  git -C "$REPO" ls-files -co --exclude-standard -z | (cd "$REPO" && xargs -0 tar -c) | tar -x -C "$SOURCES/after"
+fi
 for name in before after; do
   log "building $name (release)"
-  (cd "$SOURCES/$name" && cargo build --release -q -p earlyhelp)
-  cp "$CARGO_TARGET_DIR/release/earlyhelp" "$CARGO_TARGET_DIR/earlyhelp-$name"
+  (cd "$SOURCES/$name" && CARGO_TARGET_DIR="$BENCH_DIR/$name" cargo build --release -q -p earlyhelp)
+  cp "$BENCH_DIR/$name/release/earlyhelp" "$BENCH_DIR/earlyhelp-$name"
 done
 
 database_url() {
@@ -71,10 +77,10 @@ run_one() {
   db=$(database_url "$name")
   psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS earlyhelp_bench_$name WITH (FORCE)" >/dev/null
   psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE earlyhelp_bench_$name" >/dev/null
-  DATABASE_URL=$db "$CARGO_TARGET_DIR/earlyhelp-$name" migrate >/dev/null 2>&1
-  DATABASE_URL=$db EARLYHELP_DEMO_PASSWORD=$PASSWORD "$CARGO_TARGET_DIR/earlyhelp-$name" seed-demo >/dev/null 2>&1
+  DATABASE_URL=$db "$BENCH_DIR/earlyhelp-$name" migrate >/dev/null 2>&1
+  DATABASE_URL=$db EARLYHELP_DEMO_PASSWORD=$PASSWORD "$BENCH_DIR/earlyhelp-$name" seed-demo >/dev/null 2>&1
   DATABASE_URL=$db EARLYHELP_JWT_SECRET=$SECRET EARLYHELP_WORKERS=2 RUST_LOG=warn \
-    "$CARGO_TARGET_DIR/earlyhelp-$name" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
+    "$BENCH_DIR/earlyhelp-$name" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   local token episode
