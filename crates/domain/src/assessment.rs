@@ -1,6 +1,11 @@
 //! The Strengths and Needs form's life: drafted, submitted, returned for amendment or accepted.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum AssessmentState {
     /// Being written with the family; not yet seen by LCSS.
     Draft,
@@ -20,19 +25,12 @@ impl AssessmentState {
         AssessmentState::Accepted,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AssessmentState::Draft => "draft",
-            AssessmentState::Submitted => "submitted",
-            AssessmentState::Returned => "returned",
-            AssessmentState::Accepted => "accepted",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        AssessmentState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == raw)
+        raw.parse().ok()
     }
 
     /// Still in progress: a new assessment cannot start beside it.

@@ -5,8 +5,22 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum EntityType {
     User,
     Session,
@@ -25,141 +39,152 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            EntityType::User => "user",
-            EntityType::Session => "session",
-            EntityType::Organisation => "organisation",
-            EntityType::Locality => "locality",
-            EntityType::Family => "family",
-            EntityType::Person => "person",
-            EntityType::Consent => "consent",
-            EntityType::Episode => "episode",
-            EntityType::FormTemplate => "form_template",
-            EntityType::Assessment => "assessment",
-            EntityType::Revision => "revision",
-            EntityType::Review => "review",
-            EntityType::Chronology => "chronology",
-            EntityType::Professional => "professional",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum AuditAction {
+    #[strum(serialize = "auth.login")]
     Login,
+    #[strum(serialize = "auth.refresh")]
     RefreshToken,
+    #[strum(serialize = "auth.logout")]
     Logout,
+    #[strum(serialize = "user.read")]
     ReadUser,
+    #[strum(serialize = "user.list")]
     ListUsers,
+    #[strum(serialize = "user.create")]
     CreateUser,
+    #[strum(serialize = "user.deactivate")]
     DeactivateUser,
+    #[strum(serialize = "user.reactivate")]
     ReactivateUser,
+    #[strum(serialize = "user.change_roles")]
     ChangeUserRoles,
+    #[strum(serialize = "user.reset_password")]
     ResetUserPassword,
+    #[strum(serialize = "organisation.list")]
     ListOrganisations,
+    #[strum(serialize = "organisation.read")]
     ReadOrganisation,
+    #[strum(serialize = "organisation.create")]
     CreateOrganisation,
+    #[strum(serialize = "organisation.update")]
     UpdateOrganisation,
+    #[strum(serialize = "locality.list")]
     ListLocalities,
+    #[strum(serialize = "locality.read")]
     ReadLocality,
+    #[strum(serialize = "locality.create")]
     CreateLocality,
+    #[strum(serialize = "locality.update")]
     UpdateLocality,
+    #[strum(serialize = "family.list")]
     ListFamilies,
+    #[strum(serialize = "family.read")]
     ReadFamily,
+    #[strum(serialize = "family.create")]
     CreateFamily,
+    #[strum(serialize = "family.update")]
     UpdateFamily,
+    #[strum(serialize = "family.duplicate_check")]
     CheckDuplicates,
+    #[strum(serialize = "person.create")]
     AddPerson,
+    #[strum(serialize = "person.read")]
     ReadPerson,
+    #[strum(serialize = "person.update")]
     UpdatePerson,
+    #[strum(serialize = "person.relate")]
     AddRelationship,
+    #[strum(serialize = "consent.list")]
     ListConsents,
+    #[strum(serialize = "consent.create")]
     RecordConsent,
+    #[strum(serialize = "consent.withdraw")]
     WithdrawConsent,
+    #[strum(serialize = "episode.list")]
     ListEpisodes,
+    #[strum(serialize = "episode.read")]
     ReadEpisode,
+    #[strum(serialize = "episode.open")]
     OpenEpisode,
+    #[strum(serialize = "episode.change_threshold")]
     ChangeThreshold,
+    #[strum(serialize = "episode.propose_transfer")]
     ProposeTransfer,
+    #[strum(serialize = "episode.accept_transfer")]
     AcceptTransfer,
+    #[strum(serialize = "episode.close")]
     CloseEpisode,
+    #[strum(serialize = "form_template.list")]
     ListFormTemplates,
+    #[strum(serialize = "form_template.publish")]
     PublishFormTemplate,
+    #[strum(serialize = "assessment.create")]
     StartAssessment,
+    #[strum(serialize = "assessment.read")]
     ReadAssessment,
+    #[strum(serialize = "assessment.update")]
     UpdateAssessment,
+    #[strum(serialize = "assessment.submit")]
     SubmitAssessment,
+    #[strum(serialize = "assessment.list_revisions")]
     ListRevisions,
+    #[strum(serialize = "review.list")]
     ListReviews,
+    #[strum(serialize = "review.read")]
     ReadReview,
+    #[strum(serialize = "review.assign")]
     AssignReview,
+    #[strum(serialize = "review.claim")]
     ClaimReview,
+    #[strum(serialize = "review.decide")]
     DecideReview,
+    #[strum(serialize = "feedback.read")]
     ReadFeedback,
+    #[strum(serialize = "chronology.read")]
     ReadChronology,
 }
 
 impl AuditAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::Login => "auth.login",
-            AuditAction::RefreshToken => "auth.refresh",
-            AuditAction::Logout => "auth.logout",
-            AuditAction::ReadUser => "user.read",
-            AuditAction::ListUsers => "user.list",
-            AuditAction::CreateUser => "user.create",
-            AuditAction::DeactivateUser => "user.deactivate",
-            AuditAction::ReactivateUser => "user.reactivate",
-            AuditAction::ChangeUserRoles => "user.change_roles",
-            AuditAction::ResetUserPassword => "user.reset_password",
-            AuditAction::ListOrganisations => "organisation.list",
-            AuditAction::ReadOrganisation => "organisation.read",
-            AuditAction::CreateOrganisation => "organisation.create",
-            AuditAction::UpdateOrganisation => "organisation.update",
-            AuditAction::ListLocalities => "locality.list",
-            AuditAction::ReadLocality => "locality.read",
-            AuditAction::CreateLocality => "locality.create",
-            AuditAction::UpdateLocality => "locality.update",
-            AuditAction::ListFamilies => "family.list",
-            AuditAction::ReadFamily => "family.read",
-            AuditAction::CreateFamily => "family.create",
-            AuditAction::UpdateFamily => "family.update",
-            AuditAction::CheckDuplicates => "family.duplicate_check",
-            AuditAction::AddPerson => "person.create",
-            AuditAction::ReadPerson => "person.read",
-            AuditAction::UpdatePerson => "person.update",
-            AuditAction::AddRelationship => "person.relate",
-            AuditAction::ListConsents => "consent.list",
-            AuditAction::RecordConsent => "consent.create",
-            AuditAction::WithdrawConsent => "consent.withdraw",
-            AuditAction::ListEpisodes => "episode.list",
-            AuditAction::ReadEpisode => "episode.read",
-            AuditAction::OpenEpisode => "episode.open",
-            AuditAction::ChangeThreshold => "episode.change_threshold",
-            AuditAction::ProposeTransfer => "episode.propose_transfer",
-            AuditAction::AcceptTransfer => "episode.accept_transfer",
-            AuditAction::CloseEpisode => "episode.close",
-            AuditAction::ListFormTemplates => "form_template.list",
-            AuditAction::PublishFormTemplate => "form_template.publish",
-            AuditAction::StartAssessment => "assessment.create",
-            AuditAction::ReadAssessment => "assessment.read",
-            AuditAction::UpdateAssessment => "assessment.update",
-            AuditAction::SubmitAssessment => "assessment.submit",
-            AuditAction::ListRevisions => "assessment.list_revisions",
-            AuditAction::ListReviews => "review.list",
-            AuditAction::ReadReview => "review.read",
-            AuditAction::AssignReview => "review.assign",
-            AuditAction::ClaimReview => "review.claim",
-            AuditAction::DecideReview => "review.decide",
-            AuditAction::ReadFeedback => "feedback.read",
-            AuditAction::ReadChronology => "chronology.read",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Outcome {
     /// The action happened.
     Success,
@@ -170,11 +195,49 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Denied => "denied",
-            Outcome::Failure => "failure",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What happened in a family's early help, as its chronology names it. An enum beside
+/// [`AuditAction`] so the chronology, like the audit trail, uses a closed set of names.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum ChronologyKind {
+    #[strum(serialize = "family.created")]
+    FamilyCreated,
+    #[strum(serialize = "family.member_added")]
+    MemberAdded,
+    #[strum(serialize = "consent.given")]
+    ConsentGiven,
+    #[strum(serialize = "consent.withdrawn")]
+    ConsentWithdrawn,
+    #[strum(serialize = "episode.opened")]
+    EpisodeOpened,
+    #[strum(serialize = "episode.threshold_changed")]
+    ThresholdChanged,
+    #[strum(serialize = "episode.transfer_proposed")]
+    TransferProposed,
+    #[strum(serialize = "episode.transferred")]
+    Transferred,
+    #[strum(serialize = "episode.closed")]
+    EpisodeClosed,
+    #[strum(serialize = "assessment.started")]
+    AssessmentStarted,
+    #[strum(serialize = "assessment.submitted")]
+    AssessmentSubmitted,
+    #[strum(serialize = "assessment.accepted")]
+    AssessmentAccepted,
+    #[strum(serialize = "assessment.returned")]
+    AssessmentReturned,
+}
+
+impl ChronologyKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }

@@ -1,12 +1,29 @@
 //! The directory: localities, organisations and the names they carry.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The kinds of agency that take part in early help.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownOrganisationKind,
+    parse_err_fn = UnknownOrganisationKind::named
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum OrganisationKind {
     School,
     EarlyYearsSetting,
@@ -38,27 +55,8 @@ impl OrganisationKind {
         OrganisationKind::Other,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OrganisationKind::School => "school",
-            OrganisationKind::EarlyYearsSetting => "early_years_setting",
-            OrganisationKind::GpPractice => "gp_practice",
-            OrganisationKind::HealthVisiting => "health_visiting",
-            OrganisationKind::SchoolHealthNursing => "school_health_nursing",
-            OrganisationKind::Police => "police",
-            OrganisationKind::Camhs => "camhs",
-            OrganisationKind::VoluntaryCommunity => "voluntary_community",
-            OrganisationKind::Lcss => "lcss",
-            OrganisationKind::ChildrenSocialCare => "children_social_care",
-            OrganisationKind::TargetedEarlyHelp => "targeted_early_help",
-            OrganisationKind::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for OrganisationKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -66,14 +64,9 @@ impl fmt::Display for OrganisationKind {
 #[error("unknown organisation kind '{0}'")]
 pub struct UnknownOrganisationKind(pub String);
 
-impl FromStr for OrganisationKind {
-    type Err = UnknownOrganisationKind;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrganisationKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| UnknownOrganisationKind(s.to_owned()))
+impl UnknownOrganisationKind {
+    fn named(name: &str) -> Self {
+        Self(name.to_owned())
     }
 }
 

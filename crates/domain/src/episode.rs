@@ -1,7 +1,6 @@
 //! Early-help episodes: threshold levels, closure reasons and the episode state machine.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The Threshold of Needs level an early-help episode works at. Level 1 (universal) needs no
 /// episode and level 4 (critical) belongs to statutory services, so neither can be held here.
@@ -42,8 +41,23 @@ impl ThresholdLevel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum ClosureReason {
     OutcomesMet,
     SteppedUp,
@@ -63,20 +77,15 @@ impl ClosureReason {
         ClosureReason::Other,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ClosureReason::OutcomesMet => "outcomes_met",
-            ClosureReason::SteppedUp => "stepped_up",
-            ClosureReason::MovedOutOfArea => "moved_out_of_area",
-            ClosureReason::ConsentWithdrawn => "consent_withdrawn",
-            ClosureReason::FamilyDisengaged => "family_disengaged",
-            ClosureReason::Other => "other",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
+    /// The reason named `raw`, or the message a client sees for a name that is none.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        ClosureReason::ALL.into_iter().find(|r| r.as_str() == raw).ok_or_else(|| {
-            "must be one of outcomes_met, stepped_up, moved_out_of_area, consent_withdrawn, family_disengaged, other".to_owned()
+        raw.parse().map_err(|_| {
+            let names: Vec<&str> = ClosureReason::ALL.map(ClosureReason::as_str).to_vec();
+            format!("must be one of {}", names.join(", "))
         })
     }
 
@@ -86,32 +95,24 @@ impl ClosureReason {
     }
 }
 
-impl fmt::Display for ClosureReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum EpisodeState {
     Open,
     Closed,
 }
 
 impl EpisodeState {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            EpisodeState::Open => "open",
-            EpisodeState::Closed => "closed",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "open" => Some(EpisodeState::Open),
-            "closed" => Some(EpisodeState::Closed),
-            _ => None,
-        }
+        raw.parse().ok()
     }
 }
 

@@ -72,8 +72,20 @@ pub struct Field {
     pub help: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FieldKind {
     /// A single line of text.
     Text,
@@ -92,17 +104,8 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FieldKind::Text => "text",
-            FieldKind::LongText => "long_text",
-            FieldKind::Date => "date",
-            FieldKind::Boolean => "boolean",
-            FieldKind::Integer => "integer",
-            FieldKind::Select => "select",
-            FieldKind::MultiSelect => "multi_select",
-            FieldKind::List => "list",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
     const fn has_options(self) -> bool {
@@ -111,12 +114,6 @@ impl FieldKind {
 
     const fn is_text(self) -> bool {
         matches!(self, FieldKind::Text | FieldKind::LongText)
-    }
-}
-
-impl fmt::Display for FieldKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -11,6 +11,8 @@ macro_rules! typed_id {
     ($($(#[$meta:meta])* $name:ident),+ $(,)?) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Uuid))]
         #[serde(transparent)]
         pub struct $name(Uuid);
 
@@ -46,6 +48,9 @@ macro_rules! typed_id {
                 self.0.fmt(f)
             }
         }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::uuid_column!($name);
     )+};
 }
 

@@ -17,6 +17,8 @@ pub mod policy;
 pub mod review;
 pub mod role;
 pub mod signin;
+#[cfg(feature = "diesel")]
+mod sql;
 pub mod validation;
 
 pub use email::Email;

@@ -7,7 +7,6 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 use crate::directory::InvalidName;
 
@@ -38,27 +37,19 @@ impl UnknownCode {
     }
 }
 
-/// Implements `ALL`, `Display` and `FromStr` for a fixed code list whose `as_str` is defined.
+/// Implements `ALL`, `as_str` and the `UnknownCode` its derived `FromStr` refuses with, for a
+/// fixed code list whose names come from its strum derives.
 macro_rules! code_list {
     ($ty:ident, $list:literal, [$($variant:ident),+ $(,)?]) => {
         impl $ty {
             pub const ALL: [$ty; [$($ty::$variant),+].len()] = [$($ty::$variant),+];
-        }
 
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+            pub fn as_str(self) -> &'static str {
+                self.into()
             }
-        }
 
-        impl FromStr for $ty {
-            type Err = UnknownCode;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $ty::ALL
-                    .into_iter()
-                    .find(|code| code.as_str() == s)
-                    .ok_or_else(|| UnknownCode::new($list, s, &$ty::ALL, $ty::as_str))
+            fn unknown(code: &str) -> UnknownCode {
+                UnknownCode::new($list, code, &$ty::ALL, $ty::as_str)
             }
         }
     };
@@ -202,22 +193,29 @@ impl fmt::Display for Upn {
 // Sex
 
 /// Sex as the CIN census records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(parse_err_ty = UnknownCode, parse_err_fn = Self::unknown)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Sex {
     M,
     F,
     /// Not known, including an unborn child.
     U,
-}
-
-impl Sex {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Sex::M => "M",
-            Sex::F => "F",
-            Sex::U => "U",
-        }
-    }
 }
 
 code_list!(Sex, "sex", [M, F, U]);
@@ -227,8 +225,27 @@ code_list!(Sex, "sex", [M, F, U]);
 
 /// The DfE ethnicity codes of the CIN census. Variant names are the codes themselves, so a
 /// census return and a database row read the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "UPPERCASE")]
+#[strum(
+    serialize_all = "UPPERCASE",
+    parse_err_ty = UnknownCode,
+    parse_err_fn = Self::unknown
+)]
 pub enum Ethnicity {
     Wbri,
     Wiri,
@@ -253,31 +270,6 @@ pub enum Ethnicity {
 }
 
 impl Ethnicity {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Ethnicity::Wbri => "WBRI",
-            Ethnicity::Wiri => "WIRI",
-            Ethnicity::Wirt => "WIRT",
-            Ethnicity::Woth => "WOTH",
-            Ethnicity::Wrom => "WROM",
-            Ethnicity::Mwbc => "MWBC",
-            Ethnicity::Mwba => "MWBA",
-            Ethnicity::Mwas => "MWAS",
-            Ethnicity::Moth => "MOTH",
-            Ethnicity::Aind => "AIND",
-            Ethnicity::Apkn => "APKN",
-            Ethnicity::Aban => "ABAN",
-            Ethnicity::Aoth => "AOTH",
-            Ethnicity::Bcrb => "BCRB",
-            Ethnicity::Bafr => "BAFR",
-            Ethnicity::Both => "BOTH",
-            Ethnicity::Chne => "CHNE",
-            Ethnicity::Ooth => "OOTH",
-            Ethnicity::Refu => "REFU",
-            Ethnicity::Nobt => "NOBT",
-        }
-    }
-
     /// The wording the DfE guidance uses, for drop-downs and reports.
     pub const fn description(self) -> &'static str {
         match self {
@@ -318,8 +310,27 @@ code_list!(
 // Disability
 
 /// The DfE disability codes of the CIN census. A child may have several; `None` stands alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "UPPERCASE")]
+#[strum(
+    serialize_all = "UPPERCASE",
+    parse_err_ty = UnknownCode,
+    parse_err_fn = Self::unknown
+)]
 pub enum Disability {
     None,
     Mob,
@@ -337,24 +348,6 @@ pub enum Disability {
 }
 
 impl Disability {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Disability::None => "NONE",
-            Disability::Mob => "MOB",
-            Disability::Hand => "HAND",
-            Disability::Pc => "PC",
-            Disability::Inc => "INC",
-            Disability::Comm => "COMM",
-            Disability::Ld => "LD",
-            Disability::Hear => "HEAR",
-            Disability::Vis => "VIS",
-            Disability::Beh => "BEH",
-            Disability::Con => "CON",
-            Disability::Aut => "AUT",
-            Disability::Dda => "DDA",
-        }
-    }
-
     pub const fn description(self) -> &'static str {
         match self {
             Disability::None => "No disability",
@@ -415,27 +408,56 @@ pub fn parse_disabilities(raw: &[String]) -> Result<Vec<Disability>, (usize, Inv
 // Family members
 
 /// Whether a family member is a child (the subject of early help) or an adult in their life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownCode,
+    parse_err_fn = Self::unknown
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum MemberKind {
     Child,
     Adult,
 }
 
-impl MemberKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MemberKind::Child => "child",
-            MemberKind::Adult => "adult",
-        }
-    }
-}
-
 code_list!(MemberKind, "member kind", [Child, Adult]);
 
 /// How one family member is related to another (read as "A is B's ...").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownCode,
+    parse_err_fn = Self::unknown
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum RelationshipKind {
     Parent,
     StepParent,
@@ -444,19 +466,6 @@ pub enum RelationshipKind {
     Sibling,
     Grandparent,
     Other,
-}
-
-impl RelationshipKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RelationshipKind::Parent => "parent",
-            RelationshipKind::StepParent => "step_parent",
-            RelationshipKind::Carer => "carer",
-            RelationshipKind::Sibling => "sibling",
-            RelationshipKind::Grandparent => "grandparent",
-            RelationshipKind::Other => "other",
-        }
-    }
 }
 
 code_list!(

@@ -3,7 +3,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum ReviewState {
     Unassigned,
     Assigned,
@@ -17,18 +22,12 @@ impl ReviewState {
         ReviewState::Decided,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ReviewState::Unassigned => "unassigned",
-            ReviewState::Assigned => "assigned",
-            ReviewState::Decided => "decided",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        ReviewState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == raw)
+        raw.parse().ok()
     }
 }
 
@@ -66,8 +65,21 @@ pub fn transition(state: ReviewState, event: ReviewEvent) -> Result<ReviewState,
 }
 
 /// The quality criteria every review rates: what LCSS looks for in a good assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Criterion {
     ChildsVoiceHeard,
     ParentsViewsRecorded,
@@ -89,16 +101,8 @@ impl Criterion {
         Criterion::ConsentRecorded,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Criterion::ChildsVoiceHeard => "childs_voice_heard",
-            Criterion::ParentsViewsRecorded => "parents_views_recorded",
-            Criterion::StrengthsEvidenced => "strengths_evidenced",
-            Criterion::NeedsEvidenced => "needs_evidenced",
-            Criterion::OutcomesSpecificAndMeasurable => "outcomes_specific_and_measurable",
-            Criterion::ThresholdAppropriate => "threshold_appropriate",
-            Criterion::ConsentRecorded => "consent_recorded",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

@@ -1,11 +1,30 @@
 //! The roles a user can hold. A user may hold several; their permissions are the union.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownRole,
+    parse_err_fn = UnknownRole::named
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Role {
     /// A lead professional or TAF member in any agency.
     Practitioner,
@@ -31,21 +50,8 @@ impl Role {
         Role::Admin,
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Role::Practitioner => "practitioner",
-            Role::LcssWorker => "lcss_worker",
-            Role::LcssManager => "lcss_manager",
-            Role::SocialCare => "social_care",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -53,14 +59,9 @@ impl fmt::Display for Role {
 #[error("unknown role '{0}'; expected one of practitioner, lcss_worker, lcss_manager, social_care, manager, admin")]
 pub struct UnknownRole(pub String);
 
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+impl UnknownRole {
+    fn named(name: &str) -> Self {
+        Self(name.to_owned())
     }
 }
 
