@@ -75,7 +75,7 @@ database_url() {
 run_one() {
   local name=$1 round=$2 db
   db=$(database_url "$name")
-  psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS earlyhelp_bench_$name WITH (FORCE)" >/dev/null
+  psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS earlyhelp_bench_$name WITH (FORCE)" >/dev/null 2>&1
   psql -q "$PG_ADMIN_URL" -c "CREATE DATABASE earlyhelp_bench_$name" >/dev/null
   DATABASE_URL=$db "$BENCH_DIR/earlyhelp-$name" migrate >/dev/null 2>&1
   DATABASE_URL=$db EARLYHELP_DEMO_PASSWORD=$PASSWORD "$BENCH_DIR/earlyhelp-$name" seed-demo >/dev/null 2>&1
