@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use earlyhelp_domain::Role;
+use earlyhelp_domain::{LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_http::settings::{LoginRateLimit, ReviewSettings, SigningSecret, TokenSettings};
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::audit::{self, AuditContext};
@@ -212,14 +212,14 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                 conn,
                 trail,
                 &NewLocality {
-                    id: Uuid::now_v7(),
+                    id: LocalityId::generate(),
                     name: name.into(),
                     phone: None,
                     email: None,
                     address: None,
                 },
             )
-            .map(|l| l.id)
+            .map(|l| Uuid::from(l.id))
         };
         let north = locality("North")?;
         let south = locality("South")?;
@@ -228,13 +228,13 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                 conn,
                 trail,
                 &NewOrganisation {
-                    id: Uuid::now_v7(),
+                    id: OrganisationId::generate(),
                     name: name.into(),
-                    kind: kind.into(),
-                    locality_id: locality,
+                    kind: kind.parse().expect("organisation kind"),
+                    locality_id: locality.map(LocalityId::from),
                 },
             )
-            .map(|o| o.id)
+            .map(|o| Uuid::from(o.id))
         };
         let north_school = organisation("Northgate Primary School", "school", Some(north))?;
         let south_school = organisation("Southfield Primary School", "school", Some(south))?;
@@ -260,19 +260,19 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                 conn,
                 trail,
                 &NewUser {
-                    id: Uuid::now_v7(),
+                    id: UserId::generate(),
                     email: email.clone(),
                     display_name: format!("Test {key}"),
                     password_hash: password_hash().to_owned(),
-                    roles: vec![role.as_str().to_owned()],
-                    organisation_id,
-                    locality_id,
+                    roles: vec![role],
+                    organisation_id: organisation_id.into(),
+                    locality_id: locality_id.map(LocalityId::from),
                 },
             )?;
             personas.insert(
                 key,
                 Persona {
-                    id: user.id,
+                    id: user.id.into(),
                     email,
                     organisation_id,
                     locality_id,

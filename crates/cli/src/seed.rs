@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::role::RoleSet;
-use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
+use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role};
 use earlyhelp_persistence::audit::{self, AuditContext};
 use earlyhelp_persistence::localities::{self, NewLocality};
 use earlyhelp_persistence::organisations::{self, NewOrganisation, Organisation};
@@ -154,7 +154,7 @@ fn ensure_organisation(
     trail: &mut audit::AuditTrail,
     name: &str,
     kind: OrganisationKind,
-    locality: Option<Uuid>,
+    locality: Option<LocalityId>,
 ) -> earlyhelp_persistence::Result<Organisation> {
     if let Some(existing) = organisations::find_by_name(conn, name)? {
         return Ok(existing);
@@ -163,9 +163,9 @@ fn ensure_organisation(
         conn,
         trail,
         &NewOrganisation {
-            id: OrganisationId::generate().into_uuid(),
+            id: OrganisationId::generate(),
             name: name.to_owned(),
-            kind: kind.as_str().to_owned(),
+            kind,
             locality_id: locality,
         },
     )
@@ -198,7 +198,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
                     conn,
                     trail,
                     &NewLocality {
-                        id: LocalityId::generate().into_uuid(),
+                        id: LocalityId::generate(),
                         name: name.to_owned(),
                         phone: Some(phone.to_owned()),
                         email: Some(email.to_owned()),
@@ -241,7 +241,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
                 accounts::reset_password_by_operator(
                     &mut conn,
                     &context,
-                    UserId::from_uuid(existing.id),
+                    existing.id,
                     &demo_password()?,
                 )?;
             }
@@ -253,7 +253,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
                     email: Email::parse(&email).map_err(|e| anyhow!("{e}"))?,
                     display_name: Name::parse(demo.display_name).map_err(|e| anyhow!("{e}"))?,
                     roles: RoleSet::new([demo.role]).map_err(|e| anyhow!("{e}"))?,
-                    organisation: OrganisationId::from_uuid(organisation.id),
+                    organisation: organisation.id,
                     locality: None,
                     password: demo_password()?,
                 };
@@ -322,7 +322,7 @@ pub fn create_user(
     let password = NewPassword::parse(password, &email).map_err(|e| anyhow!("password {e}"))?;
     let mut conn = connect(database_url)?;
     let organisation = match Uuid::parse_str(org) {
-        Ok(id) => organisations::find(&mut conn, OrganisationId::from_uuid(id)).ok(),
+        Ok(id) => organisations::find(&mut conn, id.into()).ok(),
         Err(_) => organisations::find_by_name(&mut conn, org)?,
     };
     let Some(organisation) = organisation else {
@@ -332,10 +332,10 @@ pub fn create_user(
         email,
         display_name: name,
         roles,
-        organisation: OrganisationId::from_uuid(organisation.id),
+        organisation: organisation.id,
         locality: None,
         password,
     };
     let user = accounts::create_by_operator(&mut conn, &context(), command)?;
-    Ok(user.id)
+    Ok(user.id.into())
 }

@@ -215,3 +215,45 @@ fn every_enum_keeps_its_names_and_messages() {
     }
     assert_eq!(out, include_str!("names.txt"));
 }
+
+/// Responses render states and kinds with `to_string()`: it must be the stored name.
+#[test]
+fn every_enum_displays_as_its_stored_name() {
+    fn same<T: std::fmt::Display + Copy>(values: &[T], name: fn(T) -> &'static str) {
+        for value in values {
+            assert_eq!(value.to_string(), name(*value));
+        }
+    }
+    same(
+        &[EpisodeState::Open, EpisodeState::Closed],
+        EpisodeState::as_str,
+    );
+    same(&AssessmentState::ALL, AssessmentState::as_str);
+    same(&ReviewState::ALL, ReviewState::as_str);
+    same(&ClosureReason::ALL, ClosureReason::as_str);
+    same(&OrganisationKind::ALL, OrganisationKind::as_str);
+    same(&Role::ALL, Role::as_str);
+    same(&Sex::ALL, Sex::as_str);
+    same(&MemberKind::ALL, MemberKind::as_str);
+    same(&RelationshipKind::ALL, RelationshipKind::as_str);
+    same(
+        &[Outcome::Success, Outcome::Denied, Outcome::Failure],
+        Outcome::as_str,
+    );
+    same(
+        &[
+            ChronologyKind::FamilyCreated,
+            ChronologyKind::EpisodeClosed,
+            ChronologyKind::AssessmentReturned,
+        ],
+        ChronologyKind::as_str,
+    );
+    same(
+        &[AuditAction::Login, AuditAction::ReadChronology],
+        AuditAction::as_str,
+    );
+    same(
+        &[EntityType::FormTemplate, EntityType::Professional],
+        EntityType::as_str,
+    );
+}

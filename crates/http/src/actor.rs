@@ -81,10 +81,7 @@ impl FromRequest for Authenticated {
             let claims = state.tokens.verify(&token).map_err(|_| {
                 ApiError::Unauthenticated("The access token is invalid or expired.")
             })?;
-            let (user_id, session) = (
-                UserId::from_uuid(claims.sub),
-                SessionId::from_uuid(claims.sid),
-            );
+            let (user_id, session) = (UserId::from(claims.sub), SessionId::from(claims.sid));
             let user = state
                 .db(move |conn| {
                     Ok(users::principal(

@@ -4,6 +4,7 @@ use crate::settings::TokenSettings;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use earlyhelp_domain::{LocalityId, OrganisationId, SessionId, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -77,11 +78,11 @@ impl TokenService {
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
-            sub: claims.user,
-            sid: claims.session,
+            sub: claims.user.into(),
+            sid: claims.session.into(),
             roles: claims.roles.to_vec(),
-            organisation: claims.organisation,
-            locality: claims.locality,
+            organisation: claims.organisation.into(),
+            locality: claims.locality.map(Uuid::from),
             jti: Uuid::now_v7(),
             iat: now.timestamp(),
             exp: (now + self.access_ttl).timestamp(),
@@ -100,11 +101,11 @@ impl TokenService {
 
 /// What an access token is issued for.
 pub struct ClaimsFor<'a> {
-    pub user: Uuid,
-    pub session: Uuid,
+    pub user: UserId,
+    pub session: SessionId,
     pub roles: &'a [String],
-    pub organisation: Uuid,
-    pub locality: Option<Uuid>,
+    pub organisation: OrganisationId,
+    pub locality: Option<LocalityId>,
 }
 
 /// A fresh refresh token (256 random bits, base64url) and the SHA-256 stored in its place.

@@ -6,19 +6,19 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::{AssessmentId, EpisodeId, RevisionId};
-use uuid::Uuid;
+use earlyhelp_domain::assessment::AssessmentState;
+use earlyhelp_domain::{AssessmentId, EpisodeId, RevisionId, TemplateId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = assessments)]
 pub struct Assessment {
-    pub id: Uuid,
-    pub episode_id: Uuid,
-    pub template_id: Uuid,
-    pub state: String,
+    pub id: AssessmentId,
+    pub episode_id: EpisodeId,
+    pub template_id: TemplateId,
+    pub state: AssessmentState,
     pub content: serde_json::Value,
     pub version: i32,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -27,28 +27,28 @@ pub struct Assessment {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = assessment_revisions)]
 pub struct Revision {
-    pub id: Uuid,
-    pub assessment_id: Uuid,
+    pub id: RevisionId,
+    pub assessment_id: AssessmentId,
     pub number: i32,
-    pub template_id: Uuid,
+    pub template_id: TemplateId,
     pub content: serde_json::Value,
-    pub submitted_by: Uuid,
+    pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,
 }
 
 pub fn create(
     conn: &mut PgConnection,
     episode: EpisodeId,
-    template: Uuid,
+    template: TemplateId,
     content: &serde_json::Value,
-    by: Uuid,
+    by: UserId,
 ) -> Result<Assessment> {
     Ok(diesel::insert_into(assessments::table)
         .values((
-            assessments::id.eq(AssessmentId::generate().into_uuid()),
-            assessments::episode_id.eq(episode.into_uuid()),
+            assessments::id.eq(AssessmentId::generate()),
+            assessments::episode_id.eq(episode),
             assessments::template_id.eq(template),
-            assessments::state.eq("draft"),
+            assessments::state.eq(AssessmentState::Draft),
             assessments::content.eq(content),
             assessments::created_by.eq(by),
         ))
@@ -58,7 +58,7 @@ pub fn create(
 
 pub fn find(conn: &mut PgConnection, id: AssessmentId) -> Result<Assessment> {
     Ok(assessments::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Assessment::as_select())
         .first(conn)?)
 }
@@ -66,7 +66,7 @@ pub fn find(conn: &mut PgConnection, id: AssessmentId) -> Result<Assessment> {
 /// Locks the row: concurrent edits and submits of one form queue here.
 pub fn find_for_update(conn: &mut PgConnection, id: AssessmentId) -> Result<Assessment> {
     Ok(assessments::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Assessment::as_select())
         .for_update()
         .first(conn)?)
@@ -78,8 +78,8 @@ pub fn active_for_episode(
     episode: EpisodeId,
 ) -> Result<Option<Assessment>> {
     Ok(assessments::table
-        .filter(assessments::episode_id.eq(episode.into_uuid()))
-        .filter(assessments::state.ne("accepted"))
+        .filter(assessments::episode_id.eq(episode))
+        .filter(assessments::state.ne(AssessmentState::Accepted))
         .select(Assessment::as_select())
         .first(conn)
         .optional()?)
@@ -87,7 +87,7 @@ pub fn active_for_episode(
 
 pub fn for_episode(conn: &mut PgConnection, episode: EpisodeId) -> Result<Vec<Assessment>> {
     Ok(assessments::table
-        .filter(assessments::episode_id.eq(episode.into_uuid()))
+        .filter(assessments::episode_id.eq(episode))
         .order(assessments::id)
         .select(Assessment::as_select())
         .load(conn)?)
@@ -103,7 +103,7 @@ pub fn save_content(
 ) -> Result<Option<Assessment>> {
     Ok(diesel::update(
         assessments::table
-            .find(id.into_uuid())
+            .find(id)
             .filter(assessments::version.eq(expected_version)),
     )
     .set((
@@ -116,9 +116,13 @@ pub fn save_content(
     .optional()?)
 }
 
-pub fn set_state(conn: &mut PgConnection, id: AssessmentId, state: &str) -> Result<Assessment> {
-    let completed = (state == "accepted").then(Utc::now);
-    Ok(diesel::update(assessments::table.find(id.into_uuid()))
+pub fn set_state(
+    conn: &mut PgConnection,
+    id: AssessmentId,
+    state: AssessmentState,
+) -> Result<Assessment> {
+    let completed = (state == AssessmentState::Accepted).then(Utc::now);
+    Ok(diesel::update(assessments::table.find(id))
         .set((
             assessments::state.eq(state),
             assessments::completed_at.eq(completed),
@@ -133,7 +137,7 @@ pub fn set_state(conn: &mut PgConnection, id: AssessmentId, state: &str) -> Resu
 pub fn freeze_revision(
     conn: &mut PgConnection,
     assessment: &Assessment,
-    by: Uuid,
+    by: UserId,
 ) -> Result<Revision> {
     let previous: Option<i32> = assessment_revisions::table
         .filter(assessment_revisions::assessment_id.eq(assessment.id))
@@ -141,7 +145,7 @@ pub fn freeze_revision(
         .first(conn)?;
     Ok(diesel::insert_into(assessment_revisions::table)
         .values((
-            assessment_revisions::id.eq(RevisionId::generate().into_uuid()),
+            assessment_revisions::id.eq(RevisionId::generate()),
             assessment_revisions::assessment_id.eq(assessment.id),
             assessment_revisions::number.eq(previous.unwrap_or(0) + 1),
             assessment_revisions::template_id.eq(assessment.template_id),
@@ -159,7 +163,7 @@ pub fn revisions(
     page: &PageRequest,
 ) -> Result<Page<Revision>> {
     let mut query = assessment_revisions::table
-        .filter(assessment_revisions::assessment_id.eq(id.into_uuid()))
+        .filter(assessment_revisions::assessment_id.eq(id))
         .select(Revision::as_select())
         .into_boxed();
     if let Some(after) = &page.after {
@@ -172,13 +176,13 @@ pub fn revisions(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: row.number.to_string(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
 pub fn find_revision(conn: &mut PgConnection, id: RevisionId) -> Result<Revision> {
     Ok(assessment_revisions::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Revision::as_select())
         .first(conn)?)
 }

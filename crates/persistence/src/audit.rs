@@ -81,13 +81,13 @@ impl AuditTrail {
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
 struct NewAuditEvent<'a> {
-    id: Uuid,
-    actor_id: Option<Uuid>,
-    action: &'a str,
-    entity_type: &'a str,
+    id: AuditEventId,
+    actor_id: Option<UserId>,
+    action: AuditAction,
+    entity_type: EntityType,
     entity_id: Option<Uuid>,
     request_id: &'a str,
-    outcome: &'a str,
+    outcome: Outcome,
     detail: &'a serde_json::Value,
 }
 
@@ -95,13 +95,13 @@ fn insert(conn: &mut PgConnection, context: &AuditContext, events: &[AuditEvent]
     let rows: Vec<NewAuditEvent<'_>> = events
         .iter()
         .map(|event| NewAuditEvent {
-            id: AuditEventId::generate().into_uuid(),
-            actor_id: context.actor.map(UserId::into_uuid),
-            action: event.action.as_str(),
-            entity_type: event.entity_type.as_str(),
+            id: AuditEventId::generate(),
+            actor_id: context.actor,
+            action: event.action,
+            entity_type: event.entity_type,
             entity_id: event.entity_id,
             request_id: &context.request_id,
-            outcome: event.outcome.as_str(),
+            outcome: event.outcome,
             detail: &event.detail,
         })
         .collect();
@@ -147,18 +147,20 @@ pub fn record(conn: &mut PgConnection, context: &AuditContext, event: AuditEvent
     insert(conn, context, std::slice::from_ref(&event))
 }
 
-/// A stored entry, as the audit queries of later issues and the tests read them.
+/// A stored entry, as the audit queries of later issues and the tests read them. Its action
+/// and entity type stay text: those columns admit any such name, and an entry written by a
+/// newer build must still read.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct StoredAuditEvent {
-    pub id: Uuid,
+    pub id: AuditEventId,
     pub occurred_at: chrono::DateTime<chrono::Utc>,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<Uuid>,
     pub request_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub detail: serde_json::Value,
 }
 
@@ -169,7 +171,7 @@ pub fn for_entity(
     entity_id: Uuid,
 ) -> Result<Vec<StoredAuditEvent>> {
     Ok(audit_events::table
-        .filter(audit_events::entity_type.eq(entity_type.as_str()))
+        .filter(audit_events::entity_type.eq(entity_type))
         .filter(audit_events::entity_id.eq(entity_id))
         .order((audit_events::occurred_at, audit_events::id))
         .select(StoredAuditEvent::as_select())

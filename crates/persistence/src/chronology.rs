@@ -7,6 +7,7 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
+use earlyhelp_domain::audit::{ChronologyKind, EntityType};
 use earlyhelp_domain::{ChronologyEntryId, FamilyId, UserId};
 use uuid::Uuid;
 
@@ -14,11 +15,10 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct Happening<'a> {
     pub family: FamilyId,
-    /// `family.created`, `consent.given`, `episode.opened`, `assessment.submitted`...
-    pub kind: &'static str,
+    pub kind: ChronologyKind,
     pub actor: UserId,
     pub summary: &'a str,
-    pub entity_type: &'static str,
+    pub entity_type: EntityType,
     pub entity_id: Uuid,
 }
 
@@ -26,10 +26,10 @@ pub fn record(conn: &mut PgConnection, happening: &Happening<'_>) -> Result<()> 
     let summary: String = happening.summary.chars().take(500).collect();
     diesel::insert_into(chronology_entries::table)
         .values((
-            chronology_entries::id.eq(ChronologyEntryId::generate().into_uuid()),
-            chronology_entries::family_id.eq(happening.family.into_uuid()),
+            chronology_entries::id.eq(ChronologyEntryId::generate()),
+            chronology_entries::family_id.eq(happening.family),
             chronology_entries::kind.eq(happening.kind),
-            chronology_entries::actor_id.eq(happening.actor.into_uuid()),
+            chronology_entries::actor_id.eq(happening.actor),
             chronology_entries::summary.eq(summary),
             chronology_entries::entity_type.eq(happening.entity_type),
             chronology_entries::entity_id.eq(happening.entity_id),
@@ -38,12 +38,15 @@ pub fn record(conn: &mut PgConnection, happening: &Happening<'_>) -> Result<()> 
     Ok(())
 }
 
+/// An entry as read back. Its kind and entity type stay text: the column admits any dotted
+/// name, and an entry written by a newer build must still read, not fail the family's
+/// chronology.
 #[derive(Debug, Clone, Queryable)]
 pub struct Entry {
-    pub id: Uuid,
+    pub id: ChronologyEntryId,
     pub kind: String,
     pub occurred_at: DateTime<Utc>,
-    pub actor_id: Uuid,
+    pub actor_id: UserId,
     pub actor_name: String,
     pub summary: String,
     pub entity_type: String,
@@ -54,7 +57,7 @@ pub struct Entry {
 pub fn list(conn: &mut PgConnection, family: FamilyId, page: &PageRequest) -> Result<Page<Entry>> {
     let mut query = chronology_entries::table
         .inner_join(users::table)
-        .filter(chronology_entries::family_id.eq(family.into_uuid()))
+        .filter(chronology_entries::family_id.eq(family))
         .select((
             chronology_entries::id,
             chronology_entries::kind,
@@ -89,6 +92,6 @@ pub fn list(conn: &mut PgConnection, family: FamilyId, page: &PageRequest) -> Re
         key: entry
             .occurred_at
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        id: entry.id,
+        id: entry.id.into(),
     }))
 }

@@ -6,45 +6,44 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::{ConsentId, FamilyId};
-use uuid::Uuid;
+use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, PersonId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consents)]
 pub struct Consent {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub given_by_person_id: Uuid,
-    pub lead_professional_id: Uuid,
-    pub organisation_id: Uuid,
+    pub id: ConsentId,
+    pub family_id: FamilyId,
+    pub given_by_person_id: PersonId,
+    pub lead_professional_id: UserId,
+    pub organisation_id: OrganisationId,
     pub for_assessment: bool,
-    pub share_with_organisation_ids: Vec<Uuid>,
-    pub excluded_organisation_ids: Vec<Uuid>,
+    pub share_with_organisation_ids: Vec<OrganisationId>,
+    pub excluded_organisation_ids: Vec<OrganisationId>,
     pub excluded_note: Option<String>,
     pub method: String,
     pub given_on: NaiveDate,
-    pub recorded_by: Uuid,
+    pub recorded_by: UserId,
     pub created_at: DateTime<Utc>,
     pub withdrawn_at: Option<DateTime<Utc>>,
-    pub withdrawn_by: Option<Uuid>,
+    pub withdrawn_by: Option<UserId>,
     pub withdrawal_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = consents)]
 pub struct NewConsent {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub given_by_person_id: Uuid,
-    pub lead_professional_id: Uuid,
-    pub organisation_id: Uuid,
+    pub id: ConsentId,
+    pub family_id: FamilyId,
+    pub given_by_person_id: PersonId,
+    pub lead_professional_id: UserId,
+    pub organisation_id: OrganisationId,
     pub for_assessment: bool,
-    pub share_with_organisation_ids: Vec<Uuid>,
-    pub excluded_organisation_ids: Vec<Uuid>,
+    pub share_with_organisation_ids: Vec<OrganisationId>,
+    pub excluded_organisation_ids: Vec<OrganisationId>,
     pub excluded_note: Option<String>,
     pub method: String,
     pub given_on: NaiveDate,
-    pub recorded_by: Uuid,
+    pub recorded_by: UserId,
 }
 
 pub fn create(conn: &mut PgConnection, new: &NewConsent) -> Result<Consent> {
@@ -56,7 +55,7 @@ pub fn create(conn: &mut PgConnection, new: &NewConsent) -> Result<Consent> {
 
 pub fn find(conn: &mut PgConnection, id: ConsentId) -> Result<Consent> {
     Ok(consents::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Consent::as_select())
         .first(conn)?)
 }
@@ -68,7 +67,7 @@ pub fn for_family(
     page: &PageRequest,
 ) -> Result<Page<Consent>> {
     let mut query = consents::table
-        .filter(consents::family_id.eq(family.into_uuid()))
+        .filter(consents::family_id.eq(family))
         .select(Consent::as_select())
         .into_boxed();
     if let Some(after) = &page.after {
@@ -81,7 +80,7 @@ pub fn for_family(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: String::new(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
@@ -89,7 +88,7 @@ pub fn for_family(
 pub fn has_active_assessment_consent(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         consents::table
-            .filter(consents::family_id.eq(family.into_uuid()))
+            .filter(consents::family_id.eq(family))
             .filter(consents::for_assessment.eq(true))
             .filter(consents::withdrawn_at.is_null()),
     ))
@@ -101,12 +100,12 @@ pub fn has_active_assessment_consent(conn: &mut PgConnection, family: FamilyId) 
 pub fn withdraw(
     conn: &mut PgConnection,
     id: ConsentId,
-    by: Uuid,
+    by: UserId,
     reason: Option<String>,
 ) -> Result<(Consent, bool)> {
     let withdrawn = diesel::update(
         consents::table
-            .find(id.into_uuid())
+            .find(id)
             .filter(consents::withdrawn_at.is_null()),
     )
     .set((

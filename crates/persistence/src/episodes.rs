@@ -7,53 +7,54 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::{EpisodeId, FamilyId};
+use earlyhelp_domain::episode::{ClosureReason, EpisodeState};
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, PersonId, UserId};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = episodes)]
 pub struct Episode {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub locality_id: Uuid,
-    pub lead_professional_id: Uuid,
-    pub lead_organisation_id: Uuid,
+    pub id: EpisodeId,
+    pub family_id: FamilyId,
+    pub locality_id: LocalityId,
+    pub lead_professional_id: UserId,
+    pub lead_organisation_id: OrganisationId,
     pub threshold_level: i16,
     pub reason: String,
-    pub state: String,
+    pub state: EpisodeState,
     pub opened_at: DateTime<Utc>,
-    pub opened_by: Uuid,
+    pub opened_by: UserId,
     pub closed_at: Option<DateTime<Utc>>,
-    pub closed_by: Option<Uuid>,
-    pub closure_reason: Option<String>,
+    pub closed_by: Option<UserId>,
+    pub closure_reason: Option<ClosureReason>,
     pub closure_note: Option<String>,
-    pub transfer_to: Option<Uuid>,
-    pub transfer_proposed_by: Option<Uuid>,
+    pub transfer_to: Option<UserId>,
+    pub transfer_proposed_by: Option<UserId>,
     pub transfer_proposed_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = episodes)]
 pub struct NewEpisode {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub locality_id: Uuid,
-    pub lead_professional_id: Uuid,
-    pub lead_organisation_id: Uuid,
+    pub id: EpisodeId,
+    pub family_id: FamilyId,
+    pub locality_id: LocalityId,
+    pub lead_professional_id: UserId,
+    pub lead_organisation_id: OrganisationId,
     pub threshold_level: i16,
     pub reason: String,
-    pub state: String,
-    pub opened_by: Uuid,
+    pub state: EpisodeState,
+    pub opened_by: UserId,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = threshold_changes)]
 pub struct ThresholdChange {
     pub id: Uuid,
-    pub episode_id: Uuid,
+    pub episode_id: EpisodeId,
     pub level: i16,
     pub rationale: String,
-    pub changed_by: Uuid,
+    pub changed_by: UserId,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -61,10 +62,10 @@ pub struct ThresholdChange {
 #[diesel(table_name = lead_transfers)]
 pub struct LeadTransfer {
     pub id: Uuid,
-    pub episode_id: Uuid,
-    pub from_user_id: Uuid,
-    pub to_user_id: Uuid,
-    pub proposed_by: Uuid,
+    pub episode_id: EpisodeId,
+    pub from_user_id: UserId,
+    pub to_user_id: UserId,
+    pub proposed_by: UserId,
     pub proposed_at: DateTime<Utc>,
     pub accepted_at: DateTime<Utc>,
 }
@@ -73,7 +74,7 @@ pub struct LeadTransfer {
 pub fn open(
     conn: &mut PgConnection,
     new: &NewEpisode,
-    children: &[Uuid],
+    children: &[PersonId],
     rationale: &str,
 ) -> Result<Episode> {
     let episode = diesel::insert_into(episodes::table)
@@ -94,7 +95,7 @@ pub fn open(
         .execute(conn)?;
     record_threshold(
         conn,
-        EpisodeId::from_uuid(episode.id),
+        episode.id,
         new.threshold_level,
         rationale,
         new.opened_by,
@@ -107,12 +108,12 @@ fn record_threshold(
     episode: EpisodeId,
     level: i16,
     rationale: &str,
-    by: Uuid,
+    by: UserId,
 ) -> Result<()> {
     diesel::insert_into(threshold_changes::table)
         .values((
             threshold_changes::id.eq(Uuid::now_v7()),
-            threshold_changes::episode_id.eq(episode.into_uuid()),
+            threshold_changes::episode_id.eq(episode),
             threshold_changes::level.eq(level),
             threshold_changes::rationale.eq(rationale),
             threshold_changes::changed_by.eq(by),
@@ -124,7 +125,7 @@ fn record_threshold(
 /// Locks the episode row for a state change: concurrent transitions queue here.
 pub fn find_for_update(conn: &mut PgConnection, id: EpisodeId) -> Result<Episode> {
     Ok(episodes::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Episode::as_select())
         .for_update()
         .first(conn)?)
@@ -132,23 +133,23 @@ pub fn find_for_update(conn: &mut PgConnection, id: EpisodeId) -> Result<Episode
 
 pub fn find(conn: &mut PgConnection, id: EpisodeId) -> Result<Episode> {
     Ok(episodes::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Episode::as_select())
         .first(conn)?)
 }
 
 pub fn open_for_family(conn: &mut PgConnection, family: FamilyId) -> Result<Option<Episode>> {
     Ok(episodes::table
-        .filter(episodes::family_id.eq(family.into_uuid()))
-        .filter(episodes::state.eq("open"))
+        .filter(episodes::family_id.eq(family))
+        .filter(episodes::state.eq(EpisodeState::Open))
         .select(Episode::as_select())
         .first(conn)
         .optional()?)
 }
 
-pub fn children(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<Uuid>> {
+pub fn children(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<PersonId>> {
     Ok(episode_children::table
-        .filter(episode_children::episode_id.eq(id.into_uuid()))
+        .filter(episode_children::episode_id.eq(id))
         .order(episode_children::person_id)
         .select(episode_children::person_id)
         .load(conn)?)
@@ -156,7 +157,7 @@ pub fn children(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<Uuid>> {
 
 pub fn threshold_history(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<ThresholdChange>> {
     Ok(threshold_changes::table
-        .filter(threshold_changes::episode_id.eq(id.into_uuid()))
+        .filter(threshold_changes::episode_id.eq(id))
         .order((threshold_changes::changed_at, threshold_changes::id))
         .select(ThresholdChange::as_select())
         .load(conn)?)
@@ -164,7 +165,7 @@ pub fn threshold_history(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<T
 
 pub fn transfers(conn: &mut PgConnection, id: EpisodeId) -> Result<Vec<LeadTransfer>> {
     Ok(lead_transfers::table
-        .filter(lead_transfers::episode_id.eq(id.into_uuid()))
+        .filter(lead_transfers::episode_id.eq(id))
         .order(lead_transfers::accepted_at)
         .select(LeadTransfer::as_select())
         .load(conn)?)
@@ -175,9 +176,9 @@ pub fn change_threshold(
     id: EpisodeId,
     level: i16,
     rationale: &str,
-    by: Uuid,
+    by: UserId,
 ) -> Result<Episode> {
-    let episode = diesel::update(episodes::table.find(id.into_uuid()))
+    let episode = diesel::update(episodes::table.find(id))
         .set(episodes::threshold_level.eq(level))
         .returning(Episode::as_returning())
         .get_result(conn)?;
@@ -188,10 +189,10 @@ pub fn change_threshold(
 pub fn propose_transfer(
     conn: &mut PgConnection,
     id: EpisodeId,
-    to: Uuid,
-    by: Uuid,
+    to: UserId,
+    by: UserId,
 ) -> Result<Episode> {
-    Ok(diesel::update(episodes::table.find(id.into_uuid()))
+    Ok(diesel::update(episodes::table.find(id))
         .set((
             episodes::transfer_to.eq(to),
             episodes::transfer_proposed_by.eq(by),
@@ -205,7 +206,7 @@ pub fn propose_transfer(
 pub fn accept_transfer(
     conn: &mut PgConnection,
     episode: &Episode,
-    new_organisation: Uuid,
+    new_organisation: OrganisationId,
 ) -> Result<Episode> {
     let (Some(to), Some(by), Some(at)) = (
         episode.transfer_to,
@@ -228,8 +229,8 @@ pub fn accept_transfer(
         .set((
             episodes::lead_professional_id.eq(to),
             episodes::lead_organisation_id.eq(new_organisation),
-            episodes::transfer_to.eq(None::<Uuid>),
-            episodes::transfer_proposed_by.eq(None::<Uuid>),
+            episodes::transfer_to.eq(None::<UserId>),
+            episodes::transfer_proposed_by.eq(None::<UserId>),
             episodes::transfer_proposed_at.eq(None::<DateTime<Utc>>),
         ))
         .returning(Episode::as_returning())
@@ -239,19 +240,19 @@ pub fn accept_transfer(
 pub fn close(
     conn: &mut PgConnection,
     id: EpisodeId,
-    reason: &str,
+    reason: ClosureReason,
     note: Option<&str>,
-    by: Uuid,
+    by: UserId,
 ) -> Result<Episode> {
-    Ok(diesel::update(episodes::table.find(id.into_uuid()))
+    Ok(diesel::update(episodes::table.find(id))
         .set((
-            episodes::state.eq("closed"),
+            episodes::state.eq(EpisodeState::Closed),
             episodes::closed_at.eq(diesel::dsl::now),
             episodes::closed_by.eq(by),
             episodes::closure_reason.eq(reason),
             episodes::closure_note.eq(note),
-            episodes::transfer_to.eq(None::<Uuid>),
-            episodes::transfer_proposed_by.eq(None::<Uuid>),
+            episodes::transfer_to.eq(None::<UserId>),
+            episodes::transfer_proposed_by.eq(None::<UserId>),
             episodes::transfer_proposed_at.eq(None::<DateTime<Utc>>),
         ))
         .returning(Episode::as_returning())
@@ -260,9 +261,9 @@ pub fn close(
 
 #[derive(Debug, Clone, Default)]
 pub struct EpisodeFilter {
-    pub state: Option<String>,
-    pub family_id: Option<Uuid>,
-    pub lead_professional_id: Option<Uuid>,
+    pub state: Option<EpisodeState>,
+    pub family_id: Option<FamilyId>,
+    pub lead_professional_id: Option<UserId>,
 }
 
 /// Episodes of visible families, newest first.
@@ -277,7 +278,7 @@ pub fn list(
         .select(Episode::as_select())
         .into_boxed();
     if let Some(state) = &filter.state {
-        query = query.filter(episodes::state.eq(state.clone()));
+        query = query.filter(episodes::state.eq(*state));
     }
     if let Some(family) = filter.family_id {
         query = query.filter(episodes::family_id.eq(family));
@@ -294,6 +295,6 @@ pub fn list(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: String::new(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }

@@ -9,31 +9,32 @@ use diesel::dsl::sql;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
-use earlyhelp_domain::{FamilyId, PersonId};
+use earlyhelp_domain::person::{MemberKind, RelationshipKind, Sex};
+use earlyhelp_domain::{FamilyId, LocalityId, OrganisationId, PersonId, UserId};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = families)]
 pub struct Family {
-    pub id: Uuid,
+    pub id: FamilyId,
     pub reference: String,
-    pub locality_id: Uuid,
-    pub lead_professional_id: Uuid,
+    pub locality_id: LocalityId,
+    pub lead_professional_id: UserId,
     pub address: Option<String>,
     pub postcode: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewFamily {
-    pub id: Uuid,
-    pub locality_id: Uuid,
-    pub lead_professional_id: Uuid,
+    pub id: FamilyId,
+    pub locality_id: LocalityId,
+    pub lead_professional_id: UserId,
     pub address: Option<String>,
     pub postcode: Option<String>,
-    pub created_by: Uuid,
+    pub created_by: UserId,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -46,21 +47,21 @@ pub struct FamilyChanges {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = people)]
 pub struct Person {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub kind: String,
+    pub id: PersonId,
+    pub family_id: FamilyId,
+    pub kind: MemberKind,
     pub given_name: String,
     pub family_name: String,
     pub date_of_birth: Option<NaiveDate>,
     pub expected_date_of_birth: Option<NaiveDate>,
-    pub sex: String,
+    pub sex: Sex,
     pub ethnicity: Option<String>,
     pub disabilities: Vec<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub nhs_number: Option<String>,
     pub upn: Option<String>,
-    pub setting_organisation_id: Option<Uuid>,
+    pub setting_organisation_id: Option<OrganisationId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -68,21 +69,21 @@ pub struct Person {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = people)]
 pub struct NewPerson {
-    pub id: Uuid,
-    pub family_id: Uuid,
-    pub kind: String,
+    pub id: PersonId,
+    pub family_id: FamilyId,
+    pub kind: MemberKind,
     pub given_name: String,
     pub family_name: String,
     pub date_of_birth: Option<NaiveDate>,
     pub expected_date_of_birth: Option<NaiveDate>,
-    pub sex: String,
+    pub sex: Sex,
     pub ethnicity: Option<String>,
     pub disabilities: Vec<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub nhs_number: Option<String>,
     pub upn: Option<String>,
-    pub setting_organisation_id: Option<Uuid>,
+    pub setting_organisation_id: Option<OrganisationId>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -92,24 +93,24 @@ pub struct PersonChanges {
     pub family_name: Option<String>,
     pub date_of_birth: Option<Option<NaiveDate>>,
     pub expected_date_of_birth: Option<Option<NaiveDate>>,
-    pub sex: Option<String>,
+    pub sex: Option<Sex>,
     pub ethnicity: Option<Option<String>>,
     pub disabilities: Option<Vec<String>>,
     pub address: Option<Option<String>>,
     pub postcode: Option<Option<String>>,
     pub nhs_number: Option<Option<String>>,
     pub upn: Option<Option<String>>,
-    pub setting_organisation_id: Option<Option<Uuid>>,
+    pub setting_organisation_id: Option<Option<OrganisationId>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = relationships)]
 pub struct Relationship {
     pub id: Uuid,
-    pub family_id: Uuid,
-    pub person_id: Uuid,
-    pub related_person_id: Uuid,
-    pub kind: String,
+    pub family_id: FamilyId,
+    pub person_id: PersonId,
+    pub related_person_id: PersonId,
+    pub kind: RelationshipKind,
     pub created_at: DateTime<Utc>,
 }
 
@@ -135,20 +136,20 @@ pub fn create(conn: &mut PgConnection, new: &NewFamily) -> Result<Family> {
 
 pub fn find(conn: &mut PgConnection, id: FamilyId) -> Result<Family> {
     Ok(families::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Family::as_select())
         .first(conn)?)
 }
 
 pub fn update(conn: &mut PgConnection, id: FamilyId, changes: &FamilyChanges) -> Result<Family> {
-    Ok(diesel::update(families::table.find(id.into_uuid()))
+    Ok(diesel::update(families::table.find(id))
         .set((changes, families::updated_at.eq(diesel::dsl::now)))
         .returning(Family::as_returning())
         .get_result(conn)?)
 }
 
-pub fn set_lead_professional(conn: &mut PgConnection, id: FamilyId, lead: Uuid) -> Result<()> {
-    diesel::update(families::table.find(id.into_uuid()))
+pub fn set_lead_professional(conn: &mut PgConnection, id: FamilyId, lead: UserId) -> Result<()> {
+    diesel::update(families::table.find(id))
         .set((
             families::lead_professional_id.eq(lead),
             families::updated_at.eq(diesel::dsl::now),
@@ -176,11 +177,11 @@ pub fn list(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: String::new(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
-pub fn members(conn: &mut PgConnection, family_ids: &[Uuid]) -> Result<Vec<Person>> {
+pub fn members(conn: &mut PgConnection, family_ids: &[FamilyId]) -> Result<Vec<Person>> {
     Ok(people::table
         .filter(people::family_id.eq_any(family_ids))
         .order((people::family_id, people::id))
@@ -190,7 +191,7 @@ pub fn members(conn: &mut PgConnection, family_ids: &[Uuid]) -> Result<Vec<Perso
 
 pub fn relationships_of(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<Relationship>> {
     Ok(relationships::table
-        .filter(relationships::family_id.eq(family.into_uuid()))
+        .filter(relationships::family_id.eq(family))
         .order(relationships::id)
         .select(Relationship::as_select())
         .load(conn)?)
@@ -205,7 +206,7 @@ pub fn add_person(conn: &mut PgConnection, new: &NewPerson) -> Result<Person> {
 
 pub fn find_person(conn: &mut PgConnection, id: PersonId) -> Result<Person> {
     Ok(people::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Person::as_select())
         .first(conn)?)
 }
@@ -215,7 +216,7 @@ pub fn update_person(
     id: PersonId,
     changes: &PersonChanges,
 ) -> Result<Person> {
-    Ok(diesel::update(people::table.find(id.into_uuid()))
+    Ok(diesel::update(people::table.find(id))
         .set((changes, people::updated_at.eq(diesel::dsl::now)))
         .returning(Person::as_returning())
         .get_result(conn)?)
@@ -226,14 +227,14 @@ pub fn add_relationship(
     family: FamilyId,
     person: PersonId,
     related: PersonId,
-    kind: &str,
+    kind: RelationshipKind,
 ) -> Result<Relationship> {
     Ok(diesel::insert_into(relationships::table)
         .values((
             relationships::id.eq(Uuid::now_v7()),
-            relationships::family_id.eq(family.into_uuid()),
-            relationships::person_id.eq(person.into_uuid()),
-            relationships::related_person_id.eq(related.into_uuid()),
+            relationships::family_id.eq(family),
+            relationships::person_id.eq(person),
+            relationships::related_person_id.eq(related),
             relationships::kind.eq(kind),
         ))
         .returning(Relationship::as_returning())
@@ -264,8 +265,8 @@ pub fn name_key(name: &str) -> String {
 
 #[derive(Debug, Clone, Queryable)]
 pub struct PossibleDuplicate {
-    pub person_id: Uuid,
-    pub family_id: Uuid,
+    pub person_id: PersonId,
+    pub family_id: FamilyId,
     pub reference: String,
     pub given_name: String,
     pub family_name: String,
@@ -318,20 +319,16 @@ pub fn possible_duplicates(
         ))
         .into_boxed();
     if let Some(family) = excluding_family {
-        query = query.filter(families::id.ne(family.into_uuid()));
+        query = query.filter(families::id.ne(family));
     }
     Ok(query.order(people::id).limit(20).load(conn)?)
 }
 
 /// The family's locality follows its open episode: it decides which LCSS team sees it.
-pub fn set_locality(
-    conn: &mut PgConnection,
-    id: FamilyId,
-    locality: earlyhelp_domain::LocalityId,
-) -> Result<()> {
-    diesel::update(families::table.find(id.into_uuid()))
+pub fn set_locality(conn: &mut PgConnection, id: FamilyId, locality: LocalityId) -> Result<()> {
+    diesel::update(families::table.find(id))
         .set((
-            families::locality_id.eq(locality.into_uuid()),
+            families::locality_id.eq(locality),
             families::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)?;

@@ -16,7 +16,7 @@ pub struct Stored {
 
 pub fn find(conn: &mut PgConnection, user: UserId, key: &str) -> Result<Option<Stored>> {
     Ok(idempotency_keys::table
-        .find((user.into_uuid(), key))
+        .find((user, key))
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::status,
@@ -36,7 +36,7 @@ pub fn store(
 ) -> Result<()> {
     diesel::insert_into(idempotency_keys::table)
         .values((
-            idempotency_keys::user_id.eq(user.into_uuid()),
+            idempotency_keys::user_id.eq(user),
             idempotency_keys::key.eq(key),
             idempotency_keys::request_hash.eq(request_hash),
             idempotency_keys::status.eq(status),

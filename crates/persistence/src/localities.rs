@@ -9,12 +9,11 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::LocalityId;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = localities)]
 pub struct Locality {
-    pub id: Uuid,
+    pub id: LocalityId,
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -26,7 +25,7 @@ pub struct Locality {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = localities)]
 pub struct NewLocality {
-    pub id: Uuid,
+    pub id: LocalityId,
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -62,7 +61,7 @@ pub fn create(
 
 pub fn find(conn: &mut PgConnection, id: LocalityId) -> Result<Locality> {
     Ok(localities::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Locality::as_select())
         .first(conn)?)
 }
@@ -91,7 +90,7 @@ pub fn list(conn: &mut PgConnection, page: &PageRequest) -> Result<Page<Locality
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: row.name.clone(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
@@ -101,7 +100,7 @@ pub fn update(
     id: LocalityId,
     changes: &LocalityChanges,
 ) -> Result<Locality> {
-    let locality = diesel::update(localities::table.find(id.into_uuid()))
+    let locality = diesel::update(localities::table.find(id))
         .set((changes, localities::updated_at.eq(diesel::dsl::now)))
         .returning(Locality::as_returning())
         .get_result(conn)?;

@@ -8,16 +8,16 @@ use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
+use earlyhelp_domain::directory::OrganisationKind;
 use earlyhelp_domain::{LocalityId, OrganisationId};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
-    pub id: Uuid,
+    pub id: OrganisationId,
     pub name: String,
-    pub kind: String,
-    pub locality_id: Option<Uuid>,
+    pub kind: OrganisationKind,
+    pub locality_id: Option<LocalityId>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -26,24 +26,24 @@ pub struct Organisation {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct NewOrganisation {
-    pub id: Uuid,
+    pub id: OrganisationId,
     pub name: String,
-    pub kind: String,
-    pub locality_id: Option<Uuid>,
+    pub kind: OrganisationKind,
+    pub locality_id: Option<LocalityId>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = organisations)]
 pub struct OrganisationChanges {
     pub name: Option<String>,
-    pub kind: Option<String>,
-    pub locality_id: Option<Option<Uuid>>,
+    pub kind: Option<OrganisationKind>,
+    pub locality_id: Option<Option<LocalityId>>,
     pub active: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationFilter {
-    pub kind: Option<String>,
+    pub kind: Option<OrganisationKind>,
     pub locality_id: Option<LocalityId>,
     pub active: Option<bool>,
 }
@@ -67,7 +67,7 @@ pub fn create(
 
 pub fn find(conn: &mut PgConnection, id: OrganisationId) -> Result<Organisation> {
     Ok(organisations::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Organisation::as_select())
         .first(conn)?)
 }
@@ -90,10 +90,10 @@ pub fn list(
         .select(Organisation::as_select())
         .into_boxed();
     if let Some(kind) = &filter.kind {
-        query = query.filter(organisations::kind.eq(kind.clone()));
+        query = query.filter(organisations::kind.eq(*kind));
     }
     if let Some(locality) = filter.locality_id {
-        query = query.filter(organisations::locality_id.eq(locality.into_uuid()));
+        query = query.filter(organisations::locality_id.eq(locality));
     }
     if let Some(active) = filter.active {
         query = query.filter(organisations::active.eq(active));
@@ -113,7 +113,7 @@ pub fn list(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: row.name.clone(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
@@ -123,7 +123,7 @@ pub fn update(
     id: OrganisationId,
     changes: &OrganisationChanges,
 ) -> Result<Organisation> {
-    let organisation = diesel::update(organisations::table.find(id.into_uuid()))
+    let organisation = diesel::update(organisations::table.find(id))
         .set((changes, organisations::updated_at.eq(diesel::dsl::now)))
         .returning(Organisation::as_returning())
         .get_result(conn)?;

@@ -7,19 +7,21 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::{ReviewId, RevisionId};
-use uuid::Uuid;
+use earlyhelp_domain::review::ReviewState;
+use earlyhelp_domain::{
+    AssessmentId, EpisodeId, FamilyId, LocalityId, OrganisationId, ReviewId, RevisionId, UserId,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reviews)]
 pub struct Review {
-    pub id: Uuid,
-    pub revision_id: Uuid,
-    pub assessment_id: Uuid,
-    pub locality_id: Uuid,
-    pub state: String,
-    pub reviewer_id: Option<Uuid>,
-    pub assigned_by: Option<Uuid>,
+    pub id: ReviewId,
+    pub revision_id: RevisionId,
+    pub assessment_id: AssessmentId,
+    pub locality_id: LocalityId,
+    pub state: ReviewState,
+    pub reviewer_id: Option<UserId>,
+    pub assigned_by: Option<UserId>,
     pub assigned_at: Option<DateTime<Utc>>,
     pub received_on: NaiveDate,
     pub due_on: NaiveDate,
@@ -27,7 +29,7 @@ pub struct Review {
     pub ratings: Option<serde_json::Value>,
     pub feedback: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -35,29 +37,29 @@ pub struct Review {
 #[derive(Debug, Clone, Queryable)]
 pub struct QueueItem {
     pub review: Review,
-    pub family_id: Uuid,
+    pub family_id: FamilyId,
     pub family_reference: String,
-    pub episode_id: Uuid,
+    pub episode_id: EpisodeId,
     pub revision_number: i32,
-    pub submitted_by: Uuid,
+    pub submitted_by: UserId,
     pub submitted_at: DateTime<Utc>,
 }
 
 pub fn create(
     conn: &mut PgConnection,
     revision: RevisionId,
-    assessment: Uuid,
-    locality: Uuid,
+    assessment: AssessmentId,
+    locality: LocalityId,
     received_on: NaiveDate,
     due_on: NaiveDate,
 ) -> Result<Review> {
     Ok(diesel::insert_into(reviews::table)
         .values((
-            reviews::id.eq(ReviewId::generate().into_uuid()),
-            reviews::revision_id.eq(revision.into_uuid()),
+            reviews::id.eq(ReviewId::generate()),
+            reviews::revision_id.eq(revision),
             reviews::assessment_id.eq(assessment),
             reviews::locality_id.eq(locality),
-            reviews::state.eq("unassigned"),
+            reviews::state.eq(ReviewState::Unassigned),
             reviews::received_on.eq(received_on),
             reviews::due_on.eq(due_on),
         ))
@@ -67,14 +69,14 @@ pub fn create(
 
 pub fn find(conn: &mut PgConnection, id: ReviewId) -> Result<Review> {
     Ok(reviews::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Review::as_select())
         .first(conn)?)
 }
 
 pub fn find_for_update(conn: &mut PgConnection, id: ReviewId) -> Result<Review> {
     Ok(reviews::table
-        .find(id.into_uuid())
+        .find(id)
         .select(Review::as_select())
         .for_update()
         .first(conn)?)
@@ -82,25 +84,30 @@ pub fn find_for_update(conn: &mut PgConnection, id: ReviewId) -> Result<Review> 
 
 pub fn for_revision(conn: &mut PgConnection, revision: RevisionId) -> Result<Option<Review>> {
     Ok(reviews::table
-        .filter(reviews::revision_id.eq(revision.into_uuid()))
+        .filter(reviews::revision_id.eq(revision))
         .select(Review::as_select())
         .first(conn)
         .optional()?)
 }
 
 /// The family a review belongs to, for the policy's point check.
-pub fn family_of(conn: &mut PgConnection, id: ReviewId) -> Result<Uuid> {
+pub fn family_of(conn: &mut PgConnection, id: ReviewId) -> Result<FamilyId> {
     Ok(reviews::table
         .inner_join(assessments::table.inner_join(episodes::table))
-        .filter(reviews::id.eq(id.into_uuid()))
+        .filter(reviews::id.eq(id))
         .select(episodes::family_id)
         .first(conn)?)
 }
 
-pub fn assign(conn: &mut PgConnection, id: ReviewId, reviewer: Uuid, by: Uuid) -> Result<Review> {
-    Ok(diesel::update(reviews::table.find(id.into_uuid()))
+pub fn assign(
+    conn: &mut PgConnection,
+    id: ReviewId,
+    reviewer: UserId,
+    by: UserId,
+) -> Result<Review> {
+    Ok(diesel::update(reviews::table.find(id))
         .set((
-            reviews::state.eq("assigned"),
+            reviews::state.eq(ReviewState::Assigned),
             reviews::reviewer_id.eq(reviewer),
             reviews::assigned_by.eq(by),
             reviews::assigned_at.eq(diesel::dsl::now),
@@ -115,11 +122,11 @@ pub fn decide(
     decision: &str,
     ratings: &serde_json::Value,
     feedback: &str,
-    by: Uuid,
+    by: UserId,
 ) -> Result<Review> {
-    Ok(diesel::update(reviews::table.find(id.into_uuid()))
+    Ok(diesel::update(reviews::table.find(id))
         .set((
-            reviews::state.eq("decided"),
+            reviews::state.eq(ReviewState::Decided),
             reviews::decision.eq(decision),
             reviews::ratings.eq(ratings),
             reviews::feedback.eq(feedback),
@@ -132,14 +139,14 @@ pub fn decide(
 
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub state: Option<String>,
-    pub reviewer_id: Option<Uuid>,
+    pub state: Option<ReviewState>,
+    pub reviewer_id: Option<UserId>,
     /// Only reviews past their due date and not yet decided (as of `today`).
     pub overdue_on: Option<NaiveDate>,
     /// Only reviews of forms submitted by this professional.
-    pub submitted_by: Option<Uuid>,
+    pub submitted_by: Option<UserId>,
     /// Only reviews of forms submitted by members of this organisation.
-    pub submitter_organisation: Option<Uuid>,
+    pub submitter_organisation: Option<OrganisationId>,
 }
 
 /// The queue within the actor's visibility, oldest first.
@@ -164,7 +171,7 @@ pub fn queue(
         ))
         .into_boxed();
     if let Some(state) = &filter.state {
-        query = query.filter(reviews::state.eq(state.clone()));
+        query = query.filter(reviews::state.eq(*state));
     }
     if let Some(reviewer) = filter.reviewer_id {
         query = query.filter(reviews::reviewer_id.eq(reviewer));
@@ -172,7 +179,7 @@ pub fn queue(
     if let Some(today) = filter.overdue_on {
         query = query
             .filter(reviews::due_on.lt(today))
-            .filter(reviews::state.ne("decided"));
+            .filter(reviews::state.ne(ReviewState::Decided));
     }
     if let Some(professional) = filter.submitted_by {
         query = query.filter(assessment_revisions::submitted_by.eq(professional));
@@ -189,6 +196,6 @@ pub fn queue(
         .load::<QueueItem>(conn)?;
     Ok(Page::from_rows(rows, page, |item| Cursor {
         key: String::new(),
-        id: item.review.id,
+        id: item.review.id.into(),
     }))
 }

@@ -13,7 +13,6 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, CaseFilter, Denial, Permission, Scope};
 use earlyhelp_domain::{FamilyId, LocalityId, UserId};
-use uuid::Uuid;
 
 pub type VisibleFamilies = families::BoxedQuery<'static, Pg, diesel::sql_types::Uuid>;
 
@@ -32,14 +31,12 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
         condition = match *scope {
             // Team membership joins the filter when Teams Around the Family arrive.
             Scope::Own(user) | Scope::Team(user) => {
-                Box::new(condition.or(families::lead_professional_id.eq(user.into_uuid())))
+                Box::new(condition.or(families::lead_professional_id.eq(user)))
             }
             // A proposal lets its proposed lead read and accept that one episode; it does not
             // list the family.
             Scope::ProposedLead(_) => condition,
-            Scope::Locality(locality) => {
-                Box::new(condition.or(families::locality_id.eq(locality.into_uuid())))
-            }
+            Scope::Locality(locality) => Box::new(condition.or(families::locality_id.eq(locality))),
             Scope::County => Box::new(sql::<Bool>("TRUE")),
         };
     }
@@ -49,14 +46,11 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
 
 /// What the policy needs to know about one family.
 pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
-    let (locality, lead): (Uuid, Uuid) = families::table
-        .find(family.into_uuid())
+    let (locality, lead): (LocalityId, UserId) = families::table
+        .find(family)
         .select((families::locality_id, families::lead_professional_id))
         .first(conn)?;
-    Ok(CaseFacts::led_by(
-        UserId::from_uuid(lead),
-        LocalityId::from_uuid(locality),
-    ))
+    Ok(CaseFacts::led_by(lead, locality))
 }
 
 /// Loads the family's facts and asks the policy; a missing family and a hidden one look the

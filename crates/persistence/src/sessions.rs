@@ -36,8 +36,8 @@ impl RevokeReason {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
 pub struct Session {
-    pub id: Uuid,
-    pub user_id: Uuid,
+    pub id: SessionId,
+    pub user_id: UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -48,7 +48,7 @@ pub struct Session {
 #[diesel(table_name = refresh_tokens)]
 struct RefreshToken {
     id: Uuid,
-    session_id: Uuid,
+    session_id: SessionId,
     used_at: Option<DateTime<Utc>>,
 }
 
@@ -63,8 +63,8 @@ pub fn start(
     conn.transaction(|conn| {
         let session = diesel::insert_into(sessions::table)
             .values((
-                sessions::id.eq(SessionId::generate().into_uuid()),
-                sessions::user_id.eq(user.into_uuid()),
+                sessions::id.eq(SessionId::generate()),
+                sessions::user_id.eq(user),
                 sessions::created_at.eq(now),
                 sessions::expires_at.eq(expires_at),
             ))
@@ -77,7 +77,7 @@ pub fn start(
 
 fn insert_token(
     conn: &mut PgConnection,
-    session: Uuid,
+    session: SessionId,
     token_hash: &[u8; 32],
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -99,9 +99,15 @@ pub enum Rotation {
     /// The token was live: it is spent and `new_hash` now stands in its place.
     Rotated(Session),
     /// The token was spent before, or its session revoked: the session is now revoked.
-    Reused { session_id: Uuid, user_id: Uuid },
+    Reused {
+        session_id: SessionId,
+        user_id: UserId,
+    },
     /// The token or its session has expired.
-    Expired { session_id: Uuid, user_id: Uuid },
+    Expired {
+        session_id: SessionId,
+        user_id: UserId,
+    },
     /// No such token was ever issued.
     Unknown,
 }
@@ -132,12 +138,7 @@ pub fn rotate(
             .first(conn)?;
         let (session_id, user_id) = (session.id, session.user_id);
         if token.used_at.is_some() || session.revoked_at.is_some() {
-            revoke(
-                conn,
-                SessionId::from_uuid(session.id),
-                RevokeReason::RefreshTokenReuse,
-                now,
-            )?;
+            revoke(conn, session.id, RevokeReason::RefreshTokenReuse, now)?;
             return Ok(Rotation::Reused {
                 session_id,
                 user_id,
@@ -166,7 +167,7 @@ pub fn revoke(
 ) -> Result<bool> {
     let revoked = diesel::update(
         sessions::table
-            .find(session.into_uuid())
+            .find(session)
             .filter(sessions::revoked_at.is_null()),
     )
     .set((
@@ -185,7 +186,7 @@ pub fn revoke_all_for_user(
 ) -> Result<usize> {
     Ok(diesel::update(
         sessions::table
-            .filter(sessions::user_id.eq(user.into_uuid()))
+            .filter(sessions::user_id.eq(user))
             .filter(sessions::revoked_at.is_null()),
     )
     .set((
@@ -197,7 +198,7 @@ pub fn revoke_all_for_user(
 
 pub fn find(conn: &mut PgConnection, session: SessionId) -> Result<Session> {
     Ok(sessions::table
-        .find(session.into_uuid())
+        .find(session)
         .select(Session::as_select())
         .first(conn)?)
 }

@@ -6,17 +6,16 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::TemplateId;
-use uuid::Uuid;
+use earlyhelp_domain::{TemplateId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = form_templates)]
 pub struct FormTemplate {
-    pub id: Uuid,
+    pub id: TemplateId,
     pub name: String,
     pub version: i32,
     pub definition: serde_json::Value,
-    pub published_by: Option<Uuid>,
+    pub published_by: Option<UserId>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -26,7 +25,7 @@ pub fn publish(
     conn: &mut PgConnection,
     name: &str,
     definition: &serde_json::Value,
-    by: Option<Uuid>,
+    by: Option<UserId>,
 ) -> Result<FormTemplate> {
     // Its own transaction (a savepoint inside a caller's), because the lock needs one.
     conn.transaction(|conn| publish_locked(conn, name, definition, by))
@@ -36,7 +35,7 @@ fn publish_locked(
     conn: &mut PgConnection,
     name: &str,
     definition: &serde_json::Value,
-    by: Option<Uuid>,
+    by: Option<UserId>,
 ) -> Result<FormTemplate> {
     diesel::sql_query("LOCK TABLE form_templates IN SHARE ROW EXCLUSIVE MODE").execute(conn)?;
     let latest: Option<i32> = form_templates::table
@@ -45,7 +44,7 @@ fn publish_locked(
         .first(conn)?;
     Ok(diesel::insert_into(form_templates::table)
         .values((
-            form_templates::id.eq(TemplateId::generate().into_uuid()),
+            form_templates::id.eq(TemplateId::generate()),
             form_templates::name.eq(name),
             form_templates::version.eq(latest.unwrap_or(0) + 1),
             form_templates::definition.eq(definition),
@@ -66,7 +65,7 @@ pub fn latest(conn: &mut PgConnection, name: &str) -> Result<Option<FormTemplate
 
 pub fn find(conn: &mut PgConnection, id: TemplateId) -> Result<FormTemplate> {
     Ok(form_templates::table
-        .find(id.into_uuid())
+        .find(id)
         .select(FormTemplate::as_select())
         .first(conn)?)
 }
@@ -85,6 +84,6 @@ pub fn list(conn: &mut PgConnection, page: &PageRequest) -> Result<Page<FormTemp
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: String::new(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }

@@ -11,18 +11,19 @@ use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
-use earlyhelp_domain::{LocalityId, OrganisationId, SessionId, UserId};
-use uuid::Uuid;
+use earlyhelp_domain::{LocalityId, OrganisationId, Role, SessionId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
+    /// As stored, so responses and audit entries show what the row holds; read the roles this
+    /// build grants with [`User::known_roles`].
     pub roles: Vec<String>,
-    pub organisation_id: Uuid,
-    pub locality_id: Option<Uuid>,
+    pub organisation_id: OrganisationId,
+    pub locality_id: Option<LocalityId>,
     pub active: bool,
     pub failed_login_count: i32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -31,11 +32,21 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+impl User {
+    /// The stored roles this build knows. A name it does not know (written by a newer schema)
+    /// grants nothing rather than failing the request.
+    pub fn known_roles(&self) -> impl Iterator<Item = Role> + '_ {
+        self.roles
+            .iter()
+            .filter_map(|name| name.parse::<Role>().ok())
+    }
+}
+
 /// What sign-in needs to decide; nothing else reads the hash.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct Credentials {
-    pub id: Uuid,
+    pub id: UserId,
     pub password_hash: String,
     pub active: bool,
     pub failed_login_count: i32,
@@ -45,18 +56,18 @@ pub struct Credentials {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub roles: Vec<String>,
-    pub organisation_id: Uuid,
-    pub locality_id: Option<Uuid>,
+    pub roles: Vec<Role>,
+    pub organisation_id: OrganisationId,
+    pub locality_id: Option<LocalityId>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub organisation_id: Option<OrganisationId>,
     pub locality_id: Option<LocalityId>,
     pub active: Option<bool>,
@@ -77,7 +88,7 @@ pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewUser) ->
 
 pub fn find(conn: &mut PgConnection, id: UserId) -> Result<User> {
     Ok(users::table
-        .find(id.into_uuid())
+        .find(id)
         .select(User::as_select())
         .first(conn)?)
 }
@@ -106,13 +117,13 @@ pub fn list(
 ) -> Result<Page<User>> {
     let mut query = users::table.select(User::as_select()).into_boxed();
     if let Some(role) = &filter.role {
-        query = query.filter(users::roles.contains(vec![role.clone()]));
+        query = query.filter(users::roles.contains(vec![*role]));
     }
     if let Some(organisation) = filter.organisation_id {
-        query = query.filter(users::organisation_id.eq(organisation.into_uuid()));
+        query = query.filter(users::organisation_id.eq(organisation));
     }
     if let Some(locality) = filter.locality_id {
-        query = query.filter(users::locality_id.eq(locality.into_uuid()));
+        query = query.filter(users::locality_id.eq(locality));
     }
     if let Some(active) = filter.active {
         query = query.filter(users::active.eq(active));
@@ -127,7 +138,7 @@ pub fn list(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |row| Cursor {
         key: row.email.clone(),
-        id: row.id,
+        id: row.id.into(),
     }))
 }
 
@@ -139,12 +150,12 @@ pub fn record_failed_login(
     lock: impl FnOnce(i32) -> Option<DateTime<Utc>>,
 ) -> Result<i32> {
     conn.transaction(|conn| {
-        let failures: i32 = diesel::update(users::table.find(id.into_uuid()))
+        let failures: i32 = diesel::update(users::table.find(id))
             .set(users::failed_login_count.eq(users::failed_login_count + 1))
             .returning(users::failed_login_count)
             .get_result(conn)?;
         if let Some(until) = lock(failures) {
-            diesel::update(users::table.find(id.into_uuid()))
+            diesel::update(users::table.find(id))
                 .set(users::locked_until.eq(until))
                 .execute(conn)?;
         }
@@ -157,7 +168,7 @@ pub fn record_successful_login(
     id: UserId,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    diesel::update(users::table.find(id.into_uuid()))
+    diesel::update(users::table.find(id))
         .set((
             users::failed_login_count.eq(0),
             users::locked_until.eq(None::<DateTime<Utc>>),
@@ -175,7 +186,7 @@ fn update_one(
         Changeset = impl diesel::query_builder::QueryFragment<diesel::pg::Pg>,
     >,
 ) -> Result<User> {
-    Ok(diesel::update(users::table.find(id.into_uuid()))
+    Ok(diesel::update(users::table.find(id))
         .set(changes)
         .returning(User::as_returning())
         .get_result(conn)?)
@@ -215,7 +226,7 @@ pub fn set_roles(
     conn: &mut PgConnection,
     trail: &mut AuditTrail,
     id: UserId,
-    roles: Vec<String>,
+    roles: Vec<Role>,
 ) -> Result<User> {
     let user = update_one(
         conn,
@@ -269,9 +280,9 @@ pub fn principal(
 ) -> Result<Option<User>> {
     Ok(users::table
         .inner_join(sessions::table)
-        .filter(users::id.eq(user.into_uuid()))
+        .filter(users::id.eq(user))
         .filter(users::active.eq(true))
-        .filter(sessions::id.eq(session.into_uuid()))
+        .filter(sessions::id.eq(session))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .select(User::as_select())

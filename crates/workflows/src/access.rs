@@ -4,7 +4,7 @@
 use crate::Result;
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
 use earlyhelp_domain::role::RoleSet;
-use earlyhelp_domain::{FamilyId, LocalityId, OrganisationId, Role, UserId};
+use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::scope::{self, VisibleFamilies};
 use earlyhelp_persistence::users::User;
 use earlyhelp_persistence::PgConnection;
@@ -44,17 +44,12 @@ pub fn authorize_new_case(actor: &Actor, locality: LocalityId) -> Result<()> {
 /// The actor the policy sees, built from a user row: unknown role names (a newer schema)
 /// grant nothing rather than failing. `None` when no known role remains.
 pub fn actor_of(user: &User) -> Option<Actor> {
-    let roles = RoleSet::new(
-        user.roles
-            .iter()
-            .filter_map(|role| role.parse::<Role>().ok()),
-    )
-    .ok()?;
+    let roles = RoleSet::new(user.known_roles()).ok()?;
     Some(Actor {
-        user_id: UserId::from_uuid(user.id),
+        user_id: user.id,
         roles,
-        organisation_id: OrganisationId::from_uuid(user.organisation_id),
-        locality_id: user.locality_id.map(LocalityId::from_uuid),
+        organisation_id: user.organisation_id,
+        locality_id: user.locality_id,
     })
 }
 

@@ -11,14 +11,12 @@ use crate::templates::{definition_of, field_errors};
 use crate::{Failure, Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::assessment::{self as rules, AssessmentEvent, AssessmentState};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::calendar::WorkingCalendar;
 use earlyhelp_domain::episode::{self as episode_rules, EpisodeEvent, EpisodeState};
 use earlyhelp_domain::forms::{Strictness, SNF_TEMPLATE_NAME};
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
-use earlyhelp_domain::{
-    AssessmentId, EpisodeId, FamilyId, LocalityId, RevisionId, TemplateId, UserId,
-};
+use earlyhelp_domain::{AssessmentId, EpisodeId, FamilyId};
 use earlyhelp_persistence::assessments::{self, Assessment, Revision};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
@@ -28,14 +26,13 @@ use earlyhelp_persistence::reviews::{self, Review};
 use earlyhelp_persistence::templates::{self, FormTemplate};
 use earlyhelp_persistence::{consents, idempotency, Error as DbError, PgConnection};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 /// A form as a single read shows it: with the template it follows and its family.
 #[derive(Debug, Clone)]
 pub struct AssessmentRecord {
     pub assessment: Assessment,
     pub template: FormTemplate,
-    pub family_id: Uuid,
+    pub family_id: FamilyId,
 }
 
 /// A revision of a form with the LCSS review it went to (none for a revision stored before
@@ -125,7 +122,7 @@ pub fn start(
 ) -> Result<AssessmentRecord> {
     let id = command.episode;
     let episode = episodes::find(conn, id)?;
-    let family = FamilyId::from_uuid(episode.family_id);
+    let family = episode.family_id;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
     require_lead(actor, &episode)?;
     may_start(conn, &episode)?;
@@ -139,13 +136,7 @@ pub fn start(
         // Re-checked under the episode's lock: a concurrent start or closure is seen here.
         let locked = episodes::find_for_update(conn, id)?;
         may_start(conn, &locked)?;
-        let created = assessments::create(
-            conn,
-            id,
-            template.id,
-            &command.content,
-            actor.user_id.into_uuid(),
-        )?;
+        let created = assessments::create(conn, id, template.id, &command.content, actor.user_id)?;
         trail.record(AuditEvent::success(
             AuditAction::StartAssessment,
             EntityType::Assessment,
@@ -155,14 +146,14 @@ pub fn start(
             conn,
             &Happening {
                 family,
-                kind: "assessment.started",
+                kind: ChronologyKind::AssessmentStarted,
                 actor: actor.user_id,
                 summary: &format!(
                     "Strengths and Needs form started (template v{})",
                     template.version
                 ),
-                entity_type: "assessment",
-                entity_id: created.id,
+                entity_type: EntityType::Assessment,
+                entity_id: created.id.into(),
             },
         )?;
         Ok(created)
@@ -193,7 +184,7 @@ pub fn update(
     let (assessment, episode) = authorised(conn, actor, Permission::WriteCase, id)?;
     require_lead(actor, &episode)?;
     let expected = command.expected_version?;
-    step(&assessment.state, AssessmentEvent::Edit)?;
+    step(assessment.state, AssessmentEvent::Edit)?;
     if assessment.version != expected {
         return Err(Refusal::StaleVersion {
             current: assessment.version,
@@ -202,7 +193,7 @@ pub fn update(
     }
     let mut content = assessment.content;
     merge_patch(&mut content, &command.patch);
-    let template = templates::find(conn, TemplateId::from_uuid(assessment.template_id))?;
+    let template = templates::find(conn, assessment.template_id)?;
     let found = definition_of(&template)?.validate(&content, Strictness::Draft);
     if !found.is_empty() {
         return Err(field_errors(found, "content").into());
@@ -255,7 +246,7 @@ pub fn submit<W: serde::Serialize>(
                     AuditEvent::new(
                         AuditAction::SubmitAssessment,
                         EntityType::Assessment,
-                        Some(id.into_uuid()),
+                        Some(id.into()),
                         Outcome::Success,
                     )
                     .with_detail(json!({ "replayed": true })),
@@ -266,12 +257,12 @@ pub fn submit<W: serde::Serialize>(
                 });
             }
         }
-        step(&assessment.state, AssessmentEvent::Submit)?;
-        let episode = episodes::find_for_update(conn, EpisodeId::from_uuid(assessment.episode_id))?;
-        if episode.state != EpisodeState::Open.as_str() {
+        step(assessment.state, AssessmentEvent::Submit)?;
+        let episode = episodes::find_for_update(conn, assessment.episode_id)?;
+        if episode.state != EpisodeState::Open {
             return Err(Refusal::EpisodeClosed("The episode is closed.".into()).into());
         }
-        let family = FamilyId::from_uuid(episode.family_id);
+        let family = episode.family_id;
         if let Err(missing) = episode_rules::require_assessment_consent(
             consents::has_active_assessment_consent(conn, family)?,
         ) {
@@ -281,22 +272,22 @@ pub fn submit<W: serde::Serialize>(
             ))
             .into());
         }
-        let template = templates::find(conn, TemplateId::from_uuid(assessment.template_id))?;
+        let template = templates::find(conn, assessment.template_id)?;
         let found = definition_of(&template)?.validate(&assessment.content, Strictness::Submit);
         if !found.is_empty() {
             return Err(field_errors(found, "content").into());
         }
-        let revision = assessments::freeze_revision(conn, &assessment, actor.user_id.into_uuid())?;
+        let revision = assessments::freeze_revision(conn, &assessment, actor.user_id)?;
         let received = crate::clock::today();
         let review = reviews::create(
             conn,
-            RevisionId::from_uuid(revision.id),
+            revision.id,
             assessment.id,
             episode.locality_id,
             received,
             deadline.due(received),
         )?;
-        let submitted = assessments::set_state(conn, id, AssessmentState::Submitted.as_str())?;
+        let submitted = assessments::set_state(conn, id, AssessmentState::Submitted)?;
         trail.record(
             AuditEvent::success(AuditAction::SubmitAssessment, EntityType::Assessment, id)
                 .with_detail(json!({ "revision": revision.number })),
@@ -305,19 +296,19 @@ pub fn submit<W: serde::Serialize>(
             conn,
             &Happening {
                 family,
-                kind: "assessment.submitted",
+                kind: ChronologyKind::AssessmentSubmitted,
                 actor: actor.user_id,
                 summary: &format!(
                     "Strengths and Needs form submitted to LCSS (revision {})",
                     revision.number
                 ),
-                entity_type: "assessment",
-                entity_id: id.into_uuid(),
+                entity_type: EntityType::Assessment,
+                entity_id: id.into(),
             },
         )?;
         tracing::info!(
             review.id = %review.id,
-            locality.id = %LocalityId::from_uuid(review.locality_id),
+            locality.id = %review.locality_id,
             "assessment submitted"
         );
         let submission = Submission {
@@ -360,7 +351,7 @@ pub fn list_revisions(
             .items
             .into_iter()
             .map(|revision| {
-                let review = reviews::for_revision(conn, RevisionId::from_uuid(revision.id))?;
+                let review = reviews::for_revision(conn, revision.id)?;
                 Ok(RevisionRecord { revision, review })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
@@ -379,7 +370,7 @@ fn authorised(
     id: AssessmentId,
 ) -> Result<(Assessment, Episode)> {
     let assessment = assessments::find(conn, id)?;
-    let episode_id = EpisodeId::from_uuid(assessment.episode_id);
+    let episode_id = assessment.episode_id;
     let episode = crate::episodes::authorised(conn, actor, permission, episode_id)?;
     Ok((assessment, episode))
 }
@@ -389,37 +380,31 @@ fn authorised(
 /// episode stays with whoever led that episode. Asked after the family check, so the actor is
 /// known to see the record and a refusal is 403.
 fn require_lead(actor: &Actor, episode: &Episode) -> Result<()> {
-    let facts = CaseFacts::led_by(
-        UserId::from_uuid(episode.lead_professional_id),
-        LocalityId::from_uuid(episode.locality_id),
-    );
+    let facts = CaseFacts::led_by(episode.lead_professional_id, episode.locality_id);
     policy::authorize_case(actor, Permission::CompleteAssessment, &facts)
         .map_err(|_| Refusal::Forbidden.into())
 }
 
 /// A form starts only in an open episode without one already in progress.
 fn may_start(conn: &mut PgConnection, episode: &Episode) -> Result<()> {
-    let state = EpisodeState::parse(&episode.state).unwrap_or(EpisodeState::Closed);
-    if episode_rules::transition(state, EpisodeEvent::StartAssessment).is_err() {
+    if episode_rules::transition(episode.state, EpisodeEvent::StartAssessment).is_err() {
         return Err(Refusal::EpisodeClosed("The episode is closed.".into()).into());
     }
-    if assessments::active_for_episode(conn, EpisodeId::from_uuid(episode.id))?.is_some() {
+    if assessments::active_for_episode(conn, episode.id)?.is_some() {
         return Err(Refusal::AssessmentInProgress.into());
     }
     Ok(())
 }
 
 /// The state machine's answer for the stored state.
-fn step(state: &str, event: AssessmentEvent) -> Result<AssessmentState> {
-    let current = AssessmentState::parse(state)
-        .ok_or_else(|| Failure::Defect(format!("unknown assessment state {state}")))?;
-    rules::transition(current, event)
+fn step(state: AssessmentState, event: AssessmentEvent) -> Result<AssessmentState> {
+    rules::transition(state, event)
         .map_err(|error| Refusal::AssessmentState(format!("{error}.")).into())
 }
 
 fn record(conn: &mut PgConnection, assessment: Assessment) -> Result<AssessmentRecord, DbError> {
-    let template = templates::find(conn, TemplateId::from_uuid(assessment.template_id))?;
-    let episode = episodes::find(conn, EpisodeId::from_uuid(assessment.episode_id))?;
+    let template = templates::find(conn, assessment.template_id)?;
+    let episode = episodes::find(conn, assessment.episode_id)?;
     Ok(AssessmentRecord {
         assessment,
         template,

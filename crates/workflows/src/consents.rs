@@ -6,18 +6,17 @@ use crate::episodes::{capitalised, close_locked};
 use crate::step::{audited_read, transaction};
 use crate::{Failure, Refusal, Result};
 use chrono::NaiveDate;
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::{ClosureReason, EpisodeState};
 use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::validation::Checks;
-use earlyhelp_domain::{ConsentId, EpisodeId, FamilyId, OrganisationId, PersonId, UserId};
+use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, PersonId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::consents::{self, Consent, NewConsent};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::PgConnection;
 use earlyhelp_persistence::{episodes, families, organisations, users, Error as DbError};
-use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct ListConsents {
@@ -35,9 +34,9 @@ pub struct RecordConsent {
     /// Defaults to the lead professional's organisation.
     pub organisation: Option<OrganisationId>,
     pub for_assessment: bool,
-    pub share_with_organisation_ids: Vec<Uuid>,
+    pub share_with_organisation_ids: Vec<OrganisationId>,
     /// Agencies the family does not want to see the assessment; none also shared with.
-    pub excluded_organisation_ids: Vec<Uuid>,
+    pub excluded_organisation_ids: Vec<OrganisationId>,
     pub excluded_note: Option<String>,
     /// `written` or `verbal` (checked when the command is built).
     pub method: String,
@@ -62,7 +61,7 @@ pub fn list(
     let event = AuditEvent::new(
         AuditAction::ListConsents,
         EntityType::Family,
-        Some(family.into_uuid()),
+        Some(family.into()),
         Outcome::Success,
     );
     audited_read(conn, audit, event, |conn| {
@@ -80,8 +79,8 @@ pub fn record(
     let family = command.family;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
     let mut checks = Checks::default();
-    let members = families::members(conn, &[family.into_uuid()])?;
-    if !members.iter().any(|m| m.id == command.given_by.into_uuid()) {
+    let members = families::members(conn, &[family])?;
+    if !members.iter().any(|m| m.id == command.given_by) {
         checks.fail("given_by_person_id", "must be a member of this family");
     }
     let lead = command.lead_professional.unwrap_or(actor.user_id);
@@ -104,24 +103,18 @@ pub fn record(
         ),
     ] {
         for (index, id) in ids.iter().enumerate() {
-            if matches!(
-                organisations::find(conn, OrganisationId::from_uuid(*id)),
-                Err(DbError::NotFound)
-            ) {
+            if matches!(organisations::find(conn, *id), Err(DbError::NotFound)) {
                 checks.fail(&format!("{field}[{index}]"), "no such organisation");
             }
         }
     }
     let lead_user = checks.finish(|| lead_user)?;
-    let organisation = command
-        .organisation
-        .map(OrganisationId::into_uuid)
-        .unwrap_or(lead_user.organisation_id);
+    let organisation = command.organisation.unwrap_or(lead_user.organisation_id);
     let new = NewConsent {
-        id: ConsentId::generate().into_uuid(),
-        family_id: family.into_uuid(),
-        given_by_person_id: command.given_by.into_uuid(),
-        lead_professional_id: lead.into_uuid(),
+        id: ConsentId::generate(),
+        family_id: family,
+        given_by_person_id: command.given_by,
+        lead_professional_id: lead,
         organisation_id: organisation,
         for_assessment: command.for_assessment,
         share_with_organisation_ids: command.share_with_organisation_ids,
@@ -129,7 +122,7 @@ pub fn record(
         excluded_note: command.excluded_note,
         method: command.method,
         given_on: command.given_on,
-        recorded_by: actor.user_id.into_uuid(),
+        recorded_by: actor.user_id,
     };
     transaction(conn, audit, |conn, trail| {
         let consent = consents::create(conn, &new).map_err(|error| match error {
@@ -156,11 +149,11 @@ pub fn record(
             conn,
             &Happening {
                 family,
-                kind: "consent.given",
+                kind: ChronologyKind::ConsentGiven,
                 actor: actor.user_id,
                 summary: &summary,
-                entity_type: "consent",
-                entity_id: consent.id,
+                entity_type: EntityType::Consent,
+                entity_id: consent.id.into(),
             },
         )?;
         Ok(consent)
@@ -177,15 +170,14 @@ pub fn withdraw(
 ) -> Result<Consent> {
     let id = command.consent;
     let existing = consents::find(conn, id)?;
-    let family = FamilyId::from_uuid(existing.family_id);
+    let family = existing.family_id;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
     if existing.withdrawn_at.is_some() {
         return Err(Refusal::AlreadyWithdrawn.into());
     }
     transaction(conn, audit, |conn, trail| {
         // Withdraws only a consent that still stands, so two withdrawals at once record one.
-        let (consent, withdrew) =
-            consents::withdraw(conn, id, actor.user_id.into_uuid(), command.reason)?;
+        let (consent, withdrew) = consents::withdraw(conn, id, actor.user_id, command.reason)?;
         if !withdrew {
             return Err(Refusal::AlreadyWithdrawn.into());
         }
@@ -198,19 +190,19 @@ pub fn withdraw(
             conn,
             &Happening {
                 family,
-                kind: "consent.withdrawn",
+                kind: ChronologyKind::ConsentWithdrawn,
                 actor: actor.user_id,
                 summary: "Consent withdrawn",
-                entity_type: "consent",
-                entity_id: consent.id,
+                entity_type: EntityType::Consent,
+                entity_id: consent.id.into(),
             },
         )?;
         if !consents::has_active_assessment_consent(conn, family)? {
             if let Some(open) = episodes::open_for_family(conn, family)? {
-                let episode = EpisodeId::from_uuid(open.id);
+                let episode = open.id;
                 let locked = episodes::find_for_update(conn, episode)?;
                 // Closed by someone else since it was found: nothing left to close.
-                if locked.state == EpisodeState::Open.as_str() {
+                if locked.state == EpisodeState::Open {
                     close_locked(
                         conn,
                         trail,

@@ -5,13 +5,14 @@
 use crate::access::{self, authorize_family, can_lead, readable};
 use crate::step::{audited_read, transaction};
 use crate::{Failure, Refusal, Result};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::{
     self as rules, ClosureReason, EpisodeEvent, EpisodeState, ThresholdLevel,
 };
+use earlyhelp_domain::person::MemberKind;
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
 use earlyhelp_domain::validation::Checks;
-use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, UserId};
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, PersonId, UserId};
 use earlyhelp_persistence::assessments::{self, Assessment};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent, AuditTrail};
 use earlyhelp_persistence::chronology::{self, Happening};
@@ -22,13 +23,12 @@ use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::users::{self, User};
 use earlyhelp_persistence::{consents, families, organisations, Error as DbError, PgConnection};
 use serde_json::json;
-use uuid::Uuid;
 
 /// An episode as a single read shows it: with its children, histories and forms.
 #[derive(Debug, Clone)]
 pub struct EpisodeRecord {
     pub episode: Episode,
-    pub children: Vec<Uuid>,
+    pub children: Vec<PersonId>,
     pub threshold_history: Vec<ThresholdChange>,
     pub transfers: Vec<LeadTransfer>,
     pub assessments: Vec<Assessment>,
@@ -48,7 +48,7 @@ pub struct OpenEpisode {
     /// Defaults to the lead professional's organisation's locality.
     pub locality: Option<LocalityId>,
     /// At least one; each must be a child of the family.
-    pub children: Vec<Uuid>,
+    pub children: Vec<PersonId>,
     pub threshold: ThresholdLevel,
     pub threshold_rationale: String,
     pub reason: String,
@@ -128,10 +128,9 @@ pub fn open(
     )?;
     let locality = match command.locality {
         Some(locality) => locality,
-        None => organisations::find(conn, OrganisationId::from_uuid(lead.organisation_id))?
+        None => organisations::find(conn, lead.organisation_id)?
             .locality_id
             .or(lead.locality_id)
-            .map(LocalityId::from_uuid)
             .ok_or_else(|| {
                 Refusal::invalid(
                     "locality_id",
@@ -140,10 +139,13 @@ pub fn open(
                 )
             })?,
     };
-    let members = families::members(conn, &[family.into_uuid()])?;
+    let members = families::members(conn, &[family])?;
     let mut checks = Checks::default();
     for (index, child) in command.children.iter().enumerate() {
-        if !members.iter().any(|m| m.id == *child && m.kind == "child") {
+        if !members
+            .iter()
+            .any(|m| m.id == *child && m.kind == MemberKind::Child)
+        {
             checks.fail(
                 &format!("children[{index}]"),
                 "must be a child in this family",
@@ -167,15 +169,15 @@ pub fn open(
     children.sort();
     children.dedup();
     let new = NewEpisode {
-        id: EpisodeId::generate().into_uuid(),
-        family_id: family.into_uuid(),
-        locality_id: locality.into_uuid(),
+        id: EpisodeId::generate(),
+        family_id: family,
+        locality_id: locality,
         lead_professional_id: lead.id,
         lead_organisation_id: lead.organisation_id,
         threshold_level: command.threshold.level(),
         reason: command.reason,
-        state: EpisodeState::Open.as_str().to_owned(),
-        opened_by: actor.user_id.into_uuid(),
+        state: EpisodeState::Open,
+        opened_by: actor.user_id,
     };
     let episode = transaction(conn, audit, |conn, trail| {
         let episode = episodes::open(conn, &new, &children, &command.threshold_rationale).map_err(
@@ -200,7 +202,7 @@ pub fn open(
             actor,
             &episode,
             AuditAction::OpenEpisode,
-            "episode.opened",
+            ChronologyKind::EpisodeOpened,
             &summary,
         )?;
         Ok(episode)
@@ -218,13 +220,13 @@ pub fn change_threshold(
     authorised(conn, actor, Permission::WriteCase, command.episode)?;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
-        step(&current.state, EpisodeEvent::ChangeThreshold)?;
+        step(current.state, EpisodeEvent::ChangeThreshold)?;
         let episode = episodes::change_threshold(
             conn,
             command.episode,
             command.level.level(),
             &command.rationale,
-            actor.user_id.into_uuid(),
+            actor.user_id,
         )?;
         let summary = format!(
             "Threshold level changed from {} to {}",
@@ -237,7 +239,7 @@ pub fn change_threshold(
             actor,
             &episode,
             AuditAction::ChangeThreshold,
-            "episode.threshold_changed",
+            ChronologyKind::ThresholdChanged,
             &summary,
         )?;
         Ok(episode)
@@ -256,19 +258,18 @@ pub fn propose_transfer(
     let to = eligible_lead(conn, command.to, "to_user_id")?.id;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
-        step(&current.state, EpisodeEvent::ProposeTransfer)?;
+        step(current.state, EpisodeEvent::ProposeTransfer)?;
         if current.lead_professional_id == to {
             return Err(Refusal::invalid("to_user_id", "is already the lead professional").into());
         }
-        let episode =
-            episodes::propose_transfer(conn, command.episode, to, actor.user_id.into_uuid())?;
+        let episode = episodes::propose_transfer(conn, command.episode, to, actor.user_id)?;
         note(
             conn,
             trail,
             actor,
             &episode,
             AuditAction::ProposeTransfer,
-            "episode.transfer_proposed",
+            ChronologyKind::TransferProposed,
             "Transfer of lead professional proposed",
         )?;
         Ok(episode)
@@ -290,23 +291,23 @@ pub fn accept_transfer(
         )
         .into());
     }
-    let me = actor.user_id.into_uuid();
+    let me = actor.user_id;
     let organisation = users::find(conn, actor.user_id)?.organisation_id;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, id)?;
-        step(&current.state, EpisodeEvent::AcceptTransfer)?;
+        step(current.state, EpisodeEvent::AcceptTransfer)?;
         if current.transfer_to != Some(me) {
             return Err(Refusal::NoTransferForYou("The transfer was withdrawn or changed.").into());
         }
         let episode = episodes::accept_transfer(conn, &current, organisation)?;
-        families::set_lead_professional(conn, FamilyId::from_uuid(episode.family_id), me)?;
+        families::set_lead_professional(conn, episode.family_id, me)?;
         note(
             conn,
             trail,
             actor,
             &episode,
             AuditAction::AcceptTransfer,
-            "episode.transferred",
+            ChronologyKind::Transferred,
             "Lead professional transferred",
         )?;
         Ok(episode)
@@ -324,7 +325,7 @@ pub fn close(
     authorised(conn, actor, Permission::WriteCase, command.episode)?;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
-        step(&current.state, EpisodeEvent::Close)?;
+        step(current.state, EpisodeEvent::Close)?;
         Ok(close_locked(
             conn,
             trail,
@@ -347,7 +348,7 @@ pub(crate) fn close_locked(
     reason: ClosureReason,
     note: Option<&str>,
 ) -> Result<Episode, DbError> {
-    let episode = episodes::close(conn, id, reason.as_str(), note, actor.user_id.into_uuid())?;
+    let episode = episodes::close(conn, id, reason, note, actor.user_id)?;
     trail.record(
         AuditEvent::success(AuditAction::CloseEpisode, EntityType::Episode, episode.id)
             .with_detail(json!({ "reason": reason.as_str() })),
@@ -355,12 +356,12 @@ pub(crate) fn close_locked(
     chronology::record(
         conn,
         &Happening {
-            family: FamilyId::from_uuid(episode.family_id),
-            kind: "episode.closed",
+            family: episode.family_id,
+            kind: ChronologyKind::EpisodeClosed,
             actor: actor.user_id,
             summary: &format!("Episode closed: {}", reason.as_str().replace('_', " ")),
-            entity_type: "episode",
-            entity_id: episode.id,
+            entity_type: EntityType::Episode,
+            entity_id: episode.id.into(),
         },
     )?;
     Ok(episode)
@@ -370,8 +371,8 @@ pub(crate) fn close_locked(
 /// pending transfer is proposed to.
 fn load(conn: &mut PgConnection, id: EpisodeId) -> Result<(Episode, CaseFacts)> {
     let episode = episodes::find(conn, id)?;
-    let mut facts = access::family_facts(conn, FamilyId::from_uuid(episode.family_id))?;
-    facts.proposed_lead = episode.transfer_to.map(UserId::from_uuid);
+    let mut facts = access::family_facts(conn, episode.family_id)?;
+    facts.proposed_lead = episode.transfer_to;
     Ok((episode, facts))
 }
 
@@ -383,17 +384,12 @@ pub(crate) fn authorised(
     id: EpisodeId,
 ) -> Result<Episode> {
     let episode = episodes::find(conn, id)?;
-    authorize_family(
-        conn,
-        actor,
-        permission,
-        FamilyId::from_uuid(episode.family_id),
-    )?;
+    authorize_family(conn, actor, permission, episode.family_id)?;
     Ok(episode)
 }
 
 fn record(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeRecord> {
-    let id = EpisodeId::from_uuid(episode.id);
+    let id = episode.id;
     Ok(EpisodeRecord {
         children: episodes::children(conn, id)?,
         threshold_history: episodes::threshold_history(conn, id)?,
@@ -415,9 +411,7 @@ fn eligible_lead(conn: &mut PgConnection, id: UserId, field: &str) -> Result<Use
 }
 
 /// The state machine's answer for the stored state.
-pub(crate) fn step(state: &str, event: EpisodeEvent) -> Result<()> {
-    let state = EpisodeState::parse(state)
-        .ok_or_else(|| Failure::Defect(format!("unknown episode state {state}")))?;
+pub(crate) fn step(state: EpisodeState, event: EpisodeEvent) -> Result<()> {
     rules::transition(state, event)
         .map(|_| ())
         .map_err(|error| {
@@ -439,19 +433,19 @@ fn note(
     actor: &Actor,
     episode: &Episode,
     action: AuditAction,
-    kind: &'static str,
+    kind: ChronologyKind,
     summary: &str,
 ) -> Result<(), DbError> {
     trail.record(AuditEvent::success(action, EntityType::Episode, episode.id));
     chronology::record(
         conn,
         &Happening {
-            family: FamilyId::from_uuid(episode.family_id),
+            family: episode.family_id,
             kind,
             actor: actor.user_id,
             summary,
-            entity_type: "episode",
-            entity_id: episode.id,
+            entity_type: EntityType::Episode,
+            entity_id: episode.id.into(),
         },
     )
 }

@@ -83,8 +83,8 @@ pub enum RefusalClass {
 /// A person the new record may duplicate, as the actor may see them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DuplicateCandidate {
-    pub person_id: uuid::Uuid,
-    pub family_id: uuid::Uuid,
+    pub person_id: earlyhelp_domain::PersonId,
+    pub family_id: earlyhelp_domain::FamilyId,
     pub family_reference: String,
     pub given_name: String,
     pub family_name: String,

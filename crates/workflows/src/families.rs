@@ -5,10 +5,10 @@ use crate::access::{authorize_family, authorize_new_case, readable};
 use crate::people::refuse_duplicates;
 use crate::step::{audited_read, transaction};
 use crate::{Refusal, Result};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::policy::{Actor, Permission};
-use earlyhelp_domain::{FamilyId, LocalityId, PersonId};
+use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
@@ -17,7 +17,6 @@ use earlyhelp_persistence::families::{
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::{organisations, PgConnection};
 use serde_json::json;
-use uuid::Uuid;
 
 /// A family as a single read shows it: with its members and their relationships.
 #[derive(Debug, Clone)]
@@ -68,7 +67,7 @@ pub fn list(
 ) -> Result<Page<ListedFamily>> {
     let (page, members) = transaction(conn, audit, |conn, trail| {
         let page = families::list(conn, readable(actor), &page)?;
-        let ids: Vec<Uuid> = page.items.iter().map(|f| f.id).collect();
+        let ids: Vec<FamilyId> = page.items.iter().map(|f| f.id).collect();
         trail.record(
             AuditEvent::new(
                 AuditAction::ListFamilies,
@@ -106,7 +105,6 @@ pub fn create(
         Some(locality) => locality,
         None => organisations::find(conn, actor.organisation_id)?
             .locality_id
-            .map(LocalityId::from_uuid)
             .or(actor.locality_id)
             .ok_or_else(|| {
                 Refusal::invalid(
@@ -122,16 +120,16 @@ pub fn create(
         refuse_duplicates(conn, actor, &command.members, None)?;
     }
     let new = NewFamily {
-        id: command.id.into_uuid(),
-        locality_id: locality.into_uuid(),
-        lead_professional_id: actor.user_id.into_uuid(),
+        id: command.id,
+        locality_id: locality,
+        lead_professional_id: actor.user_id,
         address: command.address,
         postcode: command.postcode,
-        created_by: actor.user_id.into_uuid(),
+        created_by: actor.user_id,
     };
     let family = transaction(conn, audit, |conn, trail| {
         let family = families::create(conn, &new)?;
-        let id = FamilyId::from_uuid(family.id);
+        let id = family.id;
         trail.record(
             AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, family.id)
                 .with_detail(json!({ "confirmed_new": confirm_new })),
@@ -144,7 +142,7 @@ pub fn create(
                 EntityType::Person,
                 person.id,
             ));
-            ids.push(PersonId::from_uuid(person.id));
+            ids.push(person.id);
         }
         for (index, &(a, b, kind)) in command.relationships.iter().enumerate() {
             let (Some(&person), Some(&related)) = (ids.get(a), ids.get(b)) else {
@@ -154,7 +152,7 @@ pub fn create(
                 )
                 .into());
             };
-            families::add_relationship(conn, id, person, related, kind.as_str())?;
+            families::add_relationship(conn, id, person, related, kind)?;
         }
         let summary = format!(
             "Family {} recorded with {} member(s)",
@@ -165,11 +163,11 @@ pub fn create(
             conn,
             &Happening {
                 family: id,
-                kind: "family.created",
+                kind: ChronologyKind::FamilyCreated,
                 actor: actor.user_id,
                 summary: &summary,
-                entity_type: "family",
-                entity_id: family.id,
+                entity_type: EntityType::Family,
+                entity_id: family.id.into(),
             },
         )?;
         Ok(id)

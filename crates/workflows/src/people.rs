@@ -6,21 +6,20 @@ use crate::clock::today;
 use crate::step::{audited_read, transaction};
 use crate::{DuplicateCandidate, Failure, Refusal, Result};
 use chrono::NaiveDate;
-use earlyhelp_domain::audit::{AuditAction, EntityType};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::{
     self, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind, Sex, Upn,
 };
 use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::validation::Checks;
-use earlyhelp_domain::{FamilyId, PersonId};
+use earlyhelp_domain::{FamilyId, OrganisationId, PersonId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
     self, Candidate, NewPerson, Person, PersonChanges, Relationship,
 };
 use earlyhelp_persistence::{Error as DbError, PgConnection};
-use uuid::Uuid;
 
 /// The longest address a person or family record keeps.
 pub const ADDRESS_MAX: usize = 500;
@@ -41,7 +40,7 @@ pub struct MemberFields {
     pub postcode: Option<String>,
     pub nhs_number: Option<String>,
     pub upn: Option<String>,
-    pub setting_organisation_id: Option<Uuid>,
+    pub setting_organisation_id: Option<OrganisationId>,
 }
 
 /// A correction to a person's record: `None` leaves a field as stored; for the optional
@@ -59,7 +58,7 @@ pub struct PersonPatch {
     pub postcode: Option<Option<String>>,
     pub nhs_number: Option<Option<String>>,
     pub upn: Option<Option<String>>,
-    pub setting_organisation_id: Option<Option<Uuid>>,
+    pub setting_organisation_id: Option<Option<OrganisationId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -178,14 +177,14 @@ pub fn check_member(
         }
     }
     Some(NewPerson {
-        id: PersonId::generate().into_uuid(),
-        family_id: family.into_uuid(),
-        kind: kind?.as_str().to_owned(),
+        id: PersonId::generate(),
+        family_id: family,
+        kind: kind?,
         given_name: given?.into_string(),
         family_name: family_name?.into_string(),
         date_of_birth: input.date_of_birth,
         expected_date_of_birth: input.expected_date_of_birth,
-        sex: sex?.as_str().to_owned(),
+        sex: sex?,
         ethnicity: ethnicity?.map(|e| e.as_str().to_owned()),
         disabilities: disabilities?,
         address: address?,
@@ -270,11 +269,11 @@ pub fn add_member(
             conn,
             &Happening {
                 family,
-                kind: "family.member_added",
+                kind: ChronologyKind::MemberAdded,
                 actor: actor.user_id,
                 summary: &format!("A {} was added to the family", person.kind),
-                entity_type: "person",
-                entity_id: person.id,
+                entity_type: EntityType::Person,
+                entity_id: person.id.into(),
             },
         )?;
         Ok(person)
@@ -290,13 +289,13 @@ pub fn add_relationship(
 ) -> Result<Relationship> {
     let family = command.family;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
-    let members = families::members(conn, &[family.into_uuid()])?;
+    let members = families::members(conn, &[family])?;
     let mut checks = Checks::default();
     for (field, id) in [
         ("person_id", command.person),
         ("related_person_id", command.related),
     ] {
-        if !members.iter().any(|m| m.id == id.into_uuid()) {
+        if !members.iter().any(|m| m.id == id) {
             checks.fail(field, "must be a member of this family");
         }
     }
@@ -307,19 +306,13 @@ pub fn add_relationship(
             EntityType::Person,
             command.person,
         ));
-        families::add_relationship(
-            conn,
-            family,
-            command.person,
-            command.related,
-            command.kind.as_str(),
-        )
-        .map_err(|error| match error {
-            DbError::Conflict { .. } => {
-                Refusal::Duplicate("This relationship is already recorded.").into()
-            }
-            other => Failure::from(other),
-        })
+        families::add_relationship(conn, family, command.person, command.related, command.kind)
+            .map_err(|error| match error {
+                DbError::Conflict { .. } => {
+                    Refusal::Duplicate("This relationship is already recorded.").into()
+                }
+                other => Failure::from(other),
+            })
     })
 }
 
@@ -331,12 +324,7 @@ pub fn get_person(
     id: PersonId,
 ) -> Result<Person> {
     let person = families::find_person(conn, id)?;
-    authorize_family(
-        conn,
-        actor,
-        Permission::ReadCase,
-        FamilyId::from_uuid(person.family_id),
-    )?;
+    authorize_family(conn, actor, Permission::ReadCase, person.family_id)?;
     let event = AuditEvent::success(AuditAction::ReadPerson, EntityType::Person, id);
     audited_read(conn, audit, event, |_| Ok(person))
 }
@@ -351,7 +339,7 @@ pub fn update_person(
 ) -> Result<Person> {
     let id = command.person;
     let current = families::find_person(conn, id)?;
-    let family = FamilyId::from_uuid(current.family_id);
+    let family = current.family_id;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
     let merged = merge(current, command.patch);
     let mut checks = Checks::default();
@@ -384,14 +372,14 @@ pub fn update_person(
 /// The stored record with the patch applied; the kind of member never changes.
 fn merge(current: Person, patch: PersonPatch) -> MemberFields {
     MemberFields {
-        kind: current.kind,
+        kind: current.kind.as_str().to_owned(),
         given_name: patch.given_name.unwrap_or(current.given_name),
         family_name: patch.family_name.unwrap_or(current.family_name),
         date_of_birth: patch.date_of_birth.unwrap_or(current.date_of_birth),
         expected_date_of_birth: patch
             .expected_date_of_birth
             .unwrap_or(current.expected_date_of_birth),
-        sex: patch.sex.unwrap_or(current.sex),
+        sex: patch.sex.unwrap_or_else(|| current.sex.as_str().to_owned()),
         ethnicity: patch.ethnicity.unwrap_or(current.ethnicity),
         disabilities: patch.disabilities.unwrap_or(current.disabilities),
         address: patch.address.unwrap_or(current.address),

@@ -4,16 +4,14 @@
 use crate::access::{can_review, family_facts, readable, reviewable};
 use crate::step::{audited_read, transaction};
 use crate::{Failure, Refusal, Result};
-use earlyhelp_domain::assessment::{self, AssessmentEvent, AssessmentState};
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::assessment::{self, AssessmentEvent};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
 use earlyhelp_domain::review::{
     self as rules, Criterion, CriterionRating, Decision, Rating, ReviewDecision, ReviewEvent,
     ReviewState,
 };
-use earlyhelp_domain::{
-    AssessmentId, FamilyId, LocalityId, OrganisationId, ReviewId, RevisionId, UserId,
-};
+use earlyhelp_domain::{OrganisationId, ReviewId, UserId};
 use earlyhelp_persistence::assessments::{self, Revision};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
@@ -124,7 +122,7 @@ pub fn get(
     let (review, _) = authorised(conn, actor, id)?;
     let event = AuditEvent::success(AuditAction::ReadReview, EntityType::Review, id);
     audited_read(conn, audit, event, |conn| {
-        let revision = assessments::find_revision(conn, RevisionId::from_uuid(review.revision_id))?;
+        let revision = assessments::find_revision(conn, review.revision_id)?;
         Ok(ReviewRecord { review, revision })
     })
 }
@@ -138,15 +136,15 @@ pub fn assign(
     command: AssignReview,
 ) -> Result<Review> {
     let id = command.review;
-    let me = actor.user_id.into_uuid();
-    let reviewer = command.reviewer.map_or(me, UserId::into_uuid);
+    let me = actor.user_id;
+    let reviewer = command.reviewer.unwrap_or(me);
     let claiming = reviewer == me;
     if !claiming {
         policy::authorize(actor, Permission::AssignReviews)?;
     }
     let (current, facts) = authorised(conn, actor, id)?;
     if !claiming {
-        let candidate = match users::find(conn, UserId::from_uuid(reviewer)) {
+        let candidate = match users::find(conn, reviewer) {
             Ok(candidate) => candidate,
             Err(DbError::NotFound) => {
                 return Err(Refusal::invalid("reviewer_id", "no such user").into())
@@ -155,7 +153,7 @@ pub fn assign(
         };
         // The review's own locality, fixed when the form was received, decides who may take it.
         let place = CaseFacts {
-            locality_id: LocalityId::from_uuid(current.locality_id),
+            locality_id: current.locality_id,
             ..facts
         };
         if !can_review(&candidate, &place) {
@@ -173,7 +171,7 @@ pub fn assign(
         } else {
             (ReviewEvent::Assign, AuditAction::AssignReview)
         };
-        step(&locked.state, event)?;
+        step(locked.state, event)?;
         let review = reviews::assign(conn, id, reviewer, me)?;
         trail.record(
             AuditEvent::success(action, EntityType::Review, id)
@@ -197,24 +195,24 @@ pub fn decide(
         .map_err(|error| Failure::Defect(format!("ratings unwritable: {error}")))?;
     let (current, mut facts) = authorised(conn, actor, id)?;
     may_decide(actor, &mut facts, &current)?;
-    let me = actor.user_id.into_uuid();
+    let me = actor.user_id;
     transaction(conn, audit, |conn, trail| {
         let locked = reviews::find_for_update(conn, id)?;
         // Re-asked under the lock: the review may have been reassigned meanwhile.
         may_decide(actor, &mut facts, &locked)?;
-        step(&locked.state, ReviewEvent::Decide)?;
-        let assessment_id = AssessmentId::from_uuid(locked.assessment_id);
+        step(locked.state, ReviewEvent::Decide)?;
+        let assessment_id = locked.assessment_id;
         let form = assessments::find_for_update(conn, assessment_id)?;
         let event = match decision.decision {
             Decision::Accept => AssessmentEvent::Accept,
             Decision::Return => AssessmentEvent::Return,
         };
-        let next = AssessmentState::parse(&form.state)
-            .and_then(|state| assessment::transition(state, event).ok())
+        let next = assessment::transition(form.state, event)
+            .ok()
             .ok_or_else(|| Refusal::AssessmentState("The form is not awaiting review.".into()))?;
         let outcome = decision.decision.outcome();
         let review = reviews::decide(conn, id, outcome, &ratings, &decision.feedback, me)?;
-        let form = assessments::set_state(conn, assessment_id, next.as_str())?;
+        let form = assessments::set_state(conn, assessment_id, next)?;
         trail.record(
             AuditEvent::success(AuditAction::DecideReview, EntityType::Review, id)
                 .with_detail(json!({ "decision": outcome })),
@@ -222,23 +220,23 @@ pub fn decide(
         let family = reviews::family_of(conn, id)?;
         let (kind, summary) = match decision.decision {
             Decision::Accept => (
-                "assessment.accepted",
+                ChronologyKind::AssessmentAccepted,
                 "Strengths and Needs form accepted by LCSS: assessment complete",
             ),
             Decision::Return => (
-                "assessment.returned",
+                ChronologyKind::AssessmentReturned,
                 "Strengths and Needs form returned by LCSS for amendment",
             ),
         };
         chronology::record(
             conn,
             &Happening {
-                family: FamilyId::from_uuid(family),
+                family,
                 kind,
                 actor: actor.user_id,
                 summary,
-                entity_type: "assessment",
-                entity_id: form.id,
+                entity_type: EntityType::Assessment,
+                entity_id: form.id.into(),
             },
         )?;
         Ok(review)
@@ -259,22 +257,22 @@ pub fn feedback(
                 policy::authorize(actor, Permission::ReviewAssessments)?;
             }
             let filter = QueueFilter {
-                submitted_by: Some(professional.into_uuid()),
+                submitted_by: Some(professional),
                 ..QueueFilter::default()
             };
-            (filter, (EntityType::Professional, professional.into_uuid()))
+            (filter, (EntityType::Professional, professional.into()))
         }
         FeedbackOf::Organisation(organisation) => {
             policy::authorize(actor, Permission::ReviewAssessments)?;
             let filter = QueueFilter {
-                submitter_organisation: Some(organisation.into_uuid()),
+                submitter_organisation: Some(organisation),
                 ..QueueFilter::default()
             };
-            (filter, (EntityType::Organisation, organisation.into_uuid()))
+            (filter, (EntityType::Organisation, organisation.into()))
         }
     };
     let decided = QueueFilter {
-        state: Some(ReviewState::Decided.as_str().to_owned()),
+        state: Some(ReviewState::Decided),
         ..filter
     };
     let page = command.page;
@@ -304,7 +302,7 @@ pub fn feedback(
 /// The review with its family's facts, if the actor may review in that family's locality.
 fn authorised(conn: &mut PgConnection, actor: &Actor, id: ReviewId) -> Result<(Review, CaseFacts)> {
     policy::authorize(actor, Permission::ReviewAssessments)?;
-    let family = FamilyId::from_uuid(reviews::family_of(conn, id)?);
+    let family = reviews::family_of(conn, id)?;
     let facts = family_facts(conn, family)?;
     policy::authorize_case(actor, Permission::ReviewAssessments, &facts)?;
     Ok((reviews::find(conn, id)?, facts))
@@ -313,7 +311,7 @@ fn authorised(conn: &mut PgConnection, actor: &Actor, id: ReviewId) -> Result<(R
 /// "Not your review": a review assigned to someone else is decided by them, or by whoever may
 /// reassign it.
 fn may_decide(actor: &Actor, facts: &mut CaseFacts, review: &Review) -> Result<()> {
-    facts.assigned_reviewer = review.reviewer_id.map(UserId::from_uuid);
+    facts.assigned_reviewer = review.reviewer_id;
     if policy::may_decide_review(actor, facts) {
         Ok(())
     } else {
@@ -322,10 +320,8 @@ fn may_decide(actor: &Actor, facts: &mut CaseFacts, review: &Review) -> Result<(
 }
 
 /// The state machine's answer for the stored state.
-fn step(state: &str, event: ReviewEvent) -> Result<()> {
-    let current = ReviewState::parse(state)
-        .ok_or_else(|| Failure::Defect(format!("unknown review state {state}")))?;
-    rules::transition(current, event)
+fn step(state: ReviewState, event: ReviewEvent) -> Result<()> {
+    rules::transition(state, event)
         .map(|_| ())
         .map_err(|error| Refusal::from(error).into())
 }
@@ -374,17 +370,17 @@ fn summarise(items: &[QueueItem]) -> FeedbackSummary {
 mod tests {
     use super::*;
     use chrono::{NaiveDate, Utc};
-    use uuid::Uuid;
+    use earlyhelp_domain::{AssessmentId, EpisodeId, FamilyId, LocalityId, RevisionId};
 
     fn decided(decision: Option<&str>, ratings: Option<serde_json::Value>) -> QueueItem {
         let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         QueueItem {
             review: Review {
-                id: Uuid::now_v7(),
-                revision_id: Uuid::now_v7(),
-                assessment_id: Uuid::now_v7(),
-                locality_id: Uuid::now_v7(),
-                state: "decided".into(),
+                id: ReviewId::generate(),
+                revision_id: RevisionId::generate(),
+                assessment_id: AssessmentId::generate(),
+                locality_id: LocalityId::generate(),
+                state: ReviewState::Decided,
                 reviewer_id: None,
                 assigned_by: None,
                 assigned_at: None,
@@ -397,11 +393,11 @@ mod tests {
                 decided_by: None,
                 created_at: Utc::now(),
             },
-            family_id: Uuid::now_v7(),
+            family_id: FamilyId::generate(),
             family_reference: "FAM-1".into(),
-            episode_id: Uuid::now_v7(),
+            episode_id: EpisodeId::generate(),
             revision_number: 1,
-            submitted_by: Uuid::now_v7(),
+            submitted_by: UserId::generate(),
             submitted_at: Utc::now(),
         }
     }

@@ -96,7 +96,7 @@ pub enum RefreshOutcome {
     /// The token was spent and the next one stored in its session.
     Refreshed(Box<Grant>),
     /// A spent token was presented again, so it was stolen or replayed: `session` is revoked.
-    Reused { session: Uuid },
+    Reused { session: SessionId },
     /// Unknown or expired token, or a session whose user may no longer sign in.
     Refused,
 }
@@ -122,7 +122,7 @@ pub fn sign_in(
             because,
         });
     };
-    let user_id = UserId::from_uuid(credentials.id);
+    let user_id = credentials.id;
     let locked = credentials.locked_until.is_some_and(|until| until > now);
     let refusal = if !credentials.active {
         Some(SignInRefusal::Inactive)
@@ -171,7 +171,7 @@ fn refusal_entry(user: Option<UserId>, because: SignInRefusal) -> AuditEvent {
     AuditEvent::new(
         AuditAction::Login,
         EntityType::User,
-        user.map(UserId::into_uuid),
+        user.map(Uuid::from),
         Outcome::Failure,
     )
     .with_detail(json!({ "reason": because.as_str() }))
@@ -200,7 +200,7 @@ pub fn refresh(
         Rotation::Unknown => (None, None, Some("unknown")),
     };
     let context = AuditContext {
-        actor: user_id.map(UserId::from_uuid),
+        actor: user_id,
         request_id: audit.request_id.clone(),
     };
     let outcome = if reason.is_none() {
@@ -211,7 +211,7 @@ pub fn refresh(
     let event = AuditEvent::new(
         AuditAction::RefreshToken,
         EntityType::Session,
-        session_id,
+        session_id.map(Uuid::from),
         outcome,
     )
     .with_detail(reason.map_or_else(|| json!({}), |reason| json!({ "reason": reason })));
@@ -219,12 +219,7 @@ pub fn refresh(
         trail.record(event);
         Ok(match rotation {
             Rotation::Rotated(session) => {
-                match users::principal(
-                    conn,
-                    UserId::from_uuid(session.user_id),
-                    SessionId::from_uuid(session.id),
-                    now,
-                )? {
+                match users::principal(conn, session.user_id, session.id, now)? {
                     Some(user) => RefreshOutcome::Refreshed(Box::new(Grant { user, session })),
                     None => RefreshOutcome::Refused,
                 }

@@ -49,7 +49,7 @@ pub fn publish(
     policy::authorize(actor, Permission::PublishFormTemplates)?;
     let stored = serde_json::to_value(&command.definition)
         .map_err(|error| Failure::Defect(format!("template definition unwritable: {error}")))?;
-    let by = actor.user_id.into_uuid();
+    let by = actor.user_id;
     transaction(conn, audit, |conn, trail| {
         let template = templates::publish(conn, &command.name, &stored, Some(by))?;
         trail.record(

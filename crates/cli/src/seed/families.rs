@@ -30,7 +30,7 @@ use earlyhelp_domain::review::{
     self, check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
     ReviewEvent, ReviewState,
 };
-use earlyhelp_domain::{AssessmentId, FamilyId, LocalityId, PersonId, ReviewId, UserId};
+use earlyhelp_domain::{AssessmentId, FamilyId, OrganisationId, PersonId, ReviewId};
 use earlyhelp_persistence::audit::AuditContext;
 use earlyhelp_persistence::families::{self, Candidate, NewPerson};
 use earlyhelp_persistence::templates::{self, FormTemplate};
@@ -217,16 +217,16 @@ fn members(
             None => None,
         };
         rows.push(NewPerson {
-            id: PersonId::generate().into_uuid(),
-            family_id: Uuid::nil(),
-            kind: member.kind.as_str().to_owned(),
+            id: PersonId::generate(),
+            family_id: Uuid::nil().into(),
+            kind: member.kind,
             given_name: PersonName::parse(member.given_name)
                 .map_err(|e| anyhow!("demo given name {e}"))?
                 .into_string(),
             family_name: family_name.clone(),
             date_of_birth,
             expected_date_of_birth,
-            sex: member.sex.as_str().to_owned(),
+            sex: member.sex,
             ethnicity: Some(member.ethnicity.as_str().to_owned()),
             disabilities,
             address: None,
@@ -246,7 +246,7 @@ fn members(
 fn already_seeded(conn: &mut PgConnection, people: &[NewPerson]) -> anyhow::Result<bool> {
     let Some(key) = people
         .iter()
-        .find(|p| p.kind == MemberKind::Child.as_str() && p.nhs_number.is_some())
+        .find(|p| p.kind == MemberKind::Child && p.nhs_number.is_some())
     else {
         bail!("every demo family needs a child with an NHS number");
     };
@@ -431,13 +431,13 @@ fn plan(
         .to_owned();
     let family = FamilyId::generate();
     for person in &mut people {
-        person.family_id = family.into_uuid();
+        person.family_id = family;
     }
     let indices = |kind: MemberKind| -> Vec<usize> {
         people
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.kind == kind.as_str())
+            .filter(|(_, p)| p.kind == kind)
             .map(|(index, _)| index)
             .collect()
     };
@@ -457,14 +457,14 @@ fn plan(
             relationships.push((older, younger, RelationshipKind::Sibling));
         }
     }
-    let parent = PersonId::from_uuid(people[parent].id);
-    let child_ids: Vec<Uuid> = children.iter().map(|&index| people[index].id).collect();
+    let parent = people[parent].id;
+    let child_ids: Vec<PersonId> = children.iter().map(|&index| people[index].id).collect();
 
     let town_organisation = |conn: &mut PgConnection, kind: &str| {
         organisations::find_by_name(conn, &format!("{} {kind}", spec.town))
             .map(|found| found.map(|organisation| organisation.id))
     };
-    let share_with: Vec<Uuid> = [
+    let share_with: Vec<OrganisationId> = [
         town_organisation(conn, "Medical Practice")?,
         town_organisation(conn, "Health Visiting Team")?,
     ]
@@ -510,7 +510,7 @@ fn plan(
     let episode = OpenEpisode {
         family,
         lead_professional: Some(cast.lead.actor.user_id),
-        locality: Some(LocalityId::from_uuid(locality)),
+        locality: Some(locality),
         children: child_ids,
         threshold,
         threshold_rationale,
@@ -531,7 +531,7 @@ fn plan(
     Ok(Plan {
         family: CreateFamily {
             id: family,
-            locality: Some(LocalityId::from_uuid(locality)),
+            locality: Some(locality),
             address: Some(address),
             postcode: Some(postcode),
             members: people,
@@ -580,11 +580,11 @@ fn write_family(
 
         let episode = episodes::open(conn, &lead.request(), &lead.actor, plan.episode)?;
         let start = StartAssessment {
-            episode: earlyhelp_domain::EpisodeId::from_uuid(episode.episode.id),
+            episode: episode.episode.id,
             content: plan.draft,
         };
         let form = forms::start(conn, &lead.request(), &lead.actor, start)?;
-        let form = AssessmentId::from_uuid(form.assessment.id);
+        let form = form.assessment.id;
         if spec.stage == Stage::Draft {
             return Ok(());
         }
@@ -656,8 +656,9 @@ fn submit(
         deadline,
         |submission| submission.review.id,
     )?;
-    let review: Uuid = serde_json::from_value(answer.body).context("the submitted review id")?;
-    Ok(ReviewId::from_uuid(review))
+    let review: ReviewId =
+        serde_json::from_value(answer.body).context("the submitted review id")?;
+    Ok(review)
 }
 
 /// The reviewer claims the review, or `by` (an LCSS manager) assigns it to them.
@@ -670,7 +671,7 @@ fn assign(
     let acting = by.unwrap_or(reviewer);
     let command = AssignReview {
         review,
-        reviewer: by.map(|_| UserId::from_uuid(reviewer.user.id)),
+        reviewer: by.map(|_| reviewer.user.id),
     };
     reviews::assign(conn, &acting.request(), &acting.actor, command)?;
     Ok(())

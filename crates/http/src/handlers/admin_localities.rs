@@ -16,7 +16,6 @@ use earlyhelp_domain::{Email, LocalityId};
 use earlyhelp_workflows::directory;
 use earlyhelp_workflows::directory::localities::{self, CreateLocality, UpdateLocality};
 use serde::Deserialize;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,9 +108,9 @@ pub async fn create_locality(
 pub async fn get_locality(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<LocalityId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = LocalityId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let locality = auth
         .run(&state, move |conn, audit, actor| {
             localities::get(conn, audit, actor, id)
@@ -124,11 +123,11 @@ pub async fn get_locality(
 pub async fn update_locality(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<LocalityId>,
     body: ApiJson<UpdateLocalityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     directory::authorize(&auth.actor)?;
-    let id = LocalityId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let body = body.0;
     let mut checks = Checks::default();
     let name = body

@@ -67,8 +67,8 @@ pub async fn list_organisations(
         .transpose()?;
     let command = ListOrganisations {
         filter: OrganisationFilter {
-            kind: kind.map(|kind| kind.as_str().to_owned()),
-            locality_id: query.locality_id.map(LocalityId::from_uuid),
+            kind,
+            locality_id: query.locality_id.map(LocalityId::from),
             active: query.active.map(bool::from),
         },
         page,
@@ -96,7 +96,7 @@ pub async fn create_organisation(
         Some(CreateOrganisation {
             name: name?,
             kind: kind?,
-            locality: body.locality_id.map(LocalityId::from_uuid),
+            locality: body.locality_id.map(LocalityId::from),
         })
     })?;
     let organisation = auth
@@ -116,9 +116,9 @@ pub async fn create_organisation(
 pub async fn get_organisation(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<OrganisationId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = OrganisationId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let organisation = auth
         .run(&state, move |conn, audit, actor| {
             organisations::get(conn, audit, actor, id)
@@ -131,11 +131,11 @@ pub async fn get_organisation(
 pub async fn update_organisation(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<OrganisationId>,
     body: ApiJson<UpdateOrganisationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     directory::authorize(&auth.actor)?;
-    let id = OrganisationId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let body = body.0;
     let mut checks = Checks::default();
     let name = body
@@ -151,7 +151,7 @@ pub async fn update_organisation(
             kind: kind.flatten(),
             locality: body
                 .locality_id
-                .map(|locality| locality.map(LocalityId::from_uuid)),
+                .map(|locality| locality.map(LocalityId::from)),
             active: body.active,
         })
     })?;

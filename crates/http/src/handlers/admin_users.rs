@@ -89,9 +89,9 @@ pub async fn list_users(
         .transpose()?;
     let command = ListUsers {
         filter: UserFilter {
-            role: role.map(|role| role.as_str().to_owned()),
-            organisation_id: query.organisation_id.map(OrganisationId::from_uuid),
-            locality_id: query.locality_id.map(LocalityId::from_uuid),
+            role,
+            organisation_id: query.organisation_id.map(OrganisationId::from),
+            locality_id: query.locality_id.map(LocalityId::from),
             active: query.active.map(bool::from),
         },
         page,
@@ -125,8 +125,8 @@ pub async fn create_user(
             email: email?,
             display_name: display_name?,
             roles: roles?,
-            organisation: OrganisationId::from_uuid(body.organisation_id),
-            locality: body.locality_id.map(LocalityId::from_uuid),
+            organisation: body.organisation_id.into(),
+            locality: body.locality_id.map(LocalityId::from),
             password: password?,
         })
     })?;
@@ -145,9 +145,9 @@ pub async fn create_user(
 pub async fn get_user(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = UserId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let user = auth
         .run(&state, move |conn, audit, actor| {
             users::get(conn, audit, actor, id)
@@ -160,9 +160,9 @@ pub async fn get_user(
 pub async fn deactivate_user(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = UserId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let user = auth
         .run(&state, move |conn, audit, actor| {
             users::deactivate(conn, audit, actor, id)
@@ -175,9 +175,9 @@ pub async fn deactivate_user(
 pub async fn reactivate_user(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = UserId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let user = auth
         .run(&state, move |conn, audit, actor| {
             users::reactivate(conn, audit, actor, id)
@@ -190,14 +190,14 @@ pub async fn reactivate_user(
 pub async fn set_user_roles(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
     body: ApiJson<SetRolesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     directory::authorize(&auth.actor)?;
     let mut checks = Checks::default();
     let roles = parse_roles(&mut checks, &body.0.roles);
     let command = SetRoles {
-        user: UserId::from_uuid(id.into_inner()),
+        user: id.into_inner(),
         roles: checks.finish(|| roles)?,
     };
     let user = auth
@@ -214,11 +214,11 @@ pub async fn set_user_roles(
 pub async fn reset_user_password(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
     body: ApiJson<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ResetPassword {
-        user: UserId::from_uuid(id.into_inner()),
+        user: id.into_inner(),
         password: body.0.password,
     };
     auth.run(&state, |conn, audit, actor| {

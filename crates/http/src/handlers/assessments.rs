@@ -65,18 +65,18 @@ impl From<AssessmentRecord> for AssessmentResponse {
     fn from(record: AssessmentRecord) -> Self {
         let (row, template) = (record.assessment, record.template);
         Self {
-            id: row.id,
-            episode_id: row.episode_id,
-            family_id: record.family_id,
+            id: row.id.into(),
+            episode_id: row.episode_id.into(),
+            family_id: record.family_id.into(),
             template: TemplateRef {
-                id: template.id,
+                id: template.id.into(),
                 name: template.name,
                 version: template.version,
             },
-            state: row.state,
+            state: row.state.to_string(),
             content: row.content,
             version: row.version,
-            created_by: row.created_by,
+            created_by: row.created_by.into(),
             created_at: row.created_at,
             updated_at: row.updated_at,
             completed_at: row.completed_at,
@@ -98,9 +98,9 @@ struct RevisionReview {
 impl From<Review> for RevisionReview {
     fn from(review: Review) -> Self {
         Self {
-            id: review.id,
-            state: review.state,
-            reviewer_id: review.reviewer_id,
+            id: review.id.into(),
+            state: review.state.to_string(),
+            reviewer_id: review.reviewer_id.map(Uuid::from),
             due_on: review.due_on,
             decision: review.decision,
             ratings: review.ratings,
@@ -150,13 +150,13 @@ impl From<Submission> for SubmitResponse {
         Self {
             assessment: submission.assessment.into(),
             revision: SubmittedRevision {
-                id: revision.id,
+                id: revision.id.into(),
                 number: revision.number,
                 submitted_at: revision.submitted_at,
             },
             review: QueuedReview {
-                id: review.id,
-                state: review.state,
+                id: review.id.into(),
+                state: review.state.to_string(),
                 received_on: review.received_on,
                 due_on: review.due_on,
             },
@@ -176,11 +176,11 @@ fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
 pub async fn start_assessment(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
     body: ApiJson<StartAssessmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = StartAssessment {
-        episode: EpisodeId::from_uuid(id.into_inner()),
+        episode: id.into_inner(),
         content: body.0.content.unwrap_or_else(|| json!({})),
     };
     let response = AssessmentResponse::from(
@@ -202,9 +202,9 @@ pub async fn start_assessment(
 pub async fn get_assessment(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<AssessmentId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = AssessmentId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let response = AssessmentResponse::from(
         auth.run(&state, move |conn, audit, actor| {
             assessments::get(conn, audit, actor, id)
@@ -231,7 +231,7 @@ pub async fn update_assessment(
     state: State,
     auth: Authenticated,
     req: HttpRequest,
-    id: Path<Uuid>,
+    id: Path<AssessmentId>,
     body: ApiJson<PatchAssessment>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.0.content;
@@ -242,7 +242,7 @@ pub async fn update_assessment(
         ));
     }
     let command = UpdateAssessment {
-        assessment: AssessmentId::from_uuid(id.into_inner()),
+        assessment: id.into_inner(),
         // Reported by the workflow after its access checks, so an actor who may not see the
         // form learns nothing.
         expected_version: expected_version(&req),
@@ -287,9 +287,9 @@ pub async fn submit_assessment(
     state: State,
     auth: Authenticated,
     req: HttpRequest,
-    id: Path<Uuid>,
+    id: Path<AssessmentId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = AssessmentId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let command = SubmitAssessment {
         assessment: id,
         idempotency: idempotency_key(&req, id)?,
@@ -319,11 +319,11 @@ pub async fn submit_assessment(
 pub async fn list_revisions(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<AssessmentId>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ListRevisions {
-        assessment: AssessmentId::from_uuid(id.into_inner()),
+        assessment: id.into_inner(),
         page: query.page()?,
     };
     let revisions = auth

@@ -10,7 +10,6 @@ use actix_web::HttpResponse;
 use earlyhelp_domain::FamilyId;
 use earlyhelp_workflows::chronology::{self, Entry, ReadChronology};
 use serde_json::json;
-use uuid::Uuid;
 
 fn entry_json(entry: Entry) -> serde_json::Value {
     json!({
@@ -28,11 +27,11 @@ fn entry_json(entry: Entry) -> serde_json::Value {
 pub async fn get_chronology(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ReadChronology {
-        family: FamilyId::from_uuid(id.into_inner()),
+        family: id.into_inner(),
         page: query.page()?,
     };
     let page = auth

@@ -11,7 +11,7 @@ use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use earlyhelp_domain::directory::optional_text;
-use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, PersonId, UserId};
+use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, UserId};
 use earlyhelp_persistence::consents::Consent;
 use earlyhelp_workflows::clock::today;
 use earlyhelp_workflows::consents::{self, ListConsents, RecordConsent, WithdrawConsent};
@@ -67,22 +67,30 @@ pub struct ConsentResponse {
 impl From<Consent> for ConsentResponse {
     fn from(row: Consent) -> Self {
         Self {
-            id: row.id,
-            family_id: row.family_id,
-            given_by_person_id: row.given_by_person_id,
-            lead_professional_id: row.lead_professional_id,
-            organisation_id: row.organisation_id,
+            id: row.id.into(),
+            family_id: row.family_id.into(),
+            given_by_person_id: row.given_by_person_id.into(),
+            lead_professional_id: row.lead_professional_id.into(),
+            organisation_id: row.organisation_id.into(),
             for_assessment: row.for_assessment,
-            share_with_organisation_ids: row.share_with_organisation_ids,
-            excluded_organisation_ids: row.excluded_organisation_ids,
+            share_with_organisation_ids: row
+                .share_with_organisation_ids
+                .into_iter()
+                .map(Uuid::from)
+                .collect(),
+            excluded_organisation_ids: row
+                .excluded_organisation_ids
+                .into_iter()
+                .map(Uuid::from)
+                .collect(),
             excluded_note: row.excluded_note,
             method: row.method,
             given_on: row.given_on,
-            recorded_by: row.recorded_by,
+            recorded_by: row.recorded_by.into(),
             created_at: row.created_at,
             active: row.withdrawn_at.is_none(),
             withdrawn_at: row.withdrawn_at,
-            withdrawn_by: row.withdrawn_by,
+            withdrawn_by: row.withdrawn_by.map(Uuid::from),
             withdrawal_reason: row.withdrawal_reason,
         }
     }
@@ -92,11 +100,11 @@ impl From<Consent> for ConsentResponse {
 pub async fn list_consents(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ListConsents {
-        family: FamilyId::from_uuid(id.into_inner()),
+        family: id.into_inner(),
         page: query.page()?,
     };
     let consents = auth
@@ -139,12 +147,20 @@ impl RecordConsentRequest {
         let (method, excluded_note) = checks.finish(|| Some((method?, note?)))?;
         Ok(RecordConsent {
             family,
-            given_by: PersonId::from_uuid(self.given_by_person_id),
-            lead_professional: self.lead_professional_id.map(UserId::from_uuid),
-            organisation: self.organisation_id.map(OrganisationId::from_uuid),
+            given_by: self.given_by_person_id.into(),
+            lead_professional: self.lead_professional_id.map(UserId::from),
+            organisation: self.organisation_id.map(OrganisationId::from),
             for_assessment: self.for_assessment,
-            share_with_organisation_ids: self.share_with_organisation_ids,
-            excluded_organisation_ids: self.excluded_organisation_ids,
+            share_with_organisation_ids: self
+                .share_with_organisation_ids
+                .into_iter()
+                .map(OrganisationId::from)
+                .collect(),
+            excluded_organisation_ids: self
+                .excluded_organisation_ids
+                .into_iter()
+                .map(OrganisationId::from)
+                .collect(),
             excluded_note,
             method,
             given_on: self.given_on,
@@ -156,10 +172,10 @@ impl RecordConsentRequest {
 pub async fn record_consent(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     body: ApiJson<RecordConsentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(FamilyId::from_uuid(id.into_inner()))?;
+    let command = body.0.into_command(id.into_inner())?;
     let consent = auth
         .run(&state, |conn, audit, actor| {
             consents::record(conn, audit, actor, command)
@@ -179,11 +195,11 @@ pub async fn record_consent(
 pub async fn withdraw_consent(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<ConsentId>,
     body: ApiJson<WithdrawConsentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = WithdrawConsent {
-        consent: ConsentId::from_uuid(id.into_inner()),
+        consent: id.into_inner(),
         reason: optional_text(body.0.reason.as_deref(), 2000)
             .map_err(|error| ApiError::validation("reason", error))?,
     };

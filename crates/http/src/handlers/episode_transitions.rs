@@ -10,7 +10,7 @@ use actix_web::web::Path;
 use actix_web::HttpResponse;
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::episode::ClosureReason;
-use earlyhelp_domain::{EpisodeId, UserId};
+use earlyhelp_domain::EpisodeId;
 use earlyhelp_workflows::episodes::{self, ChangeThreshold, CloseEpisode, ProposeTransfer};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -37,11 +37,11 @@ pub struct CloseEpisodeRequest {
 pub async fn change_threshold(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
     body: ApiJson<ChangeThresholdRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ChangeThreshold {
-        episode: EpisodeId::from_uuid(id.into_inner()),
+        episode: id.into_inner(),
         level: threshold(body.0.level)?,
         rationale: required_text(&body.0.rationale, 4000)
             .map_err(|e| ApiError::validation("rationale", e))?,
@@ -58,12 +58,12 @@ pub async fn change_threshold(
 pub async fn propose_transfer(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
     body: ApiJson<ProposeTransferRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = ProposeTransfer {
-        episode: EpisodeId::from_uuid(id.into_inner()),
-        to: UserId::from_uuid(body.0.to_user_id),
+        episode: id.into_inner(),
+        to: body.0.to_user_id.into(),
     };
     let episode = auth
         .run(&state, |conn, audit, actor| {
@@ -77,9 +77,9 @@ pub async fn propose_transfer(
 pub async fn accept_transfer(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let episode = auth
         .run(&state, move |conn, audit, actor| {
             episodes::accept_transfer(conn, audit, actor, id)
@@ -114,10 +114,10 @@ impl CloseEpisodeRequest {
 pub async fn close_episode(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
     body: ApiJson<CloseEpisodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(EpisodeId::from_uuid(id.into_inner()))?;
+    let command = body.0.into_command(id.into_inner())?;
     let episode = auth
         .run(&state, |conn, audit, actor| {
             episodes::close(conn, audit, actor, command)

@@ -13,7 +13,7 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::episode::{EpisodeState, ThresholdLevel};
-use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, UserId};
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, PersonId, UserId};
 use earlyhelp_persistence::episodes::{Episode, EpisodeFilter};
 use earlyhelp_workflows::episodes::{self, EpisodeRecord, ListEpisodes, OpenEpisode};
 use earlyhelp_workflows::Refusal;
@@ -103,25 +103,25 @@ impl From<Episode> for EpisodeResponse {
             row.transfer_proposed_at,
         ) {
             (Some(to_user_id), Some(proposed_by), Some(proposed_at)) => Some(PendingTransfer {
-                to_user_id,
-                proposed_by,
+                to_user_id: to_user_id.into(),
+                proposed_by: proposed_by.into(),
                 proposed_at,
             }),
             _ => None,
         };
         Self {
-            id: row.id,
-            family_id: row.family_id,
-            locality_id: row.locality_id,
-            lead_professional_id: row.lead_professional_id,
-            lead_organisation_id: row.lead_organisation_id,
+            id: row.id.into(),
+            family_id: row.family_id.into(),
+            locality_id: row.locality_id.into(),
+            lead_professional_id: row.lead_professional_id.into(),
+            lead_organisation_id: row.lead_organisation_id.into(),
             threshold_level: row.threshold_level,
             reason: row.reason,
-            state: row.state,
+            state: row.state.to_string(),
             opened_at: row.opened_at,
-            opened_by: row.opened_by,
+            opened_by: row.opened_by.into(),
             closed_at: row.closed_at,
-            closure_reason: row.closure_reason,
+            closure_reason: row.closure_reason.map(|reason| reason.to_string()),
             closure_note: row.closure_note,
             pending_transfer,
             children: None,
@@ -139,13 +139,13 @@ impl From<EpisodeRecord> for EpisodeResponse {
                 .assessments
                 .into_iter()
                 .map(|a| AssessmentLink {
-                    id: a.id,
-                    state: a.state,
+                    id: a.id.into(),
+                    state: a.state.to_string(),
                     completed_at: a.completed_at,
                 })
                 .collect(),
         );
-        response.children = Some(record.children);
+        response.children = Some(record.children.into_iter().map(Uuid::from).collect());
         response.threshold_history = Some(
             record
                 .threshold_history
@@ -153,7 +153,7 @@ impl From<EpisodeRecord> for EpisodeResponse {
                 .map(|h| ThresholdEntry {
                     level: h.level,
                     rationale: h.rationale,
-                    changed_by: h.changed_by,
+                    changed_by: h.changed_by.into(),
                     changed_at: h.changed_at,
                 })
                 .collect(),
@@ -163,9 +163,9 @@ impl From<EpisodeRecord> for EpisodeResponse {
                 .transfers
                 .into_iter()
                 .map(|t| TransferEntry {
-                    from_user_id: t.from_user_id,
-                    to_user_id: t.to_user_id,
-                    proposed_by: t.proposed_by,
+                    from_user_id: t.from_user_id.into(),
+                    to_user_id: t.to_user_id.into(),
+                    proposed_by: t.proposed_by.into(),
                     proposed_at: t.proposed_at,
                     accepted_at: t.accepted_at,
                 })
@@ -196,15 +196,18 @@ pub async fn list_episodes(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
-    if let Some(state) = &query.state {
-        EpisodeState::parse(state)
-            .ok_or_else(|| ApiError::validation("state", "must be open or closed"))?;
-    }
+    let state_filter = match &query.state {
+        Some(state) => Some(
+            EpisodeState::parse(state)
+                .ok_or_else(|| ApiError::validation("state", "must be open or closed"))?,
+        ),
+        None => None,
+    };
     let command = ListEpisodes {
         filter: EpisodeFilter {
-            state: query.state,
-            family_id: query.family_id,
-            lead_professional_id: query.lead_professional_id,
+            state: state_filter,
+            family_id: query.family_id.map(FamilyId::from),
+            lead_professional_id: query.lead_professional_id.map(UserId::from),
         },
         page,
     };
@@ -232,10 +235,10 @@ impl TryFrom<OpenEpisodeRequest> for OpenEpisode {
         }
         let (threshold_rationale, reason) = checks.finish(|| Some((rationale?, reason?)))?;
         Ok(OpenEpisode {
-            family: FamilyId::from_uuid(body.family_id),
-            lead_professional: body.lead_professional_id.map(UserId::from_uuid),
-            locality: body.locality_id.map(LocalityId::from_uuid),
-            children: body.children,
+            family: body.family_id.into(),
+            lead_professional: body.lead_professional_id.map(UserId::from),
+            locality: body.locality_id.map(LocalityId::from),
+            children: body.children.into_iter().map(PersonId::from).collect(),
             threshold,
             threshold_rationale,
             reason,
@@ -265,9 +268,9 @@ pub async fn open_episode(
 pub async fn get_episode(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<EpisodeId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = EpisodeId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let episode = auth
         .run(&state, move |conn, audit, actor| {
             episodes::get(conn, audit, actor, id)

@@ -79,13 +79,13 @@ fn family_response(
     relationships: Vec<Relationship>,
 ) -> FamilyResponse {
     FamilyResponse {
-        id: family.id,
+        id: family.id.into(),
         reference: family.reference,
-        locality_id: family.locality_id,
-        lead_professional_id: family.lead_professional_id,
+        locality_id: family.locality_id.into(),
+        lead_professional_id: family.lead_professional_id.into(),
         address: family.address,
         postcode: family.postcode,
-        created_by: family.created_by,
+        created_by: family.created_by.into(),
         created_at: family.created_at,
         updated_at: family.updated_at,
         members: members.into_iter().map(PersonResponse::from).collect(),
@@ -173,7 +173,7 @@ impl CreateFamilyRequest {
             .collect();
         Ok(CreateFamily {
             id,
-            locality: self.locality_id.map(LocalityId::from_uuid),
+            locality: self.locality_id.map(LocalityId::from),
             address,
             postcode,
             members,
@@ -204,9 +204,9 @@ pub async fn create_family(
 pub async fn get_family(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = FamilyId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let family = auth
         .run(&state, move |conn, audit, actor| {
             families::get(conn, audit, actor, id)
@@ -238,10 +238,10 @@ impl UpdateFamilyRequest {
 pub async fn update_family(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     body: ApiJson<UpdateFamilyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(FamilyId::from_uuid(id.into_inner()))?;
+    let command = body.0.into_command(id.into_inner())?;
     let family = auth
         .run(&state, |conn, audit, actor| {
             families::update(conn, audit, actor, command)

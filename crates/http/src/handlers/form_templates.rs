@@ -35,11 +35,11 @@ pub struct TemplateResponse {
 impl From<FormTemplate> for TemplateResponse {
     fn from(row: FormTemplate) -> Self {
         Self {
-            id: row.id,
+            id: row.id.into(),
             name: row.name,
             version: row.version,
             published_at: row.published_at,
-            published_by: row.published_by,
+            published_by: row.published_by.map(Uuid::from),
             definition: row.definition,
         }
     }

@@ -42,17 +42,17 @@ pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, A
         .run(&state, |conn, _, actor| directory::placement(conn, actor))
         .await?;
     Ok(HttpResponse::Ok().json(MeResponse {
-        id: user.id,
+        id: user.id.into(),
         email: user.email,
         display_name: user.display_name,
         roles: user.roles,
         organisation: OrganisationSummary {
-            id: organisation.id,
+            id: organisation.id.into(),
             name: organisation.name,
-            kind: organisation.kind,
+            kind: organisation.kind.to_string(),
         },
         locality: locality.map(|l| LocalitySummary {
-            id: l.id,
+            id: l.id.into(),
             name: l.name,
         }),
     }))

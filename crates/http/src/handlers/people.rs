@@ -11,7 +11,7 @@ use actix_web::web::Path;
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::person::RelationshipKind;
-use earlyhelp_domain::{FamilyId, PersonId};
+use earlyhelp_domain::{FamilyId, OrganisationId, PersonId};
 use earlyhelp_persistence::families::{NewPerson, Person, Relationship};
 use earlyhelp_workflows::people::{
     self, AddMember, AddRelationship, MemberFields, PersonPatch, UpdatePerson,
@@ -95,21 +95,21 @@ pub struct PersonResponse {
 impl From<Person> for PersonResponse {
     fn from(row: Person) -> Self {
         Self {
-            id: row.id,
-            family_id: row.family_id,
-            kind: row.kind,
+            id: row.id.into(),
+            family_id: row.family_id.into(),
+            kind: row.kind.to_string(),
             given_name: row.given_name,
             family_name: row.family_name,
             date_of_birth: row.date_of_birth,
             expected_date_of_birth: row.expected_date_of_birth,
-            sex: row.sex,
+            sex: row.sex.to_string(),
             ethnicity: row.ethnicity,
             disabilities: row.disabilities,
             address: row.address,
             postcode: row.postcode,
             nhs_number: row.nhs_number,
             upn: row.upn,
-            setting_organisation_id: row.setting_organisation_id,
+            setting_organisation_id: row.setting_organisation_id.map(Uuid::from),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -126,9 +126,9 @@ impl From<Relationship> for RelationshipResponse {
     fn from(row: Relationship) -> Self {
         Self {
             id: row.id,
-            person_id: row.person_id,
-            related_person_id: row.related_person_id,
-            kind: row.kind,
+            person_id: row.person_id.into(),
+            related_person_id: row.related_person_id.into(),
+            kind: row.kind.to_string(),
         }
     }
 }
@@ -147,7 +147,7 @@ impl From<&MemberInput> for MemberFields {
             postcode: input.postcode.clone(),
             nhs_number: input.nhs_number.clone(),
             upn: input.upn.clone(),
-            setting_organisation_id: input.setting_organisation_id,
+            setting_organisation_id: input.setting_organisation_id.map(OrganisationId::from),
         }
     }
 }
@@ -165,7 +165,9 @@ impl From<UpdatePersonRequest> for PersonPatch {
             postcode: body.postcode,
             nhs_number: body.nhs_number,
             upn: body.upn,
-            setting_organisation_id: body.setting_organisation_id,
+            setting_organisation_id: body
+                .setting_organisation_id
+                .map(|id| id.map(OrganisationId::from)),
         }
     }
 }
@@ -182,10 +184,10 @@ pub(crate) fn check_member(
 pub async fn add_member(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     body: ApiJson<MemberInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let family = FamilyId::from_uuid(id.into_inner());
+    let family = id.into_inner();
     let member = body.0;
     let mut checks = Checks::default();
     let person = check_member(&mut checks, "", &member, family);
@@ -215,8 +217,8 @@ impl AddRelationshipRequest {
         }
         Ok(AddRelationship {
             family,
-            person: PersonId::from_uuid(self.person_id),
-            related: PersonId::from_uuid(self.related_person_id),
+            person: self.person_id.into(),
+            related: self.related_person_id.into(),
             kind: checks.finish(|| kind)?,
         })
     }
@@ -225,10 +227,10 @@ impl AddRelationshipRequest {
 pub async fn add_relationship(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<FamilyId>,
     body: ApiJson<AddRelationshipRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(FamilyId::from_uuid(id.into_inner()))?;
+    let command = body.0.into_command(id.into_inner())?;
     let relationship = auth
         .run(&state, |conn, audit, actor| {
             people::add_relationship(conn, audit, actor, command)
@@ -240,9 +242,9 @@ pub async fn add_relationship(
 pub async fn get_person(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<PersonId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = PersonId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let person = auth
         .run(&state, move |conn, audit, actor| {
             people::get_person(conn, audit, actor, id)
@@ -254,11 +256,11 @@ pub async fn get_person(
 pub async fn update_person(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<PersonId>,
     body: ApiJson<UpdatePersonRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let command = UpdatePerson {
-        person: PersonId::from_uuid(id.into_inner()),
+        person: id.into_inner(),
         patch: PersonPatch::from(body.0),
     };
     let person = auth

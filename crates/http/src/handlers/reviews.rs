@@ -73,14 +73,14 @@ pub struct ReviewResponse {
 
 impl From<Review> for ReviewResponse {
     fn from(review: Review) -> Self {
-        let overdue = review.state != ReviewState::Decided.as_str() && review.due_on < today();
+        let overdue = review.state != ReviewState::Decided && review.due_on < today();
         Self {
-            id: review.id,
-            state: review.state,
-            assessment_id: review.assessment_id,
-            revision_id: review.revision_id,
-            locality_id: review.locality_id,
-            reviewer_id: review.reviewer_id,
+            id: review.id.into(),
+            state: review.state.to_string(),
+            assessment_id: review.assessment_id.into(),
+            revision_id: review.revision_id.into(),
+            locality_id: review.locality_id.into(),
+            reviewer_id: review.reviewer_id.map(Uuid::from),
             assigned_at: review.assigned_at,
             received_on: review.received_on,
             due_on: review.due_on,
@@ -89,7 +89,7 @@ impl From<Review> for ReviewResponse {
             ratings: review.ratings,
             feedback: review.feedback,
             decided_at: review.decided_at,
-            decided_by: review.decided_by,
+            decided_by: review.decided_by.map(Uuid::from),
         }
     }
 }
@@ -111,11 +111,11 @@ impl From<QueueItem> for QueueItemResponse {
     fn from(item: QueueItem) -> Self {
         Self {
             review: item.review.into(),
-            family_id: item.family_id,
+            family_id: item.family_id.into(),
             family_reference: item.family_reference,
-            episode_id: item.episode_id,
+            episode_id: item.episode_id.into(),
             revision_number: item.revision_number,
-            submitted_by: item.submitted_by,
+            submitted_by: item.submitted_by.into(),
             submitted_at: item.submitted_at,
         }
     }
@@ -135,11 +135,11 @@ pub(crate) struct RevisionBody {
 impl From<Revision> for RevisionBody {
     fn from(revision: Revision) -> Self {
         Self {
-            id: revision.id,
+            id: revision.id.into(),
             number: revision.number,
-            template_id: revision.template_id,
+            template_id: revision.template_id.into(),
             content: revision.content,
-            submitted_by: revision.submitted_by,
+            submitted_by: revision.submitted_by.into(),
             submitted_at: revision.submitted_at,
         }
     }
@@ -228,15 +228,16 @@ pub async fn list_reviews(
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
     let query = query.into_inner();
     let page = page_request(query.cursor.as_deref(), query.limit)?;
-    if let Some(state) = &query.state {
-        ReviewState::parse(state).ok_or_else(|| {
+    let state_filter = match &query.state {
+        Some(state) => Some(ReviewState::parse(state).ok_or_else(|| {
             ApiError::validation("state", "must be unassigned, assigned or decided")
-        })?;
-    }
+        })?),
+        None => None,
+    };
     let command = ListQueue {
         filter: QueueFilter {
-            state: query.state,
-            reviewer_id: query.reviewer_id,
+            state: state_filter,
+            reviewer_id: query.reviewer_id.map(UserId::from),
             overdue_on: query
                 .overdue
                 .filter(|flag| bool::from(*flag))
@@ -258,9 +259,9 @@ pub async fn list_reviews(
 pub async fn get_review(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<ReviewId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ReviewId::from_uuid(id.into_inner());
+    let id = id.into_inner();
     let review = auth
         .run(&state, move |conn, audit, actor| {
             reviews::get(conn, audit, actor, id)
@@ -273,12 +274,12 @@ pub async fn get_review(
 pub async fn assign_review(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<ReviewId>,
     body: ApiJson<Assign>,
 ) -> Result<HttpResponse, ApiError> {
     let command = AssignReview {
-        review: ReviewId::from_uuid(id.into_inner()),
-        reviewer: body.0.reviewer_id.map(UserId::from_uuid),
+        review: id.into_inner(),
+        reviewer: body.0.reviewer_id.map(UserId::from),
     };
     let review = auth
         .run(&state, |conn, audit, actor| {
@@ -309,10 +310,10 @@ impl DecisionRequest {
 pub async fn decide_review(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<ReviewId>,
     body: ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(ReviewId::from_uuid(id.into_inner()))?;
+    let command = body.0.into_command(id.into_inner())?;
     let review = auth
         .run(&state, |conn, audit, actor| {
             reviews::decide(conn, audit, actor, command)
@@ -344,10 +345,10 @@ async fn feedback(
 pub async fn professional_feedback(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<UserId>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let professional = UserId::from_uuid(id.into_inner());
+    let professional = id.into_inner();
     // Asked before the query's checks (the workflow asks again).
     if professional != auth.actor.user_id {
         policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
@@ -366,12 +367,12 @@ pub async fn professional_feedback(
 pub async fn organisation_feedback(
     state: State,
     auth: Authenticated,
-    id: Path<Uuid>,
+    id: Path<OrganisationId>,
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     // Asked before the query's checks (the workflow asks again).
     policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
-    let organisation = OrganisationId::from_uuid(id.into_inner());
+    let organisation = id.into_inner();
     feedback(
         state,
         auth,
@@ -391,13 +392,13 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         QueueItem {
             review: Review {
-                id: Uuid::now_v7(),
-                revision_id: Uuid::now_v7(),
-                assessment_id: Uuid::now_v7(),
-                locality_id: Uuid::now_v7(),
-                state: "assigned".into(),
-                reviewer_id: Some(Uuid::now_v7()),
-                assigned_by: Some(Uuid::now_v7()),
+                id: Uuid::now_v7().into(),
+                revision_id: Uuid::now_v7().into(),
+                assessment_id: Uuid::now_v7().into(),
+                locality_id: Uuid::now_v7().into(),
+                state: ReviewState::Assigned,
+                reviewer_id: Some(Uuid::now_v7().into()),
+                assigned_by: Some(Uuid::now_v7().into()),
                 assigned_at: Some(Utc::now()),
                 received_on: day,
                 due_on: day,
@@ -408,11 +409,11 @@ mod tests {
                 decided_by: None,
                 created_at: Utc::now(),
             },
-            family_id: Uuid::now_v7(),
+            family_id: Uuid::now_v7().into(),
             family_reference: "FAM-1".into(),
-            episode_id: Uuid::now_v7(),
+            episode_id: Uuid::now_v7().into(),
             revision_number: 2,
-            submitted_by: Uuid::now_v7(),
+            submitted_by: Uuid::now_v7().into(),
             submitted_at: Utc::now(),
         }
     }
@@ -423,7 +424,7 @@ mod tests {
         let review = &item.review;
         let expected = json!({
             "id": review.id,
-            "state": review.state,
+            "state": review.state.as_str(),
             "assessment_id": review.assessment_id,
             "revision_id": review.revision_id,
             "locality_id": review.locality_id,

@@ -65,7 +65,7 @@ pub struct LocalityResponse {
 impl From<Locality> for LocalityResponse {
     fn from(row: Locality) -> Self {
         Self {
-            id: row.id,
+            id: row.id.into(),
             name: row.name,
             phone: row.phone,
             email: row.email,
@@ -90,10 +90,10 @@ pub struct OrganisationResponse {
 impl From<Organisation> for OrganisationResponse {
     fn from(row: Organisation) -> Self {
         Self {
-            id: row.id,
+            id: row.id.into(),
             name: row.name,
-            kind: row.kind,
-            locality_id: row.locality_id,
+            kind: row.kind.to_string(),
+            locality_id: row.locality_id.map(Uuid::from),
             active: row.active,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -120,12 +120,12 @@ pub struct UserResponse {
 impl From<User> for UserResponse {
     fn from(row: User) -> Self {
         Self {
-            id: row.id,
+            id: row.id.into(),
             email: row.email,
             display_name: row.display_name,
             roles: row.roles,
-            organisation_id: row.organisation_id,
-            locality_id: row.locality_id,
+            organisation_id: row.organisation_id.into(),
+            locality_id: row.locality_id.map(Uuid::from),
             active: row.active,
             locked_until: row.locked_until.filter(|until| *until > Utc::now()),
             last_login_at: row.last_login_at,

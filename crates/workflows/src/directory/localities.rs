@@ -50,7 +50,7 @@ pub fn create(
     command: CreateLocality,
 ) -> Result<Locality> {
     let new = NewLocality {
-        id: LocalityId::generate().into_uuid(),
+        id: LocalityId::generate(),
         name: command.name.into_string(),
         phone: command.phone,
         email: command.email,

@@ -58,10 +58,10 @@ pub fn create(
     command: CreateOrganisation,
 ) -> Result<Organisation> {
     let new = NewOrganisation {
-        id: OrganisationId::generate().into_uuid(),
+        id: OrganisationId::generate(),
         name: command.name.into_string(),
-        kind: command.kind.as_str().to_owned(),
-        locality_id: command.locality.map(LocalityId::into_uuid),
+        kind: command.kind,
+        locality_id: command.locality,
     };
     change(conn, audit, actor, |conn, trail| {
         organisations::create(conn, trail, &new)
@@ -88,10 +88,8 @@ pub fn update(
 ) -> Result<Organisation> {
     let changes = OrganisationChanges {
         name: command.name.map(Name::into_string),
-        kind: command.kind.map(|kind| kind.as_str().to_owned()),
-        locality_id: command
-            .locality
-            .map(|locality| locality.map(LocalityId::into_uuid)),
+        kind: command.kind,
+        locality_id: command.locality,
         active: command.active,
     };
     change(conn, audit, actor, |conn, trail| {

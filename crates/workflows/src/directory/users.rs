@@ -86,16 +86,13 @@ pub fn create_by_operator(
             other => Failure::from(other),
         })?;
     let new = NewUser {
-        id: UserId::generate().into_uuid(),
+        id: UserId::generate(),
         email: command.email.as_str().to_owned(),
         display_name: command.display_name.into_string(),
         password_hash: passwords::hash(command.password.expose())?,
-        roles: role_names(&command.roles),
+        roles: command.roles.as_slice().to_vec(),
         organisation_id: organisation.id,
-        locality_id: command
-            .locality
-            .map(LocalityId::into_uuid)
-            .or(organisation.locality_id),
+        locality_id: command.locality.or(organisation.locality_id),
     };
     transaction(conn, audit, |conn, trail| {
         users::create(conn, trail, &new).map_err(email_taken)
@@ -153,7 +150,7 @@ pub fn set_roles(
         return Err(Refusal::CannotRemoveOwnAdmin.into());
     }
     change(conn, audit, actor, |conn, trail| {
-        users::set_roles(conn, trail, command.user, role_names(&command.roles))
+        users::set_roles(conn, trail, command.user, command.roles.as_slice().to_vec())
     })
 }
 
@@ -187,10 +184,6 @@ pub fn reset_password_by_operator(
         users::set_password(conn, trail, user, password_hash)?;
         Ok(())
     })
-}
-
-fn role_names(roles: &RoleSet) -> Vec<String> {
-    roles.iter().map(|role| role.as_str().to_owned()).collect()
 }
 
 fn email_taken(error: DbError) -> Failure {
