@@ -62,3 +62,34 @@ pub fn can_lead(user: &User) -> bool {
 pub fn can_review(user: &User, case: &CaseFacts) -> bool {
     user.active && actor_of(user).is_some_and(|candidate| policy::may_review(&candidate, case))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use earlyhelp_domain::{OrganisationId, Role, UserId};
+
+    fn user_with(roles: &[&str]) -> User {
+        User {
+            id: UserId::generate(),
+            email: "someone@example.test".into(),
+            display_name: "Someone".into(),
+            roles: roles.iter().map(|role| (*role).to_owned()).collect(),
+            organisation_id: OrganisationId::generate(),
+            locality_id: None,
+            active: true,
+            failed_login_count: 0,
+            locked_until: None,
+            last_login_at: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_stored_role_this_build_does_not_know_grants_nothing_and_fails_nothing() {
+        let actor = actor_of(&user_with(&["auditor", "practitioner"])).unwrap();
+        assert_eq!(actor.roles.as_slice(), &[Role::Practitioner]);
+        assert!(actor_of(&user_with(&["auditor"])).is_none());
+    }
+}
