@@ -1,7 +1,7 @@
 //! Localities: the areas each served by one LCSS team.
 
 use crate::audit::{AuditEvent, AuditTrail};
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{after_text_key, Cursor, Page, PageRequest};
 use crate::schema::localities;
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -78,11 +78,7 @@ pub fn find_by_name(conn: &mut PgConnection, name: &str) -> Result<Option<Locali
 pub fn list(conn: &mut PgConnection, page: &PageRequest) -> Result<Page<Locality>> {
     let mut query = localities::table.select(Locality::as_select()).into_boxed();
     if let Some(after) = &page.after {
-        query = query.filter(
-            localities::name.gt(after.key.clone()).or(localities::name
-                .eq(after.key.clone())
-                .and(localities::id.gt(after.id))),
-        );
+        query = query.filter(after_text_key("name", after));
     }
     let rows = query
         .order((localities::name, localities::id))

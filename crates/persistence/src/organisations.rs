@@ -1,7 +1,7 @@
 //! Organisations: the agencies whose staff sign in.
 
 use crate::audit::{AuditEvent, AuditTrail};
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{after_text_key, Cursor, Page, PageRequest};
 use crate::schema::organisations;
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -99,13 +99,7 @@ pub fn list(
         query = query.filter(organisations::active.eq(active));
     }
     if let Some(after) = &page.after {
-        query = query.filter(
-            organisations::name
-                .gt(after.key.clone())
-                .or(organisations::name
-                    .eq(after.key.clone())
-                    .and(organisations::id.gt(after.id))),
-        );
+        query = query.filter(after_text_key("name", after));
     }
     let rows = query
         .order((organisations::name, organisations::id))

@@ -3,6 +3,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
+use diesel::sql_types::{Bool, Text, Uuid as SqlUuid};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -36,6 +40,23 @@ impl Cursor {
         }
         Ok(cursor)
     }
+}
+
+/// The keyset predicate of a list ordered by a text column `key` and then `id`, ascending:
+/// the rows after the cursor's, as one row comparison `(key, id) > ($1, $2)`, which an index on
+/// `(key, id)` answers directly. `key` names a column of the listed table and always comes from
+/// the code, never from a request.
+pub fn after_text_key<T: 'static>(
+    key: &'static str,
+    cursor: &Cursor,
+) -> Box<dyn BoxableExpression<T, Pg, SqlType = Bool>> {
+    Box::new(
+        sql::<Bool>(&format!("({key}, id) > ("))
+            .bind::<Text, _>(cursor.key.clone())
+            .sql(", ")
+            .bind::<SqlUuid, _>(cursor.id)
+            .sql(")"),
+    )
 }
 
 /// Which page to read: after `after` (or from the start), at most `limit` rows.
