@@ -8,13 +8,18 @@ use earlyhelp_persistence::organisations::Organisation;
 use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
 use earlyhelp_persistence::users::User;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
 
-#[derive(Debug, Serialize)]
+/// A page of a list. Its schema is named after the item's: `List_Locality` and so on.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct List<T> {
+    /// This page's items.
     pub items: Vec<T>,
+    /// The `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -28,11 +33,18 @@ impl<T> List<T> {
     }
 }
 
-/// The query of a list with no filters: `?cursor=...&limit=...`.
-#[derive(Debug, Deserialize)]
+/// The query of a list with no filters: `?cursor=...&limit=...`. A list with filters has its
+/// own query struct whose `cursor` and `limit` carry the same `#[param(...)]` as these.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
+    /// the first page. A cursor the server did not issue is a 422.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
 }
 
