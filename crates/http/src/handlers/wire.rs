@@ -54,6 +54,15 @@ impl PageQuery {
     }
 }
 
+/// The `{id}` of a record's path, for `params(IdPath)`: the handlers take `Path<Uuid>`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // A schema only.
+pub struct IdPath {
+    /// The record's id. A value that is not a UUID is not found (404).
+    id: Uuid,
+}
+
 /// `cursor` and `limit`, shared by every list endpoint.
 pub fn page_request(cursor: Option<&str>, limit: Option<i64>) -> Result<PageRequest, ApiError> {
     let after = cursor

@@ -10,6 +10,7 @@
 pub mod case;
 pub mod directory;
 pub mod responses;
+pub mod values;
 
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
