@@ -86,23 +86,25 @@ pub struct ProblemSchema<'a> {
     code: &'a str,
     /// The request's id, as in the `X-Request-Id` response header.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     request_id: Option<String>,
     /// For validation failures only (422), every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Option<Vec<crate::openapi::responses::FieldError>>)]
+    #[schema(value_type = Vec<crate::openapi::responses::FieldError>, min_items = 1)]
     errors: Vec<FieldError>,
     /// For `malformed_json` only, where the body stops being JSON (1-based line).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 1)]
+    #[schema(nullable = false, minimum = 1)]
     line: Option<usize>,
     /// For `malformed_json` only, the column where the body stops being JSON (1-based; 0 when
     /// the body ends at the start of a line, e.g. an empty body).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0)]
     column: Option<usize>,
     /// For `possible_duplicate` only, the people already recorded who may be the one being
     /// added.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Vec<crate::openapi::responses::DuplicateCandidate>)]
     candidates: Option<Vec<serde_json::Value>>,
 }
 

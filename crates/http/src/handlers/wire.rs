@@ -12,8 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::openapi::values;
 
-/// A page of a list. Its schema is named after the item's: `List_Locality` and so on.
+// Its schema is named after the item's (`LocalityList`): see `crate::openapi::document`.
+/// A page of a list, with the cursor for the next.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct List<T> {
     /// This page's items.
@@ -72,12 +74,19 @@ pub fn page_request(cursor: Option<&str>, limit: Option<i64>) -> Result<PageRequ
     PageRequest::new(after, limit).map_err(|error| ApiError::validation("limit", error))
 }
 
-#[derive(Debug, Serialize)]
+/// An area of the authority served by one LCSS team, with the team's public contact details.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Locality)]
 pub struct LocalityResponse {
     pub id: Uuid,
+    #[schema(examples("North"))]
     pub name: String,
+    #[schema(required = true)]
     pub phone: Option<String>,
+    /// The LCSS team's contact mailbox, as written.
+    #[schema(required = true)]
     pub email: Option<String>,
+    #[schema(required = true)]
     pub address: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -97,11 +106,17 @@ impl From<Locality> for LocalityResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An agency whose staff take part in early help.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Organisation)]
 pub struct OrganisationResponse {
     pub id: Uuid,
+    #[schema(examples("Cherwell Primary School"))]
     pub name: String,
+    #[schema(value_type = values::OrganisationKind)]
     pub kind: String,
+    /// The locality the organisation serves; `null` for an authority-wide service.
+    #[schema(required = true)]
     pub locality_id: Option<Uuid>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -122,17 +137,25 @@ impl From<Organisation> for OrganisationResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An account. Never carries the password hash.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserResponse {
     pub id: Uuid,
+    /// The sign-in email, lower-case.
     pub email: String,
     pub display_name: String,
+    #[schema(value_type = Vec<values::Role>, min_items = 1)]
     pub roles: Vec<String>,
     pub organisation_id: Uuid,
+    /// The locality whose records locality-scoped roles (LCSS) reach.
+    #[schema(required = true)]
     pub locality_id: Option<Uuid>,
     pub active: bool,
-    /// Set while sign-in is refused after repeated failures.
+    /// While sign-in is refused after repeated failures, until when; otherwise `null`.
+    #[schema(required = true)]
     pub locked_until: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -156,7 +179,8 @@ impl From<User> for UserResponse {
     }
 }
 
-/// `?active=true|false`, shared by the directory lists.
+/// `?active=true|false`, shared by the directory lists. Its query field is documented as a
+/// boolean: `#[param(value_type = Option<bool>)]`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Flag {

@@ -5,15 +5,24 @@
 //!
 //! The document is assembled from one part per area, each a `#[derive(OpenApi)]` listing its
 //! operations and schemas: [`directory::Api`] (operations, sign-in, the signed-in user, the
-//! directory and form templates) and [`case::Api`] (families to reviews).
+//! directory and form templates) and [`case::Api`] (families to reviews). Three things are then
+//! done to the whole:
+//! - every object schema that lists its properties has no others (`additionalProperties:
+//!   false`), responses included: every field the server sends is documented, and the contract
+//!   fuzzing fails on one that is not;
+//! - every response gets its `X-Request-Id` header;
+//! - each list schema (`List<Locality>`, which utoipa names `List_Locality` and inlines the item
+//!   into) becomes `LocalityList`, its items referring to `Locality`.
 
 pub mod case;
 pub mod directory;
 pub mod responses;
 pub mod values;
 
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 /// The prose of the document: conventions, errors, authentication and access rules.
@@ -85,7 +94,133 @@ pub fn document() -> Document {
     let mut document = Base::openapi();
     document.merge(directory::Api::openapi());
     document.merge(case::Api::openapi());
+    name_lists(&mut document);
+    if let Some(components) = document.components.as_mut() {
+        components.schemas.values_mut().for_each(closed);
+    }
+    for operation in operations(&mut document) {
+        if let Some(body) = operation.request_body.as_mut() {
+            body.content
+                .values_mut()
+                .filter_map(|content| content.schema.as_mut())
+                .for_each(closed);
+        }
+        for response in operation.responses.responses.values_mut() {
+            // The shared problem responses (references) carry the header already.
+            if let RefOr::T(response) = response {
+                response
+                    .headers
+                    .entry(responses::REQUEST_ID.to_owned())
+                    .or_insert_with(responses::request_id_header);
+                response
+                    .content
+                    .values_mut()
+                    .filter_map(|content| content.schema.as_mut())
+                    .for_each(closed);
+            }
+        }
+    }
     document
+}
+
+/// Closes `schema` and the schemas inside it: an object that lists its properties allows no
+/// others, unless it says so. The members of an `allOf` are left as they are (each would refuse
+/// the other's properties).
+fn closed(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else {
+        return;
+    };
+    match schema {
+        Schema::Object(object) => {
+            if !object.properties.is_empty() && object.additional_properties.is_none() {
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+            object.properties.values_mut().for_each(closed);
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                closed(items);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(closed),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(closed),
+        _ => {}
+    }
+}
+
+fn operations(document: &mut Document) -> impl Iterator<Item = &mut Operation> {
+    document.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+    })
+}
+
+/// utoipa names the schema of `List<Locality>` `List_Locality` and inlines `Locality` into it,
+/// so every list would repeat its item's schema. Each becomes `LocalityList`, its items a
+/// reference to `Locality` (added to the components if no operation answers one alone).
+fn name_lists(document: &mut Document) {
+    const PREFIX: &str = "List_";
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let lists: Vec<String> = components
+        .schemas
+        .keys()
+        .filter(|name| name.starts_with(PREFIX))
+        .cloned()
+        .collect();
+    let mut renamed = Vec::new();
+    for generic in lists {
+        let item = generic[PREFIX.len()..].to_owned();
+        let Some(mut list) = components.schemas.remove(&generic) else {
+            continue;
+        };
+        if let RefOr::T(Schema::Object(object)) = &mut list {
+            if let Some(RefOr::T(Schema::Array(items))) = object.properties.get_mut("items") {
+                let reference =
+                    ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(&item).into()));
+                if let ArrayItems::RefOrSchema(inline) =
+                    std::mem::replace(&mut items.items, reference)
+                {
+                    components.schemas.entry(item.clone()).or_insert(*inline);
+                }
+            }
+        }
+        let name = format!("{item}List");
+        components.schemas.insert(name.clone(), list);
+        renamed.push((
+            format!("#/components/schemas/{generic}"),
+            format!("#/components/schemas/{name}"),
+        ));
+    }
+    for operation in operations(document) {
+        for response in operation.responses.responses.values_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            for content in response.content.values_mut() {
+                if let Some(RefOr::Ref(reference)) = &mut content.schema {
+                    if let Some((_, name)) = renamed
+                        .iter()
+                        .find(|(generic, _)| reference.ref_location == *generic)
+                    {
+                        reference.ref_location.clone_from(name);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The document as YAML, as `earlyhelp openapi` prints it and `openapi/openapi.yaml` holds it.
@@ -96,4 +231,23 @@ pub fn yaml() -> Result<String, serde_yaml::Error> {
 /// The document as JSON, as `/api/v1/openapi.json` serves it.
 pub fn json() -> Result<String, serde_json::Error> {
     serde_json::to_string(&document())
+}
+
+/// The property names of an object schema, for the tests that hold a schema-only type to the
+/// value it describes.
+#[cfg(test)]
+pub(crate) fn property_names(schema: RefOr<Schema>) -> std::collections::BTreeSet<String> {
+    match schema {
+        RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+        _ => Default::default(),
+    }
+}
+
+/// The keys of a value serialised as a JSON object.
+#[cfg(test)]
+pub(crate) fn keys(value: impl serde::Serialize) -> std::collections::BTreeSet<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Default::default(),
+    }
 }

@@ -7,15 +7,16 @@ use earlyhelp_domain::directory::OrganisationKind as Kind;
 use earlyhelp_domain::Role as DomainRole;
 use serde_json::json;
 use std::borrow::Cow;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
 /// White space as Rust's `char::is_whitespace`.
 const SPACE: &str = r"[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
 /// A character that is neither white space nor a control character (Unicode category Cc).
-const VISIBLE: &str = r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+const VISIBLE: &str =
+    r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
 /// Any character but a control character.
 const ONE_LINE: &str = r"[^\u0000-\u001F\u007F-\u009F]";
 /// Any character but a control character other than a line break.
@@ -127,4 +128,3 @@ value_schemas! {
         json!({ "description": "One character repeated.", "pattern": r"^([\s\S])\1*$" }),
     )])));
 }
-
