@@ -11,6 +11,7 @@ use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, people, reviews,
 };
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -351,23 +352,54 @@ pub enum AssessmentState {
 #[schema(pattern = r#"^"[0-9]+"$"#)]
 pub struct EntityTag(String);
 
-/// A form's answers: an object keyed by section key, each section an object keyed by field key
-/// (a list field's answer is an array of such objects). An absent or `null` answer is not yet
-/// given.
-#[derive(ToSchema)]
-#[schema(examples(json!({
-    "childs_views": { "views": "Amelia says she likes school but is worried about her mum." }
-})))]
-pub struct FormContent(serde_json::Map<String, serde_json::Value>);
+/// A form's answers, or a merge patch of them: any JSON object (its sections), described.
+fn form_object(description: &str, example: serde_json::Value) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(description))
+        .examples([example])
+        .into()
+}
 
-/// A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects merge,
-/// any other value replaces, `null` removes.
-#[derive(ToSchema)]
-#[schema(examples(json!({
-    "childs_views": { "views": "Amelia says she likes school but is worried about her mum." },
-    "parents_views": null
-})))]
-pub struct FormContentPatch(serde_json::Map<String, serde_json::Value>);
+/// A form's answers (written out: the derive would put the example on the keys).
+pub struct FormContent;
+
+impl PartialSchema for FormContent {
+    fn schema() -> RefOr<Schema> {
+        form_object(
+            "A form's answers: an object keyed by section key, each section an object keyed by \
+             field key (a list field's answer is an array of such objects). An absent or `null` \
+             answer is not yet given.",
+            json!({
+                "childs_views": {
+                    "views": "Amelia says she likes school but is worried about her mum."
+                }
+            }),
+        )
+    }
+}
+
+impl ToSchema for FormContent {}
+
+/// A merge patch of a form's answers.
+pub struct FormContentPatch;
+
+impl PartialSchema for FormContentPatch {
+    fn schema() -> RefOr<Schema> {
+        form_object(
+            "A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects \
+             merge, any other value replaces, `null` removes.",
+            json!({
+                "childs_views": {
+                    "views": "Amelia says she likes school but is worried about her mum."
+                },
+                "parents_views": null
+            }),
+        )
+    }
+}
+
+impl ToSchema for FormContentPatch {}
 
 // ---------------------------------------------------------------------------------------------
 // Reviews
