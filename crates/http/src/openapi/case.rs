@@ -10,9 +10,9 @@
 use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, people, reviews,
 };
+use crate::openapi::responses;
 use serde::Deserialize;
 use serde_json::json;
-use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
@@ -90,18 +90,12 @@ pub struct Api;
 // ---------------------------------------------------------------------------------------------
 // Problem responses of the case operations, beside the shared ones of `responses`.
 
+/// A problem response: `description`, the problem document and the `X-Request-Id` header, as
+/// the shared ones in [`responses`].
 fn problem(description: &str) -> RefOr<Response> {
     ResponseBuilder::new()
         .description(description)
-        .header(
-            "X-Request-Id",
-            HeaderBuilder::new()
-                .schema(ObjectBuilder::new().schema_type(Type::String))
-                .description(Some(
-                    "The request's id: the caller's own, or one the server generated.",
-                ))
-                .build(),
-        )
+        .header(responses::REQUEST_ID, responses::request_id_header())
         .content(
             "application/problem+json",
             ContentBuilder::new()
@@ -500,6 +494,7 @@ pub struct CriteriaCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::openapi::{keys, property_names};
     use earlyhelp_domain::{assessment, episode, person, review};
 
     /// The `enum` values of a schema-only code list.
@@ -602,6 +597,15 @@ mod tests {
         assert_eq!(
             values::<Rating>(),
             serde_names(&[R::Met, R::PartlyMet, R::NotMet])
+        );
+        let rating = review::CriterionRating {
+            rating: R::PartlyMet,
+            comment: Some("Ask the child too.".to_owned()),
+        };
+        assert_eq!(property_names(CriterionRating::schema()), keys(&rating));
+        assert_eq!(
+            property_names(CriterionRatingInput::schema()),
+            keys(&rating)
         );
         let criteria: Vec<String> = Criterion::ALL
             .iter()
