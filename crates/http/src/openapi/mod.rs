@@ -5,8 +5,10 @@
 //!
 //! The document is assembled from one part per area, each a `#[derive(OpenApi)]` listing its
 //! operations and schemas: [`directory::Api`] (operations, sign-in, the signed-in user, the
-//! directory and form templates) and [`case::Api`] (families to reviews). Three things are then
+//! directory and form templates) and [`case::Api`] (families to reviews). Four things are then
 //! done to the whole:
+//! - a schema utoipa writes as an `allOf` of objects (a `#[serde(flatten)]`ed struct and its
+//!   own fields) becomes the one object they make, as clients read it;
 //! - every object schema that lists its properties has no others (`additionalProperties:
 //!   false`), responses included: every field the server sends is documented, and the contract
 //!   fuzzing fails on one that is not;
@@ -20,8 +22,9 @@ pub mod responses;
 pub mod values;
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
+use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Object, Schema};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::Components;
 use utoipa::openapi::{OpenApi as Document, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
@@ -96,6 +99,7 @@ pub fn document() -> Document {
     document.merge(case::Api::openapi());
     name_lists(&mut document);
     if let Some(components) = document.components.as_mut() {
+        flatten_all_of(components);
         components.schemas.values_mut().for_each(closed);
     }
     for operation in operations(&mut document) {
@@ -121,6 +125,65 @@ pub fn document() -> Document {
         }
     }
     document
+}
+
+/// Merges each component that is an `allOf` of objects (inline, or references to components
+/// that are objects) into one object: the properties in order, every member's `required`, and
+/// the `allOf`'s description (else the first member's). Anything else is left as it is.
+/// Repeated until nothing changes, so an `allOf` whose member is one comes out whole too.
+fn flatten_all_of(components: &mut Components) {
+    while flatten_all_of_once(components) {}
+}
+
+fn flatten_all_of_once(components: &mut Components) -> bool {
+    const PREFIX: &str = "#/components/schemas/";
+    let mut changed = false;
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for name in names {
+        let Some(RefOr::T(Schema::AllOf(all_of))) = components.schemas.get(&name) else {
+            continue;
+        };
+        let members: Option<Vec<&Object>> = all_of
+            .items
+            .iter()
+            .map(|member| {
+                let member = match member {
+                    RefOr::Ref(reference) => components
+                        .schemas
+                        .get(reference.ref_location.strip_prefix(PREFIX)?)?,
+                    inline => inline,
+                };
+                match member {
+                    RefOr::T(Schema::Object(object)) => Some(object),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(members) = members else {
+            continue;
+        };
+        let mut merged = Object::new();
+        merged.schema_type = members[0].schema_type.clone();
+        merged.description = all_of
+            .description
+            .clone()
+            .or_else(|| members.iter().find_map(|member| member.description.clone()));
+        for member in members {
+            for (property, schema) in &member.properties {
+                merged.properties.insert(property.clone(), schema.clone());
+            }
+            for required in &member.required {
+                if !merged.required.contains(required) {
+                    merged.required.push(required.clone());
+                }
+            }
+        }
+        components
+            .schemas
+            .insert(name, RefOr::T(Schema::Object(merged)));
+        changed = true;
+    }
+    changed
 }
 
 /// Closes `schema` and the schemas inside it: an object that lists its properties allows no
