@@ -314,3 +314,56 @@ pub(crate) fn keys(value: impl serde::Serialize) -> std::collections::BTreeSet<S
         _ => Default::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn walk<'v>(value: &'v Value, found: &mut Vec<&'v Value>) {
+        found.push(value);
+        match value {
+            Value::Object(map) => map.values().for_each(|value| walk(value, found)),
+            Value::Array(items) => items.iter().for_each(|value| walk(value, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_whole_document_is_as_the_module_says() {
+        let document: Value = serde_json::from_str(&json().unwrap()).unwrap();
+        let mut nodes = Vec::new();
+        walk(&document, &mut nodes);
+        for node in nodes {
+            assert!(node.get("allOf").is_none(), "an allOf is left: {node}");
+            if node.get("properties").is_some_and(Value::is_object) {
+                assert!(node.get("additionalProperties").is_some(), "open: {node}");
+            }
+            if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+                assert!(!reference.contains("List_"), "a generic list: {reference}");
+            }
+        }
+        let schemas = document["components"]["schemas"].as_object().unwrap();
+        assert!(schemas.keys().all(|name| !name.starts_with("List_")));
+        assert_eq!(
+            schemas["LocalityList"]["properties"]["items"]["items"]["$ref"],
+            "#/components/schemas/Locality"
+        );
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let operations = item.as_object().unwrap().iter();
+            for (method, operation) in operations.filter(|(key, _)| *key != "parameters") {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    assert!(
+                        response.get("$ref").is_some()
+                            || response["headers"].get(responses::REQUEST_ID).is_some(),
+                        "{method} {path} {status} lacks X-Request-Id"
+                    );
+                }
+            }
+        }
+        assert!(
+            document.get("servers").is_none(),
+            "Try it out goes to the page's own host"
+        );
+    }
+}
