@@ -1,4 +1,5 @@
-//! `earlyhelp`: the one binary operators and scripts use. Every command reads DATABASE_URL.
+//! `earlyhelp`: the one binary operators and scripts use. Every command but `openapi` reads
+//! DATABASE_URL.
 
 mod seed;
 
@@ -52,6 +53,9 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Print the OpenAPI document (YAML) the server serves; `openapi/openapi.yaml` is this
+    /// output. Needs no database.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -153,12 +157,16 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let database_url = cli.database_url.context("DATABASE_URL is not set")?;
+    let database_url = || cli.database_url.clone().context("DATABASE_URL is not set");
     match cli.command {
-        Command::Serve(args) => serve(database_url, args).await,
+        Command::Openapi => {
+            print!("{}", earlyhelp_http::openapi::yaml()?);
+            Ok(())
+        }
+        Command::Serve(args) => serve(database_url()?, args).await,
         Command::Migrate => {
             let db = Db::new(
-                &database_url,
+                &database_url()?,
                 &PoolSettings {
                     max_size: 1,
                     acquire_timeout: Duration::from_secs(10),
@@ -178,7 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::SeedDemo { reset_passwords } => seed::seed_demo(&database_url, reset_passwords),
+        Command::SeedDemo { reset_passwords } => seed::seed_demo(&database_url()?, reset_passwords),
         Command::User {
             command:
                 UserCommand::Create {
@@ -189,7 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let password = read_password()?;
-            let id = seed::create_user(&database_url, &email, &roles, &org, &name, password)?;
+            let id = seed::create_user(&database_url()?, &email, &roles, &org, &name, password)?;
             println!("created user {id}");
             Ok(())
         }

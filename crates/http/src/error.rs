@@ -62,25 +62,49 @@ pub enum ApiError {
     Internal(#[source] anyhow::Error),
 }
 
-/// The rendered problem document.
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem document: every error the API answers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemSchema<'a> {
+    /// `urn:earlyhelp:problem:<code>`.
     #[serde(rename = "type")]
+    #[schema(
+        pattern = "^urn:earlyhelp:problem:[a-z_]+$",
+        examples("urn:earlyhelp:problem:validation_failed")
+    )]
     kind: String,
+    /// A short, fixed summary of the kind of problem.
+    #[schema(examples("Validation failed"))]
     title: &'a str,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     status: u16,
+    /// What went wrong with this request, in words for people.
     detail: String,
+    /// Stable machine-readable code to branch on; see the table in the introduction.
+    #[schema(pattern = "^[a-z_]+$", examples("validation_failed"))]
     code: &'a str,
+    /// The request's id, as in the `X-Request-Id` response header.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     request_id: Option<String>,
+    /// For validation failures only (422), every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<crate::openapi::responses::FieldError>, min_items = 1)]
     errors: Vec<FieldError>,
-    /// Where a malformed JSON body went wrong (1-based).
+    /// For `malformed_json` only, where the body stops being JSON (1-based line).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
     line: Option<usize>,
+    /// For `malformed_json` only, the column where the body stops being JSON (1-based; 0 when
+    /// the body ends at the start of a line, e.g. an empty body).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0)]
     column: Option<usize>,
+    /// For `possible_duplicate` only, the people already recorded who may be the one being
+    /// added.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<crate::openapi::responses::DuplicateCandidate>)]
     candidates: Option<Vec<serde_json::Value>>,
 }
 
@@ -168,7 +192,7 @@ impl ApiError {
     /// Renders the problem with the request id (the middleware fills it in when absent).
     pub fn to_problem_response(&self, request_id: Option<String>) -> HttpResponse {
         let status = self.status_code();
-        let body = Problem {
+        let body = ProblemSchema {
             kind: format!("urn:earlyhelp:problem:{}", self.code()),
             title: self.title(),
             status: status.as_u16(),

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod error;
 pub mod handlers;
 pub mod json;
+pub mod openapi;
 pub mod request_id;
 pub mod routes;
 pub mod settings;

@@ -5,8 +5,13 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{List, LocalityResponse, PageQuery};
+use crate::handlers::wire::{IdPath, List, LocalityResponse, PageQuery};
 use crate::json::{nullable, ApiJson};
+use crate::openapi::responses::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
+use crate::openapi::values;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
@@ -16,25 +21,38 @@ use earlyhelp_domain::{Email, LocalityId};
 use earlyhelp_workflows::directory;
 use earlyhelp_workflows::directory::localities::{self, CreateLocality, UpdateLocality};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateLocality)]
 pub struct CreateLocalityRequest {
+    #[schema(value_type = values::Name)]
     name: String,
+    #[schema(value_type = Option<values::Phone>)]
     phone: Option<String>,
+    #[schema(value_type = Option<values::ContactEmail>)]
     email: Option<String>,
+    #[schema(value_type = Option<values::Address>)]
     address: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Only the fields sent change. `null` clears `phone`, `email` or `address`; `"name": null` is
+/// the same as leaving the name out.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateLocality)]
 pub struct UpdateLocalityRequest {
+    #[schema(value_type = Option<values::Name>)]
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<values::Phone>)]
     phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<values::ContactEmail>)]
     email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<values::Address>)]
     address: Option<Option<String>>,
 }
 
@@ -51,6 +69,24 @@ fn contact_email(raw: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
+/// List localities
+///
+/// The authority's localities, ordered by name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/localities",
+    operation_id = "list_localities",
+    tag = "admin",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of localities.", body = List<LocalityResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_localities(
     state: State,
@@ -67,6 +103,33 @@ pub async fn list_localities(
     Ok(HttpResponse::Ok().json(List::from_page(page, LocalityResponse::from)))
 }
 
+/// Create a locality
+///
+/// Names are unique, ignoring case (409 `conflict`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/localities",
+    operation_id = "create_locality",
+    tag = "admin",
+    request_body = CreateLocalityRequest,
+    responses(
+        (
+            status = 201,
+            description = "Created.",
+            body = LocalityResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn create_locality(
     state: State,
@@ -104,6 +167,22 @@ pub async fn create_locality(
         .json(LocalityResponse::from(locality)))
 }
 
+/// Get a locality
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/localities/{id}",
+    operation_id = "get_locality",
+    tag = "admin",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The locality.", body = LocalityResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, locality.id = %id))]
 pub async fn get_locality(
     state: State,
@@ -119,6 +198,31 @@ pub async fn get_locality(
     Ok(HttpResponse::Ok().json(LocalityResponse::from(locality)))
 }
 
+/// Update a locality
+///
+/// Changes only the fields sent; `null` clears an optional field. Names are unique, ignoring
+/// case (409 `conflict`).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/admin/localities/{id}",
+    operation_id = "update_locality",
+    tag = "admin",
+    params(IdPath),
+    request_body = UpdateLocalityRequest,
+    responses(
+        (status = 200, description = "The updated locality.", body = LocalityResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, locality.id = %id))]
 pub async fn update_locality(
     state: State,

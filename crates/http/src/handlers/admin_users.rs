@@ -6,8 +6,13 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{page_request, Flag, List, UserResponse};
+use crate::handlers::wire::{page_request, Flag, IdPath, List, UserResponse};
 use crate::json::ApiJson;
+use crate::openapi::responses::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
+use crate::openapi::values;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
@@ -20,40 +25,68 @@ use earlyhelp_persistence::users::UserFilter;
 use earlyhelp_workflows::directory;
 use earlyhelp_workflows::directory::users::{self, CreateUser, ListUsers, ResetPassword, SetRoles};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
+    /// the first page. A cursor the server did not issue is a 422.
+    #[param(min_length = 1)]
     cursor: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 50)]
     limit: Option<i64>,
+    /// Only users holding this role.
+    #[param(value_type = Option<values::Role>)]
     role: Option<String>,
+    /// Only users of this organisation.
     organisation_id: Option<Uuid>,
+    /// Only users in this locality.
     locality_id: Option<Uuid>,
+    /// Only active (`true`) or only inactive (`false`) records. Spelt exactly `true` or
+    /// `false`.
+    #[param(value_type = Option<bool>)]
     active: Option<Flag>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateUser)]
 pub struct CreateUserRequest {
+    /// The sign-in email: trimmed and lower-cased, at most 254 characters, of the form
+    /// `name@domain.tld`; must not belong to another user (409 `email_taken`).
+    #[schema(format = Email, examples("lead.professional@school.example.org"))]
     email: String,
+    #[schema(value_type = values::Name)]
     display_name: String,
+    /// At least one role; duplicates are ignored.
+    #[schema(value_type = Vec<values::Role>, min_items = 1)]
     roles: Vec<String>,
+    /// An existing organisation (otherwise 422).
     organisation_id: Uuid,
-    /// Defaults to the organisation's locality.
+    /// An existing locality; `null` or absent takes the organisation's locality.
     locality_id: Option<Uuid>,
+    #[schema(value_type = values::NewPassword)]
     password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SetRoles)]
 pub struct SetRolesRequest {
+    /// The user's new roles, at least one; duplicates are ignored.
+    #[schema(value_type = Vec<values::Role>, min_items = 1)]
     roles: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ResetPassword)]
 pub struct ResetPasswordRequest {
+    #[schema(value_type = values::NewPassword)]
     password: String,
 }
 
@@ -71,6 +104,24 @@ pub fn parse_roles(checks: &mut Checks, raw: &[String]) -> Option<RoleSet> {
     checks.check("roles", RoleSet::new(roles))
 }
 
+/// List users
+///
+/// Users ordered by email, optionally filtered. Never includes password hashes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/users",
+    operation_id = "list_users",
+    tag = "admin",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of users.", body = List<UserResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_users(
     state: State,
@@ -104,6 +155,35 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(List::from_page(page, UserResponse::from)))
 }
 
+/// Create a user
+///
+/// Creates an account with an initial password. The email is stored trimmed and lower-cased
+/// and must be unused (409 `email_taken`). An `organisation_id` or `locality_id` that names no
+/// record is a 422. Without a `locality_id` the user takes the organisation's locality.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users",
+    operation_id = "create_user",
+    tag = "admin",
+    request_body = CreateUserRequest,
+    responses(
+        (
+            status = 201,
+            description = "Created.",
+            body = UserResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn create_user(
     state: State,
@@ -141,6 +221,22 @@ pub async fn create_user(
         .json(UserResponse::from(user)))
 }
 
+/// Get a user
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/users/{id}",
+    operation_id = "get_user",
+    tag = "admin",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The user.", body = UserResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn get_user(
     state: State,
@@ -156,6 +252,27 @@ pub async fn get_user(
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
+/// Deactivate a user
+///
+/// The user can no longer sign in, and every session they hold ends at once. Users are never
+/// deleted, so the audit trail keeps its actors. Administrators cannot deactivate themselves
+/// (409 `cannot_deactivate_self`). Takes no request body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/deactivate",
+    operation_id = "deactivate_user",
+    tag = "admin",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The deactivated user.", body = UserResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn deactivate_user(
     state: State,
@@ -171,6 +288,24 @@ pub async fn deactivate_user(
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
+/// Reactivate a user
+///
+/// The user may sign in again. Takes no request body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/reactivate",
+    operation_id = "reactivate_user",
+    tag = "admin",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The reactivated user.", body = UserResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn reactivate_user(
     state: State,
@@ -186,6 +321,32 @@ pub async fn reactivate_user(
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
+/// Set a user's roles
+///
+/// Replaces the user's roles (duplicates are ignored) and ends their sessions, so their next
+/// tokens carry the new roles. Administrators cannot remove their own `admin` role
+/// (409 `cannot_remove_own_admin`).
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/users/{id}/roles",
+    operation_id = "set_user_roles",
+    tag = "admin",
+    params(IdPath),
+    request_body = SetRolesRequest,
+    responses(
+        (status = 200, description = "The user with their new roles.", body = UserResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn set_user_roles(
     state: State,
@@ -208,8 +369,29 @@ pub async fn set_user_roles(
     Ok(HttpResponse::Ok().json(UserResponse::from(user)))
 }
 
-/// The password is judged in the step, which needs the account's email: an unknown account is
-/// 404 before a weak password is 422.
+/// Reset a user's password
+///
+/// Sets a new password, clears any sign-in lockout and ends every session the user holds.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/users/{id}/password",
+    operation_id = "reset_user_password",
+    tag = "admin",
+    params(IdPath),
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "The password is reset."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, target.user.id = %id))]
 pub async fn reset_user_password(
     state: State,
@@ -217,6 +399,8 @@ pub async fn reset_user_password(
     id: Path<UserId>,
     body: ApiJson<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // The password is judged in the step, which needs the account's email: an unknown
+    // account is 404 before a weak password is 422.
     let command = ResetPassword {
         user: id.into_inner(),
         password: body.0.password,

@@ -9,8 +9,17 @@
 use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::reviews::RevisionBody;
-use crate::handlers::wire::{List, PageQuery};
+use crate::handlers::wire::{IdPath, List, PageQuery};
 use crate::json::ApiJson;
+use crate::openapi::case::{
+    AssessmentState, AssessmentStateConflict, EntityTag, FormContent, FormContentPatch, Ratings,
+    ReviewOutcome, ReviewState,
+};
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
+    PreconditionRequired, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+    UnsupportedMediaType,
+};
 use crate::state::State;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -27,38 +36,54 @@ use earlyhelp_workflows::Refusal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = StartAssessment)]
 pub struct StartAssessmentRequest {
+    /// First answers, checked as a draft; `null` or absent starts empty.
     #[serde(default)]
+    #[schema(value_type = Option<FormContent>)]
     content: Option<Value>,
 }
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchAssessment {
-    /// A JSON merge patch (RFC 7396) of the content: fields sent replace, `null` removes.
+    /// A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects
+    /// merge, any other value replaces, `null` removes.
+    #[schema(value_type = FormContentPatch)]
     content: Value,
 }
-#[derive(Debug, Serialize)]
+/// The template version a form was started on.
+#[derive(Debug, Serialize, ToSchema)]
 struct TemplateRef {
     id: Uuid,
     name: String,
+    #[schema(minimum = 1)]
     version: i32,
 }
-#[derive(Debug, Serialize)]
+/// A Strengths and Needs form.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Assessment)]
 pub struct AssessmentResponse {
     id: Uuid,
     episode_id: Uuid,
     family_id: Uuid,
     template: TemplateRef,
+    #[schema(value_type = AssessmentState)]
     state: String,
+    #[schema(value_type = FormContent)]
     content: Value,
+    /// Goes up by one with every save; the `ETag` is this number in quotes.
+    #[schema(minimum = 1)]
     version: i32,
     created_by: Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// When LCSS accepted it.
+    #[schema(required)]
     completed_at: Option<DateTime<Utc>>,
 }
 impl From<AssessmentRecord> for AssessmentResponse {
@@ -83,16 +108,22 @@ impl From<AssessmentRecord> for AssessmentResponse {
         }
     }
 }
-/// The review a revision went to, as the revision history shows it.
-#[derive(Debug, Serialize)]
+/// The review of a revision, as its author sees it.
+#[derive(Debug, Serialize, ToSchema)]
 struct RevisionReview {
     id: Uuid,
+    #[schema(value_type = ReviewState)]
     state: String,
+    #[schema(required)]
     reviewer_id: Option<Uuid>,
     due_on: NaiveDate,
+    #[schema(required, value_type = Option<ReviewOutcome>)]
     decision: Option<String>,
+    #[schema(required, value_type = Option<Ratings>)]
     ratings: Option<Value>,
+    #[schema(required)]
     feedback: Option<String>,
+    #[schema(required)]
     decided_at: Option<DateTime<Utc>>,
 }
 impl From<Review> for RevisionReview {
@@ -109,11 +140,13 @@ impl From<Review> for RevisionReview {
         }
     }
 }
-/// A revision as its form's history lists it: the revision and the review it went to.
-#[derive(Debug, Serialize)]
+/// A submitted revision of a form, frozen, with its review.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Revision)]
 pub struct RevisionResponse {
     #[serde(flatten)]
     revision: RevisionBody,
+    #[schema(required)]
     review: Option<RevisionReview>,
 }
 impl From<RevisionRecord> for RevisionResponse {
@@ -124,21 +157,26 @@ impl From<RevisionRecord> for RevisionResponse {
         }
     }
 }
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct SubmittedRevision {
     id: Uuid,
+    #[schema(minimum = 1)]
     number: i32,
     submitted_at: DateTime<Utc>,
 }
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct QueuedReview {
     id: Uuid,
+    #[schema(value_type = ReviewState)]
     state: String,
     received_on: NaiveDate,
+    /// The date the decision is due, in working days from `received_on`.
     due_on: NaiveDate,
 }
-/// The answer to a submit: stored under its Idempotency-Key and replayed as stored.
-#[derive(Debug, Serialize)]
+// The answer to a submit: stored under its Idempotency-Key and replayed as stored.
+/// A submitted form, the revision frozen from it and the review queued for LCSS.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Submission)]
 pub struct SubmitResponse {
     assessment: AssessmentResponse,
     revision: SubmittedRevision,
@@ -172,6 +210,52 @@ fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     }
     response
 }
+/// Start a Strengths and Needs form
+///
+/// Starts the episode's Strengths and Needs form on the latest published version of the
+/// `strengths_and_needs` template, optionally with first answers (checked as a draft: every
+/// answer well-formed, none required yet). Only the episode's lead professional may start it
+/// (403 for others who may write the record). The episode must be open (409 `episode_closed`)
+/// and have no form in progress (409 `assessment_in_progress`). The response carries the
+/// form's `ETag`, to send back in `If-Match` when saving. The body may be `{}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/episodes/{id}/assessments",
+    tag = "assessments",
+    params(IdPath),
+    request_body = StartAssessmentRequest,
+    responses(
+        (
+            status = 201,
+            description = "Started, as a draft at version 1.",
+            body = AssessmentResponse,
+            headers(
+                (
+                    "ETag" = inline(EntityTag),
+                    description = "The form's version as a strong entity tag, e.g. `\"3\"`. \
+                        Send it back in `If-Match` to save the form."
+                ),
+                ("Location" = String, description = "The path of the created record."),
+            ),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The episode is closed (`episode_closed`), or already has a form in \
+                progress (`assessment_in_progress`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
 pub async fn start_assessment(
     state: State,
@@ -198,6 +282,31 @@ pub async fn start_assessment(
         .json(response);
     Ok(with_etag(created, version))
 }
+/// Get a Strengths and Needs form
+///
+/// The form with its current content. `ETag` names its version, for `If-Match` when saving.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}",
+    tag = "assessments",
+    params(IdPath),
+    responses(
+        (
+            status = 200,
+            description = "The form.",
+            body = AssessmentResponse,
+            headers((
+                    "ETag" = inline(EntityTag),
+                    description = "The form's version as a strong entity tag, e.g. `\"3\"`. \
+                        Send it back in `If-Match` to save the form."
+                )),
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn get_assessment(
     state: State,
@@ -226,6 +335,63 @@ fn expected_version(req: &HttpRequest) -> Result<i32, Refusal> {
         .and_then(|v| v.parse::<i32>().ok())
         .ok_or(Refusal::VersionUnreadable)
 }
+/// Save answers to a form
+///
+/// Applies `content` to the form's content as a JSON merge patch (RFC 7396): objects merge, a
+/// value replaces, `null` removes an answer. The result is checked as a draft against the
+/// form's template version (every answer well-formed, none required yet; unknown sections and
+/// fields refused), with every problem reported in one 422 at its path
+/// (`content.childs_views.views`). Only the lead professional may save (403 for others who may
+/// write the record), and only a draft or returned form (409 `assessment_state`).
+///
+/// Saves are optimistic: send the `ETag` of the version you loaded in `If-Match`. Without it
+/// the answer is 428 `precondition_required`; if the form has changed since (or `If-Match`
+/// names no version), 412 `precondition_failed`, and nothing is saved. A save answers the new
+/// `ETag`. The body may also be sent as `application/merge-patch+json` (any
+/// `application/*+json` type is read as JSON); it is documented as `application/json` only,
+/// since client generators stumble over one body under two media types.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/assessments/{id}",
+    tag = "assessments",
+    params(
+        IdPath,
+        (
+            "If-Match" = String,
+            Header,
+            description = "The `ETag` of the form as last loaded or saved, e.g. `\"3\"` (a weak \
+                `W/\"3\"` or a bare `3` is read the same). Missing: 428. Naming a version \
+                that is no longer current, or no version at all: 412, and nothing is saved.",
+            min_length = 1,
+            example = "\"3\"",
+        ),
+    ),
+    request_body = PatchAssessment,
+    responses(
+        (
+            status = 200,
+            description = "Saved; the form at its new version.",
+            body = AssessmentResponse,
+            headers((
+                    "ETag" = inline(EntityTag),
+                    description = "The form's version as a strong entity tag, e.g. `\"3\"`. \
+                        Send it back in `If-Match` to save the form."
+                )),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = AssessmentStateConflict),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn update_assessment(
     state: State,
@@ -282,6 +448,74 @@ fn idempotency_key(
             .to_vec(),
     }))
 }
+/// Submit a form to LCSS
+///
+/// Submits a draft or returned form for LCSS review: its content must answer every required
+/// question (422 with every gap at its path), the episode must be open (409 `episode_closed`)
+/// and the family's consent to assessment must stand (422 `consent_required`). The content is
+/// frozen as the next revision and a review is queued for the episode's locality, due in the
+/// configured number of working days. Only the lead professional may submit (403 for others
+/// who may write the record); a form already submitted or accepted is a 409
+/// `assessment_state`. Takes no request body.
+///
+/// Send an `Idempotency-Key` to make retries safe: a repeated submit with the same key answers
+/// the first submission's response again and creates nothing twice. A key the actor used for a
+/// different request is a 422 `idempotency_key_reused`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/submit",
+    tag = "assessments",
+    params(
+        IdPath,
+        (
+            "Idempotency-Key" = Option<String>,
+            Header,
+            description = "A key the client makes up for this submission (a UUID will do): 1 \
+                to 200 visible ASCII characters (otherwise 422). Repeating a submit with the \
+                same key answers the first answer again instead of submitting twice. Keys are \
+                the actor's own; using one for a different request is a 422 \
+                `idempotency_key_reused`.",
+            pattern = "^[!-~]{1,200}$",
+            nullable = false,
+            example = "0b6f5b3e-8c9a-4f6e-9d2a-3c1e7f4a5b6c",
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "Submitted (or, for a repeated `Idempotency-Key`, the first answer \
+                again).",
+            body = SubmitResponse,
+            headers((
+                    "ETag" = inline(EntityTag),
+                    description = "The form's version as a strong entity tag, e.g. `\"3\"`. \
+                        Send it back in `If-Match` to save the form."
+                )),
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The form is not a draft or returned form (`assessment_state`), or \
+                the episode is closed (`episode_closed`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (
+            status = 422,
+            description = "The content does not answer every required question, or the \
+                `Idempotency-Key` is not 1 to 200 visible ASCII characters \
+                (`validation_failed`, with `errors`); the family's consent to assessment is \
+                missing or withdrawn (`consent_required`); or the `Idempotency-Key` was used for \
+                a different request (`idempotency_key_reused`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn submit_assessment(
     state: State,
@@ -315,6 +549,24 @@ pub async fn submit_assessment(
         version,
     ))
 }
+/// List a form's submitted revisions
+///
+/// The form's submitted revisions in the order submitted, each with its frozen content and its
+/// LCSS review (decision, ratings and feedback once decided).
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}/revisions",
+    tag = "assessments",
+    params(IdPath, PageQuery),
+    responses(
+        (status = 200, description = "A page of revisions.", body = List<RevisionResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, assessment.id = %id))]
 pub async fn list_revisions(
     state: State,

@@ -5,6 +5,10 @@
 use crate::actor::{self, Authenticated};
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::openapi::responses::{
+    BadRequest, InternalError, PayloadTooLarge, ServiceUnavailable, TooManyRequests, Unauthorized,
+    UnprocessableEntity, UnsupportedMediaType,
+};
 use crate::state::State;
 use crate::tokens::{self, ClaimsFor};
 use actix_web::{HttpRequest, HttpResponse};
@@ -15,26 +19,47 @@ use earlyhelp_workflows::AuditContext;
 use governor::clock::Clock as _;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    /// The sign-in email; matched ignoring case and surrounding white space.
+    #[schema(format = Email, examples("lead.professional@school.example.org"))]
     email: String,
+    #[schema(format = Password, min_length = 1, max_length = 256)]
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    /// The refresh token from the last sign-in or refresh: 43 base64url characters. Any other
+    /// non-empty value of at most 256 bytes is not a valid token (401); an empty or longer
+    /// value is a 422.
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     refresh_token: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+enum TokenType {
+    Bearer,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
+    /// A JWT (HS256) to send as `Authorization: Bearer <token>`.
     access_token: String,
-    token_type: &'static str,
+    #[schema(inline)]
+    token_type: TokenType,
+    /// Seconds until the access token expires (900 by default).
+    #[schema(minimum = 1, examples(900))]
     expires_in: i64,
+    /// A single-use opaque token for `POST /api/v1/auth/refresh`.
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     refresh_token: String,
+    /// Seconds until the session ends and the refresh token with it.
+    #[schema(minimum = 0, examples(43200))]
     refresh_expires_in: i64,
 }
 
@@ -71,13 +96,39 @@ fn token_response(
         .map_err(|error| ApiError::Internal(error.into()))?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         expires_in: state.tokens.access_ttl().num_seconds(),
         refresh_token,
         refresh_expires_in: (session.expires_at - now).num_seconds().max(0),
     })
 }
 
+/// Sign in
+///
+/// Exchanges an email and password for an access token and a refresh token. A wrong email, a
+/// wrong password, a deactivated account and an account locked after repeated failures all
+/// answer the same 401, so the answer reveals nothing about which accounts exist. Five
+/// consecutive wrong passwords lock the account for a minute, doubling with each further
+/// failure up to a day. Attempts are also rate-limited per client address (429).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    operation_id = "login",
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = TokenResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub async fn login(
     state: State,
@@ -138,6 +189,30 @@ pub async fn login(
     }
 }
 
+/// Refresh the tokens
+///
+/// Spends a refresh token and returns a new access token and a new refresh token in the same
+/// session. A refresh token works once: presenting a spent one revokes the session, ending
+/// the tokens of whoever holds them. An unknown, spent or expired refresh token, or a session
+/// that has ended, is a 401.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    operation_id = "refresh",
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens.", body = TokenResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     state: State,
@@ -179,6 +254,22 @@ pub async fn refresh(
     }
 }
 
+/// Sign out
+///
+/// Ends the session of the access token presented: its access tokens stop working at once
+/// and its refresh token can no longer be used. Takes no request body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    operation_id = "logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out."),
+        (status = 401, response = Unauthorized),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn logout(state: State, auth: Authenticated) -> Result<HttpResponse, ApiError> {
     let session = auth.session;

@@ -3,8 +3,13 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{List, PageQuery};
+use crate::handlers::wire::{IdPath, List, PageQuery};
 use crate::json::ApiJson;
+use crate::openapi::case::ConsentMethod;
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
@@ -16,51 +21,83 @@ use earlyhelp_persistence::consents::Consent;
 use earlyhelp_workflows::clock::today;
 use earlyhelp_workflows::consents::{self, ListConsents, RecordConsent, WithdrawConsent};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RecordConsent)]
 pub struct RecordConsentRequest {
+    /// A member of this family.
     given_by_person_id: Uuid,
-    /// Defaults to the professional recording it.
+    /// An active user; `null` or absent is the actor.
     lead_professional_id: Option<Uuid>,
-    /// Defaults to the lead professional's organisation.
+    /// An existing organisation; `null` or absent is the lead professional's.
     organisation_id: Option<Uuid>,
+    /// `true`: consent to an early help assessment; `false`: to sharing information only.
     for_assessment: bool,
+    /// Existing organisations the family agrees may see the assessment.
     #[serde(default)]
     share_with_organisation_ids: Vec<Uuid>,
-    /// Agencies the family does not want to see the assessment.
+    /// Existing organisations the family does not want to see the assessment; none may also be
+    /// in `share_with_organisation_ids`.
     #[serde(default)]
     excluded_organisation_ids: Vec<Uuid>,
+    /// Why agencies are excluded: trimmed, at most 1000 characters, line breaks allowed but no
+    /// other control characters. Empty or blank means none.
+    #[schema(
+        pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     excluded_note: Option<String>,
+    #[schema(value_type = ConsentMethod)]
     method: String,
+    /// The day the consent was given; not in the future.
     given_on: NaiveDate,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = WithdrawConsent)]
 pub struct WithdrawConsentRequest {
+    /// Why, if the family said: trimmed, at most 2000 characters, line breaks allowed but no
+    /// other control characters. Empty or blank means none.
+    #[schema(
+        pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,1998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
     reason: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// A family member's consent to an early help assessment, or to sharing only.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Consent)]
 pub struct ConsentResponse {
     id: Uuid,
     family_id: Uuid,
+    /// The family member who gave it.
     given_by_person_id: Uuid,
     lead_professional_id: Uuid,
+    /// The organisation the consent was given to.
     organisation_id: Uuid,
+    /// `true`: consent to an early help assessment; `false`: to sharing information only.
     for_assessment: bool,
+    /// The agencies the family agreed may see the assessment.
     share_with_organisation_ids: Vec<Uuid>,
+    /// The agencies the family does not want to see the assessment.
     excluded_organisation_ids: Vec<Uuid>,
+    #[schema(required)]
     excluded_note: Option<String>,
+    #[schema(value_type = ConsentMethod)]
     method: String,
     given_on: NaiveDate,
     recorded_by: Uuid,
     created_at: DateTime<Utc>,
+    /// `false` once withdrawn.
     active: bool,
+    #[schema(required)]
     withdrawn_at: Option<DateTime<Utc>>,
+    #[schema(required)]
     withdrawn_by: Option<Uuid>,
+    #[schema(required)]
     withdrawal_reason: Option<String>,
 }
 
@@ -96,6 +133,27 @@ impl From<Consent> for ConsentResponse {
     }
 }
 
+/// List a family's consents
+///
+/// Every consent recorded for the family, withdrawn ones included, in the order recorded.
+#[utoipa::path(
+    get,
+    path = "/api/v1/families/{id}/consents",
+    tag = "consents",
+    params(IdPath, PageQuery),
+    responses(
+        (
+            status = 200,
+            description = "A page of the family's consents.",
+            body = List<ConsentResponse>,
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn list_consents(
     state: State,
@@ -168,6 +226,38 @@ impl RecordConsentRequest {
     }
 }
 
+/// Record a consent
+///
+/// Records a family member's consent: to an early help assessment (`for_assessment`), which an
+/// episode needs before it opens and a form before it is submitted, or to sharing only; with
+/// the agencies it may be shared with and those the family does not want involved. The lead
+/// professional defaults to the actor and the organisation to the lead professional's.
+/// `given_by_person_id` must be a member of this family; the lead professional an active user;
+/// every listed organisation must exist (422).
+#[utoipa::path(
+    post,
+    path = "/api/v1/families/{id}/consents",
+    tag = "consents",
+    params(IdPath),
+    request_body = RecordConsentRequest,
+    responses(
+        (
+            status = 201,
+            description = "Recorded. `Location` is the family's consent list.",
+            body = ConsentResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn record_consent(
     state: State,
@@ -189,8 +279,36 @@ pub async fn record_consent(
         .json(ConsentResponse::from(consent)))
 }
 
-/// Withdrawing the last consent to assessment stops sharing: the open episode closes with
-/// reason "consent withdrawn".
+/// Withdraw a consent
+///
+/// Records that the family withdrew this consent (409 `already_withdrawn` if it was). When no
+/// consent to assessment remains, sharing stops: the family's open episode closes at once with
+/// reason `consent_withdrawn`. The body may be `{}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/consents/{id}/withdraw",
+    tag = "consents",
+    params(IdPath),
+    request_body = WithdrawConsentRequest,
+    responses(
+        (status = 200, description = "The withdrawn consent.", body = ConsentResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The consent has already been withdrawn (`already_withdrawn`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, consent.id = %id))]
 pub async fn withdraw_consent(
     state: State,

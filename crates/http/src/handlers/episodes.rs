@@ -4,8 +4,16 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{page_request, List};
+use crate::handlers::wire::{page_request, IdPath, List};
 use crate::json::ApiJson;
+use crate::openapi::case::{
+    AssessmentState, ClosureReason, EpisodeState as EpisodeStateSchema, RequiredText4000,
+    ThresholdLevel as ThresholdLevelSchema,
+};
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
@@ -18,44 +26,72 @@ use earlyhelp_persistence::episodes::{Episode, EpisodeFilter};
 use earlyhelp_workflows::episodes::{self, EpisodeRecord, ListEpisodes, OpenEpisode};
 use earlyhelp_workflows::Refusal;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+/// `?cursor=...&limit=...&state=...&family_id=...&lead_professional_id=...`.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
+    /// the first page. A cursor the server did not issue is a 422.
+    #[param(min_length = 1)]
     cursor: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 50)]
     limit: Option<i64>,
+    /// Only open or only closed episodes.
+    #[param(value_type = Option<EpisodeStateSchema>)]
     state: Option<String>,
+    /// Only this family's episodes.
     family_id: Option<Uuid>,
+    /// Only episodes led by this professional.
     lead_professional_id: Option<Uuid>,
 }
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = OpenEpisode)]
 pub struct OpenEpisodeRequest {
+    /// A family the actor may write (404 if they cannot see it, 403 if they may only read it).
     family_id: Uuid,
-    /// Defaults to the professional opening it.
+    /// An active practitioner or LCSS worker or manager; `null` or absent is the actor.
     lead_professional_id: Option<Uuid>,
-    /// Defaults to the lead professional's organisation's locality.
+    /// An existing locality; `null` or absent takes the locality of the lead professional's
+    /// organisation (or their own).
     locality_id: Option<Uuid>,
+    /// The children of this family the episode concerns, at least one; duplicates are ignored.
+    #[schema(min_items = 1)]
     children: Vec<Uuid>,
+    /// 2 (vulnerable) or 3 (complex). 1 is a 422 `universal_threshold`, 4 a 422
+    /// `statutory_threshold`; anything else a 422 `validation_failed`.
+    #[schema(value_type = ThresholdLevelSchema)]
     threshold_level: i64,
+    #[schema(value_type = RequiredText4000)]
     threshold_rationale: String,
+    /// Why early help is needed.
+    #[schema(value_type = RequiredText4000)]
     reason: String,
 }
-#[derive(Debug, Serialize)]
+/// A proposed change of lead professional, waiting for `to_user_id` to accept.
+#[derive(Debug, Serialize, ToSchema)]
 struct PendingTransfer {
     to_user_id: Uuid,
     proposed_by: Uuid,
     proposed_at: DateTime<Utc>,
 }
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ThresholdChange)]
 struct ThresholdEntry {
+    #[schema(value_type = ThresholdLevelSchema)]
     level: i16,
     rationale: String,
     changed_by: Uuid,
     changed_at: DateTime<Utc>,
 }
-#[derive(Debug, Serialize)]
+/// A completed change of lead professional.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LeadTransfer)]
 struct TransferEntry {
     from_user_id: Uuid,
     to_user_id: Uuid,
@@ -63,39 +99,59 @@ struct TransferEntry {
     proposed_at: DateTime<Utc>,
     accepted_at: DateTime<Utc>,
 }
-#[derive(Debug, Serialize)]
-pub struct EpisodeResponse {
+/// An episode as a list shows it, without its children and histories.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EpisodeSummary {
     id: Uuid,
     family_id: Uuid,
     locality_id: Uuid,
     lead_professional_id: Uuid,
     lead_organisation_id: Uuid,
+    #[schema(value_type = ThresholdLevelSchema)]
     threshold_level: i16,
+    /// Why early help is needed.
     reason: String,
+    #[schema(value_type = EpisodeStateSchema)]
     state: String,
     opened_at: DateTime<Utc>,
     opened_by: Uuid,
+    #[schema(required)]
     closed_at: Option<DateTime<Utc>>,
+    #[schema(required, value_type = Option<ClosureReason>)]
     closure_reason: Option<String>,
+    #[schema(required)]
     closure_note: Option<String>,
+    #[schema(required)]
     pending_transfer: Option<PendingTransfer>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    children: Option<Vec<Uuid>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    threshold_history: Option<Vec<ThresholdEntry>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    transfers: Option<Vec<TransferEntry>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    assessments: Option<Vec<AssessmentLink>>,
 }
-/// Where to find the episode's forms.
-#[derive(Debug, Serialize)]
+/// An early help episode with the children it concerns and its histories.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Episode)]
+pub struct EpisodeResponse {
+    #[serde(flatten)]
+    summary: EpisodeSummary,
+    /// The children the episode concerns.
+    #[schema(min_items = 1)]
+    children: Vec<Uuid>,
+    /// Every threshold level the episode has had, the opening level first.
+    threshold_history: Vec<ThresholdEntry>,
+    /// Completed changes of lead professional, oldest first.
+    transfers: Vec<TransferEntry>,
+    /// The episode's Strengths and Needs forms, oldest first.
+    assessments: Vec<AssessmentLink>,
+}
+/// Where to find one of the episode's forms.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EpisodeAssessment)]
 struct AssessmentLink {
     id: Uuid,
+    #[schema(value_type = AssessmentState)]
     state: String,
+    /// When LCSS accepted it.
+    #[schema(required)]
     completed_at: Option<DateTime<Utc>>,
 }
-impl From<Episode> for EpisodeResponse {
+impl From<Episode> for EpisodeSummary {
     fn from(row: Episode) -> Self {
         let pending_transfer = match (
             row.transfer_to,
@@ -124,30 +180,15 @@ impl From<Episode> for EpisodeResponse {
             closure_reason: row.closure_reason.map(|reason| reason.to_string()),
             closure_note: row.closure_note,
             pending_transfer,
-            children: None,
-            threshold_history: None,
-            transfers: None,
-            assessments: None,
         }
     }
 }
 impl From<EpisodeRecord> for EpisodeResponse {
     fn from(record: EpisodeRecord) -> Self {
-        let mut response = EpisodeResponse::from(record.episode);
-        response.assessments = Some(
-            record
-                .assessments
-                .into_iter()
-                .map(|a| AssessmentLink {
-                    id: a.id.into(),
-                    state: a.state.to_string(),
-                    completed_at: a.completed_at,
-                })
-                .collect(),
-        );
-        response.children = Some(record.children.into_iter().map(Uuid::from).collect());
-        response.threshold_history = Some(
-            record
+        Self {
+            summary: EpisodeSummary::from(record.episode),
+            children: record.children.into_iter().map(Uuid::from).collect(),
+            threshold_history: record
                 .threshold_history
                 .into_iter()
                 .map(|h| ThresholdEntry {
@@ -157,9 +198,7 @@ impl From<EpisodeRecord> for EpisodeResponse {
                     changed_at: h.changed_at,
                 })
                 .collect(),
-        );
-        response.transfers = Some(
-            record
+            transfers: record
                 .transfers
                 .into_iter()
                 .map(|t| TransferEntry {
@@ -170,8 +209,16 @@ impl From<EpisodeRecord> for EpisodeResponse {
                     accepted_at: t.accepted_at,
                 })
                 .collect(),
-        );
-        response
+            assessments: record
+                .assessments
+                .into_iter()
+                .map(|a| AssessmentLink {
+                    id: a.id.into(),
+                    state: a.state.to_string(),
+                    completed_at: a.completed_at,
+                })
+                .collect(),
+        }
     }
 }
 
@@ -188,6 +235,24 @@ pub(crate) fn required_text(raw: &str, max: usize) -> Result<String, String> {
     }
 }
 
+/// List episodes
+///
+/// The early help episodes of the families the actor may read, newest first, optionally
+/// filtered. A list carries no `children`, `threshold_history` or `transfers`; read the
+/// episode for them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/episodes",
+    tag = "episodes",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of episodes.", body = List<EpisodeSummary>),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_episodes(
     state: State,
@@ -216,7 +281,7 @@ pub async fn list_episodes(
             episodes::list(conn, audit, actor, command)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(List::from_page(page, EpisodeResponse::from)))
+    Ok(HttpResponse::Ok().json(List::from_page(page, EpisodeSummary::from)))
 }
 
 impl TryFrom<OpenEpisodeRequest> for OpenEpisode {
@@ -246,6 +311,53 @@ impl TryFrom<OpenEpisodeRequest> for OpenEpisode {
     }
 }
 
+/// Open an episode
+///
+/// Opens early help for a family at threshold level 2 or 3, for the children named. Level 1
+/// needs no episode (422 `universal_threshold`) and level 4 belongs to statutory services (422
+/// `statutory_threshold`); the family must have a standing consent to assessment (422
+/// `consent_required`) and no other open episode (409 `episode_already_open`). The lead
+/// professional (an active practitioner or LCSS worker or manager; the actor by default)
+/// becomes the family's lead professional, and the episode's locality (by default the lead
+/// professional's organisation's) the family's locality. A `family_id` the actor cannot see is
+/// a 404; one they may read but not write is a 403.
+#[utoipa::path(
+    post,
+    path = "/api/v1/episodes",
+    tag = "episodes",
+    request_body = OpenEpisodeRequest,
+    responses(
+        (
+            status = 201,
+            description = "Opened.",
+            body = EpisodeResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The family already has an open episode (`episode_already_open`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (
+            status = 422,
+            description = "Validation failed (`validation_failed`, with `errors`), or a rule \
+                refuses the episode: a level 1 (`universal_threshold`) or level 4 \
+                (`statutory_threshold`) threshold, or no standing consent to assessment \
+                (`consent_required`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn open_episode(
     state: State,
@@ -260,10 +372,30 @@ pub async fn open_episode(
         .await?;
     let episode = EpisodeResponse::from(episode);
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/episodes/{}", episode.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/episodes/{}", episode.summary.id),
+        ))
         .json(episode))
 }
 
+/// Get an episode
+///
+/// The episode with its children, threshold history and completed transfers. The professional
+/// a transfer is proposed to may read it even if the family is otherwise out of their scope.
+#[utoipa::path(
+    get,
+    path = "/api/v1/episodes/{id}",
+    tag = "episodes",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The episode.", body = EpisodeResponse),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, episode.id = %id))]
 pub async fn get_episode(
     state: State,

@@ -4,8 +4,14 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::people::{check_member, MemberInput, PersonResponse, RelationshipResponse};
-use crate::handlers::wire::{List, PageQuery};
+use crate::handlers::wire::{IdPath, List, PageQuery};
 use crate::json::{nullable, ApiJson};
+use crate::openapi::case::Postcode;
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PossibleDuplicate,
+    ServiceUnavailable, Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
+use crate::openapi::values::Address;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
@@ -18,49 +24,76 @@ use earlyhelp_persistence::families::{Family, NewPerson, Person, Relationship};
 use earlyhelp_workflows::families::{self, CreateFamily, FamilyRecord, ListedFamily, UpdateFamily};
 use earlyhelp_workflows::people::{postcode, ADDRESS_MAX};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+/// `members[person]` is `kind` of `members[related_person]`; both indexes must be in
+/// `members`, and different.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MemberRelationship)]
 pub struct RelationshipByIndex {
-    /// Index into `members`.
+    /// The index (from 0) of a member in `members`.
     person: usize,
+    /// The index (from 0) of another member in `members`.
     related_person: usize,
+    #[schema(value_type = crate::openapi::case::RelationshipKind)]
     kind: String,
 }
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CreateFamily)]
 pub struct CreateFamilyRequest {
+    /// The locality the family lives in; `null` or absent takes the locality of the actor's
+    /// organisation (or the actor's own). An id that names no locality is a 422.
     locality_id: Option<Uuid>,
+    #[schema(value_type = Option<Address>)]
     address: Option<String>,
+    #[schema(value_type = Option<Postcode>)]
     postcode: Option<String>,
+    /// At least one member.
+    #[schema(min_items = 1)]
     members: Vec<MemberInput>,
+    /// How the members are related, by their positions in `members`.
     #[serde(default)]
     relationships: Vec<RelationshipByIndex>,
-    /// Set after checking the possible duplicates a first attempt reported.
+    /// `true` after checking the `candidates` of a 409 `possible_duplicate`: record the family
+    /// anyway.
     #[serde(default)]
+    #[schema(default = false)]
     confirm_new: bool,
 }
-#[derive(Debug, Deserialize)]
+/// Only the fields sent change; `null` (or blank) clears the address or postcode.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdateFamily)]
 pub struct UpdateFamilyRequest {
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Address>)]
     address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Postcode>)]
     postcode: Option<Option<String>>,
 }
-#[derive(Debug, Serialize)]
+/// A household receiving early help, with its members and how they are related.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Family)]
 pub struct FamilyResponse {
     id: Uuid,
+    /// The reference professionals quote instead of names.
+    #[schema(pattern = "^FAM-[0-9]{6,}$", examples("FAM-000123"))]
     reference: String,
     locality_id: Uuid,
     lead_professional_id: Uuid,
+    #[schema(required)]
     address: Option<String>,
+    #[schema(required, pattern = "^(?:[A-Z]{1,2}[0-9][0-9A-Z]?|GIR) [0-9][A-Z]{2}$")]
     postcode: Option<String>,
     created_by: Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     members: Vec<PersonResponse>,
+    /// Always empty in a list of families.
     relationships: Vec<RelationshipResponse>,
 }
 impl From<FamilyRecord> for FamilyResponse {
@@ -95,6 +128,24 @@ fn family_response(
             .collect(),
     }
 }
+/// List families
+///
+/// The families the actor may read (as lead professional, Team Around the Family member, or
+/// LCSS in their locality), newest first, each with its members. A list does not carry
+/// relationships: `relationships` is always empty here; read the family for them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/families",
+    tag = "families",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of families.", body = List<FamilyResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_families(
     state: State,
@@ -182,6 +233,40 @@ impl CreateFamilyRequest {
         })
     }
 }
+/// Record a family
+///
+/// Records a household with its members and how they are related, with the actor as lead
+/// professional. Without a `locality_id` the family takes the locality of the actor's
+/// organisation (or the actor's own); an authority-wide organisation must say which (422).
+/// The actor must be able to write case records in that locality (403 otherwise).
+///
+/// Before anything is stored, each new member is compared with the people the actor can see:
+/// the same NHS number, or the same date of birth and a similar name, answers 409
+/// `possible_duplicate` with the `candidates`. Check them and, if the family really is new,
+/// send the same request again with `"confirm_new": true`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/families",
+    tag = "families",
+    request_body = CreateFamilyRequest,
+    responses(
+        (
+            status = 201,
+            description = "Recorded; the family as `GET /api/v1/families/{id}` shows it.",
+            body = FamilyResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = PossibleDuplicate),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn create_family(
     state: State,
@@ -200,6 +285,22 @@ pub async fn create_family(
         .insert_header((header::LOCATION, format!("/api/v1/families/{}", family.id)))
         .json(family))
 }
+/// Get a family
+///
+/// The family with all its members and relationships. Out of the actor's scope is a 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/families/{id}",
+    tag = "families",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The family.", body = FamilyResponse),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn get_family(
     state: State,
@@ -234,6 +335,30 @@ impl UpdateFamilyRequest {
             .map_err(ApiError::from)
     }
 }
+/// Update a family's address
+///
+/// Changes only the fields sent; `null` (or a blank value) clears the address or postcode.
+/// Only those who may write the record (the lead professional, LCSS in the locality) may
+/// change it: others who can read it get 403.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/families/{id}",
+    tag = "families",
+    params(IdPath),
+    request_body = UpdateFamilyRequest,
+    responses(
+        (status = 200, description = "The updated family.", body = FamilyResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn update_family(
     state: State,

@@ -1,39 +1,88 @@
 //! Operations endpoints: liveness, readiness, metrics, the OpenAPI document and its viewer.
 
 use crate::error::ApiError;
+use crate::openapi::responses::{InternalError, NotFound, ServiceUnavailable};
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use earlyhelp_persistence::migrations;
 use prometheus::{Encoder, Registry, TextEncoder};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
+use utoipa::ToSchema;
 
-/// The OpenAPI document, as written in `openapi/openapi.yaml` and as JSON.
+/// The OpenAPI document the server serves: generated from the code ([`crate::openapi`]), as
+/// YAML and as JSON.
 pub struct ApiDocument {
-    pub yaml: &'static str,
+    pub yaml: String,
     pub json: String,
 }
 
-pub const OPENAPI_YAML: &str = include_str!("../../../../openapi/openapi.yaml");
-
 impl ApiDocument {
     pub fn load() -> anyhow::Result<Self> {
-        let value: serde_json::Value = serde_yaml::from_str(OPENAPI_YAML)?;
         Ok(Self {
-            yaml: OPENAPI_YAML,
-            json: serde_json::to_string(&value)?,
+            yaml: crate::openapi::yaml()?,
+            json: crate::openapi::json()?,
         })
     }
 }
 
-/// The process is up and serving.
-pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok" }))
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum Up {
+    Ok,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(inline)]
+    status: Up,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum Ready {
+    Ready,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    #[schema(inline)]
+    status: Ready,
+}
+
+/// Liveness
+///
+/// Answers while the process is up and serving. Does not touch the database.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    tag = "operations",
+    security(()),
+    responses((status = 200, description = "The process is alive.", body = Health)),
+)]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: Up::Ok })
+}
+
+/// Readiness
+///
 /// Ready for traffic: the database answers and every migration this binary knows is applied.
+/// Otherwise 503.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    operation_id = "readyz",
+    tag = "operations",
+    security(()),
+    responses(
+        (status = 200, description = "Ready for traffic.", body = Readiness),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
     // Whatever stops us reading the migration state means we are not ready: 503, never 500.
     let pending = state
@@ -47,13 +96,34 @@ pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
             other => other,
         })?;
     if pending.is_empty() {
-        Ok(HttpResponse::Ok().json(json!({ "status": "ready" })))
+        Ok(HttpResponse::Ok().json(Readiness {
+            status: Ready::Ready,
+        }))
     } else {
         tracing::warn!(pending = pending.len(), "migrations pending; not ready");
         Err(ApiError::Unavailable)
     }
 }
 
+/// Prometheus metrics
+///
+/// Request counts and latencies in the Prometheus text exposition format (version 0.0.4).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "operations",
+    security(()),
+    responses(
+        (
+            status = 200,
+            description = "The metrics, as `text/plain; version=0.0.4`.",
+            body = String,
+            content_type = "text/plain",
+        ),
+        (status = 500, response = InternalError),
+    ),
+)]
 pub async fn metrics(registry: Data<Registry>) -> Result<HttpResponse, ApiError> {
     let mut buffer = Vec::new();
     TextEncoder::new()
@@ -64,31 +134,130 @@ pub async fn metrics(registry: Data<Registry>) -> Result<HttpResponse, ApiError>
         .body(buffer))
 }
 
+/// This document, as JSON
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "openapi_json",
+    tag = "operations",
+    security(()),
+    responses((status = 200, description = "The OpenAPI document.", body = Object)),
+)]
 pub async fn openapi_json(document: Data<ApiDocument>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(document.json.clone())
 }
 
+/// This document, as YAML
+///
+/// The OpenAPI document as `earlyhelp openapi` prints it and the repository's
+/// `openapi/openapi.yaml` holds it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.yaml",
+    operation_id = "openapi_yaml",
+    tag = "operations",
+    security(()),
+    responses(
+        (
+            status = 200,
+            description = "The OpenAPI document (a YAML mapping).",
+            body = Object,
+            content_type = "application/yaml",
+        ),
+    ),
+)]
 pub async fn openapi_yaml(document: Data<ApiDocument>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/yaml")
-        .body(document.yaml)
+        .body(document.yaml.clone())
 }
 
-/// `/docs` itself sends the browser to the viewer's index.
+/// API documentation viewer
+///
+/// Redirects to the Swagger UI at `/docs/`.
+#[utoipa::path(
+    get,
+    path = "/docs",
+    operation_id = "docs_index",
+    tag = "operations",
+    security(()),
+    responses(
+        (
+            status = 308,
+            description = "Permanent redirect to `/docs/`.",
+            headers(("Location" = String, description = "Always `/docs/`.")),
+        ),
+    ),
+)]
 pub async fn docs_index() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
 }
 
-/// The viewer's page.
+/// API documentation viewer page
+///
+/// The Swagger UI page, served from assets compiled into the binary (no CDN), reading
+/// `/api/v1/openapi.json`. May be cached for an hour.
+#[utoipa::path(
+    get,
+    path = "/docs/",
+    operation_id = "docs_home",
+    tag = "operations",
+    security(()),
+    responses(
+        (
+            status = 200,
+            description = "The viewer's HTML page.",
+            body = String,
+            content_type = "text/html",
+            headers(("Cache-Control" = String, description = "`public, max-age=3600`: may be cached for an hour.")),
+        ),
+        (status = 500, response = InternalError),
+    ),
+)]
 pub async fn docs_home() -> Result<HttpResponse, ApiError> {
     swagger_file("")
 }
 
-/// Swagger UI's scripts and styles, compiled into the binary (no CDN).
+/// API documentation viewer assets
+///
+/// Swagger UI's scripts, styles, images and source maps, compiled into the binary (no CDN).
+/// Any other name is a 404. Assets may be cached for an hour.
+#[utoipa::path(
+    get,
+    path = "/docs/{tail}",
+    operation_id = "docs_asset",
+    tag = "operations",
+    security(()),
+    params(
+        (
+            "tail" = String,
+            Path,
+            description = "The asset's file name, e.g. `swagger-ui.css` or `swagger-initializer.js`.",
+            example = "swagger-ui.css",
+        ),
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The asset, with its media type: `text/html`, `text/css`, \
+                `text/javascript`, `image/png`, or `text/plain` for source maps (`*.map`).",
+            content(
+                (String = "text/html"),
+                (String = "text/css"),
+                (String = "text/javascript"),
+                (String = "text/plain"),
+                (String = "image/png"),
+            ),
+            headers(("Cache-Control" = String, description = "`public, max-age=3600`: may be cached for an hour.")),
+        ),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+    ),
+)]
 pub async fn docs_asset(tail: Path<String>) -> Result<HttpResponse, ApiError> {
     swagger_file(&tail)
 }

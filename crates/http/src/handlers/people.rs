@@ -4,7 +4,17 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
+use crate::handlers::wire::IdPath;
 use crate::json::{nullable, ApiJson};
+use crate::openapi::case::{
+    Disability, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode,
+    RelationshipKind as RelationshipKindSchema, Sex, Upn,
+};
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PossibleDuplicate,
+    ServiceUnavailable, Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
+use crate::openapi::values::Address;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::Path;
@@ -17,77 +27,136 @@ use earlyhelp_workflows::people::{
     self, AddMember, AddRelationship, MemberFields, PersonPatch, UpdatePerson,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Deserialize)]
+/// A new family member, in `CreateFamily.members` or added to a family. Exactly one of
+/// `date_of_birth` and `expected_date_of_birth`: a date of birth may not be in the future or
+/// more than 120 years ago; an expected date of birth is for an unborn child only, not in the
+/// past, within 10 months, with `sex` `U`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewMember)]
 pub struct MemberInput {
+    #[schema(value_type = MemberKind)]
     pub(crate) kind: String,
+    #[schema(value_type = PersonName)]
     pub(crate) given_name: String,
+    #[schema(value_type = PersonName)]
     pub(crate) family_name: String,
     pub(crate) date_of_birth: Option<NaiveDate>,
     pub(crate) expected_date_of_birth: Option<NaiveDate>,
+    #[schema(value_type = Sex)]
     pub(crate) sex: String,
+    #[schema(value_type = Option<Ethnicity>)]
     pub(crate) ethnicity: Option<String>,
+    /// Any number of codes; duplicates are ignored; `NONE` stands alone.
     #[serde(default)]
+    #[schema(value_type = Vec<Disability>)]
     pub(crate) disabilities: Vec<String>,
+    #[schema(value_type = Option<Address>)]
     pub(crate) address: Option<String>,
+    #[schema(value_type = Option<Postcode>)]
     pub(crate) postcode: Option<String>,
+    #[schema(value_type = Option<NhsNumber>)]
     pub(crate) nhs_number: Option<String>,
+    #[schema(value_type = Option<Upn>)]
     pub(crate) upn: Option<String>,
+    /// An existing organisation (otherwise 422).
     pub(crate) setting_organisation_id: Option<Uuid>,
-    /// Adding a member to an existing family only: create it even though it may be someone
-    /// already recorded (a new family sends `confirm_new` at the top level instead).
+    /// Adding a member to an existing family only: `true` after checking the `candidates` of a
+    /// 409 `possible_duplicate` adds the person anyway. A new family sends `confirm_new` once,
+    /// at the top level (here it is a 422).
     #[serde(default)]
+    #[schema(value_type = bool, default = false)]
     pub(crate) confirm_new: Option<bool>,
 }
-#[derive(Debug, Deserialize)]
+/// `person_id` is `kind` of `related_person_id`; both members of this family, and different.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AddRelationship)]
 pub struct AddRelationshipRequest {
     person_id: Uuid,
     related_person_id: Uuid,
+    #[schema(value_type = RelationshipKindSchema)]
     kind: String,
 }
-#[derive(Debug, Deserialize)]
+/// Only the fields sent change. `null` clears an optional field; `null` for `given_name`,
+/// `family_name`, `sex` or `disabilities` is the same as leaving it out (send `[]` to clear the
+/// disabilities). The birth rules of `NewMember` apply to the result.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UpdatePerson)]
 pub struct UpdatePersonRequest {
+    #[schema(value_type = Option<PersonName>)]
     given_name: Option<String>,
+    #[schema(value_type = Option<PersonName>)]
     family_name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
     date_of_birth: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
     expected_date_of_birth: Option<Option<NaiveDate>>,
+    #[schema(value_type = Option<Sex>)]
     sex: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Ethnicity>)]
     ethnicity: Option<Option<String>>,
+    /// The new list of codes, replacing the old; duplicates are ignored; `NONE` stands alone.
+    #[schema(value_type = Option<Vec<Disability>>)]
     disabilities: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Address>)]
     address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Postcode>)]
     postcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NhsNumber>)]
     nhs_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Upn>)]
     upn: Option<Option<String>>,
+    /// An existing organisation (otherwise 422).
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
     setting_organisation_id: Option<Option<Uuid>>,
 }
-#[derive(Debug, Serialize)]
+/// A family member.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Person)]
 pub struct PersonResponse {
     id: Uuid,
     family_id: Uuid,
+    #[schema(value_type = MemberKind)]
     kind: String,
     given_name: String,
     family_name: String,
+    /// `null` for an unborn child.
+    #[schema(required)]
     date_of_birth: Option<NaiveDate>,
+    /// For an unborn child only; otherwise `null`.
+    #[schema(required)]
     expected_date_of_birth: Option<NaiveDate>,
+    #[schema(value_type = Sex)]
     sex: String,
+    #[schema(required, value_type = Option<Ethnicity>)]
     ethnicity: Option<String>,
+    /// Sorted, without duplicates; empty when none are recorded.
+    #[schema(value_type = Vec<Disability>)]
     disabilities: Vec<String>,
+    /// The person's own address, when it differs from the family's.
+    #[schema(required)]
     address: Option<String>,
+    #[schema(required, pattern = "^(?:[A-Z]{1,2}[0-9][0-9A-Z]?|GIR) [0-9][A-Z]{2}$")]
     postcode: Option<String>,
+    #[schema(required, pattern = "^[0-9]{10}$")]
     nhs_number: Option<String>,
+    #[schema(required, pattern = "^[A-Z][0-9]{11}[0-9A-Z]$")]
     upn: Option<String>,
+    /// The school or early years setting the child attends.
+    #[schema(required)]
     setting_organisation_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -115,11 +184,14 @@ impl From<Person> for PersonResponse {
         }
     }
 }
-#[derive(Debug, Serialize)]
+/// `person_id` is `kind` of `related_person_id` ("A is B's parent").
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Relationship)]
 pub struct RelationshipResponse {
     id: Uuid,
     person_id: Uuid,
     related_person_id: Uuid,
+    #[schema(value_type = RelationshipKindSchema)]
     kind: String,
 }
 impl From<Relationship> for RelationshipResponse {
@@ -180,6 +252,36 @@ pub(crate) fn check_member(
 ) -> Option<NewPerson> {
     people::check_member(checks, prefix, &MemberFields::from(input), family)
 }
+/// Add a family member
+///
+/// Adds a child (born or unborn) or an adult to the family. As when recording a family, a
+/// person who may already be recorded in another family the actor can see answers 409
+/// `possible_duplicate` with the `candidates`; send `"confirm_new": true` to add them anyway.
+#[utoipa::path(
+    post,
+    path = "/api/v1/families/{id}/members",
+    tag = "families",
+    params(IdPath),
+    request_body = MemberInput,
+    responses(
+        (
+            status = 201,
+            description = "Added.",
+            body = PersonResponse,
+            headers(("Location" = String, description = "The path of the created record.")),
+        ),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = PossibleDuplicate),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn add_member(
     state: State,
@@ -223,6 +325,36 @@ impl AddRelationshipRequest {
         })
     }
 }
+/// Record how two members are related
+///
+/// Records that `person_id` is `kind` of `related_person_id` (read "A is B's parent"). Both
+/// must be members of this family (422). The same relationship recorded twice is a 409
+/// `conflict`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/families/{id}/relationships",
+    tag = "families",
+    params(IdPath),
+    request_body = AddRelationshipRequest,
+    responses(
+        (status = 201, description = "Recorded.", body = RelationshipResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "This relationship is already recorded (`conflict`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
 pub async fn add_relationship(
     state: State,
@@ -238,6 +370,22 @@ pub async fn add_relationship(
         .await?;
     Ok(HttpResponse::Created().json(RelationshipResponse::from(relationship)))
 }
+/// Get a person
+///
+/// A family member. Out of the actor's scope is a 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}",
+    tag = "families",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The person.", body = PersonResponse),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, person.id = %id))]
 pub async fn get_person(
     state: State,
@@ -252,6 +400,32 @@ pub async fn get_person(
         .await?;
     Ok(HttpResponse::Ok().json(PersonResponse::from(person)))
 }
+/// Update a person
+///
+/// Changes only the fields sent; `null` clears an optional field, and `null` for
+/// `given_name`, `family_name`, `sex` or `disabilities` is the same as leaving it out. A
+/// member's `kind` cannot change. The result is checked as a whole, so the birth rules see the
+/// record as it would be stored: to record the birth of an unborn child, send the
+/// `date_of_birth`, `"expected_date_of_birth": null` and the `sex` together.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/people/{id}",
+    tag = "families",
+    params(IdPath),
+    request_body = UpdatePersonRequest,
+    responses(
+        (status = 200, description = "The updated person.", body = PersonResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, person.id = %id))]
 pub async fn update_person(
     state: State,

@@ -4,8 +4,16 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{page_request, Flag, List, PageQuery};
+use crate::handlers::wire::{page_request, Flag, IdPath, List, PageQuery};
 use crate::json::ApiJson;
+use crate::openapi::case::{
+    CriteriaCounts, Decision as DecisionSchema, FormContent, Ratings, RatingsInput, ReviewOutcome,
+    ReviewState as ReviewStateSchema,
+};
+use crate::openapi::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+};
 use crate::state::State;
 use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
@@ -23,51 +31,85 @@ use earlyhelp_workflows::reviews::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+/// `?cursor=...&limit=...&state=...&reviewer_id=...&overdue=...`.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
+    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
+    /// the first page. A cursor the server did not issue is a 422.
+    #[param(min_length = 1)]
     cursor: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 50)]
     limit: Option<i64>,
+    /// Only reviews in this state.
+    #[param(value_type = Option<ReviewStateSchema>)]
     state: Option<String>,
+    /// Only reviews assigned to this reviewer.
     reviewer_id: Option<Uuid>,
+    /// `true`: only reviews not yet decided whose due date has passed. `false` is the same as
+    /// leaving it out. Spelt exactly `true` or `false`.
+    #[param(value_type = Option<bool>)]
     overdue: Option<Flag>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AssignReview)]
 pub struct Assign {
-    /// Omit (or name yourself) to claim the review; an LCSS manager may name any LCSS worker.
+    /// `null`, absent or the actor's own id: claim the review. Another user's id (LCSS managers
+    /// only): an active LCSS worker or manager of the review's locality.
     reviewer_id: Option<Uuid>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DecideReview)]
 pub struct DecisionRequest {
+    #[schema(value_type = DecisionSchema)]
     decision: Decision,
+    #[schema(value_type = RatingsInput)]
     ratings: BTreeMap<Criterion, CriterionRating>,
+    /// Feedback to the lead professional, trimmed, at most 20000 characters; required (not
+    /// blank) when returning.
     #[serde(default)]
+    #[schema(default = "")]
     feedback: String,
 }
 
-#[derive(Debug, Serialize)]
+/// The LCSS review of one submitted revision of a form.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Review)]
 pub struct ReviewResponse {
     id: Uuid,
+    #[schema(value_type = ReviewStateSchema)]
     state: String,
     assessment_id: Uuid,
     revision_id: Uuid,
     locality_id: Uuid,
+    #[schema(required)]
     reviewer_id: Option<Uuid>,
+    #[schema(required)]
     assigned_at: Option<DateTime<Utc>>,
     received_on: NaiveDate,
+    /// The date the decision is due, in working days from `received_on`.
     due_on: NaiveDate,
-    /// Past its due date and not yet decided, as of today.
+    /// Not yet decided and `due_on` has passed.
     overdue: bool,
+    #[schema(required, value_type = Option<ReviewOutcome>)]
     decision: Option<String>,
+    #[schema(required, value_type = Option<Ratings>)]
     ratings: Option<Value>,
+    /// The reviewer's feedback to the lead professional; empty if none was given.
+    #[schema(required)]
     feedback: Option<String>,
+    #[schema(required)]
     decided_at: Option<DateTime<Utc>>,
+    #[schema(required)]
     decided_by: Option<Uuid>,
 }
 
@@ -94,14 +136,17 @@ impl From<Review> for ReviewResponse {
     }
 }
 
-/// A review as the queue and the feedback history list it: with its family and submission.
-#[derive(Debug, Serialize)]
+/// A review in the queue, with the family and the submission it concerns.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReviewQueueItem)]
 pub struct QueueItemResponse {
     #[serde(flatten)]
     review: ReviewResponse,
     family_id: Uuid,
+    #[schema(pattern = "^FAM-[0-9]{6,}$")]
     family_reference: String,
     episode_id: Uuid,
+    #[schema(minimum = 1)]
     revision_number: i32,
     submitted_by: Uuid,
     submitted_at: DateTime<Utc>,
@@ -121,12 +166,15 @@ impl From<QueueItem> for QueueItemResponse {
     }
 }
 
-/// The revision under review, with its content.
-#[derive(Debug, Serialize)]
+/// The submitted revision under review, with its frozen content.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReviewedRevision)]
 pub(crate) struct RevisionBody {
     id: Uuid,
+    #[schema(minimum = 1)]
     number: i32,
     template_id: Uuid,
+    #[schema(value_type = FormContent)]
     content: Value,
     submitted_by: Uuid,
     submitted_at: DateTime<Utc>,
@@ -145,7 +193,9 @@ impl From<Revision> for RevisionBody {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A review with the revision it reviews.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReviewDetail)]
 pub struct ReviewDetailResponse {
     #[serde(flatten)]
     review: ReviewResponse,
@@ -161,10 +211,16 @@ impl From<ReviewRecord> for ReviewDetailResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct CriterionCounts {
+/// How many decided reviews rated the criterion met, partly met and not met.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RatingCounts)]
+pub(crate) struct CriterionCounts {
+    // `usize`: a u32 comes out as the non-standard format `u-int32`.
+    #[schema(value_type = usize)]
     met: u32,
+    #[schema(value_type = usize)]
     partly_met: u32,
+    #[schema(value_type = usize)]
     not_met: u32,
 }
 
@@ -178,12 +234,17 @@ impl From<RatingCounts> for CriterionCounts {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// Totals over every decided review counted, not only this page.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FeedbackSummary)]
 struct FeedbackSummaryResponse {
     decided: usize,
+    #[schema(value_type = usize)]
     accepted: u32,
+    #[schema(value_type = usize)]
     returned: u32,
-    /// Every quality criterion by name, with how often it was met, partly met and not met.
+    /// The rating counts of each quality criterion, by its name.
+    #[schema(value_type = CriteriaCounts)]
     criteria: BTreeMap<&'static str, CriterionCounts>,
 }
 
@@ -202,22 +263,48 @@ impl From<FeedbackSummary> for FeedbackSummaryResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A summary of the decided reviews and a page of them, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Feedback)]
 pub struct FeedbackResponse {
     summary: FeedbackSummaryResponse,
-    #[serde(flatten)]
-    list: List<QueueItemResponse>,
+    /// This page's decided reviews.
+    items: Vec<QueueItemResponse>,
+    /// The `cursor` for the next page; `null` on the last page.
+    #[schema(required)]
+    next_cursor: Option<String>,
 }
 
 impl From<Feedback> for FeedbackResponse {
     fn from(feedback: Feedback) -> Self {
+        // A list's `items` and `next_cursor`, beside the summary.
+        let List { items, next_cursor } = List::from_page(feedback.page, QueueItemResponse::from);
         Self {
             summary: feedback.summary.into(),
-            list: List::from_page(feedback.page, QueueItemResponse::from),
+            items,
+            next_cursor,
         }
     }
 }
 
+/// The LCSS review queue
+///
+/// Reviews of submitted forms in the actor's locality, oldest first, optionally filtered.
+/// Needs an LCSS role (403 otherwise).
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews",
+    tag = "reviews",
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "A page of the queue.", body = List<QueueItemResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn list_reviews(
     state: State,
@@ -255,6 +342,24 @@ pub async fn list_reviews(
     Ok(HttpResponse::Ok().json(List::from_page(page, QueueItemResponse::from)))
 }
 
+/// Get a review
+///
+/// The review with the revision it reviews (the frozen content). Needs an LCSS role (403
+/// otherwise); a review outside the actor's locality is a 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews/{id}",
+    tag = "reviews",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The review.", body = ReviewDetailResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
 pub async fn get_review(
     state: State,
@@ -270,6 +375,39 @@ pub async fn get_review(
     Ok(HttpResponse::Ok().json(ReviewDetailResponse::from(review)))
 }
 
+/// Claim or assign a review
+///
+/// Without a `reviewer_id` (or naming oneself) an LCSS worker claims an unassigned review (409
+/// `review_already_assigned` if someone has it). Naming someone else needs the `lcss_manager`
+/// role (403 otherwise) and assigns or reassigns the review to an active LCSS worker or manager
+/// of the review's locality (422 otherwise). A decided review is a 409
+/// `review_already_decided`. The body may be `{}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/assign",
+    tag = "reviews",
+    params(IdPath),
+    request_body = Assign,
+    responses(
+        (status = 200, description = "The assigned review.", body = ReviewResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The review is already assigned and is being claimed \
+                (`review_already_assigned`), or has been decided (`review_already_decided`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
 pub async fn assign_review(
     state: State,
@@ -306,6 +444,40 @@ impl DecisionRequest {
     }
 }
 
+/// Decide a review
+///
+/// Accepts the form (the assessment is complete) or returns it to the lead professional for
+/// amendment, rating it on every one of the seven quality criteria. Returning needs `feedback`
+/// saying what to amend. The review must be assigned (409 `review_not_assigned`), not yet
+/// decided (409 `review_already_decided`), and assigned to the actor unless they are an LCSS
+/// manager (409 `not_your_review`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/reviews/{id}/decision",
+    tag = "reviews",
+    params(IdPath),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, description = "The decided review.", body = ReviewResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (
+            status = 409,
+            description = "The review is not assigned (`review_not_assigned`), already decided \
+                (`review_already_decided`) or assigned to someone else (`not_your_review`), or \
+                the form is not awaiting review (`assessment_state`).",
+            content_type = "application/problem+json",
+            body = crate::openapi::responses::Problem,
+        ),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, review.id = %id))]
 pub async fn decide_review(
     state: State,
@@ -340,7 +512,40 @@ async fn feedback(
     Ok(HttpResponse::Ok().json(FeedbackResponse::from(feedback)))
 }
 
-/// A professional's own feedback history, or any professional's for LCSS in their locality.
+/// A professional's review feedback
+///
+/// The decided reviews of forms the professional submitted, oldest first, with a `summary`
+/// over all of them: how many were accepted and returned, and how often each quality
+/// criterion was met, partly met or not met. Anyone may read their own; reading another
+/// professional's needs an LCSS role (403 otherwise). Only reviews of families the actor may
+/// read are counted; an id that names no one simply has no feedback.
+#[utoipa::path(
+    get,
+    path = "/api/v1/professionals/{id}/feedback",
+    tag = "reviews",
+    params(
+        (
+            "id" = Uuid,
+            Path,
+            description = "The professional's user id. A value that is not a UUID is not found \
+                (404).",
+        ),
+        PageQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The summary and a page of decided reviews.",
+            body = FeedbackResponse,
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, professional.id = %id))]
 pub async fn professional_feedback(
     state: State,
@@ -362,7 +567,37 @@ pub async fn professional_feedback(
     .await
 }
 
-/// Feedback on an organisation's forms, for LCSS in their locality.
+/// An organisation's review feedback
+///
+/// As for a professional, over the forms submitted by the organisation's members. Needs an
+/// LCSS role (403 otherwise). Only reviews of families the actor may read are counted; an id
+/// that names no organisation simply has no feedback.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/{id}/feedback",
+    tag = "reviews",
+    params(
+        (
+            "id" = Uuid,
+            Path,
+            description = "The organisation's id. A value that is not a UUID is not found (404).",
+        ),
+        PageQuery,
+    ),
+    responses(
+        (
+            status = 200,
+            description = "The summary and a page of decided reviews.",
+            body = FeedbackResponse,
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, organisation.id = %id))]
 pub async fn organisation_feedback(
     state: State,

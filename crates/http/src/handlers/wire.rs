@@ -8,13 +8,20 @@ use earlyhelp_persistence::organisations::Organisation;
 use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
 use earlyhelp_persistence::users::User;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::openapi::values;
 
-#[derive(Debug, Serialize)]
+// Its schema is named after the item's (`LocalityList`): see `crate::openapi::document`.
+/// A page of a list, with the cursor for the next.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct List<T> {
+    /// This page's items.
     pub items: Vec<T>,
+    /// The `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -28,11 +35,18 @@ impl<T> List<T> {
     }
 }
 
-/// The query of a list with no filters: `?cursor=...&limit=...`.
-#[derive(Debug, Deserialize)]
+/// The query of a list with no filters: `?cursor=...&limit=...`. A list with filters has its
+/// own query struct whose `cursor` and `limit` carry the same `#[param(...)]` as these.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
+    /// the first page. A cursor the server did not issue is a 422.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
+    /// Items per page.
+    #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
 }
 
@@ -40,6 +54,15 @@ impl PageQuery {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
         page_request(self.cursor.as_deref(), self.limit)
     }
+}
+
+/// The `{id}` of a record's path, for `params(IdPath)`: the handlers take `Path<Uuid>`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // A schema only.
+pub struct IdPath {
+    /// The record's id. A value that is not a UUID is not found (404).
+    id: Uuid,
 }
 
 /// `cursor` and `limit`, shared by every list endpoint.
@@ -51,12 +74,19 @@ pub fn page_request(cursor: Option<&str>, limit: Option<i64>) -> Result<PageRequ
     PageRequest::new(after, limit).map_err(|error| ApiError::validation("limit", error))
 }
 
-#[derive(Debug, Serialize)]
+/// An area of the authority served by one LCSS team, with the team's public contact details.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Locality)]
 pub struct LocalityResponse {
     pub id: Uuid,
+    #[schema(examples("North"))]
     pub name: String,
+    #[schema(required = true)]
     pub phone: Option<String>,
+    /// The LCSS team's contact mailbox, as written.
+    #[schema(required = true)]
     pub email: Option<String>,
+    #[schema(required = true)]
     pub address: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -76,11 +106,17 @@ impl From<Locality> for LocalityResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An agency whose staff take part in early help.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Organisation)]
 pub struct OrganisationResponse {
     pub id: Uuid,
+    #[schema(examples("Cherwell Primary School"))]
     pub name: String,
+    #[schema(value_type = values::OrganisationKind)]
     pub kind: String,
+    /// The locality the organisation serves; `null` for an authority-wide service.
+    #[schema(required = true)]
     pub locality_id: Option<Uuid>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -101,17 +137,25 @@ impl From<Organisation> for OrganisationResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An account. Never carries the password hash.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserResponse {
     pub id: Uuid,
+    /// The sign-in email, lower-case.
     pub email: String,
     pub display_name: String,
+    #[schema(value_type = Vec<values::Role>, min_items = 1)]
     pub roles: Vec<String>,
     pub organisation_id: Uuid,
+    /// The locality whose records locality-scoped roles (LCSS) reach.
+    #[schema(required = true)]
     pub locality_id: Option<Uuid>,
     pub active: bool,
-    /// Set while sign-in is refused after repeated failures.
+    /// While sign-in is refused after repeated failures, until when; otherwise `null`.
+    #[schema(required = true)]
     pub locked_until: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -135,7 +179,8 @@ impl From<User> for UserResponse {
     }
 }
 
-/// `?active=true|false`, shared by the directory lists.
+/// `?active=true|false`, shared by the directory lists. Its query field is documented as a
+/// boolean: `#[param(value_type = Option<bool>)]`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Flag {

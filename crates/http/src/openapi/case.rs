@@ -1,0 +1,629 @@
+//! Case records: families, people, consents, chronology, episodes, forms and reviews.
+//!
+//! The operations are the handlers' `#[utoipa::path]`s and the schemas their wire types. What
+//! the wire types carry as plain strings, JSON values or maps (code lists, checked text, form
+//! content, ratings) is described by the schema-only types below, which the wire types name
+//! with `#[schema(value_type = ...)]`; a test checks the code lists against the domain's.
+
+#![allow(dead_code)] // Schema-only types: never built, only described.
+
+use crate::handlers::{
+    assessments, chronology, consents, episode_transitions, episodes, families, people, reviews,
+};
+use crate::openapi::responses;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        families::list_families,
+        families::create_family,
+        families::get_family,
+        families::update_family,
+        people::add_member,
+        people::add_relationship,
+        consents::list_consents,
+        consents::record_consent,
+        chronology::get_chronology,
+        people::get_person,
+        people::update_person,
+        consents::withdraw_consent,
+        episodes::list_episodes,
+        episodes::open_episode,
+        episodes::get_episode,
+        episode_transitions::change_threshold,
+        episode_transitions::propose_transfer,
+        episode_transitions::accept_transfer,
+        episode_transitions::close_episode,
+        assessments::start_assessment,
+        assessments::get_assessment,
+        assessments::update_assessment,
+        assessments::submit_assessment,
+        assessments::list_revisions,
+        reviews::list_reviews,
+        reviews::get_review,
+        reviews::assign_review,
+        reviews::decide_review,
+        reviews::professional_feedback,
+        reviews::organisation_feedback,
+    ),
+    components(
+        schemas(
+            Sex,
+            Ethnicity,
+            Disability,
+            MemberKind,
+            RelationshipKind,
+            PersonName,
+            Postcode,
+            NhsNumber,
+            Upn,
+            ConsentMethod,
+            ChronologyEntityType,
+            EpisodeState,
+            ThresholdLevel,
+            ClosureReason,
+            RequiredText4000,
+            AssessmentState,
+            FormContent,
+            FormContentPatch,
+            ReviewState,
+            ReviewOutcome,
+            Decision,
+            Rating,
+            CriterionRating,
+            Ratings,
+            CriterionRatingInput,
+            RatingsInput,
+            CriteriaCounts,
+        ),
+        responses(EpisodeClosed, AssessmentStateConflict),
+    )
+)]
+pub struct Api;
+
+// ---------------------------------------------------------------------------------------------
+// Problem responses of the case operations, beside the shared ones of `responses`.
+
+/// A problem response: `description`, the problem document and the `X-Request-Id` header, as
+/// the shared ones in [`responses`].
+fn problem(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .header(responses::REQUEST_ID, responses::request_id_header())
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// 409 `episode_closed`.
+pub struct EpisodeClosed;
+
+impl<'r> ToResponse<'r> for EpisodeClosed {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "EpisodeClosed",
+            problem("The episode is closed (`episode_closed`); closing is final."),
+        )
+    }
+}
+
+/// 409 `assessment_state`.
+pub struct AssessmentStateConflict;
+
+impl<'r> ToResponse<'r> for AssessmentStateConflict {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "AssessmentState",
+            problem(
+                "The form cannot change in its state (`assessment_state`): it is with LCSS for \
+                 review, or accepted and complete.",
+            ),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// People
+
+/// Sex as the Children in Need census records it. `U` is not known, and always so for an
+/// unborn child.
+#[derive(ToSchema)]
+pub enum Sex {
+    M,
+    F,
+    U,
+}
+
+/// The DfE ethnicity code of the Children in Need census. `WBRI` White British, `WIRI` White
+/// Irish, `WIRT` Traveller of Irish heritage, `WOTH` any other White background, `WROM`
+/// Gypsy/Roma, `MWBC` White and Black Caribbean, `MWBA` White and Black African, `MWAS` White
+/// and Asian, `MOTH` any other mixed background, `AIND` Indian, `APKN` Pakistani, `ABAN`
+/// Bangladeshi, `AOTH` any other Asian background, `BCRB` Black Caribbean, `BAFR` Black
+/// African, `BOTH` any other Black background, `CHNE` Chinese, `OOTH` any other ethnic group,
+/// `REFU` information refused, `NOBT` information not yet obtained.
+#[derive(ToSchema)]
+#[schema(rename_all = "UPPERCASE")]
+pub enum Ethnicity {
+    Wbri,
+    Wiri,
+    Wirt,
+    Woth,
+    Wrom,
+    Mwbc,
+    Mwba,
+    Mwas,
+    Moth,
+    Aind,
+    Apkn,
+    Aban,
+    Aoth,
+    Bcrb,
+    Bafr,
+    Both,
+    Chne,
+    Ooth,
+    Refu,
+    Nobt,
+}
+
+/// The DfE disability code of the Children in Need census. `NONE` no disability, `MOB`
+/// mobility, `HAND` hand function, `PC` personal care, `INC` incontinence, `COMM`
+/// communication, `LD` learning, `HEAR` hearing, `VIS` vision, `BEH` behaviour, `CON`
+/// consciousness (seizures), `AUT` autism or Asperger syndrome (diagnosed), `DDA` other
+/// disability.
+#[derive(ToSchema)]
+#[schema(rename_all = "UPPERCASE")]
+pub enum Disability {
+    None,
+    Mob,
+    Hand,
+    Pc,
+    Inc,
+    Comm,
+    Ld,
+    Hear,
+    Vis,
+    Beh,
+    Con,
+    Aut,
+    Dda,
+}
+
+/// A child (born or unborn), the subject of early help, or an adult in their life.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum MemberKind {
+    Child,
+    Adult,
+}
+
+/// How one member is related to another, read "A is B's ...". `carer`: a carer who is not a
+/// parent (kinship carer, special guardian, foster carer).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum RelationshipKind {
+    Parent,
+    StepParent,
+    Carer,
+    Sibling,
+    Grandparent,
+    Other,
+}
+
+// White space as Rust's `char::is_whitespace`, control characters as Unicode category Cc: the
+// checked texts below are trimmed, then measured.
+
+/// A given or family name: surrounding white space is trimmed; what remains must be 1 to 100
+/// characters with no control characters (so a single line).
+#[derive(ToSchema)]
+#[schema(
+    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u001F\u007F-\u009F]{0,98}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+    examples("Amelia")
+)]
+pub struct PersonName(String);
+
+/// A UK postcode, in any case and spacing (`ox165au`, `OX16 5AU`); stored upper-case with one
+/// space before the last three characters. Empty or blank means none.
+#[derive(ToSchema)]
+#[schema(examples("OX16 5AU"))]
+pub struct Postcode(String);
+
+/// A 10-digit NHS number whose check digit is right, optionally grouped with spaces or hyphens
+/// (`943 476 5919`); stored as the bare digits. All ten digits the same is a placeholder and
+/// refused. Empty or blank means none.
+#[derive(ToSchema)]
+#[schema(examples("943 476 5919"))]
+pub struct NhsNumber(String);
+
+/// A Unique Pupil Number (DfE): a check letter, 11 digits, then a digit (or a letter for a
+/// temporary UPN), with the right check letter; stored upper-case. Empty or blank means none.
+#[derive(ToSchema)]
+#[schema(examples("B801200005001"))]
+pub struct Upn(String);
+
+// ---------------------------------------------------------------------------------------------
+// Consents
+
+/// How the consent was given.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    Written,
+    Verbal,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chronology
+
+/// The kind of record a chronology entry concerns.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ChronologyEntityType {
+    Family,
+    Person,
+    Consent,
+    Episode,
+    Assessment,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Episodes
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum EpisodeState {
+    Open,
+    Closed,
+}
+
+/// The Threshold of Needs level an episode works at: 2 (vulnerable) or 3 (complex), an
+/// integer `enum` (written out: the derive names variants, not numbers).
+pub struct ThresholdLevel;
+
+impl PartialSchema for ThresholdLevel {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .description(Some(
+                "The Threshold of Needs level an episode works at: 2 (vulnerable) or 3 \
+                 (complex). Level 1 (universal) needs no episode and level 4 (critical) belongs \
+                 to statutory services.",
+            ))
+            .enum_values(Some([2, 3]))
+            .into()
+    }
+}
+
+impl ToSchema for ThresholdLevel {}
+
+/// Why an episode closed. `other` needs a note.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ClosureReason {
+    OutcomesMet,
+    SteppedUp,
+    MovedOutOfArea,
+    ConsentWithdrawn,
+    FamilyDisengaged,
+    Other,
+}
+
+/// Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other control
+/// characters.
+#[derive(ToSchema)]
+#[schema(
+    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,3998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+)]
+pub struct RequiredText4000(String);
+
+// ---------------------------------------------------------------------------------------------
+// Assessments
+
+/// `draft`: being written with the family. `submitted`: with LCSS for review. `returned`: LCSS
+/// asked for amendments. `accepted`: complete.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum AssessmentState {
+    Draft,
+    Submitted,
+    Returned,
+    Accepted,
+}
+
+/// A form's version as a strong entity tag, e.g. `"3"`: the `ETag` of a form's responses.
+#[derive(ToSchema)]
+#[schema(pattern = r#"^"[0-9]+"$"#)]
+pub struct EntityTag(String);
+
+/// A form's answers, or a merge patch of them: any JSON object (its sections), described.
+fn form_object(description: &str, example: serde_json::Value) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(description))
+        .examples([example])
+        .into()
+}
+
+/// A form's answers (written out: the derive would put the example on the keys).
+pub struct FormContent;
+
+impl PartialSchema for FormContent {
+    fn schema() -> RefOr<Schema> {
+        form_object(
+            "A form's answers: an object keyed by section key, each section an object keyed by \
+             field key (a list field's answer is an array of such objects). An absent or `null` \
+             answer is not yet given.",
+            json!({
+                "childs_views": {
+                    "views": "Amelia says she likes school but is worried about her mum."
+                }
+            }),
+        )
+    }
+}
+
+impl ToSchema for FormContent {}
+
+/// A merge patch of a form's answers.
+pub struct FormContentPatch;
+
+impl PartialSchema for FormContentPatch {
+    fn schema() -> RefOr<Schema> {
+        form_object(
+            "A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects \
+             merge, any other value replaces, `null` removes.",
+            json!({
+                "childs_views": {
+                    "views": "Amelia says she likes school but is worried about her mum."
+                },
+                "parents_views": null
+            }),
+        )
+    }
+}
+
+impl ToSchema for FormContentPatch {}
+
+// ---------------------------------------------------------------------------------------------
+// Reviews
+
+/// `unassigned`: waiting in the queue. `assigned`: with a reviewer. `decided`: accepted or
+/// returned.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ReviewState {
+    Unassigned,
+    Assigned,
+    Decided,
+}
+
+/// A decided review's outcome.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    Accepted,
+    Returned,
+}
+
+/// `accept`: the assessment is complete. `return`: amendments needed (say which in
+/// `feedback`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Decision {
+    Accept,
+    Return,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Rating {
+    Met,
+    PartlyMet,
+    NotMet,
+}
+
+/// One criterion's rating; `comment` only when the reviewer wrote one.
+#[derive(ToSchema)]
+pub struct CriterionRating {
+    rating: Rating,
+    #[schema(required = false)]
+    comment: String,
+}
+
+/// A decided review's rating on each of the seven quality criteria: the child's voice heard,
+/// the parents' views recorded, strengths evidenced, needs evidenced, outcomes specific and
+/// measurable, the threshold appropriate, consent recorded.
+#[derive(ToSchema)]
+pub struct Ratings {
+    childs_voice_heard: CriterionRating,
+    parents_views_recorded: CriterionRating,
+    strengths_evidenced: CriterionRating,
+    needs_evidenced: CriterionRating,
+    outcomes_specific_and_measurable: CriterionRating,
+    threshold_appropriate: CriterionRating,
+    consent_recorded: CriterionRating,
+}
+
+/// One criterion's rating, as a reviewer sends it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionRatingInput {
+    #[schema(value_type = Rating)]
+    rating: earlyhelp_domain::review::Rating,
+    /// At most 2000 characters; trimmed, and blank means none.
+    #[schema(max_length = 2000)]
+    comment: Option<String>,
+}
+
+/// A rating for every one of the seven quality criteria (422 for each one missing).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingsInput {
+    childs_voice_heard: CriterionRatingInput,
+    parents_views_recorded: CriterionRatingInput,
+    strengths_evidenced: CriterionRatingInput,
+    needs_evidenced: CriterionRatingInput,
+    outcomes_specific_and_measurable: CriterionRatingInput,
+    threshold_appropriate: CriterionRatingInput,
+    consent_recorded: CriterionRatingInput,
+}
+
+/// The rating counts of each quality criterion.
+#[derive(ToSchema)]
+pub struct CriteriaCounts {
+    childs_voice_heard: reviews::CriterionCounts,
+    parents_views_recorded: reviews::CriterionCounts,
+    strengths_evidenced: reviews::CriterionCounts,
+    needs_evidenced: reviews::CriterionCounts,
+    outcomes_specific_and_measurable: reviews::CriterionCounts,
+    threshold_appropriate: reviews::CriterionCounts,
+    consent_recorded: reviews::CriterionCounts,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::openapi::{keys, property_names};
+    use earlyhelp_domain::{assessment, episode, person, review};
+
+    /// The `enum` values of a schema-only code list.
+    fn values<T: PartialSchema>() -> Vec<String> {
+        match T::schema() {
+            RefOr::T(Schema::Object(object)) => object
+                .enum_values
+                .unwrap_or_default()
+                .into_iter()
+                .map(|value| match value {
+                    serde_json::Value::String(text) => text,
+                    other => other.to_string(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn strings<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|value| name(*value).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_code_lists_are_the_domains() {
+        assert_eq!(
+            values::<Sex>(),
+            strings(&person::Sex::ALL, person::Sex::as_str)
+        );
+        assert_eq!(
+            values::<Ethnicity>(),
+            strings(&person::Ethnicity::ALL, person::Ethnicity::as_str)
+        );
+        assert_eq!(
+            values::<Disability>(),
+            strings(&person::Disability::ALL, person::Disability::as_str)
+        );
+        assert_eq!(
+            values::<MemberKind>(),
+            strings(&person::MemberKind::ALL, person::MemberKind::as_str)
+        );
+        assert_eq!(
+            values::<RelationshipKind>(),
+            strings(
+                &person::RelationshipKind::ALL,
+                person::RelationshipKind::as_str
+            )
+        );
+        assert_eq!(
+            values::<ClosureReason>(),
+            strings(&episode::ClosureReason::ALL, episode::ClosureReason::as_str)
+        );
+        assert_eq!(
+            values::<EpisodeState>(),
+            strings(
+                &[episode::EpisodeState::Open, episode::EpisodeState::Closed],
+                episode::EpisodeState::as_str
+            )
+        );
+        assert_eq!(
+            values::<AssessmentState>(),
+            strings(
+                &assessment::AssessmentState::ALL,
+                assessment::AssessmentState::as_str
+            )
+        );
+        assert_eq!(
+            values::<ReviewState>(),
+            strings(&review::ReviewState::ALL, review::ReviewState::as_str)
+        );
+        assert_eq!(
+            values::<ReviewOutcome>(),
+            strings(
+                &[review::Decision::Accept, review::Decision::Return],
+                review::Decision::outcome
+            )
+        );
+        assert_eq!(values::<ThresholdLevel>(), ["2", "3"]);
+        for level in [2, 3] {
+            assert!(episode::ThresholdLevel::from_level(level).is_ok());
+        }
+    }
+
+    /// The serde names of a domain enum's values.
+    fn serde_names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .map(|value| {
+                serde_json::to_value(value)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_review_lists_are_the_domains() {
+        use review::{Criterion, Decision as D, Rating as R};
+        assert_eq!(values::<Decision>(), serde_names(&[D::Accept, D::Return]));
+        assert_eq!(
+            values::<Rating>(),
+            serde_names(&[R::Met, R::PartlyMet, R::NotMet])
+        );
+        let rating = review::CriterionRating {
+            rating: R::PartlyMet,
+            comment: Some("Ask the child too.".to_owned()),
+        };
+        assert_eq!(property_names(CriterionRating::schema()), keys(&rating));
+        assert_eq!(
+            property_names(CriterionRatingInput::schema()),
+            keys(&rating)
+        );
+        let criteria: Vec<String> = Criterion::ALL
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        for schema in [
+            Ratings::schema(),
+            RatingsInput::schema(),
+            CriteriaCounts::schema(),
+        ] {
+            let RefOr::T(Schema::Object(object)) = schema else {
+                panic!("an object");
+            };
+            assert_eq!(
+                object.properties.keys().cloned().collect::<Vec<_>>(),
+                criteria
+            );
+            assert_eq!(object.required, criteria);
+        }
+    }
+}
