@@ -8,14 +8,18 @@ use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::role::RoleSet;
-use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role};
-use earlyhelp_persistence::audit::{self, AuditContext};
-use earlyhelp_persistence::localities::{self, NewLocality};
-use earlyhelp_persistence::organisations::{self, NewOrganisation, Organisation};
+use earlyhelp_domain::{Email, LocalityId, Role};
+use earlyhelp_persistence::audit::AuditContext;
+use earlyhelp_persistence::localities;
+use earlyhelp_persistence::organisations::{self, Organisation};
 use earlyhelp_persistence::pagination::PageRequest;
 use earlyhelp_persistence::users;
 use earlyhelp_persistence::{Db, PgConnection, PoolSettings};
+use earlyhelp_workflows::directory;
+use earlyhelp_workflows::directory::localities::CreateLocality;
+use earlyhelp_workflows::directory::organisations::CreateOrganisation;
 use earlyhelp_workflows::directory::users::{self as accounts, CreateUser};
+use earlyhelp_workflows::step;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -149,26 +153,25 @@ fn generated_password() -> String {
         .collect()
 }
 
+/// The organisation of that name, created (through the directory workflow) if missing.
 fn ensure_organisation(
     conn: &mut PgConnection,
-    trail: &mut audit::AuditTrail,
+    context: &AuditContext,
     name: &str,
     kind: OrganisationKind,
     locality: Option<LocalityId>,
-) -> earlyhelp_persistence::Result<Organisation> {
+) -> anyhow::Result<Organisation> {
     if let Some(existing) = organisations::find_by_name(conn, name)? {
         return Ok(existing);
     }
-    organisations::create(
-        conn,
-        trail,
-        &NewOrganisation {
-            id: OrganisationId::generate(),
-            name: name.to_owned(),
-            kind,
-            locality_id: locality,
-        },
-    )
+    let command = CreateOrganisation {
+        name: Name::parse(name).map_err(|e| anyhow!("demo organisation name {e}"))?,
+        kind,
+        locality,
+    };
+    Ok(directory::organisations::create_by_operator(
+        conn, context, command,
+    )?)
 }
 
 /// Creates what is missing of the demo directory, users and families. Existing demo users keep
@@ -190,48 +193,31 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
 
     // One request id for the whole run, as the audit trail records it.
     let context = context();
-    let directory = audit::audited(&mut conn, &context, |conn, trail| {
+    step::all_or_nothing(&mut conn, |conn| -> anyhow::Result<()> {
         for (name, phone, email, address, towns) in LOCALITIES {
             let locality = match localities::find_by_name(conn, name)? {
                 Some(existing) => existing,
-                None => localities::create(
-                    conn,
-                    trail,
-                    &NewLocality {
-                        id: LocalityId::generate(),
-                        name: name.to_owned(),
+                None => {
+                    let command = CreateLocality {
+                        name: Name::parse(name).map_err(|e| anyhow!("demo locality {e}"))?,
                         phone: Some(phone.to_owned()),
                         email: Some(email.to_owned()),
                         address: Some(address.to_owned()),
-                    },
-                )?,
+                    };
+                    directory::localities::create_by_operator(conn, &context, command)?
+                }
             };
             for town in towns {
                 for kind in OrganisationKind::ALL {
-                    ensure_organisation(
-                        conn,
-                        trail,
-                        &format!("{town} {}", label(kind)),
-                        kind,
-                        Some(locality.id),
-                    )?;
+                    let name = format!("{town} {}", label(kind));
+                    ensure_organisation(conn, &context, &name, kind, Some(locality.id))?;
                 }
             }
         }
-        ensure_organisation(
-            conn,
-            trail,
-            COUNTY_ORGANISATION,
-            OrganisationKind::Other,
-            None,
-        )?;
+        let county = OrganisationKind::Other;
+        ensure_organisation(conn, &context, COUNTY_ORGANISATION, county, None)?;
         Ok(())
-    });
-    match directory {
-        // Nothing was missing, so nothing was written (and there was nothing to audit).
-        Ok(()) | Err(earlyhelp_persistence::Error::Unaudited) => {}
-        Err(error) => return Err(error.into()),
-    }
+    })?;
 
     let mut created = 0;
     for demo in &DEMO_USERS {

@@ -1,6 +1,6 @@
 //! Localities: the areas each served by one LCSS team, with its contact details.
 
-use super::{change, listed, read};
+use super::{authorize, change, change_by_operator, listed, read};
 use crate::Result;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::directory::Name;
@@ -49,6 +49,16 @@ pub fn create(
     actor: &Actor,
     command: CreateLocality,
 ) -> Result<Locality> {
+    authorize(actor)?;
+    create_by_operator(conn, audit, command)
+}
+
+/// [`create`] for the command line, which has no actor (setting up a new install).
+pub fn create_by_operator(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: CreateLocality,
+) -> Result<Locality> {
     let new = NewLocality {
         id: LocalityId::generate(),
         name: command.name.into_string(),
@@ -56,7 +66,7 @@ pub fn create(
         email: command.email,
         address: command.address,
     };
-    change(conn, audit, actor, |conn, trail| {
+    change_by_operator(conn, audit, |conn, trail| {
         localities::create(conn, trail, &new)
     })
 }

@@ -1,6 +1,6 @@
 //! Organisations: schools, GP practices, LCSS teams and the other agencies whose staff sign in.
 
-use super::{change, listed, read};
+use super::{authorize, change, change_by_operator, listed, read};
 use crate::Result;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
@@ -57,13 +57,23 @@ pub fn create(
     actor: &Actor,
     command: CreateOrganisation,
 ) -> Result<Organisation> {
+    authorize(actor)?;
+    create_by_operator(conn, audit, command)
+}
+
+/// [`create`] for the command line, which has no actor (setting up a new install).
+pub fn create_by_operator(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: CreateOrganisation,
+) -> Result<Organisation> {
     let new = NewOrganisation {
         id: OrganisationId::generate(),
         name: command.name.into_string(),
         kind: command.kind,
         locality_id: command.locality,
     };
-    change(conn, audit, actor, |conn, trail| {
+    change_by_operator(conn, audit, |conn, trail| {
         organisations::create(conn, trail, &new)
     })
 }
