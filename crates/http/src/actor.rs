@@ -11,9 +11,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::{SessionId, UserId};
 use earlyhelp_persistence::audit::AuditContext;
-use earlyhelp_persistence::users::{self, User};
+use earlyhelp_persistence::users::User;
 use earlyhelp_persistence::PgConnection;
 use earlyhelp_workflows::access::actor_of;
+use earlyhelp_workflows::sessions;
 use earlyhelp_workflows::Failure;
 use futures_util::future::LocalBoxFuture;
 
@@ -83,14 +84,7 @@ impl FromRequest for Authenticated {
             })?;
             let (user_id, session) = (UserId::from(claims.sub), SessionId::from(claims.sid));
             let user = state
-                .db(move |conn| {
-                    Ok(users::principal(
-                        conn,
-                        user_id,
-                        session,
-                        chrono::Utc::now(),
-                    )?)
-                })
+                .db(move |conn| Ok(sessions::principal(conn, user_id, session)?))
                 .await?
                 .ok_or(ApiError::Unauthenticated(
                     "The session has ended; sign in again.",

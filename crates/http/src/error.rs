@@ -318,15 +318,6 @@ impl From<Denial> for ApiError {
     }
 }
 
-impl From<earlyhelp_persistence::scope::Denied> for ApiError {
-    fn from(denied: earlyhelp_persistence::scope::Denied) -> Self {
-        match denied {
-            earlyhelp_persistence::scope::Denied::Policy(denial) => denial.into(),
-            earlyhelp_persistence::scope::Denied::Storage(error) => error.into(),
-        }
-    }
-}
-
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {

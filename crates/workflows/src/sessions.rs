@@ -250,3 +250,13 @@ pub fn sign_out(
         Ok(())
     })
 }
+
+/// The user a token names, if their session is still live and the account active: read
+/// again on every request, so sign-out, deactivation and role changes apply at once.
+pub fn principal(
+    conn: &mut PgConnection,
+    user: UserId,
+    session: SessionId,
+) -> Result<Option<User>> {
+    Ok(users::principal(conn, user, session, Utc::now())?)
+}
