@@ -58,3 +58,32 @@ async fn an_nhs_number_without_a_valid_check_digit_is_refused_with_its_field() {
         "nhs_number"
     );
 }
+
+#[actix_web::test]
+async fn a_practitioner_records_families_only_in_the_locality_they_work_in() {
+    let app = TestApp::spawn().await;
+    let practitioner = app.token("practitioner").await;
+    let mut body = crate::case_helpers::family_body("Demo-Elsewhere", "2018-06-01", None);
+    body["confirm_new"] = json!(true);
+    body["locality_id"] = json!(app.directory.south);
+    let refused = app
+        .create_family(&practitioner, &body)
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "locality_id");
+    let families = app
+        .get("/api/v1/families")
+        .token(&practitioner)
+        .send()
+        .await
+        .json();
+    assert!(
+        families["items"].as_array().unwrap().is_empty(),
+        "nothing recorded"
+    );
+    // Their own locality, named or by default, is fine.
+    body["locality_id"] = json!(app.directory.north);
+    app.create_family(&practitioner, &body)
+        .await
+        .assert_status(201);
+}

@@ -236,6 +236,28 @@ pub fn may_decide_review(actor: &Actor, case: &CaseFacts) -> bool {
     }
 }
 
+/// May the actor open an episode of this case for someone else to lead? Only those whose
+/// write grant reaches the whole locality (LCSS), not just the cases they lead themselves.
+pub fn may_name_another_lead(actor: &Actor, case: &CaseFacts) -> bool {
+    scopes(actor, Permission::WriteCase)
+        .iter()
+        .any(|scope| matches!(scope, Scope::Locality(_) | Scope::County) && scope.covers(case))
+}
+
+/// May the actor record a new family in `locality`? LCSS in their own locality; a
+/// professional who leads their own cases in the locality they work in (`home`), or anywhere
+/// when their organisation serves the whole authority and they have no locality of their own.
+pub fn may_record_family_in(actor: &Actor, locality: LocalityId, home: Option<LocalityId>) -> bool {
+    scopes(actor, Permission::WriteCase)
+        .iter()
+        .any(|scope| match scope {
+            Scope::Locality(covered) => *covered == locality,
+            Scope::County => true,
+            Scope::Own(_) => home.is_none_or(|home| home == locality),
+            Scope::Team(_) | Scope::ProposedLead(_) => false,
+        })
+}
+
 /// May this user lead early help (be named lead professional, or take over an episode)?
 pub fn may_lead(candidate: &Actor) -> bool {
     !scopes(candidate, Permission::CompleteAssessment).is_empty()
@@ -539,6 +561,41 @@ mod tests {
         assert!(!may_review(
             &actor(&[Role::Practitioner], Some(north)),
             &case
+        ));
+    }
+
+    #[test]
+    fn only_lcss_of_the_locality_open_an_episode_for_someone_else_to_lead() {
+        let north = LocalityId::generate();
+        let lead = actor(&[Role::Practitioner], Some(north));
+        let case = case_led_by(lead.user_id, north);
+        assert!(!may_name_another_lead(&lead, &case));
+        assert!(may_name_another_lead(
+            &actor(&[Role::LcssWorker], Some(north)),
+            &case
+        ));
+        assert!(!may_name_another_lead(
+            &actor(&[Role::LcssWorker], Some(LocalityId::generate())),
+            &case
+        ));
+    }
+
+    #[test]
+    fn a_practitioner_records_families_in_the_locality_they_work_in_only() {
+        let north = LocalityId::generate();
+        let south = LocalityId::generate();
+        let practitioner = actor(&[Role::Practitioner], Some(north));
+        assert!(may_record_family_in(&practitioner, north, Some(north)));
+        assert!(!may_record_family_in(&practitioner, south, Some(north)));
+        let county_wide = actor(&[Role::Practitioner], None);
+        assert!(may_record_family_in(&county_wide, south, None));
+        let worker = actor(&[Role::LcssWorker], Some(north));
+        assert!(may_record_family_in(&worker, north, Some(north)));
+        assert!(!may_record_family_in(&worker, south, Some(north)));
+        assert!(!may_record_family_in(
+            &actor(&[Role::Manager], Some(north)),
+            north,
+            None
         ));
     }
 }

@@ -21,7 +21,7 @@ use earlyhelp_persistence::episodes::{
 };
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::users::{self, User};
-use earlyhelp_persistence::{consents, families, organisations, Error as DbError, PgConnection};
+use earlyhelp_persistence::{consents, families, Error as DbError, PgConnection};
 use serde_json::json;
 
 /// An episode as a single read shows it: with its children, histories and forms.
@@ -43,9 +43,10 @@ pub struct ListEpisodes {
 #[derive(Debug, Clone)]
 pub struct OpenEpisode {
     pub family: FamilyId,
-    /// Defaults to the professional opening it.
+    /// Someone other than the opener, named by LCSS: the episode opens led by the opener,
+    /// with a transfer proposed to them.
     pub lead_professional: Option<UserId>,
-    /// Defaults to the lead professional's organisation's locality.
+    /// The family's locality (the default, and the only one allowed).
     pub locality: Option<LocalityId>,
     /// At least one; each must be a child of the family.
     pub children: Vec<PersonId>,
@@ -121,24 +122,34 @@ pub fn open(
 ) -> Result<EpisodeRecord> {
     let family = command.family;
     authorize_family(conn, actor, Permission::WriteCase, family)?;
-    let lead = eligible_lead(
-        conn,
-        command.lead_professional.unwrap_or(actor.user_id),
-        "lead_professional_id",
-    )?;
-    let locality = match command.locality {
-        Some(locality) => locality,
-        None => organisations::find(conn, lead.organisation_id)?
-            .locality_id
-            .or(lead.locality_id)
-            .ok_or_else(|| {
-                Refusal::invalid(
-                    "locality_id",
-                    "the lead professional's organisation serves the whole authority: say \
-                     which locality",
-                )
-            })?,
-    };
+    let facts = access::family_facts(conn, family)?;
+    // The episode opens where the family lives: moving a family between localities is not
+    // something opening an episode may do on the side.
+    let locality = command.locality.unwrap_or(facts.locality_id);
+    if locality != facts.locality_id {
+        return Err(Refusal::invalid(
+            "locality_id",
+            "must be the family's locality: an episode opens where the family is recorded",
+        )
+        .into());
+    }
+    // Whoever opens the episode leads it. LCSS may name someone else, who takes it over only
+    // by accepting the transfer proposed to them; nobody is made lead without accepting.
+    let handover = command
+        .lead_professional
+        .filter(|named| *named != actor.user_id);
+    if let Some(named) = handover {
+        if !policy::may_name_another_lead(actor, &facts) {
+            return Err(Refusal::invalid(
+                "lead_professional_id",
+                "you lead the episodes you open: leave it out, and propose a transfer \
+                 (POST /api/v1/episodes/{id}/transfer) to hand the episode on",
+            )
+            .into());
+        }
+        eligible_lead(conn, named, "lead_professional_id")?;
+    }
+    let lead = eligible_lead(conn, actor.user_id, "lead_professional_id")?;
     let members = families::members(conn, &[family])?;
     let mut checks = Checks::default();
     for (index, child) in command.children.iter().enumerate() {
@@ -204,6 +215,19 @@ pub fn open(
             AuditAction::OpenEpisode,
             ChronologyKind::EpisodeOpened,
             &summary,
+        )?;
+        let Some(named) = handover else {
+            return Ok(episode);
+        };
+        let episode = episodes::propose_transfer(conn, episode.id, named, actor.user_id)?;
+        note(
+            conn,
+            trail,
+            actor,
+            &episode,
+            AuditAction::ProposeTransfer,
+            ChronologyKind::TransferProposed,
+            "Transfer of lead professional proposed",
         )?;
         Ok(episode)
     })?;

@@ -7,7 +7,7 @@ use crate::step::{audited_read, transaction};
 use crate::{Refusal, Result};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::person::RelationshipKind;
-use earlyhelp_domain::policy::{Actor, Permission};
+use earlyhelp_domain::policy::{self, Actor, Permission};
 use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
@@ -101,20 +101,30 @@ pub fn create(
     actor: &Actor,
     command: CreateFamily,
 ) -> Result<FamilyRecord> {
-    let locality = match command.locality {
+    // Where the actor works: their organisation's locality, else their own.
+    let home = organisations::find(conn, actor.organisation_id)?
+        .locality_id
+        .or(actor.locality_id);
+    let locality = match command.locality.or(home) {
         Some(locality) => locality,
-        None => organisations::find(conn, actor.organisation_id)?
-            .locality_id
-            .or(actor.locality_id)
-            .ok_or_else(|| {
-                Refusal::invalid(
-                    "locality_id",
-                    "your organisation serves the whole authority: say which locality the \
-                     family lives in",
-                )
-            })?,
+        None => {
+            return Err(Refusal::invalid(
+                "locality_id",
+                "your organisation serves the whole authority: say which locality the family \
+                 lives in",
+            )
+            .into())
+        }
     };
     authorize_new_case(actor, locality)?;
+    if !policy::may_record_family_in(actor, locality, home) {
+        return Err(Refusal::invalid(
+            "locality_id",
+            "you record families in your own locality; a family elsewhere is recorded by the \
+             LCSS team of its locality",
+        )
+        .into());
+    }
     let confirm_new = command.confirm_new;
     if !confirm_new {
         refuse_duplicates(conn, actor, &command.members, None)?;

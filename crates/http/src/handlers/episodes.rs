@@ -55,10 +55,13 @@ pub struct ListQuery {
 pub struct OpenEpisodeRequest {
     /// A family the actor may write (404 if they cannot see it, 403 if they may only read it).
     family_id: Uuid,
-    /// An active practitioner or LCSS worker or manager; `null` or absent is the actor.
+    /// `null`, absent or the actor: the actor leads the episode. Whoever opens an episode leads
+    /// it; LCSS of the family's locality may name another active practitioner or LCSS worker
+    /// or manager, and the episode then opens led by the actor with a transfer proposed to
+    /// them, which they accept to take it over. Anyone else naming someone is a 422.
     lead_professional_id: Option<Uuid>,
-    /// An existing locality; `null` or absent takes the locality of the lead professional's
-    /// organisation (or their own).
+    /// The family's locality, which is also the default; any other is a 422 (an episode opens
+    /// where the family is recorded).
     locality_id: Option<Uuid>,
     /// The children of this family the episode concerns, at least one; duplicates are ignored.
     #[schema(min_items = 1)]

@@ -45,7 +45,8 @@ pub struct RelationshipByIndex {
 #[schema(as = CreateFamily)]
 pub struct CreateFamilyRequest {
     /// The locality the family lives in; `null` or absent takes the locality of the actor's
-    /// organisation (or the actor's own). An id that names no locality is a 422.
+    /// organisation (or the actor's own). A practitioner records families in that locality
+    /// only (another is a 422); LCSS in their own. An id that names no locality is a 422.
     locality_id: Option<Uuid>,
     #[schema(value_type = Option<Address>)]
     address: Option<String>,
