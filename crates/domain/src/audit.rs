@@ -105,6 +105,10 @@ pub enum AuditAction {
     UpdateFamily,
     #[strum(serialize = "family.duplicate_check")]
     CheckDuplicates,
+    /// A case record that exists was refused to the actor (404 outside their scope, 403
+    /// without the permission): who tried to reach a child's record is on the trail too.
+    #[strum(serialize = "case.access_denied")]
+    DenyCaseAccess,
     #[strum(serialize = "person.create")]
     AddPerson,
     #[strum(serialize = "person.read")]

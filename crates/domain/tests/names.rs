@@ -157,6 +157,7 @@ fn every_enum_keeps_its_names_and_messages() {
         CreateFamily,
         UpdateFamily,
         CheckDuplicates,
+        DenyCaseAccess,
         AddPerson,
         ReadPerson,
         UpdatePerson,

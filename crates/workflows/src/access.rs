@@ -2,21 +2,55 @@
 //! needs and returns its answer as a [`Refusal`](crate::Refusal) when it says no.
 
 use crate::Result;
-use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::policy::{self, Actor, CaseFacts, Denial, Permission};
 use earlyhelp_domain::role::RoleSet;
 use earlyhelp_domain::{FamilyId, LocalityId};
+use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
 use earlyhelp_persistence::scope::{self, VisibleFamilies};
 use earlyhelp_persistence::users::User;
 use earlyhelp_persistence::PgConnection;
+use serde_json::json;
 
-/// 404 (out of scope) or 403 (visible, but not this action) per the policy.
+/// 404 (out of scope) or 403 (visible, but not this action) per the policy. A refusal of a
+/// family that exists is audited with outcome `denied`.
 pub fn authorize_family(
     conn: &mut PgConnection,
+    audit: &AuditContext,
     actor: &Actor,
     permission: Permission,
     family: FamilyId,
 ) -> Result<()> {
-    Ok(scope::authorize(conn, actor, permission, family)?)
+    let facts = family_facts(conn, family)?;
+    let decision = policy::authorize_case(actor, permission, &facts);
+    refused_if_denied(conn, audit, family, permission, decision)
+}
+
+/// Passes an allowed decision through; audits a denied one (the family exists: its facts were
+/// read) and returns it as the refusal.
+pub fn refused_if_denied(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    family: FamilyId,
+    permission: Permission,
+    decision: std::result::Result<(), Denial>,
+) -> Result<()> {
+    let Err(denial) = decision else {
+        return Ok(());
+    };
+    let status = match denial {
+        Denial::NotFound => 404,
+        Denial::Forbidden => 403,
+    };
+    let event = AuditEvent::new(
+        AuditAction::DenyCaseAccess,
+        EntityType::Family,
+        Some(family.into()),
+        Outcome::Denied,
+    )
+    .with_detail(json!({ "permission": format!("{permission:?}"), "status": status }));
+    audit::record(conn, audit, event)?;
+    Err(denial.into())
 }
 
 /// The facts of the family's record, for the relations that need more than one check.

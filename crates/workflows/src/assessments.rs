@@ -15,7 +15,7 @@ use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::calendar::WorkingCalendar;
 use earlyhelp_domain::episode::{self as episode_rules, EpisodeEvent, EpisodeState};
 use earlyhelp_domain::forms::{Strictness, SNF_TEMPLATE_NAME};
-use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
+use earlyhelp_domain::policy::{self, Actor, CaseFacts, Denial, Permission};
 use earlyhelp_domain::{AssessmentId, EpisodeId, FamilyId};
 use earlyhelp_persistence::assessments::{self, Assessment, Revision};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
@@ -123,8 +123,8 @@ pub fn start(
     let id = command.episode;
     let episode = episodes::find(conn, id)?;
     let family = episode.family_id;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
-    require_lead(actor, &episode)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
+    require_lead(conn, audit, actor, &episode)?;
     may_start(conn, &episode)?;
     let template = templates::latest(conn, SNF_TEMPLATE_NAME)?
         .ok_or_else(|| Failure::Defect("no published Strengths and Needs template".to_owned()))?;
@@ -168,7 +168,7 @@ pub fn get(
     actor: &Actor,
     id: AssessmentId,
 ) -> Result<AssessmentRecord> {
-    let (assessment, _) = authorised(conn, actor, Permission::ReadCase, id)?;
+    let (assessment, _) = authorised(conn, audit, actor, Permission::ReadCase, id)?;
     let event = AuditEvent::success(AuditAction::ReadAssessment, EntityType::Assessment, id);
     audited_read(conn, audit, event, |conn| Ok(record(conn, assessment)?))
 }
@@ -181,8 +181,8 @@ pub fn update(
     command: UpdateAssessment,
 ) -> Result<AssessmentRecord> {
     let id = command.assessment;
-    let (assessment, episode) = authorised(conn, actor, Permission::WriteCase, id)?;
-    require_lead(actor, &episode)?;
+    let (assessment, episode) = authorised(conn, audit, actor, Permission::WriteCase, id)?;
+    require_lead(conn, audit, actor, &episode)?;
     let expected = command.expected_version?;
     step(assessment.state, AssessmentEvent::Edit)?;
     if assessment.version != expected {
@@ -231,8 +231,8 @@ pub fn submit<W: serde::Serialize>(
     render: impl FnOnce(Submission) -> W,
 ) -> Result<Answer> {
     let id = command.assessment;
-    let (_, episode) = authorised(conn, actor, Permission::WriteCase, id)?;
-    require_lead(actor, &episode)?;
+    let (_, episode) = authorised(conn, audit, actor, Permission::WriteCase, id)?;
+    require_lead(conn, audit, actor, &episode)?;
     let idempotency = command.idempotency;
     transaction(conn, audit, |conn, trail| {
         // Lock first: a concurrent retry with the same key waits here, then replays.
@@ -343,7 +343,7 @@ pub fn list_revisions(
     command: ListRevisions,
 ) -> Result<Page<RevisionRecord>> {
     let id = command.assessment;
-    authorised(conn, actor, Permission::ReadCase, id)?;
+    authorised(conn, audit, actor, Permission::ReadCase, id)?;
     let event = AuditEvent::success(AuditAction::ListRevisions, EntityType::Assessment, id);
     audited_read(conn, audit, event, |conn| {
         let page = assessments::revisions(conn, id, &command.page)?;
@@ -365,13 +365,14 @@ pub fn list_revisions(
 /// The form with its episode, once the actor may act on the episode's family.
 fn authorised(
     conn: &mut PgConnection,
+    audit: &AuditContext,
     actor: &Actor,
     permission: Permission,
     id: AssessmentId,
 ) -> Result<(Assessment, Episode)> {
     let assessment = assessments::find(conn, id)?;
     let episode_id = assessment.episode_id;
-    let episode = crate::episodes::authorised(conn, actor, permission, episode_id)?;
+    let episode = crate::episodes::authorised(conn, audit, actor, permission, episode_id)?;
     Ok((assessment, episode))
 }
 
@@ -379,10 +380,16 @@ fn authorised(
 /// with the family. The episode's lead, not the family's current one: a form of an earlier
 /// episode stays with whoever led that episode. Asked after the family check, so the actor is
 /// known to see the record and a refusal is 403.
-fn require_lead(actor: &Actor, episode: &Episode) -> Result<()> {
+fn require_lead(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    episode: &Episode,
+) -> Result<()> {
     let facts = CaseFacts::led_by(episode.lead_professional_id, episode.locality_id);
-    policy::authorize_case(actor, Permission::CompleteAssessment, &facts)
-        .map_err(|_| Refusal::Forbidden.into())
+    let permission = Permission::CompleteAssessment;
+    let decision = policy::authorize_case(actor, permission, &facts).map_err(|_| Denial::Forbidden);
+    crate::access::refused_if_denied(conn, audit, episode.family_id, permission, decision)
 }
 
 /// A form starts only in an open episode without one already in progress.

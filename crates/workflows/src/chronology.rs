@@ -27,7 +27,7 @@ pub fn read(
     command: ReadChronology,
 ) -> Result<Page<Entry>> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::ReadCase, family)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, family)?;
     let event = AuditEvent::success(AuditAction::ReadChronology, EntityType::Family, family);
     audited_read(conn, audit, event, |conn| {
         Ok(chronology::list(conn, family, &command.page)?)

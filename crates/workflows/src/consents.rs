@@ -57,7 +57,7 @@ pub fn list(
     command: ListConsents,
 ) -> Result<Page<Consent>> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::ReadCase, family)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, family)?;
     let event = AuditEvent::new(
         AuditAction::ListConsents,
         EntityType::Family,
@@ -77,7 +77,7 @@ pub fn record(
     command: RecordConsent,
 ) -> Result<Consent> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let mut checks = Checks::default();
     let members = families::members(conn, &[family])?;
     if !members.iter().any(|m| m.id == command.given_by) {
@@ -171,7 +171,7 @@ pub fn withdraw(
     let id = command.consent;
     let existing = consents::find(conn, id)?;
     let family = existing.family_id;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     if existing.withdrawn_at.is_some() {
         return Err(Refusal::AlreadyWithdrawn.into());
     }

@@ -3,7 +3,7 @@
 //! and writes its chronology and audit entries in one transaction.
 
 use crate::access::{self, authorize_family, can_lead, readable};
-use crate::step::{audited_read, transaction};
+use crate::step::{audited_list, audited_read, transaction};
 use crate::{Failure, Refusal, Result};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::{
@@ -89,14 +89,15 @@ pub fn list(
         None,
         Outcome::Success,
     );
-    audited_read(conn, audit, event, |conn| {
+    let read = |conn: &mut PgConnection| {
         Ok(episodes::list(
             conn,
             readable(actor),
             &command.filter,
             &command.page,
         )?)
-    })
+    };
+    audited_list(conn, audit, event, read, |episode| episode.family_id)
 }
 
 /// One episode, for whoever may read its family's record or is asked to take it over.
@@ -107,7 +108,14 @@ pub fn get(
     id: EpisodeId,
 ) -> Result<EpisodeRecord> {
     let (episode, facts) = load(conn, id)?;
-    policy::authorize_episode_read(actor, &facts)?;
+    let decision = policy::authorize_episode_read(actor, &facts);
+    access::refused_if_denied(
+        conn,
+        audit,
+        episode.family_id,
+        Permission::ReadCase,
+        decision,
+    )?;
     let event = AuditEvent::success(AuditAction::ReadEpisode, EntityType::Episode, id);
     audited_read(conn, audit, event, |conn| record(conn, episode))
 }
@@ -121,7 +129,7 @@ pub fn open(
     command: OpenEpisode,
 ) -> Result<EpisodeRecord> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let facts = access::family_facts(conn, family)?;
     // The episode opens where the family lives: moving a family between localities is not
     // something opening an episode may do on the side.
@@ -241,7 +249,7 @@ pub fn change_threshold(
     actor: &Actor,
     command: ChangeThreshold,
 ) -> Result<EpisodeRecord> {
-    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    authorised(conn, audit, actor, Permission::WriteCase, command.episode)?;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
         step(current.state, EpisodeEvent::ChangeThreshold)?;
@@ -278,7 +286,7 @@ pub fn propose_transfer(
     actor: &Actor,
     command: ProposeTransfer,
 ) -> Result<EpisodeRecord> {
-    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    authorised(conn, audit, actor, Permission::WriteCase, command.episode)?;
     let to = eligible_lead(conn, command.to, "to_user_id")?.id;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
@@ -308,8 +316,16 @@ pub fn accept_transfer(
     actor: &Actor,
     id: EpisodeId,
 ) -> Result<EpisodeRecord> {
-    let (_, facts) = load(conn, id)?;
-    if !policy::authorize_transfer_acceptance(actor, &facts)? {
+    let (episode, facts) = load(conn, id)?;
+    let waiting_for_me = match policy::authorize_transfer_acceptance(actor, &facts) {
+        Ok(mine) => mine,
+        Err(denial) => {
+            let permission = Permission::TakeOverEpisode;
+            access::refused_if_denied(conn, audit, episode.family_id, permission, Err(denial))?;
+            false
+        }
+    };
+    if !waiting_for_me {
         return Err(Refusal::NoTransferForYou(
             "There is no transfer of this episode waiting for you to accept.",
         )
@@ -346,7 +362,7 @@ pub fn close(
     actor: &Actor,
     command: CloseEpisode,
 ) -> Result<EpisodeRecord> {
-    authorised(conn, actor, Permission::WriteCase, command.episode)?;
+    authorised(conn, audit, actor, Permission::WriteCase, command.episode)?;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, command.episode)?;
         step(current.state, EpisodeEvent::Close)?;
@@ -403,12 +419,13 @@ fn load(conn: &mut PgConnection, id: EpisodeId) -> Result<(Episode, CaseFacts)> 
 /// Loads the episode and checks the actor may act on its family.
 pub(crate) fn authorised(
     conn: &mut PgConnection,
+    audit: &AuditContext,
     actor: &Actor,
     permission: Permission,
     id: EpisodeId,
 ) -> Result<Episode> {
     let episode = episodes::find(conn, id)?;
-    authorize_family(conn, actor, permission, episode.family_id)?;
+    authorize_family(conn, audit, actor, permission, episode.family_id)?;
     Ok(episode)
 }
 

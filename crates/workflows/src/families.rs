@@ -127,7 +127,7 @@ pub fn create(
     }
     let confirm_new = command.confirm_new;
     if !confirm_new {
-        refuse_duplicates(conn, actor, &command.members, None)?;
+        refuse_duplicates(conn, audit, actor, &command.members, None)?;
     }
     let new = NewFamily {
         id: command.id,
@@ -192,7 +192,7 @@ pub fn get(
     actor: &Actor,
     id: FamilyId,
 ) -> Result<FamilyRecord> {
-    authorize_family(conn, actor, Permission::ReadCase, id)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, id)?;
     let event = AuditEvent::success(AuditAction::ReadFamily, EntityType::Family, id);
     audited_read(conn, audit, event, |conn| record(conn, id))
 }
@@ -205,7 +205,7 @@ pub fn update(
     command: UpdateFamily,
 ) -> Result<FamilyRecord> {
     let id = command.family;
-    authorize_family(conn, actor, Permission::WriteCase, id)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, id)?;
     let changes = FamilyChanges {
         address: command.address,
         postcode: command.postcode,

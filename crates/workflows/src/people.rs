@@ -6,7 +6,7 @@ use crate::clock::today;
 use crate::step::{audited_read, transaction};
 use crate::{DuplicateCandidate, Failure, Refusal, Result};
 use chrono::NaiveDate;
-use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::{
     self, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind, Sex, Upn,
@@ -14,12 +14,13 @@ use earlyhelp_domain::person::{
 use earlyhelp_domain::policy::{Actor, Permission};
 use earlyhelp_domain::validation::Checks;
 use earlyhelp_domain::{FamilyId, OrganisationId, PersonId};
-use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
     self, Candidate, NewPerson, Person, PersonChanges, Relationship,
 };
 use earlyhelp_persistence::{Error as DbError, PgConnection};
+use serde_json::json;
 
 /// The longest address a person or family record keeps.
 pub const ADDRESS_MAX: usize = 500;
@@ -199,6 +200,7 @@ pub fn check_member(
 /// (outside `excluding`, the family they join).
 pub fn refuse_duplicates(
     conn: &mut PgConnection,
+    audit: &AuditContext,
     actor: &Actor,
     people: &[NewPerson],
     excluding: Option<FamilyId>,
@@ -234,10 +236,22 @@ pub fn refuse_duplicates(
         }
     }
     if candidates.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::PossibleDuplicate(candidates).into())
+        return Ok(());
     }
+    // The answer shows other people's records: the trail says whose, and to whom.
+    let shown: Vec<_> = candidates
+        .iter()
+        .map(|c| json!({ "person_id": c.person_id, "family_id": c.family_id }))
+        .collect();
+    let event = AuditEvent::new(
+        AuditAction::CheckDuplicates,
+        EntityType::Family,
+        excluding.map(Into::into),
+        Outcome::Success,
+    )
+    .with_detail(json!({ "shown": shown }));
+    audit::record(conn, audit, event)?;
+    Err(Refusal::PossibleDuplicate(candidates).into())
 }
 
 /// Adds a member to an existing family, unless they may already be recorded and the request
@@ -249,10 +263,11 @@ pub fn add_member(
     command: AddMember,
 ) -> Result<Person> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     if !command.confirm_new {
         refuse_duplicates(
             conn,
+            audit,
             actor,
             std::slice::from_ref(&command.person),
             Some(family),
@@ -288,7 +303,7 @@ pub fn add_relationship(
     command: AddRelationship,
 ) -> Result<Relationship> {
     let family = command.family;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let members = families::members(conn, &[family])?;
     let mut checks = Checks::default();
     for (field, id) in [
@@ -324,7 +339,7 @@ pub fn get_person(
     id: PersonId,
 ) -> Result<Person> {
     let person = families::find_person(conn, id)?;
-    authorize_family(conn, actor, Permission::ReadCase, person.family_id)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, person.family_id)?;
     let event = AuditEvent::success(AuditAction::ReadPerson, EntityType::Person, id);
     audited_read(conn, audit, event, |_| Ok(person))
 }
@@ -340,7 +355,7 @@ pub fn update_person(
     let id = command.person;
     let current = families::find_person(conn, id)?;
     let family = current.family_id;
-    authorize_family(conn, actor, Permission::WriteCase, family)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let merged = merge(current, command.patch);
     let mut checks = Checks::default();
     let checked = check_member(&mut checks, "", &merged, family);

@@ -2,7 +2,7 @@
 //! the feedback history per professional and per organisation that closes the training loop.
 
 use crate::access::{can_review, family_facts, readable, reviewable};
-use crate::step::{audited_read, transaction};
+use crate::step::{audited_list, audited_read, transaction};
 use crate::{Failure, Refusal, Result};
 use earlyhelp_domain::assessment::{self, AssessmentEvent};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
@@ -102,14 +102,15 @@ pub fn list_queue(
         None,
         Outcome::Success,
     );
-    audited_read(conn, audit, event, |conn| {
+    let read = |conn: &mut PgConnection| {
         Ok(reviews::queue(
             conn,
             reviewable(actor),
             &command.filter,
             &command.page,
         )?)
-    })
+    };
+    audited_list(conn, audit, event, read, |item| item.family_id)
 }
 
 /// One review with the revision it reviews.
@@ -119,7 +120,7 @@ pub fn get(
     actor: &Actor,
     id: ReviewId,
 ) -> Result<ReviewRecord> {
-    let (review, _) = authorised(conn, actor, id)?;
+    let (review, _) = authorised(conn, audit, actor, id)?;
     let event = AuditEvent::success(AuditAction::ReadReview, EntityType::Review, id);
     audited_read(conn, audit, event, |conn| {
         let revision = assessments::find_revision(conn, review.revision_id)?;
@@ -142,7 +143,7 @@ pub fn assign(
     if !claiming {
         policy::authorize(actor, Permission::AssignReviews)?;
     }
-    let (current, facts) = authorised(conn, actor, id)?;
+    let (current, facts) = authorised(conn, audit, actor, id)?;
     if !claiming {
         let candidate = match users::find(conn, reviewer) {
             Ok(candidate) => candidate,
@@ -193,7 +194,7 @@ pub fn decide(
     let decision = command.decision;
     let ratings = serde_json::to_value(&decision.ratings)
         .map_err(|error| Failure::Defect(format!("ratings unwritable: {error}")))?;
-    let (current, mut facts) = authorised(conn, actor, id)?;
+    let (current, mut facts) = authorised(conn, audit, actor, id)?;
     may_decide(actor, &mut facts, &current)?;
     let me = actor.user_id;
     transaction(conn, audit, |conn, trail| {
@@ -300,11 +301,18 @@ pub fn feedback(
 }
 
 /// The review with its family's facts, if the actor may review in that family's locality.
-fn authorised(conn: &mut PgConnection, actor: &Actor, id: ReviewId) -> Result<(Review, CaseFacts)> {
+fn authorised(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: ReviewId,
+) -> Result<(Review, CaseFacts)> {
     policy::authorize(actor, Permission::ReviewAssessments)?;
     let family = reviews::family_of(conn, id)?;
     let facts = family_facts(conn, family)?;
-    policy::authorize_case(actor, Permission::ReviewAssessments, &facts)?;
+    let permission = Permission::ReviewAssessments;
+    let decision = policy::authorize_case(actor, permission, &facts);
+    crate::access::refused_if_denied(conn, audit, family, permission, decision)?;
     Ok((reviews::find(conn, id)?, facts))
 }
 

@@ -1,8 +1,11 @@
 //! The two shapes every step takes: a change in one audited transaction, or an audited read.
 
 use crate::{Failure, Result};
+use earlyhelp_domain::FamilyId;
 use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent, AuditTrail};
+use earlyhelp_persistence::pagination::Page;
 use earlyhelp_persistence::{Error as DbError, PgConnection};
+use serde_json::json;
 
 /// Runs `change` in one transaction that commits its audit entries with it. A refusal part-way
 /// (a rule re-checked after locking) rolls everything back and is returned as it is; a change
@@ -39,6 +42,28 @@ pub fn audited_read<T>(
     transaction(conn, context, |conn, trail| {
         trail.record(event);
         read(conn)
+    })
+}
+
+/// Runs one list read with its audit entry, which records the families the page showed
+/// (`{"family_ids": [...]}`), so "who saw this child's record" covers lists too.
+pub fn audited_list<T>(
+    conn: &mut PgConnection,
+    context: &AuditContext,
+    event: AuditEvent,
+    read: impl FnOnce(&mut PgConnection) -> Result<Page<T>>,
+    family_of: impl Fn(&T) -> FamilyId,
+) -> Result<Page<T>> {
+    transaction(conn, context, |conn, trail| {
+        let page = read(conn)?;
+        let mut shown: Vec<FamilyId> = Vec::new();
+        for family in page.items.iter().map(&family_of) {
+            if !shown.contains(&family) {
+                shown.push(family);
+            }
+        }
+        trail.record(event.with_detail(json!({ "family_ids": shown })));
+        Ok(page)
     })
 }
 
