@@ -222,6 +222,9 @@ async fn list_reads_record_the_families_each_page_showed() {
         .await
         .assert_status(200);
     let shown = json!({ "family_ids": [case.family] });
-    assert_eq!(details_of(&app, "episode.list"), [shown.clone()]);
+    assert_eq!(
+        details_of(&app, "episode.list"),
+        std::slice::from_ref(&shown)
+    );
     assert_eq!(details_of(&app, "review.list"), [shown]);
 }
