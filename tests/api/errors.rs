@@ -21,7 +21,7 @@ async fn a_wrong_method_is_405_problem_with_allow() {
         .send()
         .await;
     response.assert_problem(405, "method_not_allowed");
-    assert_eq!(response.header("allow").as_deref(), Some("GET, POST"));
+    assert_eq!(response.header("allow").as_deref(), Some("GET, HEAD, POST"));
 }
 
 #[actix_web::test]

@@ -138,3 +138,69 @@ async fn the_interactive_docs_are_served_from_vendored_assets() {
         .await
         .assert_status(200);
 }
+
+#[actix_web::test]
+async fn invented_methods_share_one_metrics_label_and_are_refused_as_before() {
+    let app = TestApp::spawn().await;
+    for n in 0..25 {
+        let method = awc::http::Method::from_bytes(format!("XINVENTED{n}").as_bytes()).unwrap();
+        app.request(method, "/healthz")
+            .send()
+            .await
+            .assert_problem(405, "method_not_allowed");
+    }
+    let metrics = app.get("/metrics").send().await;
+    metrics.assert_status(200);
+    let metrics = metrics.text();
+    assert!(
+        !metrics.contains("XINVENTED"),
+        "no label per invented method"
+    );
+    assert!(metrics.contains("method=\"OTHER\""), "{metrics}");
+}
+
+#[actix_web::test]
+async fn every_get_route_answers_head_with_its_headers_and_no_body() {
+    let app = TestApp::spawn().await;
+    let health = app
+        .request(awc::http::Method::HEAD, "/healthz")
+        .send()
+        .await;
+    health.assert_status(200);
+    assert!(health.body.is_empty());
+    assert_eq!(
+        health.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    let anonymous = app
+        .request(awc::http::Method::HEAD, "/api/v1/me")
+        .send()
+        .await;
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.body.is_empty());
+    let token = app.token("practitioner").await;
+    let me = app
+        .request(awc::http::Method::HEAD, "/api/v1/me")
+        .token(&token)
+        .send()
+        .await;
+    me.assert_status(200);
+    assert!(me.body.is_empty());
+}
+
+#[actix_web::test]
+async fn the_docs_viewer_carries_a_content_security_policy() {
+    let app = TestApp::spawn().await;
+    for path in ["/docs/", "/docs/swagger-initializer.js"] {
+        let page = app.get(path).send().await;
+        page.assert_status(200);
+        let policy = page.header("content-security-policy").unwrap_or_default();
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+        assert!(policy.contains("script-src 'self'"), "{path}: {policy}");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(!policy.contains("unsafe-eval"), "{path}: {policy}");
+    }
+}

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod error;
 pub mod handlers;
 pub mod json;
+pub mod methods;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
@@ -51,6 +52,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
             .default_service(web::to(routes::not_found))
             .wrap(Compress::default())
             .wrap(metrics.clone())
+            .wrap(from_fn(methods::bucket))
             .wrap(from_fn(request_id::middleware))
     })
     .workers(settings.workers.max(1))

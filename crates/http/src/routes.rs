@@ -10,6 +10,7 @@ use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
     episode_transitions, episodes, families, form_templates, me, ops, people, reviews,
 };
+use actix_web::guard;
 use actix_web::http::Method;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, Route};
@@ -52,9 +53,19 @@ macro_rules! endpoints {
             method: Method::$method,
             path: $path,
             access: $access,
-            route: web::method(Method::$method).to($handler),
+            route: route_for(Method::$method).to($handler),
         },)+]
     };
+}
+
+/// A route for `method`; a GET route answers HEAD as well (the same headers, no body), as
+/// RFC 9110 asks of every server.
+fn route_for(method: Method) -> Route {
+    if method == Method::GET {
+        web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+    } else {
+        web::method(method)
+    }
 }
 
 /// Every endpoint the server answers.
@@ -182,7 +193,13 @@ pub fn configure(config: &mut ServiceConfig) {
         }
     }
     for (path, endpoints) in paths.into_iter().zip(grouped) {
-        let allow: Vec<&str> = endpoints.iter().map(|e| e.method.as_str()).collect();
+        let allow: Vec<&str> = endpoints
+            .iter()
+            .flat_map(|e| match e.method {
+                Method::GET => vec!["GET", "HEAD"],
+                ref other => vec![other.as_str()],
+            })
+            .collect();
         let allow = allow.join(", ");
         let mut resource = web::resource(path);
         for endpoint in endpoints {
