@@ -67,3 +67,47 @@ async fn concurrent_submits_with_one_key_make_one_revision_and_concurrent_claims
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409]);
 }
+
+#[actix_web::test]
+async fn if_match_takes_a_star_or_a_list_of_versions_as_rfc_9110_says() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Starling").await;
+    let form = app
+        .post(&format!("/api/v1/episodes/{}/assessments", case.episode))
+        .token(&lead)
+        .json(&json!({}))
+        .await;
+    form.assert_status(201);
+    assert_eq!(form.header("etag").as_deref(), Some("\"1\""));
+    let form = id_of(&form.json());
+    let save = |tag: &'static str, reason: &'static str| {
+        let (app, lead, form) = (&app, &lead, &form);
+        async move {
+            let patch = json!({ "reason": { "reason_for_assessment": reason } });
+            app.patch_assessment(lead, form, Some(tag), &patch).await
+        }
+    };
+    // `*`: whatever version is current.
+    let any = save("*", "Attendance").await;
+    any.assert_status(200);
+    assert_eq!(any.header("etag").as_deref(), Some("\"2\""));
+    // A list: saved when one of them is current.
+    let listed = save("\"1\", \"2\"", "Attendance and sleep").await;
+    listed.assert_status(200);
+    assert_eq!(listed.header("etag").as_deref(), Some("\"3\""));
+    // None of them current: 412, nothing saved.
+    save("\"1\", \"2\"", "Lost")
+        .await
+        .assert_problem(412, "precondition_failed");
+    let stored = app
+        .get(&format!("/api/v1/assessments/{form}"))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    assert_eq!(
+        stored["content"]["reason"]["reason_for_assessment"],
+        "Attendance and sleep"
+    );
+}

@@ -69,12 +69,31 @@ pub struct StartAssessment {
 #[derive(Debug, Clone)]
 pub struct UpdateAssessment {
     pub assessment: AssessmentId,
-    /// The version the change was made against, from `If-Match`. Unreadable or missing is
+    /// The version(s) the change was made against, from `If-Match`. Unreadable or missing is
     /// only reported after the access checks, so an actor who may not see the form learns
     /// nothing of it: [`Refusal::VersionRequired`] or [`Refusal::VersionUnreadable`].
-    pub expected_version: Result<i32, Refusal>,
+    pub expected_version: Result<IfMatch, Refusal>,
     /// A JSON merge patch (RFC 7396) of the content: an object of sections.
     pub patch: Value,
+}
+
+/// What `If-Match` asks of the form's current version (RFC 9110, 13.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: any current version; the save applies to whatever is stored now.
+    Any,
+    /// One of these versions (`"3"`, or a list `"3", "4"`).
+    Versions(Vec<i32>),
+}
+
+impl IfMatch {
+    /// The version to save against, when the current one satisfies the condition.
+    fn against(&self, current: i32) -> Option<i32> {
+        match self {
+            IfMatch::Any => Some(current),
+            IfMatch::Versions(versions) => versions.contains(&current).then_some(current),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -183,14 +202,14 @@ pub fn update(
     let id = command.assessment;
     let (assessment, episode) = authorised(conn, audit, actor, Permission::WriteCase, id)?;
     require_lead(conn, audit, actor, &episode)?;
-    let expected = command.expected_version?;
+    let condition = command.expected_version?;
     step(assessment.state, AssessmentEvent::Edit)?;
-    if assessment.version != expected {
+    let Some(expected) = condition.against(assessment.version) else {
         return Err(Refusal::StaleVersion {
             current: assessment.version,
         }
         .into());
-    }
+    };
     let mut content = assessment.content;
     merge_patch(&mut content, &command.patch);
     let template = templates::find(conn, assessment.template_id)?;

@@ -37,7 +37,7 @@ use earlyhelp_persistence::templates::{self, FormTemplate};
 use earlyhelp_persistence::users::User;
 use earlyhelp_persistence::{localities, organisations, scope, users, PgConnection};
 use earlyhelp_workflows::assessments::{
-    self as forms, ReviewDeadline, StartAssessment, SubmitAssessment, UpdateAssessment,
+    self as forms, IfMatch, ReviewDeadline, StartAssessment, SubmitAssessment, UpdateAssessment,
 };
 use earlyhelp_workflows::clock::today;
 use earlyhelp_workflows::consents::{self, RecordConsent};
@@ -630,7 +630,7 @@ fn replace_content(
     }
     let update = UpdateAssessment {
         assessment: form,
-        expected_version: Ok(current.assessment.version),
+        expected_version: Ok(IfMatch::Versions(vec![current.assessment.version])),
         patch,
     };
     forms::update(conn, &lead.request(), &lead.actor, update)?;

@@ -29,7 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::{AssessmentId, EpisodeId};
 use earlyhelp_persistence::reviews::Review;
 use earlyhelp_workflows::assessments::{
-    self, AssessmentRecord, IdempotencyKey, ListRevisions, ReviewDeadline, RevisionRecord,
+    self, AssessmentRecord, IdempotencyKey, IfMatch, ListRevisions, ReviewDeadline, RevisionRecord,
     StartAssessment, Submission, SubmitAssessment, UpdateAssessment,
 };
 use earlyhelp_workflows::Refusal;
@@ -323,17 +323,26 @@ pub async fn get_assessment(
     let version = response.version;
     Ok(with_etag(HttpResponse::Ok().json(response), version))
 }
-/// Parses `If-Match: "7"` into the version it names.
-fn expected_version(req: &HttpRequest) -> Result<i32, Refusal> {
+/// Parses `If-Match`: `*`, or one or more of the form's entity tags (`"7"`, `"7", "8"`).
+fn expected_version(req: &HttpRequest) -> Result<IfMatch, Refusal> {
     let raw = req
         .headers()
         .get(header::IF_MATCH)
         .ok_or(Refusal::VersionRequired)?;
-    raw.to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse::<i32>().ok())
-        .ok_or(Refusal::VersionUnreadable)
+    let raw = raw.to_str().map_err(|_| Refusal::VersionUnreadable)?.trim();
+    if raw == "*" {
+        return Ok(IfMatch::Any);
+    }
+    raw.split(',')
+        .map(|tag| {
+            tag.trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .parse::<i32>()
+                .map_err(|_| Refusal::VersionUnreadable)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(IfMatch::Versions)
 }
 /// Save answers to a form
 ///
@@ -360,8 +369,10 @@ fn expected_version(req: &HttpRequest) -> Result<i32, Refusal> {
             "If-Match" = String,
             Header,
             description = "The `ETag` of the form as last loaded or saved, e.g. `\"3\"` (a weak \
-                `W/\"3\"` or a bare `3` is read the same). Missing: 428. Naming a version \
-                that is no longer current, or no version at all: 412, and nothing is saved.",
+                `W/\"3\"` or a bare `3` is read the same), a list of them (`\"3\", \"4\"`: \
+                any one current), or `*` (whatever version is current, RFC 9110). Missing: \
+                428. Naming no version that is current, or no version at all: 412, and \
+                nothing is saved.",
             min_length = 1,
             example = "\"3\"",
         ),
