@@ -182,3 +182,49 @@ async fn input_the_database_cannot_store_is_refused_with_422_not_500() {
         .assert_problem(422, "validation_failed");
     assert_eq!(bell["errors"][0]["field"], "feedback");
 }
+
+#[actix_web::test]
+async fn a_key_written_twice_anywhere_in_a_body_is_refused_at_its_path() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Twicefield").await;
+    let form = crate::case_helpers::id_of(
+        &app.post(&format!("/api/v1/episodes/{}/assessments", case.episode))
+            .token(&lead)
+            .json(&serde_json::json!({}))
+            .await
+            .json(),
+    );
+    let body = r#"{"content": {"reason": {"reason_for_assessment": "Kept?", "reason_for_assessment": "Or this?"}}}"#;
+    let refused = app
+        .request(Method::PATCH, &format!("/api/v1/assessments/{form}"))
+        .token(&lead)
+        .header("if-match", "\"1\"")
+        .raw("application/json", body)
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        refused["errors"][0]["field"],
+        "content.reason.reason_for_assessment"
+    );
+    let stored = app
+        .get(&format!("/api/v1/assessments/{form}"))
+        .token(&lead)
+        .send()
+        .await;
+    assert_eq!(
+        stored.header("etag").as_deref(),
+        Some("\"1\""),
+        "nothing saved"
+    );
+    // At the top level too, with the same answer.
+    let refused = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .raw(
+            "application/json",
+            r#"{"email": "a@example.org", "email": "b@example.org", "password": "x"}"#,
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(refused["errors"][0]["field"], "email");
+}

@@ -38,7 +38,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') | None => {}
+        Some(b'{') => refuse_duplicate_keys(bytes)?,
+        None => {}
         Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
             return Err(ApiError::validation("body", "must be a JSON object"));
         }
@@ -54,6 +55,111 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .end()
         .map_err(|error| json_error(".", &error))?;
     Ok(value)
+}
+
+/// A key written twice in one object, anywhere in the body, is refused (422 at its path):
+/// JSON parsers disagree on which value wins, and serde keeps the last in silence, so a form
+/// answer typed twice would be lost without a word. Syntax errors are left to the typed parse,
+/// which reports their line and column.
+fn refuse_duplicate_keys(bytes: &[u8]) -> Result<(), ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde::de::DeserializeSeed::deserialize(
+        KeysOnce {
+            path: String::new(),
+        },
+        &mut deserializer,
+    ) {
+        Err(error) if error.is_data() => {
+            let message = error.to_string();
+            let (path, _) = message.split_once(" at line").unwrap_or((&message, ""));
+            Err(ApiError::validation(
+                path,
+                "this key appears more than once in its object",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Walks a JSON value, failing with the path of the first key an object repeats.
+struct KeysOnce {
+    path: String,
+}
+
+impl KeysOnce {
+    fn child(&self, key: &str) -> Self {
+        let path = if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        };
+        Self { path }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeysOnce {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeysOnce {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = self.child(&key);
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom(child.path));
+            }
+            map.next_value_seed(child)?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while seq
+            .next_element_seed(KeysOnce {
+                path: format!("{}[{index}]", self.path),
+            })?
+            .is_some()
+        {
+            index += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
 }
 
 /// PostgreSQL cannot store NUL in text or jsonb, so no field may hold one. Finds a `\u0000`
