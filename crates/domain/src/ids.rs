@@ -22,13 +22,6 @@ macro_rules! typed_id {
                 Self(Uuid::now_v7())
             }
 
-            pub const fn from_uuid(uuid: Uuid) -> Self {
-                Self(uuid)
-            }
-
-            pub const fn into_uuid(self) -> Uuid {
-                self.0
-            }
         }
 
         impl From<Uuid> for $name {

@@ -323,14 +323,3 @@ pub fn possible_duplicates(
     }
     Ok(query.order(people::id).limit(20).load(conn)?)
 }
-
-/// The family's locality follows its open episode: it decides which LCSS team sees it.
-pub fn set_locality(conn: &mut PgConnection, id: FamilyId, locality: LocalityId) -> Result<()> {
-    diesel::update(families::table.find(id))
-        .set((
-            families::locality_id.eq(locality),
-            families::updated_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}

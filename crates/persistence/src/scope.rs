@@ -6,12 +6,12 @@
 //! return a row the point check would refuse.
 
 use crate::schema::families;
-use crate::{Error, Result};
+use crate::Result;
 use diesel::dsl::sql;
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use earlyhelp_domain::policy::{self, Actor, CaseFacts, CaseFilter, Denial, Permission, Scope};
+use earlyhelp_domain::policy::{CaseFacts, CaseFilter, Scope};
 use earlyhelp_domain::{FamilyId, LocalityId, UserId};
 
 pub type VisibleFamilies = families::BoxedQuery<'static, Pg, diesel::sql_types::Uuid>;
@@ -51,40 +51,4 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .select((families::locality_id, families::lead_professional_id))
         .first(conn)?;
     Ok(CaseFacts::led_by(lead, locality))
-}
-
-/// Loads the family's facts and asks the policy; a missing family and a hidden one look the
-/// same to the caller.
-pub fn authorize(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    permission: Permission,
-    family: FamilyId,
-) -> Result<(), Denied> {
-    let facts = facts_or_not_found(conn, family)?;
-    policy::authorize_case(actor, permission, &facts).map_err(Denied::Policy)
-}
-
-/// The family's facts; a missing family is the policy's "not found".
-pub fn facts_or_not_found(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts, Denied> {
-    match case_facts(conn, family) {
-        Ok(facts) => Ok(facts),
-        Err(Error::NotFound) => Err(Denied::Policy(Denial::NotFound)),
-        Err(other) => Err(Denied::Storage(other)),
-    }
-}
-
-/// Why a case action was refused: by the policy, or because storage failed while asking.
-#[derive(Debug, thiserror::Error)]
-pub enum Denied {
-    #[error(transparent)]
-    Policy(Denial),
-    #[error(transparent)]
-    Storage(Error),
-}
-
-impl From<Error> for Denied {
-    fn from(error: Error) -> Self {
-        Denied::Storage(error)
-    }
 }

@@ -9,7 +9,7 @@ use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
 use earlyhelp_persistence::scope::{self, VisibleFamilies};
 use earlyhelp_persistence::users::User;
-use earlyhelp_persistence::PgConnection;
+use earlyhelp_persistence::{Error as DbError, PgConnection};
 use serde_json::json;
 
 /// 404 (out of scope) or 403 (visible, but not this action) per the policy. A refusal of a
@@ -53,9 +53,13 @@ pub fn refused_if_denied(
     Err(denial.into())
 }
 
-/// The facts of the family's record, for the relations that need more than one check.
+/// The facts of the family's record, for the relations that need more than one check. A
+/// family that does not exist is not found, as one outside the actor's scope is.
 pub fn family_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
-    Ok(scope::facts_or_not_found(conn, family)?)
+    match scope::case_facts(conn, family) {
+        Err(DbError::NotFound) => Err(crate::Refusal::NotFound.into()),
+        other => Ok(other?),
+    }
 }
 
 /// The families the actor may read, as the subquery lists filter by.

@@ -209,7 +209,6 @@ pub fn open(
             },
         )?;
         families::set_lead_professional(conn, family, lead.id)?;
-        families::set_locality(conn, family, locality)?;
         let summary = format!(
             "Early help episode opened at threshold level {} for {} child(ren)",
             command.threshold.level(),

@@ -5,7 +5,6 @@ use earlyhelp_domain::episode::ThresholdError;
 use earlyhelp_domain::policy::Denial;
 use earlyhelp_domain::review::ReviewError;
 use earlyhelp_domain::validation::Invalid;
-use earlyhelp_persistence::scope::Denied;
 use earlyhelp_persistence::Error as DbError;
 
 /// Why a step refused, with the stable `code` clients branch on.
@@ -258,15 +257,6 @@ impl From<Invalid> for Failure {
 impl From<Denial> for Failure {
     fn from(denial: Denial) -> Self {
         Failure::Refused(denial.into())
-    }
-}
-
-impl From<Denied> for Failure {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::Policy(denial) => denial.into(),
-            Denied::Storage(error) => error.into(),
-        }
     }
 }
 
