@@ -8,7 +8,7 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episode_transitions, episodes, families, form_templates, me, ops, people, reviews,
+    episode_transitions, episodes, families, feedback, form_templates, me, ops, people, reviews,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -156,9 +156,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/reviews/{id}" => reviews::get_review, OnReview(ReviewAssessments);
         POST "/api/v1/reviews/{id}/assign" => reviews::assign_review, OnReview(ReviewAssessments);
         POST "/api/v1/reviews/{id}/decision" => reviews::decide_review, OnReview(ReviewAssessments);
-        GET "/api/v1/professionals/{id}/feedback" => reviews::professional_feedback,
+        GET "/api/v1/professionals/{id}/feedback" => feedback::professional_feedback,
             OwnOr(ReviewAssessments);
-        GET "/api/v1/organisations/{id}/feedback" => reviews::organisation_feedback,
+        GET "/api/v1/organisations/{id}/feedback" => feedback::organisation_feedback,
             Granted(ReviewAssessments);
     }
 }

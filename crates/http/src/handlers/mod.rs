@@ -10,6 +10,7 @@ pub mod consents;
 pub mod episode_transitions;
 pub mod episodes;
 pub mod families;
+pub mod feedback;
 pub mod form_templates;
 pub mod me;
 pub mod ops;

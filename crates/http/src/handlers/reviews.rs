@@ -1,13 +1,13 @@
-//! `/api/v1/reviews`: the LCSS review queue, assignment, decisions; and the feedback history
-//! per professional and per organisation that closes the training loop
-//! ([`earlyhelp_workflows::reviews`]).
+//! `/api/v1/reviews`: the LCSS review queue, assignment and decisions
+//! ([`earlyhelp_workflows::reviews`]); the feedback history is in
+//! [`crate::handlers::feedback`].
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::wire::{page_request, Flag, IdPath, List, PageQuery};
+use crate::handlers::wire::{page_request, Flag, IdPath, List};
 use crate::json::ApiJson;
 use crate::openapi::case::{
-    CriteriaCounts, Decision as DecisionSchema, FormContent, Ratings, RatingsInput, ReviewOutcome,
+    Decision as DecisionSchema, FormContent, Ratings, RatingsInput, ReviewOutcome,
     ReviewState as ReviewStateSchema,
 };
 use crate::openapi::responses::{
@@ -20,14 +20,11 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::policy::{self, Permission};
 use earlyhelp_domain::review::{check_decision, Criterion, CriterionRating, Decision, ReviewState};
-use earlyhelp_domain::{OrganisationId, ReviewId, UserId};
+use earlyhelp_domain::{ReviewId, UserId};
 use earlyhelp_persistence::assessments::Revision;
 use earlyhelp_persistence::reviews::{QueueFilter, QueueItem, Review};
 use earlyhelp_workflows::clock::today;
-use earlyhelp_workflows::reviews::{
-    self, AssignReview, DecideReview, Feedback, FeedbackOf, FeedbackSummary, ListQueue,
-    RatingCounts, ReadFeedback, ReviewRecord,
-};
+use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview, ListQueue, ReviewRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -207,82 +204,6 @@ impl From<ReviewRecord> for ReviewDetailResponse {
         Self {
             review: record.review.into(),
             revision: record.revision.into(),
-        }
-    }
-}
-
-/// How many decided reviews rated the criterion met, partly met and not met.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = RatingCounts)]
-pub(crate) struct CriterionCounts {
-    // `usize`: a u32 comes out as the non-standard format `u-int32`.
-    #[schema(value_type = usize)]
-    met: u32,
-    #[schema(value_type = usize)]
-    partly_met: u32,
-    #[schema(value_type = usize)]
-    not_met: u32,
-}
-
-impl From<RatingCounts> for CriterionCounts {
-    fn from(counts: RatingCounts) -> Self {
-        Self {
-            met: counts.met,
-            partly_met: counts.partly_met,
-            not_met: counts.not_met,
-        }
-    }
-}
-
-/// Totals over every decided review counted, not only this page.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = FeedbackSummary)]
-struct FeedbackSummaryResponse {
-    decided: usize,
-    #[schema(value_type = usize)]
-    accepted: u32,
-    #[schema(value_type = usize)]
-    returned: u32,
-    /// The rating counts of each quality criterion, by its name.
-    #[schema(value_type = CriteriaCounts)]
-    criteria: BTreeMap<&'static str, CriterionCounts>,
-}
-
-impl From<FeedbackSummary> for FeedbackSummaryResponse {
-    fn from(summary: FeedbackSummary) -> Self {
-        Self {
-            decided: summary.decided,
-            accepted: summary.accepted,
-            returned: summary.returned,
-            criteria: summary
-                .criteria
-                .into_iter()
-                .map(|(criterion, counts)| (criterion.as_str(), counts.into()))
-                .collect(),
-        }
-    }
-}
-
-/// A summary of the decided reviews and a page of them, oldest first.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Feedback)]
-pub struct FeedbackResponse {
-    summary: FeedbackSummaryResponse,
-    /// This page's decided reviews.
-    items: Vec<QueueItemResponse>,
-    /// The `cursor` for the next page; `null` on the last page.
-    #[schema(required)]
-    next_cursor: Option<String>,
-}
-
-impl From<Feedback> for FeedbackResponse {
-    fn from(feedback: Feedback) -> Self {
-        // A list's `items` and `next_cursor`, beside the summary.
-        let List { items, next_cursor } = List::from_page(feedback.page, QueueItemResponse::from);
-        Self {
-            summary: feedback.summary.into(),
-            items,
-            next_cursor,
         }
     }
 }
@@ -494,133 +415,12 @@ pub async fn decide_review(
     Ok(HttpResponse::Ok().json(ReviewResponse::from(review)))
 }
 
-async fn feedback(
-    state: State,
-    auth: Authenticated,
-    query: PageQuery,
-    of: FeedbackOf,
-) -> Result<HttpResponse, ApiError> {
-    let command = ReadFeedback {
-        of,
-        page: query.page()?,
-    };
-    let feedback = auth
-        .run(&state, |conn, audit, actor| {
-            reviews::feedback(conn, audit, actor, command)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(FeedbackResponse::from(feedback)))
-}
-
-/// A professional's review feedback
-///
-/// The decided reviews of forms the professional submitted, oldest first, with a `summary`
-/// over all of them: how many were accepted and returned, and how often each quality
-/// criterion was met, partly met or not met. Anyone may read their own; reading another
-/// professional's needs an LCSS role (403 otherwise). Only reviews of families the actor may
-/// read are counted; an id that names no one simply has no feedback.
-#[utoipa::path(
-    get,
-    path = "/api/v1/professionals/{id}/feedback",
-    tag = "reviews",
-    params(
-        (
-            "id" = Uuid,
-            Path,
-            description = "The professional's user id. A value that is not a UUID is not found \
-                (404).",
-        ),
-        PageQuery,
-    ),
-    responses(
-        (
-            status = 200,
-            description = "The summary and a page of decided reviews.",
-            body = FeedbackResponse,
-        ),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 422, response = UnprocessableEntity),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
-    )
-)]
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, professional.id = %id))]
-pub async fn professional_feedback(
-    state: State,
-    auth: Authenticated,
-    id: Path<UserId>,
-    query: Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let professional = id.into_inner();
-    // Asked before the query's checks (the workflow asks again).
-    if professional != auth.actor.user_id {
-        policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
-    }
-    feedback(
-        state,
-        auth,
-        query.into_inner(),
-        FeedbackOf::Professional(professional),
-    )
-    .await
-}
-
-/// An organisation's review feedback
-///
-/// As for a professional, over the forms submitted by the organisation's members. Needs an
-/// LCSS role (403 otherwise). Only reviews of families the actor may read are counted; an id
-/// that names no organisation simply has no feedback.
-#[utoipa::path(
-    get,
-    path = "/api/v1/organisations/{id}/feedback",
-    tag = "reviews",
-    params(
-        (
-            "id" = Uuid,
-            Path,
-            description = "The organisation's id. A value that is not a UUID is not found (404).",
-        ),
-        PageQuery,
-    ),
-    responses(
-        (
-            status = 200,
-            description = "The summary and a page of decided reviews.",
-            body = FeedbackResponse,
-        ),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 422, response = UnprocessableEntity),
-        (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
-    )
-)]
-#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, organisation.id = %id))]
-pub async fn organisation_feedback(
-    state: State,
-    auth: Authenticated,
-    id: Path<OrganisationId>,
-    query: Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    // Asked before the query's checks (the workflow asks again).
-    policy::authorize(&auth.actor, Permission::ReviewAssessments)?;
-    let organisation = id.into_inner();
-    feedback(
-        state,
-        auth,
-        query.into_inner(),
-        FeedbackOf::Organisation(organisation),
-    )
-    .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handlers::feedback::FeedbackResponse;
     use earlyhelp_persistence::pagination::Page;
+    use earlyhelp_workflows::reviews::{Feedback, FeedbackSummary, RatingCounts};
     use serde_json::json;
 
     fn item() -> QueueItem {

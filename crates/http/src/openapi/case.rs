@@ -8,7 +8,8 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    assessments, chronology, consents, episode_transitions, episodes, families, people, reviews,
+    assessments, chronology, consents, episode_transitions, episodes, families, feedback, people,
+    reviews,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -49,8 +50,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         reviews::get_review,
         reviews::assign_review,
         reviews::decide_review,
-        reviews::professional_feedback,
-        reviews::organisation_feedback,
+        feedback::professional_feedback,
+        feedback::organisation_feedback,
     ),
     components(
         schemas(
@@ -482,13 +483,13 @@ pub struct RatingsInput {
 /// The rating counts of each quality criterion.
 #[derive(ToSchema)]
 pub struct CriteriaCounts {
-    childs_voice_heard: reviews::CriterionCounts,
-    parents_views_recorded: reviews::CriterionCounts,
-    strengths_evidenced: reviews::CriterionCounts,
-    needs_evidenced: reviews::CriterionCounts,
-    outcomes_specific_and_measurable: reviews::CriterionCounts,
-    threshold_appropriate: reviews::CriterionCounts,
-    consent_recorded: reviews::CriterionCounts,
+    childs_voice_heard: feedback::CriterionCounts,
+    parents_views_recorded: feedback::CriterionCounts,
+    strengths_evidenced: feedback::CriterionCounts,
+    needs_evidenced: feedback::CriterionCounts,
+    outcomes_specific_and_measurable: feedback::CriterionCounts,
+    threshold_appropriate: feedback::CriterionCounts,
+    consent_recorded: feedback::CriterionCounts,
 }
 
 #[cfg(test)]
