@@ -3,6 +3,7 @@
 mod families;
 mod roster;
 mod snf;
+mod story;
 
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
