@@ -157,7 +157,15 @@ pub fn open(
         }
         eligible_lead(conn, named, "lead_professional_id")?;
     }
-    let lead = eligible_lead(conn, actor.user_id, "lead_professional_id")?;
+    // The opener leads: the signed-in actor, read afresh this request, so only the policy's
+    // question remains.
+    if !policy::may_lead(actor) {
+        return Err(Refusal::invalid(
+            "lead_professional_id",
+            "must be an active practitioner or LCSS worker",
+        )
+        .into());
+    }
     let members = families::members(conn, &[family])?;
     let mut checks = Checks::default();
     for (index, child) in command.children.iter().enumerate() {
@@ -191,8 +199,8 @@ pub fn open(
         id: EpisodeId::generate(),
         family_id: family,
         locality_id: locality,
-        lead_professional_id: lead.id,
-        lead_organisation_id: lead.organisation_id,
+        lead_professional_id: actor.user_id,
+        lead_organisation_id: actor.organisation_id,
         threshold_level: command.threshold.level(),
         reason: command.reason,
         state: EpisodeState::Open,
@@ -208,7 +216,7 @@ pub fn open(
                 other => Failure::from(other),
             },
         )?;
-        families::set_lead_professional(conn, family, lead.id)?;
+        families::set_lead_professional(conn, family, actor.user_id)?;
         let summary = format!(
             "Early help episode opened at threshold level {} for {} child(ren)",
             command.threshold.level(),
@@ -331,7 +339,7 @@ pub fn accept_transfer(
         .into());
     }
     let me = actor.user_id;
-    let organisation = users::find(conn, actor.user_id)?.organisation_id;
+    let organisation = actor.organisation_id;
     let episode = transaction(conn, audit, |conn, trail| {
         let current = episodes::find_for_update(conn, id)?;
         step(current.state, EpisodeEvent::AcceptTransfer)?;
