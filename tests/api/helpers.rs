@@ -410,6 +410,15 @@ impl TestApp {
         }
     }
 
+    /// An app on a database created with the C locale, migrated from scratch.
+    pub async fn spawn_on_c_locale() -> Self {
+        let db = Database::create_c_locale("earlyhelp_test");
+        earlyhelp_persistence::migrations::prepare(&mut db.connect()).expect("migrate");
+        let directory = seed_directory(&mut db.connect());
+        let settings = settings(&db.url);
+        Self::start(db, directory, &settings)
+    }
+
     /// An app whose database is unreachable (nothing listens on its port).
     pub async fn spawn_without_database() -> Self {
         let mut settings =

@@ -102,13 +102,22 @@ impl Database {
 
     /// A copy of database `template` (`CREATE DATABASE ... TEMPLATE`), called `<prefix>_<uuid>`.
     pub fn clone_of(template: &str, prefix: &str) -> Self {
-        Self::run_create(prefix, Some(template))
+        Self::run_create(prefix, Some(&format!("TEMPLATE {template}")))
     }
 
-    fn run_create(prefix: &str, template: Option<&str>) -> Self {
+    /// An empty database with the C locale (byte order, ASCII-only character classes), as
+    /// some servers are initialised: what depends on the database's locale shows up there.
+    pub fn create_c_locale(prefix: &str) -> Self {
+        Self::run_create(
+            prefix,
+            Some("TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
+        )
+    }
+
+    fn run_create(prefix: &str, options: Option<&str>) -> Self {
         let name = format!("{prefix}_{}", Uuid::now_v7().simple());
-        let sql = match template {
-            Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        let sql = match options {
+            Some(options) => format!("CREATE DATABASE {name} {options}"),
             None => format!("CREATE DATABASE {name}"),
         };
         diesel::sql_query(&sql)

@@ -109,6 +109,13 @@ pub enum AuditAction {
     /// without the permission): who tried to reach a child's record is on the trail too.
     #[strum(serialize = "case.access_denied")]
     DenyCaseAccess,
+    /// A new person matched someone recorded outside the actor's view: the actor was told only
+    /// which LCSS to contact, and the match was kept for that LCSS.
+    #[strum(serialize = "person.known_elsewhere")]
+    RecordKnownElsewhere,
+    /// The LCSS listed the matches on its locality's records.
+    #[strum(serialize = "person.known_elsewhere_list")]
+    ListKnownElsewhere,
     #[strum(serialize = "person.create")]
     AddPerson,
     #[strum(serialize = "person.read")]

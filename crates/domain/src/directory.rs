@@ -83,11 +83,21 @@ pub enum InvalidName {
     TooLong(usize),
     #[error("must be a single line without control characters")]
     ControlCharacters,
+    #[error(
+        "must not contain invisible characters (U+{0:04X}): zero-width spaces and joiners, \
+             bidirectional overrides and the like make two names look alike"
+    )]
+    Invisible(u32),
 }
 
-/// The rule every name follows: trimmed, not blank, at most `max` characters, one line.
+/// The rule every name follows: trimmed, not blank, at most `max` characters, one line, nothing
+/// invisible; stored in Unicode NFC, so a name typed composed or decomposed is stored the same.
 pub fn single_line(raw: &str, max: usize) -> Result<String, InvalidName> {
-    let name = raw.trim();
+    if let Some(c) = raw.chars().find(|&c| crate::text::is_invisible(c)) {
+        return Err(InvalidName::Invisible(u32::from(c)));
+    }
+    let name = crate::text::nfc(raw.trim());
+    let name = name.as_str();
     if name.is_empty() {
         return Err(InvalidName::Blank);
     }

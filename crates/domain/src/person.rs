@@ -167,6 +167,11 @@ impl PersonName {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// What the duplicate check compares: see [`crate::text::name_key`].
+    pub fn key(&self) -> String {
+        crate::text::name_key(&self.0)
+    }
 }
 
 impl fmt::Display for PersonName {

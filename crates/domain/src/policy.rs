@@ -45,6 +45,9 @@ pub enum Permission {
     CompleteAssessment,
     /// Read, and accept, an episode whose lead-professional transfer is proposed to you.
     TakeOverEpisode,
+    /// List the people recorded by professionals who could not see an existing record of
+    /// the same person, to bring the two professionals together (LCSS, for its locality).
+    FollowUpMatches,
 }
 
 /// How far a grant reaches.
@@ -99,6 +102,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
             (ReviewAssessments, Locality),
+            (FollowUpMatches, Locality),
         ],
         Role::LcssManager => &[
             (ReadCase, Locality),
@@ -108,6 +112,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReviewAssessments, Locality),
             (AssignReviews, Locality),
             (ReadReports, Locality),
+            (FollowUpMatches, Locality),
         ],
         // Social care sees the cases referred to or from it; referrals arrive with step-up.
         Role::SocialCare => &[],

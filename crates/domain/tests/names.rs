@@ -158,6 +158,8 @@ fn every_enum_keeps_its_names_and_messages() {
         UpdateFamily,
         CheckDuplicates,
         DenyCaseAccess,
+        RecordKnownElsewhere,
+        ListKnownElsewhere,
         AddPerson,
         ReadPerson,
         UpdatePerson,

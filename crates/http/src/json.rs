@@ -211,6 +211,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
         }
         let body = Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let bytes = body
                 .await
@@ -224,6 +225,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                         },
                     },
                 })?;
+            req.extensions_mut()
+                .insert(crate::idempotency::BodyDigest::of(&bytes));
             parse_json(&bytes).map(ApiJson)
         })
     }

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod error;
 pub mod handlers;
+pub mod idempotency;
 pub mod json;
 pub mod methods;
 pub mod openapi;

@@ -8,7 +8,8 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episode_transitions, episodes, families, feedback, form_templates, me, ops, people, reviews,
+    episode_transitions, episodes, families, feedback, form_templates, known_elsewhere, me, ops,
+    people, reviews,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -128,6 +129,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/people/{id}" => people::get_person, OnCase(ReadCase);
         PATCH "/api/v1/people/{id}" => people::update_person, OnCase(WriteCase);
         POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent, OnCase(WriteCase);
+        GET "/api/v1/known-elsewhere" => known_elsewhere::list_known_elsewhere,
+            Listed(FollowUpMatches);
 
         GET "/api/v1/episodes" => episodes::list_episodes, Listed(ReadCase);
         POST "/api/v1/episodes" => episodes::open_episode, NewCase;

@@ -8,7 +8,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use earlyhelp_domain::person::{MemberKind, RelationshipKind, Sex};
 use earlyhelp_domain::{FamilyId, LocalityId, OrganisationId, PersonId, UserId};
 use uuid::Uuid;
@@ -197,9 +196,14 @@ pub fn relationships_of(conn: &mut PgConnection, family: FamilyId) -> Result<Vec
         .load(conn)?)
 }
 
+/// Stores a new person with the name keys the duplicate check compares.
 pub fn add_person(conn: &mut PgConnection, new: &NewPerson) -> Result<Person> {
+    let keys = (
+        people::given_name_key.eq(earlyhelp_domain::text::name_key(&new.given_name)),
+        people::family_name_key.eq(earlyhelp_domain::text::name_key(&new.family_name)),
+    );
     Ok(diesel::insert_into(people::table)
-        .values(new)
+        .values((new, keys))
         .returning(Person::as_returning())
         .get_result(conn)?)
 }
@@ -216,8 +220,18 @@ pub fn update_person(
     id: PersonId,
     changes: &PersonChanges,
 ) -> Result<Person> {
+    let keys = (
+        changes
+            .given_name
+            .as_deref()
+            .map(|name| people::given_name_key.eq(earlyhelp_domain::text::name_key(name))),
+        changes
+            .family_name
+            .as_deref()
+            .map(|name| people::family_name_key.eq(earlyhelp_domain::text::name_key(name))),
+    );
     Ok(diesel::update(people::table.find(id))
-        .set((changes, people::updated_at.eq(diesel::dsl::now)))
+        .set((changes, keys, people::updated_at.eq(diesel::dsl::now)))
         .returning(Person::as_returning())
         .get_result(conn)?)
 }
@@ -250,76 +264,144 @@ pub struct Candidate<'a> {
     pub nhs_number: Option<&'a str>,
 }
 
-diesel::define_sql_function! {
-    /// PostgreSQL's `left(text, n)`: the first n characters.
-    fn left(text: Text, count: diesel::sql_types::Integer) -> Text;
-}
-
-/// Lower case, letters only: the same key the database keeps in `*_name_key`.
-pub fn name_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
+/// A recorded person who may be one of the candidates.
 #[derive(Debug, Clone, Queryable)]
 pub struct PossibleDuplicate {
     pub person_id: PersonId,
     pub family_id: FamilyId,
     pub reference: String,
+    pub locality_id: LocalityId,
     pub given_name: String,
     pub family_name: String,
     pub date_of_birth: Option<NaiveDate>,
     pub nhs_number: Option<String>,
+    given_name_key: String,
+    family_name_key: String,
 }
 
-/// People the actor can see who may be the same person: the same NHS number, or the same date
-/// of birth and a similar name (same family or given name ignoring case and spacing, or both
-/// names starting with the same three letters, which catches Jon/Jonathan and typos late in a
-/// name). Only visible families are searched, so the check never reveals a hidden record.
+/// Why a recorded person may be a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedOn {
+    NhsNumber,
+    DateOfBirthAndName,
+}
+
+impl MatchedOn {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NhsNumber => "nhs_number",
+            Self::DateOfBirthAndName => "date_of_birth_and_name",
+        }
+    }
+}
+
+impl PossibleDuplicate {
+    /// Whether this person may be `candidate`: the same NHS number, or the same date of birth
+    /// and a similar name (see [`earlyhelp_domain::text::names_alike`]).
+    pub fn matches(&self, candidate: &Candidate<'_>) -> Option<MatchedOn> {
+        if self.nhs_number.is_some() && self.nhs_number.as_deref() == candidate.nhs_number {
+            return Some(MatchedOn::NhsNumber);
+        }
+        let alike = earlyhelp_domain::text::names_alike(
+            (&self.given_name_key, &self.family_name_key),
+            (
+                &earlyhelp_domain::text::name_key(candidate.given_name),
+                &earlyhelp_domain::text::name_key(candidate.family_name),
+            ),
+        );
+        (self.date_of_birth.is_some() && self.date_of_birth == candidate.date_of_birth && alike)
+            .then_some(MatchedOn::DateOfBirthAndName)
+    }
+}
+
+/// Everyone recorded who may be one of `candidates`, whoever can see them, in one indexed
+/// query: people with one of the candidates' NHS numbers or dates of birth, kept when
+/// [`PossibleDuplicate::matches`] says so. The caller splits them by what the actor may see.
 pub fn possible_duplicates(
     conn: &mut PgConnection,
-    visible: VisibleFamilies,
-    candidate: &Candidate<'_>,
+    candidates: &[Candidate<'_>],
     excluding_family: Option<FamilyId>,
 ) -> Result<Vec<PossibleDuplicate>> {
-    let family_key = name_key(candidate.family_name);
-    let given_key = name_key(candidate.given_name);
-    let prefix = |key: &str| key.chars().take(3).collect::<String>();
-    let similar_name = people::family_name_key
-        .eq(family_key.clone())
-        .or(people::given_name_key.eq(given_key.clone()))
-        .or(left(people::family_name_key, 3)
-            .eq(prefix(&family_key))
-            .and(left(people::given_name_key, 3).eq(prefix(&given_key))));
-    let same_birth_and_name = people::date_of_birth
-        .eq(candidate.date_of_birth)
-        .and(similar_name)
-        .assume_not_null();
-    let nhs = candidate.nhs_number.map(str::to_owned);
-    // Two unknown NHS numbers are no match: SQL's NULL = NULL is not true, so this filter agrees.
+    let numbers: Vec<&str> = candidates.iter().filter_map(|c| c.nhs_number).collect();
+    let births: Vec<NaiveDate> = candidates.iter().filter_map(|c| c.date_of_birth).collect();
+    if numbers.is_empty() && births.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut query = people::table
         .inner_join(families::table)
-        .filter(people::family_id.eq_any(visible))
         .filter(
             people::nhs_number
-                .eq(nhs)
+                .eq_any(numbers)
                 .assume_not_null()
-                .or(same_birth_and_name),
+                .or(people::date_of_birth.eq_any(births).assume_not_null()),
         )
         .select((
             people::id,
             families::id,
             families::reference,
+            families::locality_id,
             people::given_name,
             people::family_name,
             people::date_of_birth,
             people::nhs_number,
+            people::given_name_key,
+            people::family_name_key,
         ))
         .into_boxed();
     if let Some(family) = excluding_family {
         query = query.filter(families::id.ne(family));
     }
-    Ok(query.order(people::id).limit(20).load(conn)?)
+    let rows: Vec<PossibleDuplicate> = query.order(people::id).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|row| candidates.iter().any(|c| row.matches(c).is_some()))
+        .collect())
+}
+
+/// Which of `ids` the actor may see.
+pub fn visible_among(
+    conn: &mut PgConnection,
+    visible: VisibleFamilies,
+    ids: &[FamilyId],
+) -> Result<Vec<FamilyId>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(families::table
+        .filter(families::id.eq_any(ids))
+        .filter(families::id.eq_any(visible))
+        .select(families::id)
+        .load(conn)?)
+}
+
+/// Recomputes every stored name key that differs from [`earlyhelp_domain::text::name_key`]
+/// (after the migration that moved the keys from SQL into the application). Returns how
+/// many people were re-keyed.
+pub fn rekey_people(conn: &mut PgConnection) -> Result<usize> {
+    let rows: Vec<(PersonId, String, String, String, String)> = people::table
+        .select((
+            people::id,
+            people::given_name,
+            people::family_name,
+            people::given_name_key,
+            people::family_name_key,
+        ))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, given, family, given_key, family_key) in rows {
+        let (new_given, new_family) = (
+            earlyhelp_domain::text::name_key(&given),
+            earlyhelp_domain::text::name_key(&family),
+        );
+        if new_given != given_key || new_family != family_key {
+            diesel::update(people::table.find(id))
+                .set((
+                    people::given_name_key.eq(new_given),
+                    people::family_name_key.eq(new_family),
+                ))
+                .execute(conn)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }

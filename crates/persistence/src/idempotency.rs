@@ -45,3 +45,23 @@ pub fn store(
         .execute(conn)?;
     Ok(())
 }
+
+/// Holds the key for this session until [`release`]: a concurrent request with the same key
+/// waits here, then finds the first one's answer stored. (A session lock, not a transaction
+/// lock: a keyed create is several steps, some of which commit on their own.)
+pub fn hold(conn: &mut PgConnection, user: UserId, key: &str) -> Result<()> {
+    diesel::sql_query("SELECT pg_advisory_lock(hashtextextended($1 || ' ' || $2, 0))")
+        .bind::<diesel::sql_types::Text, _>(user.to_string())
+        .bind::<diesel::sql_types::Text, _>(key)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Lets the next request with the key go on.
+pub fn release(conn: &mut PgConnection, user: UserId, key: &str) -> Result<()> {
+    diesel::sql_query("SELECT pg_advisory_unlock(hashtextextended($1 || ' ' || $2, 0))")
+        .bind::<diesel::sql_types::Text, _>(user.to_string())
+        .bind::<diesel::sql_types::Text, _>(key)
+        .execute(conn)?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod episodes;
 pub mod error;
 pub mod families;
 pub mod idempotency;
+pub mod known_elsewhere;
 pub mod localities;
 pub mod migrations;
 pub mod organisations;

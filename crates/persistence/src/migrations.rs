@@ -6,6 +6,9 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 
+/// The migration after which people's name keys are computed by the application.
+const NAME_KEYS_IN_RUST: &str = "20261201000003";
+
 /// Applies every pending migration; returns the versions applied.
 pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>> {
     let applied = conn
@@ -50,6 +53,11 @@ pub fn revert_all(conn: &mut PgConnection) -> Result<usize> {
 /// (the Strengths and Needs form v1), so a new installation can start assessments at once.
 pub fn prepare(conn: &mut PgConnection) -> Result<Vec<String>> {
     let applied = run_pending(conn)?;
+    // The migration that moved the name keys from SQL into the application backfills them
+    // with the old SQL rule; the application's own key replaces it once, here.
+    if applied.iter().any(|version| version == NAME_KEYS_IN_RUST) {
+        crate::families::rekey_people(conn)?;
+    }
     if crate::templates::latest(conn, earlyhelp_domain::forms::SNF_TEMPLATE_NAME)?.is_none() {
         let definition = serde_json::to_value(earlyhelp_domain::forms::snf_v1())
             .map_err(|error| Error::Migration(format!("built-in template: {error}")))?;
@@ -61,4 +69,24 @@ pub fn prepare(conn: &mut PgConnection) -> Result<Vec<String>> {
         )?;
     }
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::migration::MigrationSource;
+    use diesel::pg::Pg;
+
+    #[test]
+    fn the_name_key_migration_is_one_the_binary_carries() {
+        let versions: Vec<String> = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+            .expect("embedded migrations")
+            .iter()
+            .map(|migration| migration.name().version().to_string())
+            .collect();
+        assert!(
+            versions.iter().any(|v| v == NAME_KEYS_IN_RUST),
+            "{versions:?}"
+        );
+    }
 }

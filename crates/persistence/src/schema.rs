@@ -14,6 +14,8 @@ diesel::table! {
         outcome -> Text,
         /// Codes and ids only (a reason, the roles granted); never names or other personal data.
         detail -> Jsonb,
+        /// The client's address: the TCP peer, or the address a trusted proxy forwarded (EARLYHELP_TRUSTED_PROXIES).
+        client_address -> Nullable<Text>,
     }
 }
 
@@ -271,9 +273,9 @@ diesel::table! {
         setting_organisation_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        /// The family name in lower case, letters only: what the duplicate check compares.
+        /// The family name as the duplicate check compares it: letters only, case-folded, accents and look-alike scripts folded (computed by the application, the same in every locale).
         family_name_key -> Text,
-        /// The given name in lower case, letters only: what the duplicate check compares.
+        /// The given name as the duplicate check compares it: letters only, case-folded, accents and look-alike scripts folded (computed by the application, the same in every locale).
         given_name_key -> Text,
     }
 }
@@ -327,7 +329,36 @@ diesel::table! {
 }
 
 diesel::joinable!(assessment_revisions -> assessments (assessment_id));
+diesel::table! {
+    /// A person recorded by someone who could not see an existing record of the same person (same NHS number, or same date of birth and name key). locality_id is the existing record's locality, whose LCSS follows it up.
+    known_elsewhere_matches (id) {
+        id -> Uuid,
+        existing_person_id -> Uuid,
+        existing_family_id -> Uuid,
+        locality_id -> Uuid,
+        new_person_id -> Uuid,
+        new_family_id -> Uuid,
+        matched_on -> Text,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// Consecutive failed sign-ins of one account from one client address; cleared by a successful sign-in from that address or a password reset.
+    sign_in_failures (user_id, client_address) {
+        user_id -> Uuid,
+        client_address -> Text,
+        failures -> Int4,
+        last_failed_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
+diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
+diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
+diesel::joinable!(sign_in_failures -> users (user_id));
 diesel::joinable!(assessment_revisions -> users (submitted_by));
 diesel::joinable!(assessments -> episodes (episode_id));
 diesel::joinable!(assessments -> form_templates (template_id));
@@ -361,6 +392,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     families,
     form_templates,
     idempotency_keys,
+    known_elsewhere_matches,
     lead_transfers,
     localities,
     organisations,
@@ -369,6 +401,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     relationships,
     reviews,
     sessions,
+    sign_in_failures,
     threshold_changes,
     users,
 );

@@ -102,13 +102,7 @@ pub struct SubmitAssessment {
     pub idempotency: Option<IdempotencyKey>,
 }
 
-/// A client's key for one request, with a digest of what that request was: the same key sent
-/// with a different request is refused rather than answered with the wrong replay.
-#[derive(Debug, Clone)]
-pub struct IdempotencyKey {
-    pub key: String,
-    pub request_hash: Vec<u8>,
-}
+pub use crate::step::IdempotencyKey;
 
 /// When a review falls due: a number of working days after the form is received.
 #[derive(Debug, Clone)]

@@ -3,7 +3,9 @@
 
 use crate::access::authorize_family;
 use crate::episodes::{capitalised, close_locked};
-use crate::step::{audited_read, transaction};
+use crate::step::{
+    audited_read, created_before, keyed, remember_key, replayed, transaction, IdempotencyKey,
+};
 use crate::{Failure, Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
@@ -41,6 +43,7 @@ pub struct RecordConsent {
     /// `written` or `verbal` (checked when the command is built).
     pub method: String,
     pub given_on: NaiveDate,
+    pub idempotency: Option<IdempotencyKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,7 +79,26 @@ pub fn record(
     actor: &Actor,
     command: RecordConsent,
 ) -> Result<Consent> {
+    let key = command.idempotency.clone();
+    keyed(conn, actor, key.as_ref(), |conn| {
+        record_keyed(conn, audit, actor, command)
+    })
+}
+
+fn record_keyed(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: RecordConsent,
+) -> Result<Consent> {
     let family = command.family;
+    let key = command.idempotency.as_ref();
+    if let Some(id) = created_before(conn, actor, key)? {
+        let consent = consents::find(conn, ConsentId::from(id))?;
+        authorize_family(conn, audit, actor, Permission::ReadCase, consent.family_id)?;
+        let event = replayed(AuditAction::RecordConsent, EntityType::Consent, id);
+        return audited_read(conn, audit, event, |_| Ok(consent));
+    }
     authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let mut checks = Checks::default();
     let members = families::members(conn, &[family])?;
@@ -156,6 +178,7 @@ pub fn record(
                 entity_id: consent.id.into(),
             },
         )?;
+        remember_key(conn, actor, key, consent.id)?;
         Ok(consent)
     })
 }

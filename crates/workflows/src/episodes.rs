@@ -3,7 +3,10 @@
 //! and writes its chronology and audit entries in one transaction.
 
 use crate::access::{self, authorize_family, can_lead, readable};
-use crate::step::{audited_list, audited_read, transaction};
+use crate::step::{
+    audited_list, audited_read, created_before, keyed, remember_key, replayed, transaction,
+    IdempotencyKey,
+};
 use crate::{Failure, Refusal, Result};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::{
@@ -53,6 +56,7 @@ pub struct OpenEpisode {
     pub threshold: ThresholdLevel,
     pub threshold_rationale: String,
     pub reason: String,
+    pub idempotency: Option<IdempotencyKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +132,32 @@ pub fn open(
     actor: &Actor,
     command: OpenEpisode,
 ) -> Result<EpisodeRecord> {
+    let key = command.idempotency.clone();
+    keyed(conn, actor, key.as_ref(), |conn| {
+        open_keyed(conn, audit, actor, command)
+    })
+}
+
+fn open_keyed(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: OpenEpisode,
+) -> Result<EpisodeRecord> {
+    let key = command.idempotency.as_ref();
+    if let Some(id) = created_before(conn, actor, key)? {
+        let (episode, facts) = load(conn, EpisodeId::from(id))?;
+        let decision = policy::authorize_episode_read(actor, &facts);
+        access::refused_if_denied(
+            conn,
+            audit,
+            episode.family_id,
+            Permission::ReadCase,
+            decision,
+        )?;
+        let event = replayed(AuditAction::OpenEpisode, EntityType::Episode, id);
+        return audited_read(conn, audit, event, |conn| record(conn, episode));
+    }
     let family = command.family;
     authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
     let facts = access::family_facts(conn, family)?;
@@ -231,6 +261,7 @@ pub fn open(
             ChronologyKind::EpisodeOpened,
             &summary,
         )?;
+        remember_key(conn, actor, key, episode.id)?;
         let Some(named) = handover else {
             return Ok(episode);
         };

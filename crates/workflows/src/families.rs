@@ -2,8 +2,10 @@
 //! duplicate check), reading and correcting its address.
 
 use crate::access::{authorize_family, authorize_new_case, readable};
-use crate::people::refuse_duplicates;
-use crate::step::{audited_read, transaction};
+use crate::people::{check_duplicates, record_matches, told, KnownElsewhere};
+use crate::step::{
+    audited_read, created_before, keyed, remember_key, replayed, transaction, IdempotencyKey,
+};
 use crate::{Refusal, Result};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::person::RelationshipKind;
@@ -33,6 +35,10 @@ pub struct ListedFamily {
     pub members: Vec<Person>,
 }
 
+/// The most members one request records: a household larger than this is recorded in parts,
+/// so one request's duplicate check stays one bounded query.
+pub const MEMBERS_MAX: usize = 20;
+
 #[derive(Debug, Clone)]
 pub struct CreateFamily {
     /// The new family's id, which its `members` already carry.
@@ -41,12 +47,21 @@ pub struct CreateFamily {
     pub locality: Option<LocalityId>,
     pub address: Option<String>,
     pub postcode: Option<String>,
-    /// At least one, each checked with [`crate::people::check_member`] for `id`.
+    /// One to [`MEMBERS_MAX`], each checked with [`crate::people::check_member`] for `id`.
     pub members: Vec<NewPerson>,
     /// Pairs of indexes into `members`, each in range and naming two people.
     pub relationships: Vec<(usize, usize, RelationshipKind)>,
     /// Record them even though some may be people already recorded.
     pub confirm_new: bool,
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+/// A family as recorded, and which of its members may already be known where the actor cannot
+/// see.
+#[derive(Debug, Clone)]
+pub struct CreatedFamily {
+    pub record: FamilyRecord,
+    pub known_elsewhere: Vec<KnownElsewhere>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,7 +115,26 @@ pub fn create(
     audit: &AuditContext,
     actor: &Actor,
     command: CreateFamily,
-) -> Result<FamilyRecord> {
+) -> Result<CreatedFamily> {
+    let key = command.idempotency.clone();
+    keyed(conn, actor, key.as_ref(), |conn| {
+        create_keyed(conn, audit, actor, command)
+    })
+}
+
+fn create_keyed(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: CreateFamily,
+) -> Result<CreatedFamily> {
+    let key = command.idempotency.as_ref();
+    if let Some(id) = created_before(conn, actor, key)? {
+        let id = FamilyId::from(id);
+        authorize_family(conn, audit, actor, Permission::ReadCase, id)?;
+        let event = replayed(AuditAction::CreateFamily, EntityType::Family, id.into());
+        return audited_read(conn, audit, event, |conn| created(conn, id));
+    }
     // Where the actor works: their organisation's locality, else their own.
     let home = organisations::find(conn, actor.organisation_id)?
         .locality_id
@@ -126,9 +160,7 @@ pub fn create(
         .into());
     }
     let confirm_new = command.confirm_new;
-    if !confirm_new {
-        refuse_duplicates(conn, audit, actor, &command.members, None)?;
-    }
+    let matches = check_duplicates(conn, audit, actor, &command.members, None, confirm_new)?;
     let new = NewFamily {
         id: command.id,
         locality_id: locality,
@@ -180,9 +212,18 @@ pub fn create(
                 entity_id: family.id.into(),
             },
         )?;
+        record_matches(conn, trail, matches)?;
+        remember_key(conn, actor, key, id)?;
         Ok(id)
     })?;
-    record(conn, family)
+    created(conn, family)
+}
+
+fn created(conn: &mut PgConnection, id: FamilyId) -> Result<CreatedFamily> {
+    Ok(CreatedFamily {
+        record: record(conn, id)?,
+        known_elsewhere: told(conn, id, None)?,
+    })
 }
 
 /// One family, for whoever may read its record.

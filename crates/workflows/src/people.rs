@@ -3,7 +3,9 @@
 
 use crate::access::{authorize_family, readable};
 use crate::clock::today;
-use crate::step::{audited_read, transaction};
+use crate::step::{
+    audited_read, created_before, keyed, remember_key, replayed, transaction, IdempotencyKey,
+};
 use crate::{DuplicateCandidate, Failure, Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
@@ -11,14 +13,17 @@ use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::{
     self, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode, RelationshipKind, Sex, Upn,
 };
-use earlyhelp_domain::policy::{Actor, Permission};
+use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
 use earlyhelp_domain::validation::Checks;
-use earlyhelp_domain::{FamilyId, OrganisationId, PersonId};
-use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent};
+use earlyhelp_domain::{FamilyId, LocalityId, OrganisationId, PersonId};
+use earlyhelp_persistence::audit::{self, AuditContext, AuditEvent, AuditTrail as Trail};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
-    self, Candidate, NewPerson, Person, PersonChanges, Relationship,
+    self, Candidate, NewPerson, Person, PersonChanges, PossibleDuplicate, Relationship,
 };
+use earlyhelp_persistence::known_elsewhere::{self, NewMatch};
+use earlyhelp_persistence::localities::{self, Locality};
+use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::{Error as DbError, PgConnection};
 use serde_json::json;
 
@@ -69,6 +74,14 @@ pub struct AddMember {
     pub person: NewPerson,
     /// Record them even though they may be someone already recorded.
     pub confirm_new: bool,
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+/// A member as recorded, and whether they may already be known where the actor cannot see.
+#[derive(Debug, Clone)]
+pub struct AddedMember {
+    pub person: Person,
+    pub known_elsewhere: Vec<KnownElsewhere>,
 }
 
 #[derive(Debug, Clone)]
@@ -196,52 +209,99 @@ pub fn check_member(
     })
 }
 
-/// Refuses with the candidates the actor may see when any new person may already be recorded
-/// (outside `excluding`, the family they join).
-pub fn refuse_duplicates(
+/// A new person who matches someone recorded where the actor cannot see: all the actor learns
+/// is that the person may already be known to early help, and which LCSS team to contact.
+#[derive(Debug, Clone)]
+pub struct KnownElsewhere {
+    /// The new person (the actor's own record).
+    pub person: PersonId,
+    /// The locality of the existing record, whose LCSS the actor should contact.
+    pub locality: Locality,
+}
+
+/// The duplicate check's findings the step records once the people are stored.
+pub(crate) struct Matches {
+    elsewhere: Vec<NewMatch>,
+}
+
+/// The duplicate check for people about to be recorded (outside `excluding`, the family they
+/// join), in one query whatever their number. Matches the actor may see refuse the request
+/// with their details (409), unless `confirm_new`; matches the actor may not see are kept, to
+/// be recorded with [`record_matches`] and answered with only a locality to contact.
+pub(crate) fn check_duplicates(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
     people: &[NewPerson],
     excluding: Option<FamilyId>,
-) -> Result<()> {
-    let mut candidates: Vec<DuplicateCandidate> = Vec::new();
-    for person in people {
-        let candidate = Candidate {
+    confirm_new: bool,
+) -> Result<Matches> {
+    let candidates: Vec<Candidate<'_>> = people
+        .iter()
+        .map(|person| Candidate {
             given_name: &person.given_name,
             family_name: &person.family_name,
             date_of_birth: person.date_of_birth,
             nhs_number: person.nhs_number.as_deref(),
-        };
-        for found in families::possible_duplicates(conn, readable(actor), &candidate, excluding)? {
-            if candidates.iter().any(|c| c.person_id == found.person_id) {
-                continue;
+        })
+        .collect();
+    let found = families::possible_duplicates(conn, &candidates, excluding)?;
+    let mut family_ids: Vec<FamilyId> = found.iter().map(|f| f.family_id).collect();
+    family_ids.dedup();
+    let visible = families::visible_among(conn, readable(actor), &family_ids)?;
+    let (seen, unseen): (Vec<_>, Vec<_>) = found
+        .into_iter()
+        .partition(|f| visible.contains(&f.family_id));
+    if !seen.is_empty() && !confirm_new {
+        refuse_duplicates(conn, audit, &candidates, seen, excluding)?;
+    }
+    let mut elsewhere = Vec::new();
+    for existing in &unseen {
+        for (person, candidate) in people.iter().zip(&candidates) {
+            if let Some(matched_on) = existing.matches(candidate) {
+                elsewhere.push(NewMatch {
+                    id: uuid::Uuid::now_v7(),
+                    existing_person_id: existing.person_id,
+                    existing_family_id: existing.family_id,
+                    locality_id: existing.locality_id,
+                    new_person_id: person.id,
+                    new_family_id: person.family_id,
+                    matched_on: matched_on.as_str(),
+                    recorded_by: actor.user_id,
+                });
             }
-            let matched_on = if found.nhs_number.is_some()
-                && found.nhs_number.as_deref() == candidate.nhs_number
-            {
-                "nhs_number"
-            } else {
-                "date_of_birth_and_name"
-            };
-            candidates.push(DuplicateCandidate {
+        }
+    }
+    Ok(Matches { elsewhere })
+}
+
+/// Refuses with the candidates the actor may see, after recording on the trail whose records
+/// the answer shows, and to whom.
+fn refuse_duplicates(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    candidates: &[Candidate<'_>],
+    seen: Vec<PossibleDuplicate>,
+    excluding: Option<FamilyId>,
+) -> Result<()> {
+    let shown: Vec<_> = seen
+        .iter()
+        .map(|c| json!({ "person_id": c.person_id, "family_id": c.family_id }))
+        .collect();
+    let listed = seen
+        .into_iter()
+        .filter_map(|found| {
+            let matched_on = candidates.iter().find_map(|c| found.matches(c))?;
+            Some(DuplicateCandidate {
                 person_id: found.person_id,
                 family_id: found.family_id,
                 family_reference: found.reference,
                 given_name: found.given_name,
                 family_name: found.family_name,
                 date_of_birth: found.date_of_birth,
-                matched_on,
-            });
-        }
-    }
-    if candidates.is_empty() {
-        return Ok(());
-    }
-    // The answer shows other people's records: the trail says whose, and to whom.
-    let shown: Vec<_> = candidates
-        .iter()
-        .map(|c| json!({ "person_id": c.person_id, "family_id": c.family_id }))
+                matched_on: matched_on.as_str(),
+            })
+        })
         .collect();
     let event = AuditEvent::new(
         AuditAction::CheckDuplicates,
@@ -251,7 +311,55 @@ pub fn refuse_duplicates(
     )
     .with_detail(json!({ "shown": shown }));
     audit::record(conn, audit, event)?;
-    Err(Refusal::PossibleDuplicate(candidates).into())
+    Err(Refusal::PossibleDuplicate(listed).into())
+}
+
+/// Inside the step that stored the new people: keeps the matches for the existing records'
+/// LCSS teams and records on the trail that the actor was told of each.
+pub(crate) fn record_matches(
+    conn: &mut PgConnection,
+    trail: &mut Trail,
+    matches: Matches,
+) -> Result<()> {
+    if matches.elsewhere.is_empty() {
+        return Ok(());
+    }
+    known_elsewhere::record(conn, &matches.elsewhere)?;
+    for found in &matches.elsewhere {
+        trail.record(
+            AuditEvent::success(
+                AuditAction::RecordKnownElsewhere,
+                EntityType::Person,
+                found.new_person_id,
+            )
+            .with_detail(json!({
+                "match_id": found.id,
+                "existing_person_id": found.existing_person_id,
+                "existing_family_id": found.existing_family_id,
+                "locality_id": found.locality_id,
+                "matched_on": found.matched_on,
+            })),
+        );
+    }
+    Ok(())
+}
+
+/// What the actor was told when recording the family's people (or only `person`): each new
+/// person with the locality whose LCSS to contact.
+pub(crate) fn told(
+    conn: &mut PgConnection,
+    family: FamilyId,
+    person: Option<PersonId>,
+) -> Result<Vec<KnownElsewhere>> {
+    known_elsewhere::told(conn, family, person)?
+        .into_iter()
+        .map(|(person, locality)| {
+            Ok(KnownElsewhere {
+                person,
+                locality: localities::find(conn, locality)?,
+            })
+        })
+        .collect()
 }
 
 /// Adds a member to an existing family, unless they may already be recorded and the request
@@ -261,19 +369,34 @@ pub fn add_member(
     audit: &AuditContext,
     actor: &Actor,
     command: AddMember,
-) -> Result<Person> {
+) -> Result<AddedMember> {
+    let key = command.idempotency.clone();
+    keyed(conn, actor, key.as_ref(), |conn| {
+        add_member_keyed(conn, audit, actor, command)
+    })
+}
+
+fn add_member_keyed(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: AddMember,
+) -> Result<AddedMember> {
     let family = command.family;
-    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
-    if !command.confirm_new {
-        refuse_duplicates(
-            conn,
-            audit,
-            actor,
-            std::slice::from_ref(&command.person),
-            Some(family),
-        )?;
+    let key = command.idempotency.as_ref();
+    if let Some(id) = created_before(conn, actor, key)? {
+        return replay_member(conn, audit, actor, PersonId::from(id));
     }
-    transaction(conn, audit, |conn, trail| {
+    authorize_family(conn, audit, actor, Permission::WriteCase, family)?;
+    let matches = check_duplicates(
+        conn,
+        audit,
+        actor,
+        std::slice::from_ref(&command.person),
+        Some(family),
+        command.confirm_new,
+    )?;
+    let id = transaction(conn, audit, |conn, trail| {
         let person = families::add_person(conn, &command.person)?;
         trail.record(AuditEvent::success(
             AuditAction::AddPerson,
@@ -291,7 +414,31 @@ pub fn add_member(
                 entity_id: person.id.into(),
             },
         )?;
-        Ok(person)
+        record_matches(conn, trail, matches)?;
+        remember_key(conn, actor, key, person.id)?;
+        Ok(person.id)
+    })?;
+    added_member(conn, id)
+}
+
+/// A retried add with a key already used: the member the first request added, as it is now.
+fn replay_member(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<AddedMember> {
+    let person = families::find_person(conn, id)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, person.family_id)?;
+    let event = replayed(AuditAction::AddPerson, EntityType::Person, id.into());
+    audited_read(conn, audit, event, |conn| added_member(conn, id))
+}
+
+fn added_member(conn: &mut PgConnection, id: PersonId) -> Result<AddedMember> {
+    let person = families::find_person(conn, id)?;
+    Ok(AddedMember {
+        known_elsewhere: told(conn, person.family_id, Some(id))?,
+        person,
     })
 }
 
@@ -405,4 +552,44 @@ fn merge(current: Person, patch: PersonPatch) -> MemberFields {
             .setting_organisation_id
             .unwrap_or(current.setting_organisation_id),
     }
+}
+
+/// The people recorded by professionals who could not see an existing record of the same
+/// person, on the records of the actor's locality: for its LCSS to bring the two together.
+/// The audit entry names the families the page showed, on both sides of each match.
+pub fn list_known_elsewhere(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<known_elsewhere::Match>> {
+    let scopes = policy::authorize(actor, Permission::FollowUpMatches)?;
+    let localities: Vec<LocalityId> = scopes
+        .iter()
+        .filter_map(|scope| match scope {
+            Scope::Locality(locality) => Some(*locality),
+            _ => None,
+        })
+        .collect();
+    transaction(conn, audit, |conn, trail| {
+        let page = known_elsewhere::list(conn, &localities, &page)?;
+        let mut shown: Vec<FamilyId> = Vec::new();
+        for found in &page.items {
+            for family in [found.existing_family_id, found.new_family_id] {
+                if !shown.contains(&family) {
+                    shown.push(family);
+                }
+            }
+        }
+        trail.record(
+            AuditEvent::new(
+                AuditAction::ListKnownElsewhere,
+                EntityType::Family,
+                None,
+                Outcome::Success,
+            )
+            .with_detail(json!({ "family_ids": shown })),
+        );
+        Ok(page)
+    })
 }

@@ -22,13 +22,12 @@ use earlyhelp_domain::forms::{snf_v1, Strictness, TemplateDefinition, SNF_TEMPLA
 use earlyhelp_domain::person::{
     check_birth, parse_disabilities, MemberKind, NhsNumber, PersonName,
 };
-use earlyhelp_domain::policy::{CaseFilter, Scope};
 use earlyhelp_domain::review::{self, ReviewEvent, ReviewState};
 use earlyhelp_domain::PersonId;
 use earlyhelp_persistence::families::{self, Candidate, NewPerson};
 use earlyhelp_persistence::templates::{self, FormTemplate};
 use earlyhelp_persistence::users::User;
-use earlyhelp_persistence::{organisations, scope, users, PgConnection};
+use earlyhelp_persistence::{organisations, users, PgConnection};
 use earlyhelp_workflows::clock::today;
 use serde_json::Value;
 use std::fmt;
@@ -234,16 +233,13 @@ fn already_seeded(conn: &mut PgConnection, people: &[NewPerson]) -> anyhow::Resu
     else {
         bail!("every demo family needs a child with an NHS number");
     };
-    let everywhere = scope::visible_family_ids(&CaseFilter {
-        scopes: vec![Scope::County],
-    });
     let candidate = Candidate {
         given_name: &key.given_name,
         family_name: &key.family_name,
         date_of_birth: None,
         nhs_number: key.nhs_number.as_deref(),
     };
-    let found = families::possible_duplicates(conn, everywhere, &candidate, None)?;
+    let found = families::possible_duplicates(conn, &[candidate], None)?;
     Ok(found.iter().any(|f| f.nhs_number == key.nhs_number))
 }
 

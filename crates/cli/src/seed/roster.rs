@@ -108,7 +108,7 @@ pub struct DemoFamily {
     pub members: &'static [Member],
 }
 
-pub const FAMILIES: [DemoFamily; 10] = [
+pub const FAMILIES: [DemoFamily; 11] = [
     DemoFamily {
         family_name: "Demo-Ashdown",
         locality: "North",
@@ -307,6 +307,27 @@ pub const FAMILIES: [DemoFamily; 10] = [
         members: &[
             adult("Blake", Sex::M, 33, Ethnicity::Moth),
             child("Finley", Sex::M, 6, 75, Ethnicity::Moth),
+        ],
+    },
+    // A South school records a boy who, unknown to it, is Demo-Ashdown's Alex in North (the
+    // same date of birth and given name): the practitioner is told to contact the North LCSS,
+    // whose worker finds the match in GET /api/v1/known-elsewhere.
+    DemoFamily {
+        family_name: "Demo-Kestrel",
+        locality: "South",
+        town: "Abingdon",
+        address: "11 Sample Lane, Abingdon (demo)",
+        postcode: "OX14 3QT",
+        lead: "practitioner2",
+        reviewer: "lcss_worker2",
+        assigned_by: None,
+        stage: Stage::ConsentOnly,
+        concern: Concern::SchoolAttendance,
+        consent_method: "written",
+        consent_days_ago: 1,
+        members: &[
+            adult("Morgan", Sex::F, 36, Ethnicity::Wbri),
+            child("Alex", Sex::M, 8, 61, Ethnicity::Wbri),
         ],
     },
 ];

@@ -221,6 +221,7 @@ fn plan(
         excluded_note: None,
         method: spec.consent_method.to_owned(),
         given_on: date(&day(-spec.consent_days_ago)?)?,
+        idempotency: None,
     };
 
     let story = Story {
@@ -254,6 +255,7 @@ fn plan(
         threshold,
         threshold_rationale,
         reason,
+        idempotency: None,
     };
 
     let draft = snf::content(&story, Version::Draft);
@@ -276,6 +278,7 @@ fn plan(
             members: people,
             relationships,
             confirm_new: false,
+            idempotency: None,
         },
         consent,
         episode,

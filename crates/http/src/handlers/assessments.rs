@@ -10,6 +10,7 @@ use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::reviews::RevisionBody;
 use crate::handlers::wire::{IdPath, List, PageQuery};
+use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::ApiJson;
 use crate::openapi::case::{
     AssessmentState, AssessmentStateConflict, EntityTag, FormContent, FormContentPatch, Ratings,
@@ -29,13 +30,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::{AssessmentId, EpisodeId};
 use earlyhelp_persistence::reviews::Review;
 use earlyhelp_workflows::assessments::{
-    self, AssessmentRecord, IdempotencyKey, IfMatch, ListRevisions, ReviewDeadline, RevisionRecord,
+    self, AssessmentRecord, IfMatch, ListRevisions, ReviewDeadline, RevisionRecord,
     StartAssessment, Submission, SubmitAssessment, UpdateAssessment,
 };
 use earlyhelp_workflows::Refusal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -434,31 +434,6 @@ pub async fn update_assessment(
     let version = response.version;
     Ok(with_etag(HttpResponse::Ok().json(response), version))
 }
-/// `Idempotency-Key`, when sent: 1 to 200 visible ASCII characters.
-fn idempotency_key(
-    req: &HttpRequest,
-    id: AssessmentId,
-) -> Result<Option<IdempotencyKey>, ApiError> {
-    let Some(value) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            ApiError::validation(
-                "Idempotency-Key",
-                "must be 1 to 200 visible ASCII characters",
-            )
-        })?;
-    Ok(Some(IdempotencyKey {
-        key: key.to_owned(),
-        request_hash: Sha256::digest(format!("POST /api/v1/assessments/{id}/submit").as_bytes())
-            .to_vec(),
-    }))
-}
 /// Submit a form to LCSS
 ///
 /// Submits a draft or returned form for LCSS review: its content must answer every required
@@ -476,21 +451,7 @@ fn idempotency_key(
     post,
     path = "/api/v1/assessments/{id}/submit",
     tag = "assessments",
-    params(
-        IdPath,
-        (
-            "Idempotency-Key" = Option<String>,
-            Header,
-            description = "A key the client makes up for this submission (a UUID will do): 1 \
-                to 200 visible ASCII characters (otherwise 422). Repeating a submit with the \
-                same key answers the first answer again instead of submitting twice. Keys are \
-                the actor's own; using one for a different request is a 422 \
-                `idempotency_key_reused`.",
-            pattern = "^[!-~]{1,200}$",
-            nullable = false,
-            example = "0b6f5b3e-8c9a-4f6e-9d2a-3c1e7f4a5b6c",
-        ),
-    ),
+    params(IdPath, IdempotencyKeyHeader),
     responses(
         (
             status = 200,
@@ -537,7 +498,7 @@ pub async fn submit_assessment(
     let id = id.into_inner();
     let command = SubmitAssessment {
         assessment: id,
-        idempotency: idempotency_key(&req, id)?,
+        idempotency: idempotency_key(&req, &format!("POST /api/v1/assessments/{id}/submit"))?,
     };
     let deadline = ReviewDeadline {
         calendar: state.calendar.clone(),

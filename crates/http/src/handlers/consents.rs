@@ -4,6 +4,7 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::wire::{IdPath, List, PageQuery};
+use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::ApiJson;
 use crate::openapi::case::ConsentMethod;
 use crate::openapi::responses::{
@@ -13,7 +14,7 @@ use crate::openapi::responses::{
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::{ConsentId, FamilyId, OrganisationId, UserId};
@@ -222,6 +223,7 @@ impl RecordConsentRequest {
             excluded_note,
             method,
             given_on: self.given_on,
+            idempotency: None,
         })
     }
 }
@@ -234,16 +236,20 @@ impl RecordConsentRequest {
 /// professional defaults to the actor and the organisation to the lead professional's.
 /// `given_by_person_id` must be a member of this family; the lead professional an active user;
 /// every listed organisation must exist (422).
+///
+/// Send an `Idempotency-Key` to make retries safe: a repeated request with the same key
+/// answers with the consent the first one recorded.
 #[utoipa::path(
     post,
     path = "/api/v1/families/{id}/consents",
     tag = "consents",
-    params(IdPath),
+    params(IdPath, IdempotencyKeyHeader),
     request_body = RecordConsentRequest,
     responses(
         (
             status = 201,
-            description = "Recorded. `Location` is the family's consent list.",
+            description = "Recorded (or, for a repeated `Idempotency-Key`, the consent the \
+                first request recorded). `Location` is the family's consent list.",
             body = ConsentResponse,
             headers(("Location" = String, description = "The path of the created record.")),
         ),
@@ -264,8 +270,12 @@ pub async fn record_consent(
     auth: Authenticated,
     id: Path<FamilyId>,
     body: ApiJson<RecordConsentRequest>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command(id.into_inner())?;
+    let family = id.into_inner();
+    let mut command = body.0.into_command(family)?;
+    command.idempotency =
+        idempotency_key(&req, &format!("POST /api/v1/families/{family}/consents"))?;
     let consent = auth
         .run(&state, |conn, audit, actor| {
             consents::record(conn, audit, actor, command)

@@ -5,6 +5,7 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::wire::{page_request, IdPath, List};
+use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::ApiJson;
 use crate::openapi::case::{
     AssessmentState, ClosureReason, EpisodeState as EpisodeStateSchema, RequiredText4000,
@@ -17,7 +18,7 @@ use crate::openapi::responses::{
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::episode::{EpisodeState, ThresholdLevel};
@@ -310,6 +311,7 @@ impl TryFrom<OpenEpisodeRequest> for OpenEpisode {
             threshold,
             threshold_rationale,
             reason,
+            idempotency: None,
         })
     }
 }
@@ -324,15 +326,20 @@ impl TryFrom<OpenEpisodeRequest> for OpenEpisode {
 /// becomes the family's lead professional, and the episode's locality (by default the lead
 /// professional's organisation's) the family's locality. A `family_id` the actor cannot see is
 /// a 404; one they may read but not write is a 403.
+///
+/// Send an `Idempotency-Key` to make retries safe: a repeated request with the same key
+/// answers with the episode the first one opened.
 #[utoipa::path(
     post,
     path = "/api/v1/episodes",
     tag = "episodes",
+    params(IdempotencyKeyHeader),
     request_body = OpenEpisodeRequest,
     responses(
         (
             status = 201,
-            description = "Opened.",
+            description = "Opened (or, for a repeated `Idempotency-Key`, the episode the first \
+                request opened).",
             body = EpisodeResponse,
             headers(("Location" = String, description = "The path of the created record.")),
         ),
@@ -366,8 +373,10 @@ pub async fn open_episode(
     state: State,
     auth: Authenticated,
     body: ApiJson<OpenEpisodeRequest>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let command = OpenEpisode::try_from(body.0)?;
+    let mut command = OpenEpisode::try_from(body.0)?;
+    command.idempotency = idempotency_key(&req, "POST /api/v1/episodes")?;
     let episode = auth
         .run(&state, |conn, audit, actor| {
             episodes::open(conn, audit, actor, command)

@@ -3,8 +3,11 @@
 
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
-use crate::handlers::people::{check_member, MemberInput, PersonResponse, RelationshipResponse};
+use crate::handlers::people::{
+    check_member, KnownElsewhereResponse, MemberInput, PersonResponse, RelationshipResponse,
+};
 use crate::handlers::wire::{IdPath, List, PageQuery};
+use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::{nullable, ApiJson};
 use crate::openapi::case::Postcode;
 use crate::openapi::responses::{
@@ -15,14 +18,17 @@ use crate::openapi::values::Address;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Path, Query};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use earlyhelp_domain::directory::optional_text;
 use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::{FamilyId, LocalityId};
 use earlyhelp_persistence::families::{Family, NewPerson, Person, Relationship};
-use earlyhelp_workflows::families::{self, CreateFamily, FamilyRecord, ListedFamily, UpdateFamily};
+use earlyhelp_workflows::families::{
+    self, CreateFamily, CreatedFamily, FamilyRecord, ListedFamily, UpdateFamily, MEMBERS_MAX,
+};
 use earlyhelp_workflows::people::{postcode, ADDRESS_MAX};
+use earlyhelp_workflows::step::IdempotencyKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -52,8 +58,9 @@ pub struct CreateFamilyRequest {
     address: Option<String>,
     #[schema(value_type = Option<Postcode>)]
     postcode: Option<String>,
-    /// At least one member.
-    #[schema(min_items = 1)]
+    /// One to 20 members; a larger household is recorded with its first 20 and the rest
+    /// added with `POST /api/v1/families/{id}/members`.
+    #[schema(min_items = 1, max_items = 20)]
     members: Vec<MemberInput>,
     /// How the members are related, by their positions in `members`.
     #[serde(default)]
@@ -96,6 +103,27 @@ pub struct FamilyResponse {
     members: Vec<PersonResponse>,
     /// Always empty in a list of families.
     relationships: Vec<RelationshipResponse>,
+}
+/// A family as recorded, with the notice for each member who may already be known elsewhere.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CreatedFamily)]
+pub struct CreatedFamilyResponse {
+    #[serde(flatten)]
+    family: FamilyResponse,
+    /// Empty unless a member matches someone recorded where the actor cannot see.
+    known_elsewhere: Vec<KnownElsewhereResponse>,
+}
+impl From<CreatedFamily> for CreatedFamilyResponse {
+    fn from(created: CreatedFamily) -> Self {
+        Self {
+            family: created.record.into(),
+            known_elsewhere: created
+                .known_elsewhere
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        }
+    }
 }
 impl From<FamilyRecord> for FamilyResponse {
     fn from(record: FamilyRecord) -> Self {
@@ -162,7 +190,16 @@ pub async fn list_families(
     Ok(HttpResponse::Ok().json(List::from_page(page, FamilyResponse::from)))
 }
 impl CreateFamilyRequest {
-    fn into_command(self) -> Result<CreateFamily, ApiError> {
+    fn into_command(self, idempotency: Option<IdempotencyKey>) -> Result<CreateFamily, ApiError> {
+        if self.members.len() > MEMBERS_MAX {
+            return Err(ApiError::validation(
+                "members",
+                format!(
+                    "at most {MEMBERS_MAX} members at once: record the family with its first \
+                     {MEMBERS_MAX} and add the rest with POST /api/v1/families/{{id}}/members"
+                ),
+            ));
+        }
         let id = FamilyId::generate();
         let mut checks = Checks::default();
         let address = checks.check(
@@ -231,6 +268,7 @@ impl CreateFamilyRequest {
             members,
             relationships,
             confirm_new: self.confirm_new,
+            idempotency,
         })
     }
 }
@@ -244,17 +282,24 @@ impl CreateFamilyRequest {
 /// Before anything is stored, each new member is compared with the people the actor can see:
 /// the same NHS number, or the same date of birth and a similar name, answers 409
 /// `possible_duplicate` with the `candidates`. Check them and, if the family really is new,
-/// send the same request again with `"confirm_new": true`.
+/// send the same request again with `"confirm_new": true`. A member who matches someone
+/// recorded where the actor cannot see does not stop the family being recorded: the answer's
+/// `known_elsewhere` names the LCSS team to contact, and nothing of the other record.
+///
+/// Send an `Idempotency-Key` to make retries safe: a repeated request with the same key
+/// answers with the family the first one recorded.
 #[utoipa::path(
     post,
     path = "/api/v1/families",
     tag = "families",
+    params(IdempotencyKeyHeader),
     request_body = CreateFamilyRequest,
     responses(
         (
             status = 201,
-            description = "Recorded; the family as `GET /api/v1/families/{id}` shows it.",
-            body = FamilyResponse,
+            description = "Recorded (or, for a repeated `Idempotency-Key`, the family the \
+                first request recorded); the family as `GET /api/v1/families/{id}` shows it.",
+            body = CreatedFamilyResponse,
             headers(("Location" = String, description = "The path of the created record.")),
         ),
         (status = 400, response = BadRequest),
@@ -273,18 +318,21 @@ pub async fn create_family(
     state: State,
     auth: Authenticated,
     body: ApiJson<CreateFamilyRequest>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command()?;
+    let command = body
+        .0
+        .into_command(idempotency_key(&req, "POST /api/v1/families")?)?;
     let family = auth
         .run(&state, |conn, audit, actor| {
             families::create(conn, audit, actor, command)
         })
         .await?;
-    let family = FamilyResponse::from(family);
-    tracing::info!(family.id = %family.id, "family created");
+    let id = family.record.family.id;
+    tracing::info!(family.id = %id, "family created");
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/families/{}", family.id)))
-        .json(family))
+        .insert_header((header::LOCATION, format!("/api/v1/families/{id}")))
+        .json(CreatedFamilyResponse::from(family)))
 }
 /// Get a family
 ///

@@ -12,6 +12,7 @@ pub mod episodes;
 pub mod families;
 pub mod feedback;
 pub mod form_templates;
+pub mod known_elsewhere;
 pub mod me;
 pub mod ops;
 pub mod people;

@@ -5,6 +5,7 @@
 use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::wire::IdPath;
+use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::{nullable, ApiJson};
 use crate::openapi::case::{
     Disability, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode,
@@ -18,13 +19,13 @@ use crate::openapi::values::Address;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::Path;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::{FamilyId, OrganisationId, PersonId};
 use earlyhelp_persistence::families::{NewPerson, Person, Relationship};
 use earlyhelp_workflows::people::{
-    self, AddMember, AddRelationship, MemberFields, PersonPatch, UpdatePerson,
+    self, AddMember, AddRelationship, KnownElsewhere, MemberFields, PersonPatch, UpdatePerson,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -243,6 +244,61 @@ impl From<UpdatePersonRequest> for PersonPatch {
         }
     }
 }
+/// The LCSS team to contact about a person who may already be known to early help.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LcssContact)]
+pub struct LcssContactResponse {
+    locality_id: Uuid,
+    /// The locality's name (e.g. "North").
+    name: String,
+    #[schema(required)]
+    phone: Option<String>,
+    #[schema(required)]
+    email: Option<String>,
+}
+/// A new person who matches someone recorded where the actor cannot see. Nothing of that
+/// record is shown: only the LCSS team of its locality, who can put the professionals in
+/// touch. The LCSS team sees the match in `GET /api/v1/known-elsewhere`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = KnownElsewhere)]
+pub struct KnownElsewhereResponse {
+    /// The new person (in this answer's record).
+    person_id: Uuid,
+    #[schema(examples(
+        "This person may already be known to early help. Contact the North LCSS \
+        team to find out who else is working with them."
+    ))]
+    message: String,
+    lcss: LcssContactResponse,
+}
+impl From<KnownElsewhere> for KnownElsewhereResponse {
+    fn from(known: KnownElsewhere) -> Self {
+        let locality = known.locality;
+        Self {
+            person_id: known.person.into(),
+            message: format!(
+                "This person may already be known to early help. Contact the {} LCSS team to \
+                 find out who else is working with them.",
+                locality.name
+            ),
+            lcss: LcssContactResponse {
+                locality_id: locality.id.into(),
+                name: locality.name,
+                phone: locality.phone,
+                email: locality.email,
+            },
+        }
+    }
+}
+/// A member as added, with the notice when they may already be known elsewhere.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AddedMember)]
+pub struct AddedMemberResponse {
+    #[serde(flatten)]
+    person: PersonResponse,
+    /// Empty unless the person matches someone recorded where the actor cannot see.
+    known_elsewhere: Vec<KnownElsewhereResponse>,
+}
 /// A member of a request as a row of `family`, noting every problem under `prefix`.
 pub(crate) fn check_member(
     checks: &mut Checks,
@@ -257,17 +313,22 @@ pub(crate) fn check_member(
 /// Adds a child (born or unborn) or an adult to the family. As when recording a family, a
 /// person who may already be recorded in another family the actor can see answers 409
 /// `possible_duplicate` with the `candidates`; send `"confirm_new": true` to add them anyway.
+/// A person who matches someone recorded where the actor cannot see is added, and the answer's
+/// `known_elsewhere` names the LCSS team to contact (and nothing of the other record).
+///
+/// Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     post,
     path = "/api/v1/families/{id}/members",
     tag = "families",
-    params(IdPath),
+    params(IdPath, IdempotencyKeyHeader),
     request_body = MemberInput,
     responses(
         (
             status = 201,
-            description = "Added.",
-            body = PersonResponse,
+            description = "Added (or, for a repeated `Idempotency-Key`, the member the first \
+                request added).",
+            body = AddedMemberResponse,
             headers(("Location" = String, description = "The path of the created record.")),
         ),
         (status = 400, response = BadRequest),
@@ -288,6 +349,7 @@ pub async fn add_member(
     auth: Authenticated,
     id: Path<FamilyId>,
     body: ApiJson<MemberInput>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let family = id.into_inner();
     let member = body.0;
@@ -297,15 +359,20 @@ pub async fn add_member(
         family,
         person: checks.finish(|| person)?,
         confirm_new: member.confirm_new.unwrap_or(false),
+        idempotency: idempotency_key(&req, &format!("POST /api/v1/families/{family}/members"))?,
     };
-    let person = auth
+    let added = auth
         .run(&state, |conn, audit, actor| {
             people::add_member(conn, audit, actor, command)
         })
         .await?;
+    let id = added.person.id;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/people/{}", person.id)))
-        .json(PersonResponse::from(person)))
+        .insert_header((header::LOCATION, format!("/api/v1/people/{id}")))
+        .json(AddedMemberResponse {
+            person: PersonResponse::from(added.person),
+            known_elsewhere: added.known_elsewhere.into_iter().map(Into::into).collect(),
+        }))
 }
 impl AddRelationshipRequest {
     fn into_command(self, family: FamilyId) -> Result<AddRelationship, ApiError> {

@@ -8,8 +8,8 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    assessments, chronology, consents, episode_transitions, episodes, families, feedback, people,
-    reviews,
+    assessments, chronology, consents, episode_transitions, episodes, families, feedback,
+    known_elsewhere, people, reviews,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -34,6 +34,7 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         people::get_person,
         people::update_person,
         consents::withdraw_consent,
+        known_elsewhere::list_known_elsewhere,
         episodes::list_episodes,
         episodes::open_episode,
         episodes::get_episode,
