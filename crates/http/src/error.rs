@@ -29,6 +29,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// `/metrics` without the metrics bearer token (`EARLYHELP_METRICS_TOKEN`).
+    #[error("The metrics need the metrics bearer token.")]
+    MetricsTokenRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("{0}")]
@@ -118,7 +121,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::MalformedJson { .. } => "malformed_json",
-            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => "unauthenticated",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -139,7 +142,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => "Bad request",
             ApiError::MalformedJson { .. } => "Malformed JSON",
-            ApiError::Unauthenticated(_) => "Authentication required",
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => {
+                "Authentication required"
+            }
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
@@ -222,6 +227,12 @@ impl ApiError {
             ApiError::Unauthenticated(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"earlyhelp\""));
             }
+            ApiError::MetricsTokenRequired => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"earlyhelp-metrics\"",
+                ));
+            }
             ApiError::MethodNotAllowed { allow } => {
                 if let Ok(value) = HeaderValue::from_str(allow) {
                     response.insert_header((header::ALLOW, value));
@@ -245,7 +256,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } | ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
