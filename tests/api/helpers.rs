@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use earlyhelp_domain::{LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_http::settings::{
-    LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
+    HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
 };
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::audit::{self, AuditContext};
@@ -309,6 +309,7 @@ pub fn settings(database_url: &str) -> Settings {
         review: ReviewSettings::default(),
         workers: 1,
         metrics: MetricsAccess::Hidden,
+        timeouts: HttpTimeouts::default(),
     }
 }
 

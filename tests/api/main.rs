@@ -20,3 +20,4 @@ mod openapi;
 mod ops;
 mod privacy;
 mod tokens;
+mod transport;

@@ -6,7 +6,7 @@ mod seed;
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use earlyhelp_http::settings::{
-    LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
+    HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
 };
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::{Db, PoolSettings};
@@ -132,6 +132,19 @@ struct ServeArgs {
     /// Serve /metrics on this address instead (e.g. 127.0.0.1:9464), without a token.
     #[arg(long, env = "EARLYHELP_METRICS_BIND")]
     metrics_bind: Option<String>,
+    /// Seconds a client has to send a request's head (line and headers) after connecting.
+    #[arg(
+        long,
+        env = "EARLYHELP_REQUEST_HEAD_TIMEOUT_SECONDS",
+        default_value_t = 5
+    )]
+    request_head_timeout_seconds: u64,
+    /// Seconds an idle connection is kept open between requests.
+    #[arg(long, env = "EARLYHELP_KEEP_ALIVE_SECONDS", default_value_t = 5)]
+    keep_alive_seconds: u64,
+    /// Seconds a client has to send a request's whole body after its head; then 408.
+    #[arg(long, env = "EARLYHELP_BODY_TIMEOUT_SECONDS", default_value_t = 10)]
+    body_timeout_seconds: u64,
 }
 
 fn init_logging(format: LogFormat) {
@@ -280,6 +293,11 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
         metrics,
+        timeouts: HttpTimeouts {
+            request_head: Duration::from_secs(args.request_head_timeout_seconds.max(1)),
+            keep_alive: Duration::from_secs(args.keep_alive_seconds.max(1)),
+            body: Duration::from_secs(args.body_timeout_seconds.max(1)),
+        },
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

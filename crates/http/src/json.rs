@@ -1,17 +1,19 @@
 //! Request body and query extraction with problem+json errors.
 //!
-//! [`ApiJson`] insists on `application/json`, caps the body at [`BODY_LIMIT`], reports syntax
-//! errors with their line and column (400) and type or unknown-field errors with the field's
-//! path (422). Request structs deny unknown fields, so a misspelt field is an error, not a
-//! silently ignored value.
+//! [`ApiJson`] insists on `application/json`, caps the body at [`BODY_LIMIT`], answers a body
+//! that misses its deadline ([`crate::limits`]) with 408, reports syntax errors with their line
+//! and column (400) and type or unknown-field errors with the field's path (422). Request
+//! structs deny unknown fields, so a misspelt field is an error, not a silently ignored value.
 
 use crate::error::ApiError;
+use crate::limits::BodyTimeout;
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
-use actix_web::web::Bytes;
+use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use std::io::ErrorKind;
 
 /// 1 MiB: far above any form we accept, far below what could hurt the server.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -211,11 +213,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
         }
         let body = Bytes::from_request(req, payload);
+        let timeout = req
+            .app_data::<Data<BodyTimeout>>()
+            .map_or(0, |timeout| timeout.0.as_secs());
         Box::pin(async move {
             let bytes = body
                 .await
                 .map_err(|error| match error.as_error::<PayloadError>() {
                     Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                    Some(PayloadError::Io(cause)) if cause.kind() == ErrorKind::TimedOut => {
+                        ApiError::RequestTimeout { seconds: timeout }
+                    }
                     _ => match error.as_response_error().status_code().as_u16() {
                         413 => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
                         _ => ApiError::BadRequest {

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod error;
 pub mod handlers;
 pub mod json;
+pub mod limits;
 pub mod methods;
 pub mod openapi;
 pub mod request_id;
@@ -15,15 +16,18 @@ pub mod state;
 pub mod tokens;
 
 use actix_web::dev::Server;
+use actix_web::http::KeepAlive;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::web::{self, Data};
 use actix_web::{guard, App, HttpResponse, HttpServer};
 use actix_web_prom::PrometheusMetricsBuilder;
 use anyhow::Context;
 use handlers::ops::ApiDocument;
+use limits::BodyTimeout;
 use settings::MetricsAccess;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use settings::Settings;
 pub use state::AppState;
@@ -43,6 +47,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
         .build()
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
     let registry = Data::new(registry);
+    let body_timeout = Data::new(BodyTimeout(settings.timeouts.body));
     let serve_metrics = settings.metrics.on_main_listener();
     let metrics_token = match &settings.metrics {
         MetricsAccess::Bearer(token) => Some(Data::new(token.clone())),
@@ -61,6 +66,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
             .app_data(state.clone())
             .app_data(document.clone())
             .app_data(app_registry.clone())
+            .app_data(body_timeout.clone())
             .app_data(web::PayloadConfig::new(json::BODY_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(json::query_error))
             .app_data(web::PathConfig::default().error_handler(json::path_error));
@@ -70,27 +76,35 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
         app.configure(|config| routes::configure(config, serve_metrics))
             .default_service(web::to(routes::not_found))
             .wrap(Compress::default())
+            .wrap(from_fn(limits::middleware))
             .wrap(metrics.clone())
             .wrap(from_fn(methods::bucket))
             .wrap(from_fn(request_id::middleware))
     })
     .workers(settings.workers.max(1))
+    .client_request_timeout(settings.timeouts.request_head)
+    .keep_alive(KeepAlive::Timeout(settings.timeouts.keep_alive))
+    .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
     .shutdown_timeout(30)
     .listen(listener)?
     .run();
     if let Some(listener) = metrics_listener {
         let address = listener.local_addr()?;
-        actix_web::rt::spawn(metrics_server(listener, registry)?);
+        actix_web::rt::spawn(metrics_server(listener, registry, settings)?);
         tracing::info!(%address, "metrics listening");
     }
     Ok(server)
 }
+
+/// How long a connection being closed may linger for the client to read the answer.
+const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The metrics listener of [`MetricsAccess::Separate`]: `/metrics` without a token, and
 /// nothing else (404 problem+json).
 fn metrics_server(
     listener: TcpListener,
     registry: Data<prometheus::Registry>,
+    settings: &Settings,
 ) -> std::io::Result<Server> {
     Ok(HttpServer::new(move || {
         App::new()
@@ -112,6 +126,9 @@ fn metrics_server(
             .wrap(from_fn(request_id::middleware))
     })
     .workers(1)
+    .client_request_timeout(settings.timeouts.request_head)
+    .keep_alive(KeepAlive::Timeout(settings.timeouts.keep_alive))
+    .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
     .shutdown_timeout(5)
     .listen(listener)?
     .run())

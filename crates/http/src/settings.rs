@@ -212,6 +212,30 @@ impl MetricsAccess {
     }
 }
 
+/// How long a client may take over each part of a request. Without limits a client sending a
+/// byte at a time holds a connection (and its memory) as long as it likes.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpTimeouts {
+    /// From connecting to the end of the request head (line and headers) of the first request
+    /// on a connection. actix answers a slower head with a bare 408 and closes.
+    pub request_head: Duration,
+    /// How long an idle connection stays open between requests.
+    pub keep_alive: Duration,
+    /// From the end of the head to the last byte of the body; a slower body is answered 408
+    /// problem+json and the connection closed.
+    pub body: Duration,
+}
+
+impl Default for HttpTimeouts {
+    fn default() -> Self {
+        Self {
+            request_head: Duration::from_secs(5),
+            keep_alive: Duration::from_secs(5),
+            body: Duration::from_secs(10),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -221,6 +245,7 @@ pub struct Settings {
     pub review: ReviewSettings,
     pub workers: usize,
     pub metrics: MetricsAccess,
+    pub timeouts: HttpTimeouts,
 }
 
 impl fmt::Debug for Settings {
@@ -234,6 +259,7 @@ impl fmt::Debug for Settings {
             .field("review", &self.review)
             .field("workers", &self.workers)
             .field("metrics", &self.metrics)
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
