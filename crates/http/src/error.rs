@@ -45,6 +45,10 @@ pub enum ApiError {
     RequestTimeout { seconds: u64 },
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
+    #[error("The request target is longer than {limit} bytes.")]
+    UriTooLong { limit: usize },
+    #[error("{detail}")]
+    HeaderFieldsTooLarge { detail: String },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("validation failed")]
@@ -130,6 +134,8 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UriTooLong { .. } => "uri_too_long",
+            ApiError::HeaderFieldsTooLarge { .. } => "request_header_fields_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
             ApiError::PossibleDuplicate { .. } => "possible_duplicate",
@@ -155,6 +161,8 @@ impl ApiError {
             ApiError::Conflict { .. } => "Conflict",
             ApiError::RequestTimeout { .. } => "Request timeout",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::UriTooLong { .. } => "URI too long",
+            ApiError::HeaderFieldsTooLarge { .. } => "Request header fields too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
             ApiError::PossibleDuplicate { .. } => "Possible duplicate",
@@ -275,6 +283,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            ApiError::HeaderFieldsTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) | ApiError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PossibleDuplicate { .. } => StatusCode::CONFLICT,
