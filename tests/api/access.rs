@@ -352,6 +352,10 @@ async fn every_route_answers_anonymous_callers_as_declared() {
                     response.status
                 );
             }
+        } else if access == Access::Metrics {
+            // Served only when a metrics setting (or dev mode) says so; the tests' default says
+            // nothing, so it is as unknown as any other path. ops.rs checks the other cases.
+            response.assert_problem(404, "not_found");
         } else {
             response.assert_problem(401, "unauthenticated");
         }

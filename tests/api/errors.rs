@@ -228,3 +228,79 @@ async fn a_key_written_twice_anywhere_in_a_body_is_refused_at_its_path() {
         .assert_problem(422, "validation_failed");
     assert_eq!(refused["errors"][0]["field"], "email");
 }
+
+/// Dates are RFC 3339 full-dates, `YYYY-MM-DD` and nothing else: chrono alone would read
+/// `2026-1-1` too, so one day could be sent in several spellings.
+#[actix_web::test]
+async fn a_date_not_written_yyyy_mm_dd_is_422_at_its_field_path() {
+    use crate::case_helpers::{family_body, id_of};
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Plover").await;
+    let members = format!("/api/v1/families/{}/members", case.family);
+    let consents = format!("/api/v1/families/{}/consents", case.family);
+    let person = format!("/api/v1/people/{}", case.child);
+    let refused = |reply: earlyhelp_tests::http::Reply, field: &str, spelling: &str| {
+        let problem = reply.assert_problem(422, "validation_failed");
+        assert_eq!(
+            problem["errors"][0]["field"], field,
+            "{spelling}: {problem}"
+        );
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("YYYY-MM-DD"), "{spelling}: {message}");
+    };
+    for spelling in ["2026-1-1", "2026-01-1", "20260101", "+2026-01-01"] {
+        let mut family = family_body("Demo-Plover", spelling, None);
+        family["confirm_new"] = json!(true);
+        refused(
+            app.create_family(&lead, &family).await,
+            "members[1].date_of_birth",
+            spelling,
+        );
+        let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Plover", "date_of_birth": spelling, "sex": "F", "confirm_new": true });
+        refused(
+            app.post(&members).token(&lead).json(&member).await,
+            "date_of_birth",
+            spelling,
+        );
+        let unborn = json!({ "kind": "child", "given_name": "Baby", "family_name": "Demo-Plover", "expected_date_of_birth": spelling, "sex": "U", "confirm_new": true });
+        refused(
+            app.post(&members).token(&lead).json(&unborn).await,
+            "expected_date_of_birth",
+            spelling,
+        );
+        let consent = json!({ "given_by_person_id": case.adult, "for_assessment": false, "method": "written", "given_on": spelling });
+        refused(
+            app.post(&consents).token(&lead).json(&consent).await,
+            "given_on",
+            spelling,
+        );
+        for field in ["date_of_birth", "expected_date_of_birth"] {
+            refused(
+                app.patch(&person)
+                    .token(&lead)
+                    .json(&json!({ field: spelling }))
+                    .await,
+                field,
+                spelling,
+            );
+        }
+    }
+
+    // The one spelling is accepted wherever a date goes.
+    let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Plover", "date_of_birth": "2019-01-01", "sex": "F", "confirm_new": true });
+    let added = app.post(&members).token(&lead).json(&member).await;
+    added.assert_status(201);
+    assert_eq!(added.json()["date_of_birth"], "2019-01-01");
+    let consent = json!({ "given_by_person_id": case.adult, "for_assessment": false, "method": "written", "given_on": "2026-01-01" });
+    let recorded = app.post(&consents).token(&lead).json(&consent).await;
+    recorded.assert_status(201);
+    assert_eq!(recorded.json()["given_on"], "2026-01-01");
+    let patched = app
+        .patch(&format!("/api/v1/people/{}", id_of(&added.json())))
+        .token(&lead)
+        .json(&json!({ "date_of_birth": "2019-01-02" }))
+        .await;
+    patched.assert_status(200);
+    assert_eq!(patched.json()["date_of_birth"], "2019-01-02");
+}

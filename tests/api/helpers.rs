@@ -8,7 +8,9 @@ use base64::Engine;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use earlyhelp_domain::{LocalityId, OrganisationId, Role, UserId};
-use earlyhelp_http::settings::{LoginRateLimit, ReviewSettings, SigningSecret, TokenSettings};
+use earlyhelp_http::settings::{
+    HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
+};
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::audit::{self, AuditContext};
 use earlyhelp_persistence::localities::{self, NewLocality};
@@ -306,6 +308,8 @@ pub fn settings(database_url: &str) -> Settings {
         login_rate_limit: LoginRateLimit::default(),
         review: ReviewSettings::default(),
         workers: 1,
+        metrics: MetricsAccess::Hidden,
+        timeouts: HttpTimeouts::default(),
     }
 }
 

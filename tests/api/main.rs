@@ -22,3 +22,4 @@ mod openapi;
 mod ops;
 mod privacy;
 mod tokens;
+mod transport;

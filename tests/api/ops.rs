@@ -1,6 +1,10 @@
 //! Health, readiness, metrics, request ids, security headers and the docs page.
 
 use crate::helpers::TestApp;
+use awc::http::Method;
+use earlyhelp_http::settings::{MetricsAccess, MetricsToken};
+use earlyhelp_tests::http;
+use std::time::Duration;
 
 #[actix_web::test]
 async fn health_and_readiness_pass_with_a_migrated_database() {
@@ -98,9 +102,19 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+const METRICS_TOKEN: &str = "metrics-3f9a1c0be47d28e5a6b9c3d0f1e2";
+
+/// An app serving `/metrics` on its main listener behind [`METRICS_TOKEN`].
+async fn spawn_with_metrics_token() -> TestApp {
+    TestApp::spawn_with(|settings| {
+        settings.metrics = MetricsAccess::Bearer(MetricsToken::new(METRICS_TOKEN).unwrap());
+    })
+    .await
+}
+
 #[actix_web::test]
 async fn metrics_count_requests_per_route_pattern_and_status() {
-    let app = TestApp::spawn().await;
+    let app = spawn_with_metrics_token().await;
     let admin = app.token("admin").await;
     app.get(&format!(
         "/api/v1/admin/users/{}",
@@ -111,7 +125,7 @@ async fn metrics_count_requests_per_route_pattern_and_status() {
     .await
     .assert_status(200);
     app.get("/nowhere/at/all").send().await;
-    let metrics = app.get("/metrics").send().await.text();
+    let metrics = app.get("/metrics").token(METRICS_TOKEN).send().await.text();
     assert!(metrics.contains(r#"earlyhelp_http_requests_total{endpoint="/api/v1/admin/users/{id}",method="GET",status="200"} 1"#), "{metrics}");
     assert!(metrics.contains(r#"earlyhelp_http_requests_duration_seconds_bucket{endpoint="/api/v1/auth/login",method="POST",status="200""#));
     assert!(
@@ -141,7 +155,7 @@ async fn the_interactive_docs_are_served_from_vendored_assets() {
 
 #[actix_web::test]
 async fn invented_methods_share_one_metrics_label_and_are_refused_as_before() {
-    let app = TestApp::spawn().await;
+    let app = spawn_with_metrics_token().await;
     for n in 0..25 {
         let method = awc::http::Method::from_bytes(format!("XINVENTED{n}").as_bytes()).unwrap();
         app.request(method, "/healthz")
@@ -149,7 +163,7 @@ async fn invented_methods_share_one_metrics_label_and_are_refused_as_before() {
             .await
             .assert_problem(405, "method_not_allowed");
     }
-    let metrics = app.get("/metrics").send().await;
+    let metrics = app.get("/metrics").token(METRICS_TOKEN).send().await;
     metrics.assert_status(200);
     let metrics = metrics.text();
     assert!(
@@ -203,4 +217,110 @@ async fn the_docs_viewer_carries_a_content_security_policy() {
         );
         assert!(!policy.contains("unsafe-eval"), "{path}: {policy}");
     }
+}
+
+#[actix_web::test]
+async fn without_a_metrics_setting_the_main_listener_does_not_serve_metrics() {
+    let app = TestApp::spawn().await;
+    let token = app.token("admin").await;
+    for method in [Method::GET, Method::HEAD, Method::POST] {
+        let anonymous = app.request(method.clone(), "/metrics").send().await;
+        assert_eq!(anonymous.status, 404, "{method}");
+        if method != Method::HEAD {
+            anonymous.assert_problem(404, "not_found");
+        }
+    }
+    // Not even to an administrator: metrics are for the monitoring, not for users.
+    app.get("/metrics")
+        .token(&token)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn with_a_metrics_token_metrics_need_exactly_that_token() {
+    let app = spawn_with_metrics_token().await;
+    let user_token = app.token("admin").await;
+    let wrong = format!("{METRICS_TOKEN}x");
+    let mut refused = vec![
+        app.get("/metrics").send().await,
+        app.get("/metrics").token(&wrong).send().await,
+        app.get("/metrics").token(&METRICS_TOKEN[1..]).send().await,
+        app.get("/metrics").token(&user_token).send().await,
+        app.get("/metrics")
+            .header("authorization", &format!("Basic {METRICS_TOKEN}"))
+            .send()
+            .await,
+    ];
+    refused.push(
+        app.get("/metrics")
+            .header("authorization", METRICS_TOKEN)
+            .send()
+            .await,
+    );
+    for response in refused {
+        response.assert_problem(401, "unauthenticated");
+        assert_eq!(
+            response.header("www-authenticate").as_deref(),
+            Some("Bearer realm=\"earlyhelp-metrics\"")
+        );
+    }
+    let served = app.get("/metrics").token(METRICS_TOKEN).send().await;
+    served.assert_status(200);
+    assert!(served
+        .header("content-type")
+        .unwrap_or_default()
+        .starts_with("text/plain"));
+    assert!(served.text().contains("earlyhelp_http_requests_total"));
+    app.get("/metrics")
+        .header("authorization", &format!("bearer {METRICS_TOKEN}"))
+        .send()
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn in_dev_mode_without_other_settings_metrics_are_open() {
+    let app = TestApp::spawn_with(|settings| settings.metrics = MetricsAccess::Open).await;
+    app.get("/metrics").send().await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn with_a_metrics_address_metrics_are_served_there_and_only_there() {
+    // A free loopback port: bound, read and released for the server to take.
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap();
+    let app =
+        TestApp::spawn_with(|settings| settings.metrics = MetricsAccess::Separate(address)).await;
+    app.get("/healthz").send().await.assert_status(200);
+    app.get("/metrics")
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+
+    let client = http::client(Duration::from_secs(10));
+    let metrics = http::send(client.get(format!("http://{address}/metrics")), None)
+        .await
+        .unwrap();
+    metrics.assert_status(200);
+    assert!(
+        metrics.text().contains(
+            r#"earlyhelp_http_requests_total{endpoint="/healthz",method="GET",status="200"} 1"#
+        ),
+        "{}",
+        metrics.text()
+    );
+    // The metrics listener serves nothing else.
+    for path in ["/healthz", "/api/v1/me", "/api/v1/openapi.json"] {
+        http::send(client.get(format!("http://{address}{path}")), None)
+            .await
+            .unwrap()
+            .assert_problem(404, "not_found");
+    }
+    http::send(client.post(format!("http://{address}/metrics")), None)
+        .await
+        .unwrap()
+        .assert_problem(405, "method_not_allowed");
 }

@@ -5,11 +5,13 @@ mod seed;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use earlyhelp_http::settings::{LoginRateLimit, ReviewSettings, SigningSecret, TokenSettings};
+use earlyhelp_http::settings::{
+    HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
+};
 use earlyhelp_http::Settings;
 use earlyhelp_persistence::{Db, PoolSettings};
 use std::io::{IsTerminal, Read};
-use std::net::TcpListener;
+use std::net::{TcpListener, ToSocketAddrs};
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -124,6 +126,25 @@ struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "EARLYHELP_WORKERS")]
     workers: Option<usize>,
+    /// Bearer token /metrics asks for on the main listener, at least 32 characters.
+    #[arg(long, env = "EARLYHELP_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Serve /metrics on this address instead (e.g. 127.0.0.1:9464), without a token.
+    #[arg(long, env = "EARLYHELP_METRICS_BIND")]
+    metrics_bind: Option<String>,
+    /// Seconds a client has to send a request's head (line and headers) after connecting.
+    #[arg(
+        long,
+        env = "EARLYHELP_REQUEST_HEAD_TIMEOUT_SECONDS",
+        default_value_t = 5
+    )]
+    request_head_timeout_seconds: u64,
+    /// Seconds an idle connection is kept open between requests.
+    #[arg(long, env = "EARLYHELP_KEEP_ALIVE_SECONDS", default_value_t = 5)]
+    keep_alive_seconds: u64,
+    /// Seconds a client has to send a request's whole body after its head; then 408.
+    #[arg(long, env = "EARLYHELP_BODY_TIMEOUT_SECONDS", default_value_t = 10)]
+    body_timeout_seconds: u64,
 }
 
 fn init_logging(format: LogFormat) {
@@ -228,6 +249,24 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         }
         Err(weakness) => bail!("{weakness}; refusing to start (set a strong EARLYHELP_JWT_SECRET, or pass --dev for local development)"),
     };
+    let metrics_bind = match args.metrics_bind.as_deref() {
+        Some(bind) => Some(
+            bind.to_socket_addrs()
+                .ok()
+                .and_then(|mut addresses| addresses.next())
+                .with_context(|| {
+                    format!(
+                        "EARLYHELP_METRICS_BIND: '{bind}' is not an address such as 127.0.0.1:9464"
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let metrics = MetricsAccess::choose(args.metrics_token.as_deref(), metrics_bind, args.dev)
+        .map_err(|error| anyhow::anyhow!("{error}; refusing to start"))?;
+    if matches!(metrics, MetricsAccess::Open) {
+        tracing::warn!("DEV MODE: /metrics is open to anyone on the main listener");
+    }
     let settings = Settings {
         database_url,
         tokens: TokenSettings {
@@ -253,6 +292,12 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         workers: args
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+        metrics,
+        timeouts: HttpTimeouts {
+            request_head: Duration::from_secs(args.request_head_timeout_seconds.max(1)),
+            keep_alive: Duration::from_secs(args.keep_alive_seconds.max(1)),
+            body: Duration::from_secs(args.body_timeout_seconds.max(1)),
+        },
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

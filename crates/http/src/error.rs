@@ -29,6 +29,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// `/metrics` without the metrics bearer token (`EARLYHELP_METRICS_TOKEN`).
+    #[error("The metrics need the metrics bearer token.")]
+    MetricsTokenRequired,
     #[error("forbidden")]
     Forbidden,
     #[error("{0}")]
@@ -37,8 +40,15 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// The body did not arrive in time; the connection is closed after the answer.
+    #[error("The request body did not arrive within {seconds} s.")]
+    RequestTimeout { seconds: u64 },
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
+    #[error("The request target is longer than {limit} bytes.")]
+    UriTooLong { limit: usize },
+    #[error("{detail}")]
+    HeaderFieldsTooLarge { detail: String },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("validation failed")]
@@ -118,11 +128,14 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::MalformedJson { .. } => "malformed_json",
-            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => "unauthenticated",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::UriTooLong { .. } => "uri_too_long",
+            ApiError::HeaderFieldsTooLarge { .. } => "request_header_fields_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_failed",
             ApiError::PossibleDuplicate { .. } => "possible_duplicate",
@@ -139,12 +152,17 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => "Bad request",
             ApiError::MalformedJson { .. } => "Malformed JSON",
-            ApiError::Unauthenticated(_) => "Authentication required",
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => {
+                "Authentication required"
+            }
             ApiError::Forbidden => "Forbidden",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Conflict { .. } => "Conflict",
+            ApiError::RequestTimeout { .. } => "Request timeout",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::UriTooLong { .. } => "URI too long",
+            ApiError::HeaderFieldsTooLarge { .. } => "Request header fields too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
             ApiError::PossibleDuplicate { .. } => "Possible duplicate",
@@ -222,6 +240,17 @@ impl ApiError {
             ApiError::Unauthenticated(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"earlyhelp\""));
             }
+            ApiError::MetricsTokenRequired => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"earlyhelp-metrics\"",
+                ));
+            }
+            ApiError::RequestTimeout { .. } => {
+                // The rest of the body may still be on its way: the connection cannot be
+                // reused, and is not left to the slow client.
+                response.force_close();
+            }
             ApiError::MethodNotAllowed { allow } => {
                 if let Ok(value) = HeaderValue::from_str(allow) {
                     response.insert_header((header::ALLOW, value));
@@ -245,12 +274,17 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } | ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            ApiError::HeaderFieldsTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) | ApiError::Rule { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PossibleDuplicate { .. } => StatusCode::CONFLICT,

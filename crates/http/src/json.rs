@@ -1,17 +1,19 @@
 //! Request body and query extraction with problem+json errors.
 //!
-//! [`ApiJson`] insists on `application/json`, caps the body at [`BODY_LIMIT`], reports syntax
-//! errors with their line and column (400) and type or unknown-field errors with the field's
-//! path (422). Request structs deny unknown fields, so a misspelt field is an error, not a
-//! silently ignored value.
+//! [`ApiJson`] insists on `application/json`, caps the body at [`BODY_LIMIT`], answers a body
+//! that misses its deadline ([`crate::limits`]) with 408, reports syntax errors with their line
+//! and column (400) and type or unknown-field errors with the field's path (422). Request
+//! structs deny unknown fields, so a misspelt field is an error, not a silently ignored value.
 
 use crate::error::ApiError;
+use crate::limits::BodyTimeout;
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
-use actix_web::web::Bytes;
+use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use std::io::ErrorKind;
 
 /// 1 MiB: far above any form we accept, far below what could hurt the server.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -211,12 +213,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             return Box::pin(async { Err(ApiError::UnsupportedMediaType) });
         }
         let body = Bytes::from_request(req, payload);
+        let timeout = req
+            .app_data::<Data<BodyTimeout>>()
+            .map_or(0, |timeout| timeout.0.as_secs());
         let req = req.clone();
         Box::pin(async move {
             let bytes = body
                 .await
                 .map_err(|error| match error.as_error::<PayloadError>() {
                     Some(PayloadError::Overflow) => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
+                    Some(PayloadError::Io(cause)) if cause.kind() == ErrorKind::TimedOut => {
+                        ApiError::RequestTimeout { seconds: timeout }
+                    }
                     _ => match error.as_response_error().status_code().as_u16() {
                         413 => ApiError::PayloadTooLarge { limit: BODY_LIMIT },
                         _ => ApiError::BadRequest {
@@ -248,6 +256,81 @@ pub fn query_error(
 /// Path segments (ids) that do not parse are simply not found.
 pub fn path_error(_error: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound("No such record.").into()
+}
+
+/// Request dates, written exactly `YYYY-MM-DD` (RFC 3339 `full-date`). chrono's own
+/// deserialiser also takes `2026-1-1`, `+2026-01-01` and other spellings, so one date could be
+/// sent several ways and a typo could pass as a date. Use with `deserialize_with`:
+/// [`full_date::required`] for `NaiveDate`, [`full_date::optional`] (with `#[serde(default)]`)
+/// for `Option<NaiveDate>`, [`full_date::nullable`] (with `#[serde(default)]`) for a PATCH's
+/// `Option<Option<NaiveDate>>`. A date spelt otherwise is a 422 at the field's path.
+pub mod full_date {
+    use chrono::NaiveDate;
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+    use serde::Deserialize;
+    use std::fmt;
+
+    const EXPECTED: &str = "a date written YYYY-MM-DD";
+
+    /// Parses `text` if it is exactly four digits, `-`, two digits, `-`, two digits, and a day
+    /// of the calendar.
+    pub fn parse(text: &str) -> Option<NaiveDate> {
+        let bytes = text.as_bytes();
+        let shaped = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shaped {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+        let year = i32::try_from(number(0..4)?).ok()?;
+        NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+    }
+
+    /// A date as it must be written; deserialising anything else fails.
+    struct FullDate(NaiveDate);
+
+    impl<'de> Deserialize<'de> for FullDate {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(FullDateVisitor)
+        }
+    }
+
+    struct FullDateVisitor;
+
+    impl Visitor<'_> for FullDateVisitor {
+        type Value = FullDate;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str(EXPECTED)
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<FullDate, E> {
+            parse(text)
+                .map(FullDate)
+                .ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        FullDate::deserialize(deserializer).map(|date| date.0)
+    }
+
+    /// `null` is `None`; put `#[serde(default)]` beside it so an absent field is too.
+    pub fn optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<FullDate>::deserialize(deserializer).map(|date| date.map(|date| date.0))
+    }
+
+    /// Absent (with `#[serde(default)]`) is `None`, leave alone; `null` is `Some(None)`, clear.
+    pub fn nullable<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<NaiveDate>>, D::Error> {
+        optional(deserializer).map(Some)
+    }
 }
 
 /// Deserialises a field that may be absent (leave alone) or null (clear): `Option<Option<T>>`.
@@ -314,6 +397,76 @@ mod tests {
             Err(ApiError::Validation(_))
         ));
         assert!(parse_json::<Login>(br#"{"email":"a\\u0000","roles":[]}"#).is_ok());
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Dated {
+        #[serde(deserialize_with = "full_date::required")]
+        on: chrono::NaiveDate,
+        #[serde(default, deserialize_with = "full_date::optional")]
+        born: Option<chrono::NaiveDate>,
+        #[serde(default, deserialize_with = "full_date::nullable")]
+        due: Option<Option<chrono::NaiveDate>>,
+    }
+
+    #[test]
+    fn a_date_written_yyyy_mm_dd_is_read() {
+        let dated = parse_json::<Dated>(br#"{"on":"2026-01-01","due":null}"#).unwrap();
+        assert_eq!(
+            dated.on,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+        );
+        assert_eq!((dated.born, dated.due), (None, Some(None)));
+        let dated = parse_json::<Dated>(br#"{"on":"2024-02-29","born":"0999-12-31"}"#).unwrap();
+        assert_eq!(
+            dated.born.map(|d| d.to_string()).as_deref(),
+            Some("0999-12-31")
+        );
+        assert_eq!(dated.due, None);
+    }
+
+    #[test]
+    fn a_date_spelt_any_other_way_is_refused_at_its_path() {
+        for spelling in [
+            "2026-1-1",
+            "2026-01-1",
+            "20260101",
+            "+2026-01-01",
+            "-2026-01-01",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "2026-01-01T00:00:00Z",
+            "2026/01/01",
+            "2026-02-30",
+            "2026-13-01",
+            "２０２６-01-01",
+            "",
+        ] {
+            for (body, field) in [
+                (format!(r#"{{"on":"{spelling}"}}"#), "on"),
+                (
+                    format!(r#"{{"on":"2026-01-01","born":"{spelling}"}}"#),
+                    "born",
+                ),
+                (
+                    format!(r#"{{"on":"2026-01-01","due":"{spelling}"}}"#),
+                    "due",
+                ),
+            ] {
+                match parse_json::<Dated>(body.as_bytes()) {
+                    Err(ApiError::Validation(errors)) => {
+                        assert_eq!(errors[0].field, field, "{spelling}");
+                        assert!(errors[0].message.contains("YYYY-MM-DD"), "{errors:?}");
+                    }
+                    other => panic!("{spelling:?} in {field}: unexpected {other:?}"),
+                }
+            }
+        }
+        assert!(matches!(
+            parse_json::<Dated>(br#"{"on":20260101}"#),
+            Err(ApiError::Validation(_))
+        ));
     }
 
     #[test]

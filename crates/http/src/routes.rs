@@ -23,6 +23,10 @@ use earlyhelp_domain::policy::Permission::{self, *};
 pub enum Access {
     /// Anyone, without a token.
     Public,
+    /// Operators' monitoring: the metrics token when `EARLYHELP_METRICS_TOKEN` is set; not
+    /// served on the main listener (404) when it is not, but for `serve --dev`, which serves
+    /// it to anyone (see [`crate::settings::MetricsAccess`]).
+    Metrics,
     /// Any signed-in user.
     SignedIn,
     /// Users whose roles grant the permission anywhere; 403 for everyone else.
@@ -75,7 +79,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     endpoints! {
         GET "/healthz" => ops::healthz, Public;
         GET "/readyz" => ops::readyz, Public;
-        GET "/metrics" => ops::metrics, Public;
+        GET "/metrics" => ops::metrics, Metrics;
         GET "/docs" => ops::docs_index, Public;
         GET "/docs/" => ops::docs_home, Public;
         GET "/docs/{tail}" => ops::docs_asset, Public;
@@ -182,11 +186,16 @@ pub fn access_list() -> Vec<(Method, &'static str, Access)> {
         .collect()
 }
 
-/// Registers every endpoint, grouping methods by path into one resource each.
-pub fn configure(config: &mut ServiceConfig) {
+/// Registers every endpoint, grouping methods by path into one resource each. Without
+/// `metrics`, `/metrics` is not registered at all, so every method of it is the same 404 as any
+/// unknown path.
+pub fn configure(config: &mut ServiceConfig, metrics: bool) {
     let mut paths: Vec<&'static str> = Vec::new();
     let mut grouped: Vec<Vec<Endpoint>> = Vec::new();
-    for endpoint in endpoints() {
+    let served = endpoints()
+        .into_iter()
+        .filter(|endpoint| metrics || endpoint.access != Access::Metrics);
+    for endpoint in served {
         match paths.iter().position(|path| *path == endpoint.path) {
             Some(index) => grouped[index].push(endpoint),
             None => {

@@ -2,6 +2,7 @@
 
 use earlyhelp_persistence::PoolSettings;
 use std::fmt;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The HS256 signing secret. Never printed.
@@ -99,6 +100,142 @@ impl Default for ReviewSettings {
     }
 }
 
+/// The bearer token `/metrics` asks for on the main listener. Never printed; compared in
+/// constant time.
+#[derive(Clone)]
+pub struct MetricsToken(Vec<u8>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeakMetricsToken {
+    #[error("EARLYHELP_METRICS_TOKEN is set but empty")]
+    Empty,
+    #[error("EARLYHELP_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} characters")]
+    TooShort,
+    #[error(
+        "EARLYHELP_METRICS_TOKEN may hold only letters, digits and - . _ ~ + / (then = padding), \
+         as a bearer token can (use `openssl rand -hex 32`)"
+    )]
+    NotAToken,
+}
+
+/// 32 characters: 128 bits as hex, out of reach of guessing at any scrape rate.
+pub const MIN_METRICS_TOKEN_BYTES: usize = 32;
+
+impl MetricsToken {
+    pub fn new(token: &str) -> Result<Self, WeakMetricsToken> {
+        if token.is_empty() {
+            return Err(WeakMetricsToken::Empty);
+        }
+        if token.len() < MIN_METRICS_TOKEN_BYTES {
+            return Err(WeakMetricsToken::TooShort);
+        }
+        // RFC 6750's b64token: what a client can put after `Bearer ` as it is.
+        let body = token.trim_end_matches('=');
+        let token_char =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+' | '/');
+        if body.is_empty() || !body.chars().all(token_char) {
+            return Err(WeakMetricsToken::NotAToken);
+        }
+        Ok(Self(token.as_bytes().to_vec()))
+    }
+
+    /// Whether `presented` is the token. Both sides are hashed first and the digests compared
+    /// byte for byte without an early exit, so neither the time taken nor the length of the
+    /// token tells a caller how close a guess came.
+    pub fn matches(&self, presented: &[u8]) -> bool {
+        use sha2::{Digest, Sha256};
+        let expected = Sha256::digest(&self.0);
+        let presented = Sha256::digest(presented);
+        let difference = expected
+            .iter()
+            .zip(presented.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        std::hint::black_box(difference) == 0
+    }
+}
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken(<redacted>)")
+    }
+}
+
+/// Who may read the Prometheus metrics, and where. The metrics describe every route's traffic,
+/// so they are not for anyone who can reach the API.
+#[derive(Debug, Clone, Default)]
+pub enum MetricsAccess {
+    /// Not served: `/metrics` on the main listener is a 404 like any unknown path.
+    #[default]
+    Hidden,
+    /// Open to anyone on the main listener: `serve --dev` without other metrics settings.
+    Open,
+    /// On the main listener, to requests carrying `Authorization: Bearer <token>` only.
+    Bearer(MetricsToken),
+    /// On a listener of their own at this address (a private interface or port), without a
+    /// token; not on the main listener.
+    Separate(SocketAddr),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetricsSettingsError {
+    #[error(transparent)]
+    WeakToken(#[from] WeakMetricsToken),
+    #[error(
+        "EARLYHELP_METRICS_TOKEN and EARLYHELP_METRICS_BIND are both set; set one: the token \
+         guards /metrics on the main listener, the bind address serves it on a listener of its \
+         own without a token"
+    )]
+    Both,
+}
+
+impl MetricsAccess {
+    /// The access the settings ask for: a token guards the main listener's `/metrics`, a bind
+    /// address moves it to a listener of its own, and with neither it is served only in
+    /// development.
+    pub fn choose(
+        token: Option<&str>,
+        bind: Option<SocketAddr>,
+        dev: bool,
+    ) -> Result<Self, MetricsSettingsError> {
+        match (token, bind) {
+            (Some(_), Some(_)) => Err(MetricsSettingsError::Both),
+            (Some(token), None) => Ok(MetricsAccess::Bearer(MetricsToken::new(token)?)),
+            (None, Some(address)) => Ok(MetricsAccess::Separate(address)),
+            (None, None) if dev => Ok(MetricsAccess::Open),
+            (None, None) => Ok(MetricsAccess::Hidden),
+        }
+    }
+
+    /// Whether the main listener answers `/metrics` at all.
+    pub fn on_main_listener(&self) -> bool {
+        matches!(self, MetricsAccess::Open | MetricsAccess::Bearer(_))
+    }
+}
+
+/// How long a client may take over each part of a request. Without limits a client sending a
+/// byte at a time holds a connection (and its memory) as long as it likes.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpTimeouts {
+    /// From connecting to the end of the request head (line and headers) of the first request
+    /// on a connection. actix answers a slower head with a bare 408 and closes.
+    pub request_head: Duration,
+    /// How long an idle connection stays open between requests.
+    pub keep_alive: Duration,
+    /// From the end of the head to the last byte of the body; a slower body is answered 408
+    /// problem+json and the connection closed.
+    pub body: Duration,
+}
+
+impl Default for HttpTimeouts {
+    fn default() -> Self {
+        Self {
+            request_head: Duration::from_secs(5),
+            keep_alive: Duration::from_secs(5),
+            body: Duration::from_secs(10),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub database_url: String,
@@ -107,6 +244,8 @@ pub struct Settings {
     pub login_rate_limit: LoginRateLimit,
     pub review: ReviewSettings,
     pub workers: usize,
+    pub metrics: MetricsAccess,
+    pub timeouts: HttpTimeouts,
 }
 
 impl fmt::Debug for Settings {
@@ -119,6 +258,8 @@ impl fmt::Debug for Settings {
             .field("login_rate_limit", &self.login_rate_limit)
             .field("review", &self.review)
             .field("workers", &self.workers)
+            .field("metrics", &self.metrics)
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -154,6 +295,64 @@ mod tests {
             "3f9a1c0be47d28e5a6b9c3d0f1e2a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5"
         )
         .is_ok());
+    }
+
+    #[test]
+    fn an_empty_short_or_unsendable_metrics_token_is_refused() {
+        assert_eq!(MetricsToken::new("").err(), Some(WeakMetricsToken::Empty));
+        assert_eq!(
+            MetricsToken::new("0123456789abcdef").err(),
+            Some(WeakMetricsToken::TooShort)
+        );
+        assert_eq!(
+            MetricsToken::new("0123456789abcdef 0123456789abcdef").err(),
+            Some(WeakMetricsToken::NotAToken)
+        );
+        assert_eq!(
+            MetricsToken::new(&"=".repeat(40)).err(),
+            Some(WeakMetricsToken::NotAToken)
+        );
+        assert!(MetricsToken::new("c2NyYXBlLW1lLWlmLXlvdS1jYW4tMTIzNDU2Nzg=").is_ok());
+    }
+
+    #[test]
+    fn metrics_are_hidden_unless_a_setting_or_dev_mode_opens_them() {
+        let token = "3f9a1c0be47d28e5a6b9c3d0f1e2a4b5";
+        let address: SocketAddr = "127.0.0.1:9464".parse().unwrap();
+        assert!(matches!(
+            MetricsAccess::choose(None, None, false),
+            Ok(MetricsAccess::Hidden)
+        ));
+        assert!(matches!(
+            MetricsAccess::choose(None, None, true),
+            Ok(MetricsAccess::Open)
+        ));
+        assert!(matches!(
+            MetricsAccess::choose(Some(token), None, true),
+            Ok(MetricsAccess::Bearer(_))
+        ));
+        assert!(matches!(
+            MetricsAccess::choose(None, Some(address), true),
+            Ok(MetricsAccess::Separate(a)) if a == address
+        ));
+        assert_eq!(
+            MetricsAccess::choose(Some(token), Some(address), false).err(),
+            Some(MetricsSettingsError::Both)
+        );
+        assert_eq!(
+            MetricsAccess::choose(Some(""), None, true).err(),
+            Some(MetricsSettingsError::WeakToken(WeakMetricsToken::Empty))
+        );
+    }
+
+    #[test]
+    fn the_metrics_token_matches_itself_only_and_never_prints() {
+        let token = MetricsToken::new("3f9a1c0be47d28e5a6b9c3d0f1e2a4b5").unwrap();
+        assert!(token.matches(b"3f9a1c0be47d28e5a6b9c3d0f1e2a4b5"));
+        assert!(!token.matches(b"3f9a1c0be47d28e5a6b9c3d0f1e2a4b"));
+        assert!(!token.matches(b"3f9a1c0be47d28e5a6b9c3d0f1e2a4b5 "));
+        assert!(!token.matches(b""));
+        assert_eq!(format!("{token:?}"), "MetricsToken(<redacted>)");
     }
 
     #[test]

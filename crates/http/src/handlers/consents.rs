@@ -5,7 +5,7 @@ use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::wire::{IdPath, List, PageQuery};
 use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
-use crate::json::ApiJson;
+use crate::json::{full_date, ApiJson};
 use crate::openapi::case::ConsentMethod;
 use crate::openapi::responses::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
@@ -53,6 +53,7 @@ pub struct RecordConsentRequest {
     #[schema(value_type = ConsentMethod)]
     method: String,
     /// The day the consent was given; not in the future.
+    #[serde(deserialize_with = "full_date::required")]
     given_on: NaiveDate,
 }
 

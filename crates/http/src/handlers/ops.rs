@@ -1,11 +1,14 @@
 //! Operations endpoints: liveness, readiness, metrics, the OpenAPI document and its viewer.
 
 use crate::error::ApiError;
-use crate::openapi::responses::{InternalError, NotFound, ServiceUnavailable};
+use crate::openapi::responses::{
+    InternalError, MetricsNotServed, MetricsUnauthorized, NotFound, ServiceUnavailable,
+};
+use crate::settings::MetricsToken;
 use crate::state::State;
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use earlyhelp_persistence::migrations;
 use prometheus::{Encoder, Registry, TextEncoder};
 use serde::Serialize;
@@ -108,12 +111,17 @@ pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
 /// Prometheus metrics
 ///
 /// Request counts and latencies in the Prometheus text exposition format (version 0.0.4).
+/// Not for everyone who can reach the API: with `EARLYHELP_METRICS_TOKEN` set, this listener
+/// serves them to `Authorization: Bearer <that token>` only (not a user's access token); with
+/// `EARLYHELP_METRICS_BIND` set, they are served at that address instead, without a token, and
+/// this path is not found here; with neither, they are not served (404), except under
+/// `serve --dev`, which serves them to anyone.
 #[utoipa::path(
     get,
     path = "/metrics",
     operation_id = "metrics",
     tag = "operations",
-    security(()),
+    security(("metricsToken" = [])),
     responses(
         (
             status = 200,
@@ -121,10 +129,21 @@ pub async fn readyz(state: State) -> Result<HttpResponse, ApiError> {
             body = String,
             content_type = "text/plain",
         ),
+        (status = 401, response = MetricsUnauthorized),
+        (status = 404, response = MetricsNotServed),
         (status = 500, response = InternalError),
     ),
 )]
-pub async fn metrics(registry: Data<Registry>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(req: HttpRequest, registry: Data<Registry>) -> Result<HttpResponse, ApiError> {
+    if let Some(token) = req.app_data::<Data<MetricsToken>>() {
+        let presented = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| bearer_token(value.as_bytes()));
+        if !presented.is_some_and(|presented| token.matches(presented)) {
+            return Err(ApiError::MetricsTokenRequired);
+        }
+    }
     let mut buffer = Vec::new();
     TextEncoder::new()
         .encode(&registry.gather(), &mut buffer)
@@ -132,6 +151,12 @@ pub async fn metrics(registry: Data<Registry>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok()
         .content_type(TextEncoder::new().format_type())
         .body(buffer))
+}
+
+/// The token of an `Authorization: Bearer <token>` value (the scheme in any case, RFC 9110).
+fn bearer_token(value: &[u8]) -> Option<&[u8]> {
+    let (scheme, token) = value.split_at_checked(7)?;
+    (scheme.eq_ignore_ascii_case(b"bearer ") && !token.is_empty()).then_some(token)
 }
 
 /// This document, as JSON

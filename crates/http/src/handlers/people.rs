@@ -6,7 +6,7 @@ use crate::actor::Authenticated;
 use crate::error::{ApiError, Checks};
 use crate::handlers::wire::IdPath;
 use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
-use crate::json::{nullable, ApiJson};
+use crate::json::{full_date, nullable, ApiJson};
 use crate::openapi::case::{
     Disability, Ethnicity, MemberKind, NhsNumber, PersonName, Postcode,
     RelationshipKind as RelationshipKindSchema, Sex, Upn,
@@ -45,7 +45,9 @@ pub struct MemberInput {
     pub(crate) given_name: String,
     #[schema(value_type = PersonName)]
     pub(crate) family_name: String,
+    #[serde(default, deserialize_with = "full_date::optional")]
     pub(crate) date_of_birth: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "full_date::optional")]
     pub(crate) expected_date_of_birth: Option<NaiveDate>,
     #[schema(value_type = Sex)]
     pub(crate) sex: String,
@@ -93,10 +95,10 @@ pub struct UpdatePersonRequest {
     given_name: Option<String>,
     #[schema(value_type = Option<PersonName>)]
     family_name: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "full_date::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     date_of_birth: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "full_date::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     expected_date_of_birth: Option<Option<NaiveDate>>,
     #[schema(value_type = Option<Sex>)]

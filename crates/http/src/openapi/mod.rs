@@ -66,6 +66,8 @@ const INTRODUCTION: &str = include_str!("../../../../openapi/introduction.md");
             responses::TooManyRequests,
             responses::InternalError,
             responses::ServiceUnavailable,
+            responses::MetricsUnauthorized,
+            responses::MetricsNotServed,
         ),
     ),
     modifiers(&Introduction, &BearerAuth),
@@ -89,6 +91,13 @@ impl Modify for BearerAuth {
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
         scheme.bearer_format = Some("JWT".to_owned());
         components.add_security_scheme("bearerAuth", SecurityScheme::Http(scheme));
+        let mut metrics = Http::new(HttpAuthScheme::Bearer);
+        metrics.description = Some(
+            "The metrics token (`EARLYHELP_METRICS_TOKEN`), for `/metrics` only; not a user's \
+             access token."
+                .to_owned(),
+        );
+        components.add_security_scheme("metricsToken", SecurityScheme::Http(metrics));
     }
 }
 

@@ -152,6 +152,14 @@ problem_responses! {
     /// 429.
     TooManyRequests => "Too many sign-in attempts from this address (`too_many_requests`).",
         "Retry-After" = "Seconds to wait before trying again.";
+    /// 401 from `/metrics`.
+    MetricsUnauthorized => "`EARLYHELP_METRICS_TOKEN` is set and the request does not carry it \
+        as `Authorization: Bearer <token>` (`unauthenticated`). A user's access token is not it.",
+        "WWW-Authenticate" = "`Bearer realm=\"earlyhelp-metrics\"`.";
+    /// 404 from `/metrics`.
+    MetricsNotServed => "This listener does not serve the metrics (`not_found`, as for any \
+        unknown path): neither `EARLYHELP_METRICS_TOKEN` nor `EARLYHELP_METRICS_BIND` is set, \
+        or the metrics are served at `EARLYHELP_METRICS_BIND` instead.";
     /// 500.
     InternalError => "An unexpected fault (`internal_error`); the cause goes to the server log, \
         never to the client. Quote the `request_id` when reporting it.";
