@@ -1,6 +1,7 @@
 //! Sign-in, lockout, rate limiting, refresh rotation and reuse detection, sign-out.
 
 use crate::helpers::{claims_of, TestApp, PASSWORD};
+use earlyhelp_http::client::TrustedProxies;
 use serde_json::json;
 
 #[actix_web::test]
@@ -86,19 +87,44 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     assert_eq!(failures[1].entity, None);
 }
 
-#[actix_web::test]
-async fn five_failures_lock_the_account_until_an_admin_resets_it() {
-    let app = TestApp::spawn().await;
-    let practitioner = app.persona("practitioner").clone();
-    for _ in 0..5 {
-        app.login_response(&practitioner.email, "wrong password guess")
-            .await
-            .assert_problem(401, "unauthenticated");
-    }
-    // The right password no longer works while the account is locked.
-    app.login_response(&practitioner.email, PASSWORD)
+/// A sign-in from `client`, as a proxy trusted by the app would forward it.
+async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> u16 {
+    app.post("/api/v1/auth/login")
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "email": email, "password": password }))
         .await
-        .assert_problem(401, "unauthenticated");
+        .status
+}
+
+/// The app behind a proxy on the loopback address, which forwards each client's address.
+async fn behind_a_proxy() -> TestApp {
+    TestApp::spawn_with(|settings| {
+        settings.trusted_proxies = TrustedProxies::parse("127.0.0.1, ::1").unwrap();
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn five_failures_lock_out_the_guessing_client_but_never_the_account_for_everyone() {
+    let app = behind_a_proxy().await;
+    let practitioner = app.persona("practitioner").clone();
+    let (attacker, owner) = ("203.0.113.66", "198.51.100.7");
+    for _ in 0..5 {
+        assert_eq!(
+            login_from(&app, attacker, &practitioner.email, "wrong password guess").await,
+            401
+        );
+    }
+    // The guessing client is held off even with the right password...
+    assert_eq!(
+        login_from(&app, attacker, &practitioner.email, PASSWORD).await,
+        401
+    );
+    // ...while the account's owner, elsewhere, signs in as usual.
+    assert_eq!(
+        login_from(&app, owner, &practitioner.email, PASSWORD).await,
+        200
+    );
 
     let admin = app.token("admin").await;
     let user = app
@@ -108,23 +134,103 @@ async fn five_failures_lock_the_account_until_an_admin_resets_it() {
         .await;
     assert!(
         user.json()["locked_until"].is_string(),
-        "admins can see the lock"
+        "admins can see that a client is locked out"
     );
 
+    // A password reset lifts every client's lockout.
     app.post(&format!("/api/v1/admin/users/{}/password", practitioner.id))
         .token(&admin)
         .json(&json!({ "password": "a brand new passphrase" }))
         .await
         .assert_status(204);
-    app.login_response(&practitioner.email, "a brand new passphrase")
-        .await
-        .assert_status(200);
-    let reasons: Vec<_> = app
+    assert_eq!(
+        login_from(
+            &app,
+            attacker,
+            &practitioner.email,
+            "a brand new passphrase"
+        )
+        .await,
+        200
+    );
+    let failures: Vec<_> = app
         .audit_rows()
         .into_iter()
         .filter(|r| r.action == "auth.login" && r.outcome == "failure")
         .collect();
-    assert_eq!(reasons.len(), 6);
+    assert_eq!(failures.len(), 6);
+    assert!(failures
+        .iter()
+        .all(|r| r.client_address.as_deref() == Some(attacker)));
+}
+
+#[actix_web::test]
+async fn a_locked_out_client_gets_the_same_answer_as_for_an_unknown_email() {
+    let app = behind_a_proxy().await;
+    let email = app.persona("lcss_worker").email.clone();
+    let client = "203.0.113.70";
+    for _ in 0..6 {
+        login_from(&app, client, &email, "wrong password guess").await;
+    }
+    let locked = app
+        .post("/api/v1/auth/login")
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .await
+        .assert_problem(401, "unauthenticated");
+    let unknown = app
+        .post("/api/v1/auth/login")
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "email": "nobody@test.earlyhelp.test", "password": PASSWORD }))
+        .await
+        .assert_problem(401, "unauthenticated");
+    assert_eq!(locked["detail"], unknown["detail"]);
+    assert_eq!(locked["title"], unknown["title"]);
+}
+
+#[actix_web::test]
+async fn the_audit_trail_and_the_request_log_hold_the_client_address() {
+    let app = behind_a_proxy().await;
+    let token = app
+        .post("/api/v1/auth/login")
+        .header("X-Forwarded-For", "198.51.100.23")
+        .json(&json!({ "email": app.persona("practitioner").email, "password": PASSWORD }))
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/families")
+        .token(&token)
+        .header("X-Forwarded-For", "198.51.100.24")
+        .header("X-Request-Id", "client-address-check")
+        .send()
+        .await
+        .assert_status(200);
+    let rows = app.audit_rows();
+    let signed_in = rows.iter().find(|r| r.action == "auth.login").unwrap();
+    assert_eq!(signed_in.client_address.as_deref(), Some("198.51.100.23"));
+    let listed = rows.iter().find(|r| r.action == "family.list").unwrap();
+    assert_eq!(listed.client_address.as_deref(), Some("198.51.100.24"));
+    let logs = crate::helpers::captured_logs();
+    assert!(
+        logs.lines()
+            .any(|line| line.contains("client-address-check") && line.contains("198.51.100.24")),
+        "the request's log lines carry the client address"
+    );
+}
+
+#[actix_web::test]
+async fn a_forwarded_address_from_an_untrusted_peer_is_ignored() {
+    let app = TestApp::spawn().await;
+    app.post("/api/v1/auth/login")
+        .header("X-Forwarded-For", "198.51.100.99")
+        .json(&json!({ "email": "nobody@test.earlyhelp.test", "password": PASSWORD }))
+        .await
+        .assert_status(401);
+    let rows = app.audit_rows();
+    let attempt = rows.iter().find(|r| r.action == "auth.login").unwrap();
+    assert_eq!(attempt.client_address.as_deref(), Some("127.0.0.1"));
 }
 
 #[actix_web::test]
@@ -150,6 +256,49 @@ async fn sign_in_is_rate_limited_per_client_address() {
             .parse::<u64>()
             .unwrap()
             >= 1
+    );
+}
+
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_allowance() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.trusted_proxies = TrustedProxies::parse("127.0.0.1, ::1").unwrap();
+        settings.login_rate_limit.burst = 2;
+        settings.login_rate_limit.per_second = 1;
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(
+            login_from(
+                &app,
+                "203.0.113.1",
+                "nobody@test.earlyhelp.test",
+                "guess guess"
+            )
+            .await,
+            401
+        );
+    }
+    assert_eq!(
+        login_from(
+            &app,
+            "203.0.113.1",
+            "nobody@test.earlyhelp.test",
+            "guess guess"
+        )
+        .await,
+        429
+    );
+    // Another member of staff behind the same proxy is not held back.
+    assert_eq!(
+        login_from(
+            &app,
+            "203.0.113.2",
+            &app.persona("practitioner").email,
+            PASSWORD
+        )
+        .await,
+        200
     );
 }
 

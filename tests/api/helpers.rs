@@ -207,6 +207,7 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
     let context = AuditContext {
         actor: None,
         request_id: "test-seed".into(),
+        client_address: None,
     };
     audit::audited(conn, &context, |conn, trail| {
         let mut locality = |name: &str| {
@@ -310,6 +311,7 @@ pub fn settings(database_url: &str) -> Settings {
         workers: 1,
         metrics: MetricsAccess::Hidden,
         timeouts: HttpTimeouts::default(),
+        trusted_proxies: Default::default(),
     }
 }
 
@@ -326,6 +328,7 @@ pub struct AuditRow {
     pub actor: Option<Uuid>,
     pub entity: Option<Uuid>,
     pub request_id: String,
+    pub client_address: Option<String>,
 }
 
 pub struct TestApp {
@@ -498,17 +501,34 @@ impl TestApp {
         use earlyhelp_persistence::schema::audit_events::dsl::*;
         audit_events
             .order((occurred_at, id))
-            .select((action, outcome, actor_id, entity_id, request_id))
-            .load::<(String, String, Option<Uuid>, Option<Uuid>, String)>(&mut self.db.connect())
+            .select((
+                action,
+                outcome,
+                actor_id,
+                entity_id,
+                request_id,
+                client_address,
+            ))
+            .load::<(
+                String,
+                String,
+                Option<Uuid>,
+                Option<Uuid>,
+                String,
+                Option<String>,
+            )>(&mut self.db.connect())
             .expect("audit rows")
             .into_iter()
-            .map(|(action_, outcome_, actor, entity, request)| AuditRow {
-                action: action_,
-                outcome: outcome_,
-                actor,
-                entity,
-                request_id: request,
-            })
+            .map(
+                |(action_, outcome_, actor, entity, request, client)| AuditRow {
+                    action: action_,
+                    outcome: outcome_,
+                    actor,
+                    entity,
+                    request_id: request,
+                    client_address: client,
+                },
+            )
             .collect()
     }
 }

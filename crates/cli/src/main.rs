@@ -5,6 +5,7 @@ mod seed;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use earlyhelp_http::client::TrustedProxies;
 use earlyhelp_http::settings::{
     HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
 };
@@ -126,6 +127,11 @@ struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "EARLYHELP_WORKERS")]
     workers: Option<usize>,
+    /// Reverse proxies and load balancers whose X-Forwarded-For names the client: addresses
+    /// or CIDR networks, comma-separated (e.g. 10.0.0.0/8,192.168.1.10). Empty: none, the
+    /// TCP peer is the client.
+    #[arg(long, env = "EARLYHELP_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
     /// Bearer token /metrics asks for on the main listener, at least 32 characters.
     #[arg(long, env = "EARLYHELP_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -298,6 +304,8 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             keep_alive: Duration::from_secs(args.keep_alive_seconds.max(1)),
             body: Duration::from_secs(args.body_timeout_seconds.max(1)),
         },
+        trusted_proxies: TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|error| anyhow::anyhow!("EARLYHELP_TRUSTED_PROXIES: {error}"))?,
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

@@ -144,6 +144,7 @@ fn context() -> AuditContext {
     AuditContext {
         actor: None,
         request_id: format!("cli-{}", Uuid::now_v7()),
+        client_address: None,
     }
 }
 

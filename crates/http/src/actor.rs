@@ -2,6 +2,7 @@
 //! anonymous request, whatever scope its route is mounted in. Authorisation stays an explicit
 //! policy call in the handler.
 
+use crate::client::ClientAddress;
 use crate::error::ApiError;
 use crate::request_id::RequestId;
 use crate::state::State;
@@ -18,6 +19,22 @@ use earlyhelp_workflows::sessions;
 use earlyhelp_workflows::Failure;
 use futures_util::future::LocalBoxFuture;
 
+/// The client's address as the request middleware resolved it, as text for the audit trail.
+pub fn client_address(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<ClientAddress>()
+        .map(ToString::to_string)
+}
+
+/// The audit context of an anonymous request (sign-in, refresh).
+pub fn anonymous_context(req: &HttpRequest) -> AuditContext {
+    AuditContext {
+        actor: None,
+        request_id: request_id(req),
+        client_address: client_address(req),
+    }
+}
+
 /// The request's id, for anonymous handlers that still audit (sign-in).
 pub fn request_id(req: &HttpRequest) -> String {
     req.extensions()
@@ -32,6 +49,7 @@ pub struct Authenticated {
     /// The user row as loaded for this request (no password hash).
     pub user: User,
     pub request_id: String,
+    pub client_address: Option<String>,
 }
 
 impl Authenticated {
@@ -39,6 +57,7 @@ impl Authenticated {
         AuditContext {
             actor: Some(self.actor.user_id),
             request_id: self.request_id.clone(),
+            client_address: self.client_address.clone(),
         }
     }
 
@@ -73,6 +92,7 @@ impl FromRequest for Authenticated {
         let state = req.app_data::<State>().cloned();
         let token = bearer(req);
         let request_id = request_id(req);
+        let client_address = client_address(req);
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
@@ -96,6 +116,7 @@ impl FromRequest for Authenticated {
                 session,
                 user,
                 request_id,
+                client_address,
             })
         })
     }

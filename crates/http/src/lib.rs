@@ -3,6 +3,7 @@
 //! [`server`] builds the real server; the CLI runs it and the tests start it on a free port.
 
 pub mod actor;
+pub mod client;
 pub mod error;
 pub mod handlers;
 pub mod idempotency;
@@ -49,6 +50,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
         .map_err(|error| anyhow::anyhow!("metrics: {error}"))?;
     let registry = Data::new(registry);
     let body_timeout = Data::new(BodyTimeout(settings.timeouts.body));
+    let trusted_proxies = Data::new(settings.trusted_proxies.clone());
     let serve_metrics = settings.metrics.on_main_listener();
     let metrics_token = match &settings.metrics {
         MetricsAccess::Bearer(token) => Some(Data::new(token.clone())),
@@ -68,6 +70,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
             .app_data(document.clone())
             .app_data(app_registry.clone())
             .app_data(body_timeout.clone())
+            .app_data(trusted_proxies.clone())
             .app_data(web::PayloadConfig::new(json::BODY_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(json::query_error))
             .app_data(web::PathConfig::default().error_handler(json::path_error));

@@ -2,13 +2,17 @@
 //!
 //! A client may send `X-Request-Id` (visible ASCII, at most 128 characters); otherwise one is
 //! generated. It is echoed on the response, carried in every log line of the request, written
-//! into audit entries and problem documents.
+//! into audit entries and problem documents. The client's address ([`ClientAddress`]) is
+//! resolved here once, for the log lines, the audit entries and the sign-in limits.
 
+use crate::client::{ClientAddress, TrustedProxies};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web::Data;
 use actix_web::{Error, HttpMessage};
+use std::net::IpAddr;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -33,6 +37,22 @@ fn accepted(value: &HeaderValue) -> Option<String> {
     valid.then(|| text.to_owned())
 }
 
+/// The peer, or the client a trusted proxy forwarded for (see [`crate::client`]).
+fn client_address(req: &ServiceRequest) -> ClientAddress {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |addr| addr.ip());
+    let Some(trusted) = req.app_data::<Data<TrustedProxies>>() else {
+        return ClientAddress(peer);
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    ClientAddress(trusted.client(peer, &forwarded))
+}
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -43,8 +63,10 @@ pub async fn middleware(
         .and_then(accepted)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
+    let client = client_address(&req);
+    req.extensions_mut().insert(client);
     let method = req.method().clone();
-    let span = tracing::info_span!("request", request.id = %id, http.method = %method, http.route = tracing::field::Empty);
+    let span = tracing::info_span!("request", request.id = %id, client.address = %client, http.method = %method, http.route = tracing::field::Empty);
     let started = Instant::now();
     let result = CURRENT
         .scope(id.clone(), next.call(req).instrument(span.clone()))

@@ -246,6 +246,8 @@ pub struct Settings {
     pub workers: usize,
     pub metrics: MetricsAccess,
     pub timeouts: HttpTimeouts,
+    /// Proxies whose `X-Forwarded-For` names the client (`EARLYHELP_TRUSTED_PROXIES`).
+    pub trusted_proxies: crate::client::TrustedProxies,
 }
 
 impl fmt::Debug for Settings {
@@ -260,6 +262,7 @@ impl fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("metrics", &self.metrics)
             .field("timeouts", &self.timeouts)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

@@ -19,6 +19,9 @@ use uuid::Uuid;
 pub struct AuditContext {
     pub actor: Option<UserId>,
     pub request_id: String,
+    /// The client's address, as the request middleware resolved it; `None` outside a request
+    /// (the CLI's own steps).
+    pub client_address: Option<String>,
 }
 
 /// One entry to be written. `detail` holds codes and ids only, never names.
@@ -89,6 +92,7 @@ struct NewAuditEvent<'a> {
     request_id: &'a str,
     outcome: Outcome,
     detail: &'a serde_json::Value,
+    client_address: Option<&'a str>,
 }
 
 fn insert(conn: &mut PgConnection, context: &AuditContext, events: &[AuditEvent]) -> Result<()> {
@@ -103,6 +107,7 @@ fn insert(conn: &mut PgConnection, context: &AuditContext, events: &[AuditEvent]
             request_id: &context.request_id,
             outcome: event.outcome,
             detail: &event.detail,
+            client_address: context.client_address.as_deref(),
         })
         .collect();
     diesel::insert_into(audit_events::table)

@@ -5,7 +5,7 @@
 
 use crate::audit::{AuditEvent, AuditTrail};
 use crate::pagination::{Cursor, Page, PageRequest};
-use crate::schema::{sessions, users};
+use crate::schema::{sessions, sign_in_failures, users};
 use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
@@ -142,20 +142,61 @@ pub fn list(
     }))
 }
 
-/// Counts one more consecutive failure and locks the account until `locked_until` if given.
-/// Returns the new count.
+/// Until when sign-in to the account is refused to this client address, if it is.
+pub fn client_locked_until(
+    conn: &mut PgConnection,
+    id: UserId,
+    client: &str,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(sign_in_failures::table
+        .find((id, client))
+        .select(sign_in_failures::locked_until)
+        .first::<Option<DateTime<Utc>>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Counts one more consecutive failure of the account from this client address, and locks
+/// that client out until `lock(failures)` if it says so. The account itself keeps, for its
+/// admins, its count of consecutive failures from anywhere and the latest time any client is
+/// locked out until; neither stops anyone signing in. Returns the client's new count.
 pub fn record_failed_login(
     conn: &mut PgConnection,
     id: UserId,
+    client: &str,
     lock: impl FnOnce(i32) -> Option<DateTime<Utc>>,
 ) -> Result<i32> {
     conn.transaction(|conn| {
-        let failures: i32 = diesel::update(users::table.find(id))
-            .set(users::failed_login_count.eq(users::failed_login_count + 1))
-            .returning(users::failed_login_count)
+        let failures: i32 = diesel::insert_into(sign_in_failures::table)
+            .values((
+                sign_in_failures::user_id.eq(id),
+                sign_in_failures::client_address.eq(client),
+                sign_in_failures::failures.eq(1),
+            ))
+            .on_conflict((sign_in_failures::user_id, sign_in_failures::client_address))
+            .do_update()
+            .set((
+                sign_in_failures::failures.eq(sign_in_failures::failures + 1),
+                sign_in_failures::last_failed_at.eq(diesel::dsl::now),
+            ))
+            .returning(sign_in_failures::failures)
             .get_result(conn)?;
-        if let Some(until) = lock(failures) {
+        let until = lock(failures);
+        if let Some(until) = until {
+            diesel::update(sign_in_failures::table.find((id, client)))
+                .set(sign_in_failures::locked_until.eq(until))
+                .execute(conn)?;
+        }
+        diesel::update(users::table.find(id))
+            .set(users::failed_login_count.eq(users::failed_login_count + 1))
+            .execute(conn)?;
+        if let Some(until) = until {
             diesel::update(users::table.find(id))
+                .filter(
+                    users::locked_until
+                        .is_null()
+                        .or(users::locked_until.lt(until)),
+                )
                 .set(users::locked_until.eq(until))
                 .execute(conn)?;
         }
@@ -163,17 +204,16 @@ pub fn record_failed_login(
     })
 }
 
+/// A successful sign-in from `client` clears that client's failures (others stay locked out).
 pub fn record_successful_login(
     conn: &mut PgConnection,
     id: UserId,
+    client: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    diesel::delete(sign_in_failures::table.find((id, client))).execute(conn)?;
     diesel::update(users::table.find(id))
-        .set((
-            users::failed_login_count.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
-            users::last_login_at.eq(at),
-        ))
+        .set((users::failed_login_count.eq(0), users::last_login_at.eq(at)))
         .execute(conn)?;
     Ok(())
 }
@@ -261,6 +301,8 @@ pub fn set_password(
             users::updated_at.eq(diesel::dsl::now),
         ),
     )?;
+    diesel::delete(sign_in_failures::table.filter(sign_in_failures::user_id.eq(id)))
+        .execute(conn)?;
     crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::PasswordReset)?;
     trail.record(AuditEvent::success(
         AuditAction::ResetUserPassword,

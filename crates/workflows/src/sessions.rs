@@ -30,6 +30,8 @@ pub struct SignIn {
     pub refresh_hash: [u8; 32],
     /// How long the session lasts, however often its tokens are refreshed.
     pub session_ttl: Duration,
+    /// The client's address: failures count, and lock out, per account and client.
+    pub client: String,
 }
 
 /// The stored credentials of the account with this email, if there is one.
@@ -101,7 +103,8 @@ pub enum RefreshOutcome {
     Refused,
 }
 
-/// Decides a checked attempt: counts failures towards a lockout, and starts a session on
+/// Decides a checked attempt: counts failures towards a lockout of this client (per account
+/// and client address, for a minute after five and doubling to a day), and starts a session on
 /// success. `audit` is the anonymous request's; a refusal is recorded under it, a success as
 /// the user who signed in.
 pub fn sign_in(
@@ -123,7 +126,11 @@ pub fn sign_in(
         });
     };
     let user_id = credentials.id;
-    let locked = credentials.locked_until.is_some_and(|until| until > now);
+    // Only this client is held off after its failures: someone guessing at an account from
+    // one place never locks its owner out everywhere else.
+    let client = command.client;
+    let locked =
+        users::client_locked_until(conn, user_id, &client)?.is_some_and(|until| until > now);
     let refusal = if !credentials.active {
         Some(SignInRefusal::Inactive)
     } else if locked {
@@ -136,7 +143,7 @@ pub fn sign_in(
     if let Some(because) = refusal {
         transaction(conn, audit, |conn, trail| {
             if because == SignInRefusal::WrongPassword {
-                users::record_failed_login(conn, user_id, |failures| {
+                users::record_failed_login(conn, user_id, &client, |failures| {
                     signin::lock_duration(failures).map(|lock| now + lock)
                 })?;
             }
@@ -152,10 +159,10 @@ pub fn sign_in(
     let expires_at = now + command.session_ttl;
     let signed_in = AuditContext {
         actor: Some(user_id),
-        request_id: audit.request_id.clone(),
+        ..audit.clone()
     };
     transaction(conn, &signed_in, |conn, trail| {
-        users::record_successful_login(conn, user_id, now)?;
+        users::record_successful_login(conn, user_id, &client, now)?;
         let session = sessions::start(conn, user_id, &command.refresh_hash, now, expires_at)?;
         trail.record(
             AuditEvent::success(AuditAction::Login, EntityType::User, user_id)
@@ -201,7 +208,7 @@ pub fn refresh(
     };
     let context = AuditContext {
         actor: user_id,
-        request_id: audit.request_id.clone(),
+        ..audit.clone()
     };
     let outcome = if reason.is_none() {
         Outcome::Success

@@ -120,6 +120,7 @@ impl Player {
         AuditContext {
             actor: Some(self.actor.user_id),
             request_id: format!("seed-demo-{}", Uuid::now_v7()),
+            client_address: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! refresh token) are made here.
 
 use crate::actor::{self, Authenticated};
+use crate::client::ClientAddress;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::openapi::responses::{
@@ -11,11 +12,10 @@ use crate::openapi::responses::{
 };
 use crate::state::State;
 use crate::tokens::{self, ClaimsFor};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use chrono::Utc;
 use earlyhelp_domain::Email;
 use earlyhelp_workflows::sessions::{self, Grant, Refresh, RefreshOutcome, SignIn, SignInOutcome};
-use earlyhelp_workflows::AuditContext;
 use governor::clock::Clock as _;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -66,10 +66,12 @@ pub struct TokenResponse {
 const INVALID_CREDENTIALS: &str =
     "The email or password is wrong, or the account is locked for a while after repeated failures.";
 
+/// The client as the request middleware resolved it (the peer, or whom a trusted proxy
+/// forwarded for).
 fn client_address(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map(|addr| addr.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    req.extensions()
+        .get::<ClientAddress>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |client| client.0)
 }
 
 /// Issues the access token for the grant's user in its session, with the refresh token
@@ -108,8 +110,11 @@ fn token_response(
 /// Exchanges an email and password for an access token and a refresh token. A wrong email, a
 /// wrong password, a deactivated account and an account locked after repeated failures all
 /// answer the same 401, so the answer reveals nothing about which accounts exist. Five
-/// consecutive wrong passwords lock the account for a minute, doubling with each further
-/// failure up to a day. Attempts are also rate-limited per client address (429).
+/// consecutive wrong passwords from one client address lock that client out of the account for
+/// a minute, doubling with each further failure up to a day; the account's owner signing in
+/// from anywhere else is not affected. Attempts are also rate-limited per client address
+/// (429). Behind a reverse proxy the client address is the one it forwards, when the proxy is
+/// listed in `EARLYHELP_TRUSTED_PROXIES`.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -149,10 +154,7 @@ pub async fn login(
             "must be between 1 and 256 characters",
         ));
     }
-    let context = AuditContext {
-        actor: None,
-        request_id: actor::request_id(&req),
-    };
+    let context = actor::anonymous_context(&req);
     let lookup = email.clone();
     let credentials = state
         .db(move |conn| Ok(sessions::credentials(conn, &lookup)?))
@@ -171,6 +173,7 @@ pub async fn login(
         password_matches,
         refresh_hash,
         session_ttl: state.tokens.session_ttl(),
+        client: client_address(&req).to_string(),
     };
     let outcome = state
         .db(move |conn| Ok(sessions::sign_in(conn, &context, command)?))
@@ -231,10 +234,7 @@ pub async fn refresh(
         presented_hash: tokens::hash_refresh_token(&presented),
         next_hash,
     };
-    let context = AuditContext {
-        actor: None,
-        request_id: actor::request_id(&req),
-    };
+    let context = actor::anonymous_context(&req);
     let outcome = state
         .db(move |conn| Ok(sessions::refresh(conn, &context, command)?))
         .await?;

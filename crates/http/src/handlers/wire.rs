@@ -152,7 +152,9 @@ pub struct UserResponse {
     #[schema(required = true)]
     pub locality_id: Option<Uuid>,
     pub active: bool,
-    /// While sign-in is refused after repeated failures, until when; otherwise `null`.
+    /// While some client address is refused sign-in to this account after its repeated
+    /// failures, until when the latest such lockout lasts; otherwise `null`. Sign-in from
+    /// other addresses is unaffected; a password reset lifts every lockout.
     #[schema(required = true)]
     pub locked_until: Option<DateTime<Utc>>,
     #[schema(required = true)]
