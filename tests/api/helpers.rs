@@ -220,6 +220,8 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                     phone: None,
                     email: None,
                     address: None,
+                    opening_hours: None,
+                    mash_phone: None,
                 },
             )
             .map(|l| Uuid::from(l.id))

@@ -13,6 +13,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod consents;
+mod directory;
 mod duplicates;
 mod episodes;
 mod errors;

@@ -27,6 +27,11 @@ use uuid::Uuid;
 pub const DEMO_DOMAIN: &str = "demo.earlyhelp.test";
 
 /// The authority's localities: public LCSS contact details from the Oxfordshire guide.
+/// The demo authority's LCSS opening hours and MASH number, as its published guidance gives
+/// them: demo configuration, set per locality like any authority's own.
+const DEMO_OPENING_HOURS: &str = "Monday to Friday, 9am to 5pm";
+const DEMO_MASH_PHONE: &str = "0345 050 7666";
+
 const LOCALITIES: [(&str, &str, &str, &str, [&str; 2]); 3] = [
     (
         "North",
@@ -205,6 +210,8 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
                         phone: Some(phone.to_owned()),
                         email: Some(email.to_owned()),
                         address: Some(address.to_owned()),
+                        opening_hours: Some(DEMO_OPENING_HOURS.to_owned()),
+                        mash_phone: Some(DEMO_MASH_PHONE.to_owned()),
                     };
                     directory::localities::create_by_operator(conn, &context, command)?
                 }

@@ -95,6 +95,15 @@ pub enum AuditAction {
     CreateLocality,
     #[strum(serialize = "locality.update")]
     UpdateLocality,
+    /// A case user read a locality's LCSS and MASH contacts.
+    #[strum(serialize = "locality.contacts")]
+    ReadLocalityContacts,
+    /// A case user searched the organisations of the professional directory.
+    #[strum(serialize = "directory.organisations")]
+    SearchOrganisations,
+    /// A case user searched the professionals of the directory.
+    #[strum(serialize = "directory.professionals")]
+    SearchProfessionals,
     #[strum(serialize = "family.list")]
     ListFamilies,
     #[strum(serialize = "family.read")]

@@ -16,7 +16,7 @@ pub enum ThresholdLevel {
 pub enum ThresholdError {
     #[error("level 1 is universal: schools, GPs and other universal services meet these needs without an early help episode")]
     Universal,
-    #[error("level 4 is critical: contact the MASH now (0345 050 7666) or request a step-up to Children's Social Care; early help cannot hold a level 4 case")]
+    #[error("level 4 is critical: contact the MASH now (your locality's contacts, GET /api/v1/localities/{{id}}/contacts, give its number) or request a step-up to Children's Social Care; early help cannot hold a level 4 case")]
     Statutory,
     #[error("the threshold level must be 2 (vulnerable) or 3 (complex)")]
     OutOfRange,

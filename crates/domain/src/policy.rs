@@ -48,6 +48,9 @@ pub enum Permission {
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
     FollowUpMatches,
+    /// Search the professional directory (organisations and the professionals in them, with
+    /// work contacts) and read a locality's LCSS and MASH contacts: everyone who works cases.
+    ReadDirectory,
 }
 
 /// How far a grant reaches.
@@ -91,12 +94,14 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
     match role {
         // TAF members read the family's record; only the lead professional changes it.
         Role::Practitioner => &[
+            (ReadDirectory, County),
             (ReadCase, Team),
             (WriteCase, Own),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
         ],
         Role::LcssWorker => &[
+            (ReadDirectory, County),
             (ReadCase, Locality),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
@@ -105,6 +110,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (FollowUpMatches, Locality),
         ],
         Role::LcssManager => &[
+            (ReadDirectory, County),
             (ReadCase, Locality),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
@@ -115,8 +121,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (FollowUpMatches, Locality),
         ],
         // Social care sees the cases referred to or from it; referrals arrive with step-up.
-        Role::SocialCare => &[],
-        Role::Manager => &[(ReadReports, County)],
+        Role::SocialCare => &[(ReadDirectory, County)],
+        Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
     }
 }

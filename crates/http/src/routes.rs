@@ -8,8 +8,8 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    episode_transitions, episodes, families, feedback, form_templates, known_elsewhere, me, ops,
-    people, reviews,
+    directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
+    me, ops, people, reviews,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -120,6 +120,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             Granted(ManageDirectory);
         POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password,
             Granted(ManageDirectory);
+
+        GET "/api/v1/directory/organisations" => directory::search_organisations,
+            Granted(ReadDirectory);
+        GET "/api/v1/directory/professionals" => directory::search_professionals,
+            Granted(ReadDirectory);
+        GET "/api/v1/localities/{id}/contacts" => directory::get_locality_contacts,
+            Granted(ReadDirectory);
 
         GET "/api/v1/families" => families::list_families, Listed(ReadCase);
         POST "/api/v1/families" => families::create_family, NewCase;

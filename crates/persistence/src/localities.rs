@@ -20,6 +20,8 @@ pub struct Locality {
     pub address: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub opening_hours: Option<String>,
+    pub mash_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -30,6 +32,8 @@ pub struct NewLocality {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    pub opening_hours: Option<String>,
+    pub mash_phone: Option<String>,
 }
 
 /// A partial update: `None` leaves a column alone, `Some(None)` clears an optional one.
@@ -40,6 +44,8 @@ pub struct LocalityChanges {
     pub phone: Option<Option<String>>,
     pub email: Option<Option<String>>,
     pub address: Option<Option<String>>,
+    pub opening_hours: Option<Option<String>>,
+    pub mash_phone: Option<Option<String>>,
 }
 
 pub fn create(

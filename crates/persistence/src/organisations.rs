@@ -46,6 +46,8 @@ pub struct OrganisationFilter {
     pub kind: Option<OrganisationKind>,
     pub locality_id: Option<LocalityId>,
     pub active: Option<bool>,
+    /// Names containing this text, in any case.
+    pub name_contains: Option<String>,
 }
 
 pub fn create(
@@ -97,6 +99,9 @@ pub fn list(
     }
     if let Some(active) = filter.active {
         query = query.filter(organisations::active.eq(active));
+    }
+    if let Some(text) = &filter.name_contains {
+        query = query.filter(organisations::name.ilike(crate::pagination::containing(text)));
     }
     if let Some(after) = &page.after {
         query = query.filter(after_text_key("name", after));

@@ -42,6 +42,21 @@ impl Cursor {
     }
 }
 
+/// A `LIKE`/`ILIKE` pattern matching text that contains `text` as written: its `%`, `_` and
+/// `\` match themselves.
+pub fn containing(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// The keyset predicate of a list ordered by a text column `key` and then `id`, ascending:
 /// the rows after the cursor's, as one row comparison `(key, id) > ($1, $2)`, which an index on
 /// `(key, id)` answers directly. `key` names a column of the listed table and always comes from

@@ -31,6 +31,10 @@ diesel::table! {
         address -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// When the locality's LCSS team answers, as written (e.g. Monday to Friday, 9am to 5pm).
+        opening_hours -> Nullable<Text>,
+        /// The number of the MASH serving the locality, for immediate safeguarding concerns.
+        mash_phone -> Nullable<Text>,
     }
 }
 

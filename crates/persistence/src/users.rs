@@ -331,3 +331,73 @@ pub fn principal(
         .first(conn)
         .optional()?)
 }
+
+/// A professional as the directory case users search shows them: name, work email, roles and
+/// organisation, nothing more.
+#[derive(Debug, Clone, Queryable)]
+pub struct Professional {
+    pub id: UserId,
+    pub display_name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub locality_id: Option<LocalityId>,
+}
+
+/// Active users holding a case role (not administrators alone), by name: those whose name or
+/// organisation's name contains `text` (any case), optionally of one organisation.
+pub fn professionals(
+    conn: &mut PgConnection,
+    text: Option<&str>,
+    organisation: Option<OrganisationId>,
+    page: &PageRequest,
+) -> Result<Page<Professional>> {
+    use crate::schema::organisations;
+    let case_roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|role| *role != Role::Admin)
+        .collect();
+    let mut query = users::table
+        .inner_join(organisations::table)
+        .filter(users::active.eq(true))
+        .filter(users::roles.overlaps_with(case_roles))
+        .select((
+            users::id,
+            users::display_name,
+            users::email,
+            users::roles,
+            users::organisation_id,
+            organisations::name,
+            users::locality_id,
+        ))
+        .into_boxed();
+    if let Some(text) = text {
+        let pattern = crate::pagination::containing(text);
+        query = query.filter(
+            users::display_name
+                .ilike(pattern.clone())
+                .or(organisations::name.ilike(pattern)),
+        );
+    }
+    if let Some(organisation) = organisation {
+        query = query.filter(users::organisation_id.eq(organisation));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(
+            users::display_name
+                .gt(after.key.clone())
+                .or(users::display_name
+                    .eq(after.key.clone())
+                    .and(users::id.gt(UserId::from(after.id)))),
+        );
+    }
+    let rows: Vec<Professional> = query
+        .order((users::display_name, users::id))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: row.display_name.clone(),
+        id: row.id.into(),
+    }))
+}

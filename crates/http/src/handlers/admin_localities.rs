@@ -35,6 +35,13 @@ pub struct CreateLocalityRequest {
     email: Option<String>,
     #[schema(value_type = Option<values::Address>)]
     address: Option<String>,
+    /// When the LCSS team answers, as written (e.g. "Monday to Friday, 9am to 5pm").
+    #[schema(value_type = Option<values::Phone>)]
+    opening_hours: Option<String>,
+    /// The number of the MASH serving the locality: the threshold refusal at level 4 and the
+    /// contacts every case user reads point to it.
+    #[schema(value_type = Option<values::Phone>)]
+    mash_phone: Option<String>,
 }
 
 /// Only the fields sent change. `null` clears `phone`, `email` or `address`; `"name": null` is
@@ -54,6 +61,12 @@ pub struct UpdateLocalityRequest {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<values::Address>)]
     address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<values::Phone>)]
+    opening_hours: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<values::Phone>)]
+    mash_phone: Option<Option<String>>,
 }
 
 const PHONE_MAX: usize = 200;
@@ -146,12 +159,22 @@ pub async fn create_locality(
         "address",
         optional_text(body.address.as_deref(), ADDRESS_MAX),
     );
+    let hours = checks.check(
+        "opening_hours",
+        optional_text(body.opening_hours.as_deref(), PHONE_MAX),
+    );
+    let mash = checks.check(
+        "mash_phone",
+        optional_text(body.mash_phone.as_deref(), PHONE_MAX),
+    );
     let command = checks.finish(|| {
         Some(CreateLocality {
             name: name?,
             phone: phone?,
             email: email?,
             address: address?,
+            opening_hours: hours?,
+            mash_phone: mash?,
         })
     })?;
     let locality = auth
@@ -246,6 +269,12 @@ pub async fn update_locality(
     let address = body
         .address
         .map(|address| checks.check("address", optional_text(address.as_deref(), ADDRESS_MAX)));
+    let hours = body
+        .opening_hours
+        .map(|hours| checks.check("opening_hours", optional_text(hours.as_deref(), PHONE_MAX)));
+    let mash = body
+        .mash_phone
+        .map(|mash| checks.check("mash_phone", optional_text(mash.as_deref(), PHONE_MAX)));
     let command = checks.finish(|| {
         Some(UpdateLocality {
             id,
@@ -253,6 +282,8 @@ pub async fn update_locality(
             phone: phone.flatten(),
             email: email.flatten(),
             address: address.flatten(),
+            opening_hours: hours.flatten(),
+            mash_phone: mash.flatten(),
         })
     })?;
     let locality = auth

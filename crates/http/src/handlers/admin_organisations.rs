@@ -116,6 +116,7 @@ pub async fn list_organisations(
             kind,
             locality_id: query.locality_id.map(LocalityId::from),
             active: query.active.map(bool::from),
+            name_contains: None,
         },
         page,
     };

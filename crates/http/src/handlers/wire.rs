@@ -88,6 +88,12 @@ pub struct LocalityResponse {
     pub email: Option<String>,
     #[schema(required = true)]
     pub address: Option<String>,
+    /// When the LCSS team answers, as written.
+    #[schema(required = true)]
+    pub opening_hours: Option<String>,
+    /// The number of the MASH serving the locality, for immediate safeguarding concerns.
+    #[schema(required = true)]
+    pub mash_phone: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -100,6 +106,8 @@ impl From<Locality> for LocalityResponse {
             phone: row.phone,
             email: row.email,
             address: row.address,
+            opening_hours: row.opening_hours,
+            mash_phone: row.mash_phone,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }

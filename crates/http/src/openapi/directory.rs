@@ -1,7 +1,7 @@
 //! Operations, sign-in, the signed-in user, the directory and form templates.
 
 use crate::handlers::{
-    admin_localities, admin_organisations, admin_users, auth, form_templates, me, ops,
+    admin_localities, admin_organisations, admin_users, auth, directory, form_templates, me, ops,
 };
 use utoipa::OpenApi;
 
@@ -36,5 +36,8 @@ use utoipa::OpenApi;
     admin_users::reset_user_password,
     form_templates::list_form_templates,
     form_templates::publish_form_template,
+    directory::search_organisations,
+    directory::search_professionals,
+    directory::get_locality_contacts,
 ))]
 pub struct Api;

@@ -42,6 +42,7 @@ const INTRODUCTION: &str = include_str!("../../../../openapi/introduction.md");
         (name = "auth", description = "Sign-in, token refresh and sign-out."),
         (name = "me", description = "The signed-in user."),
         (name = "admin", description = "The directory (localities, organisations, users). Requires the `admin` role."),
+        (name = "directory", description = "The professional directory (organisations and professionals, work details only) and each locality's LCSS and MASH contacts, for every case user."),
         (name = "families", description = "Families, their members and relationships, and each family's chronology."),
         (name = "consents", description = "A family's consent to an early help assessment or to sharing, and its withdrawal."),
         (name = "episodes", description = "Early help episodes, from opening through threshold changes and transfers to closure."),

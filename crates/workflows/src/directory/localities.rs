@@ -18,6 +18,9 @@ pub struct CreateLocality {
     /// The LCSS team's mailbox, kept as written.
     pub email: Option<String>,
     pub address: Option<String>,
+    pub opening_hours: Option<String>,
+    /// The MASH serving the locality.
+    pub mash_phone: Option<String>,
 }
 
 /// A partial update: `None` leaves a field alone, `Some(None)` clears an optional one.
@@ -28,6 +31,8 @@ pub struct UpdateLocality {
     pub phone: Option<Option<String>>,
     pub email: Option<Option<String>>,
     pub address: Option<Option<String>>,
+    pub opening_hours: Option<Option<String>>,
+    pub mash_phone: Option<Option<String>>,
 }
 
 /// Every locality, by name.
@@ -65,6 +70,8 @@ pub fn create_by_operator(
         phone: command.phone,
         email: command.email,
         address: command.address,
+        opening_hours: command.opening_hours,
+        mash_phone: command.mash_phone,
     };
     change_by_operator(conn, audit, |conn, trail| {
         localities::create(conn, trail, &new)
@@ -92,6 +99,8 @@ pub fn update(
         phone: command.phone,
         email: command.email,
         address: command.address,
+        opening_hours: command.opening_hours,
+        mash_phone: command.mash_phone,
     };
     change(conn, audit, actor, |conn, trail| {
         localities::update(conn, trail, command.id, &changes)

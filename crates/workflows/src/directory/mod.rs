@@ -7,6 +7,7 @@
 
 pub mod localities;
 pub mod organisations;
+pub mod search;
 pub mod users;
 
 use crate::step::{audited_read, transaction};
