@@ -48,6 +48,22 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         .await
         .json();
     let consent = id_of(&consents["items"][0]);
+    let taf = app
+        .post(&format!("/api/v1/episodes/{}/taf", case.episode))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    let taf = id_of(&taf);
+    let nurse =
+        json!({ "kind": "external", "name": "Sam Demo-Nurse", "organisation": "School nursing" });
+    let taf_member = app
+        .post(&format!("/api/v1/tafs/{taf}/members"))
+        .token(&lead)
+        .json(&nurse)
+        .await
+        .json();
+    let taf_member = id_of(&taf_member);
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
@@ -191,6 +207,36 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             "/api/v1/reviews/{id}/decision",
             format!("/api/v1/reviews/{review}/decision"),
             Some(json!({ "decision": "accept", "ratings": all_ratings("met") })),
+        ),
+        (
+            Method::GET,
+            "/api/v1/episodes/{id}/taf",
+            format!("/api/v1/episodes/{episode}/taf"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/episodes/{id}/taf",
+            format!("/api/v1/episodes/{episode}/taf"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/tafs/{id}",
+            format!("/api/v1/tafs/{taf}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/tafs/{id}/members",
+            format!("/api/v1/tafs/{taf}/members"),
+            Some(nurse.clone()),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/tafs/{id}/members/{member_id}",
+            format!("/api/v1/tafs/{taf}/members/{taf_member}"),
+            None,
         ),
     ];
 
@@ -341,6 +387,7 @@ async fn every_route_answers_anonymous_callers_as_declared() {
     for (method, pattern, access) in access_list() {
         let path = pattern
             .replace("{id}", some_id)
+            .replace("{member_id}", some_id)
             .replace("{tail}", "index.css");
         let response = app.request(method.clone(), &path).send().await;
         if access == Access::Public {

@@ -22,5 +22,6 @@ mod idempotency;
 mod openapi;
 mod ops;
 mod privacy;
+mod tafs;
 mod tokens;
 mod transport;

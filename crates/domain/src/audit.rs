@@ -36,6 +36,7 @@ pub enum EntityType {
     Review,
     Chronology,
     Professional,
+    Taf,
 }
 
 impl EntityType {
@@ -118,6 +119,14 @@ pub enum AuditAction {
     /// without the permission): who tried to reach a child's record is on the trail too.
     #[strum(serialize = "case.access_denied")]
     DenyCaseAccess,
+    #[strum(serialize = "taf.create")]
+    CreateTaf,
+    #[strum(serialize = "taf.read")]
+    ReadTaf,
+    #[strum(serialize = "taf.add_member")]
+    AddTafMember,
+    #[strum(serialize = "taf.end_member")]
+    EndTafMember,
     /// A new person matched someone recorded outside the actor's view: the actor was told only
     /// which LCSS to contact, and the match was kept for that LCSS.
     #[strum(serialize = "person.known_elsewhere")]
@@ -254,6 +263,12 @@ pub enum ChronologyKind {
     AssessmentAccepted,
     #[strum(serialize = "assessment.returned")]
     AssessmentReturned,
+    #[strum(serialize = "taf.formed")]
+    TafFormed,
+    #[strum(serialize = "taf.member_added")]
+    TafMemberAdded,
+    #[strum(serialize = "taf.member_ended")]
+    TafMemberEnded,
 }
 
 impl ChronologyKind {

@@ -126,6 +126,15 @@ impl Name {
     }
 }
 
+/// An optional one-line text (a work contact, a role): empty or blank is none, anything else
+/// follows [`single_line`].
+pub fn optional_line(raw: Option<&str>, max: usize) -> Result<Option<String>, InvalidName> {
+    match raw {
+        Some(text) if !text.trim().is_empty() => single_line(text, max).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Optional free text for contact details (phone, address): trimmed, bounded, empty is none.
 pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, InvalidName> {
     match raw.map(str::trim) {

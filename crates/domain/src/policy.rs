@@ -92,7 +92,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
     use Permission::*;
     use Reach::*;
     match role {
-        // TAF members read the family's record; only the lead professional changes it.
+        // TAF members read the family's record; only the lead professional changes it. LCSS
+        // and social care members of a team read it too, wherever the family lives.
         Role::Practitioner => &[
             (ReadDirectory, County),
             (ReadCase, Team),
@@ -103,6 +104,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         Role::LcssWorker => &[
             (ReadDirectory, County),
             (ReadCase, Locality),
+            (ReadCase, Team),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
@@ -112,6 +114,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         Role::LcssManager => &[
             (ReadDirectory, County),
             (ReadCase, Locality),
+            (ReadCase, Team),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
@@ -120,8 +123,9 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadReports, Locality),
             (FollowUpMatches, Locality),
         ],
-        // Social care sees the cases referred to or from it; referrals arrive with step-up.
-        Role::SocialCare => &[(ReadDirectory, County)],
+        // Social care sees the cases referred to or from it (referrals arrive with step-up),
+        // and those whose Team Around the Family a social worker belongs to.
+        Role::SocialCare => &[(ReadDirectory, County), (ReadCase, Team)],
         Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
     }
@@ -129,14 +133,18 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
 
 /// Every scope the actor holds for a permission, across all their roles.
 pub fn scopes(actor: &Actor, permission: Permission) -> Vec<Scope> {
-    let mut scopes: Vec<Scope> = actor
+    let mut scopes: Vec<Scope> = Vec::new();
+    let granted = actor
         .roles
         .iter()
         .flat_map(|role| grants(role).iter())
         .filter(|(granted, _)| *granted == permission)
-        .filter_map(|(_, reach)| resolve(actor, *reach))
-        .collect();
-    scopes.dedup();
+        .filter_map(|(_, reach)| resolve(actor, *reach));
+    for scope in granted {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
     scopes
 }
 
@@ -397,9 +405,18 @@ mod tests {
     }
 
     #[test]
-    fn an_lcss_worker_without_a_locality_sees_nothing() {
+    fn an_lcss_worker_without_a_locality_sees_only_the_teams_they_belong_to() {
         let worker = actor(&[Role::LcssWorker], None);
-        assert!(case_filter(&worker, Permission::ReadCase).sees_nothing());
+        let filter = case_filter(&worker, Permission::ReadCase);
+        assert_eq!(filter.scopes, vec![Scope::Team(worker.user_id)]);
+        assert!(case_filter(&worker, Permission::ReviewAssessments).sees_nothing());
+        let mut case = case_led_by(UserId::generate(), LocalityId::generate());
+        assert_eq!(
+            authorize_case(&worker, Permission::ReadCase, &case),
+            Err(Denial::NotFound)
+        );
+        case.team_members.push(worker.user_id);
+        assert!(authorize_case(&worker, Permission::ReadCase, &case).is_ok());
     }
 
     #[test]
@@ -414,20 +431,25 @@ mod tests {
     }
 
     #[test]
-    fn admins_managers_and_social_care_read_no_case_content() {
+    fn admins_and_managers_read_no_case_content_and_social_care_only_its_teams() {
         let north = LocalityId::generate();
         for role in [Role::Admin, Role::Manager, Role::SocialCare] {
             let someone = actor(&[role], Some(north));
-            let case = case_led_by(UserId::generate(), north);
+            let mut case = case_led_by(UserId::generate(), north);
             assert_eq!(
                 authorize_case(&someone, Permission::ReadCase, &case),
                 Err(Denial::NotFound),
                 "{role}"
             );
+            case.team_members.push(someone.user_id);
+            let member_reads = authorize_case(&someone, Permission::ReadCase, &case).is_ok();
+            assert_eq!(member_reads, role == Role::SocialCare, "{role}");
             assert!(
-                case_filter(&someone, Permission::ReadCase).sees_nothing(),
+                authorize_case(&someone, Permission::WriteCase, &case).is_err(),
                 "{role}"
             );
+            let filter = case_filter(&someone, Permission::ReadCase);
+            assert_eq!(filter.sees_nothing(), role != Role::SocialCare, "{role}");
         }
     }
 

@@ -126,6 +126,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Review,
         EntityType::Chronology,
         EntityType::Professional,
+        EntityType::Taf,
     ] {
         line!("et {}", e.as_str());
     }
@@ -161,6 +162,10 @@ fn every_enum_keeps_its_names_and_messages() {
         UpdateFamily,
         CheckDuplicates,
         DenyCaseAccess,
+        CreateTaf,
+        ReadTaf,
+        AddTafMember,
+        EndTafMember,
         RecordKnownElsewhere,
         ListKnownElsewhere,
         AddPerson,
@@ -208,6 +213,9 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::AssessmentSubmitted,
         ChronologyKind::AssessmentAccepted,
         ChronologyKind::AssessmentReturned,
+        ChronologyKind::TafFormed,
+        ChronologyKind::TafMemberAdded,
+        ChronologyKind::TafMemberEnded,
     ] {
         line!(
             "ck {:?} {} {:?}",

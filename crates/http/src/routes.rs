@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
     directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
-    me, ops, people, reviews,
+    me, ops, people, reviews, tafs,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -155,6 +155,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/episodes/{id}/close" => episode_transitions::close_episode, OnCase(WriteCase);
         POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment,
             OnCase(CompleteAssessment);
+        GET "/api/v1/episodes/{id}/taf" => tafs::get_episode_taf, OnCase(ReadCase);
+        POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
+
+        GET "/api/v1/tafs/{id}" => tafs::get_taf, OnCase(ReadCase);
+        POST "/api/v1/tafs/{id}/members" => tafs::add_taf_member, OnCase(WriteCase);
+        DELETE "/api/v1/tafs/{id}/members/{member_id}" => tafs::end_taf_member,
+            OnCase(WriteCase);
 
         GET "/api/v1/form-templates" => form_templates::list_form_templates, SignedIn;
         POST "/api/v1/form-templates" => form_templates::publish_form_template,

@@ -121,3 +121,19 @@ pub fn withdraw(
         None => Ok((find(conn, id)?, false)),
     }
 }
+
+/// The organisations any standing (not withdrawn) consent of the family excludes.
+pub fn excluded_organisations(
+    conn: &mut PgConnection,
+    family: FamilyId,
+) -> Result<Vec<OrganisationId>> {
+    let lists: Vec<Vec<OrganisationId>> = consents::table
+        .filter(consents::family_id.eq(family))
+        .filter(consents::withdrawn_at.is_null())
+        .select(consents::excluded_organisation_ids)
+        .load(conn)?;
+    let mut excluded: Vec<OrganisationId> = lists.into_iter().flatten().collect();
+    excluded.sort();
+    excluded.dedup();
+    Ok(excluded)
+}

@@ -20,6 +20,7 @@ pub mod reviews;
 pub mod schema;
 pub mod scope;
 pub mod sessions;
+pub mod tafs;
 pub mod templates;
 pub mod users;
 

@@ -359,7 +359,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A Team Around the Family: the agencies and family members working to one episode's plan.
+    tafs (id) {
+        id -> Uuid,
+        episode_id -> Uuid,
+        family_id -> Uuid,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// A member of a Team Around the Family: a professional with an account (user_id; gets the Team reach while active), a professional without one (name, organisation, work contact), or a family member (person_id).
+    taf_members (id) {
+        id -> Uuid,
+        taf_id -> Uuid,
+        kind -> Text,
+        user_id -> Nullable<Uuid>,
+        person_id -> Nullable<Uuid>,
+        name -> Nullable<Text>,
+        organisation_name -> Nullable<Text>,
+        /// A work phone or email of a professional without an account.
+        contact -> Nullable<Text>,
+        role_in_plan -> Nullable<Text>,
+        added_by -> Uuid,
+        added_at -> Timestamptz,
+        /// When the membership ended; from then the member reaches nothing of the case.
+        ended_at -> Nullable<Timestamptz>,
+        ended_by -> Nullable<Uuid>,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
+diesel::joinable!(taf_members -> tafs (taf_id));
+diesel::joinable!(tafs -> episodes (episode_id));
 diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
 diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
 diesel::joinable!(sign_in_failures -> users (user_id));
@@ -406,6 +440,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     sessions,
     sign_in_failures,
+    taf_members,
+    tafs,
     threshold_changes,
     users,
 );

@@ -10,7 +10,7 @@ use crate::Result;
 use diesel::dsl::sql;
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Uuid as SqlUuid};
 use earlyhelp_domain::policy::{CaseFacts, CaseFilter, Scope};
 use earlyhelp_domain::{FamilyId, LocalityId, UserId};
 
@@ -29,10 +29,14 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
         Box::new(sql::<Bool>("FALSE"));
     for scope in &filter.scopes {
         condition = match *scope {
-            // Team membership joins the filter when Teams Around the Family arrive.
-            Scope::Own(user) | Scope::Team(user) => {
-                Box::new(condition.or(families::lead_professional_id.eq(user)))
-            }
+            Scope::Own(user) => Box::new(condition.or(families::lead_professional_id.eq(user))),
+            // The families they lead, and those whose open episode's Team Around the Family
+            // they are an active member of.
+            Scope::Team(user) => Box::new(
+                condition
+                    .or(families::lead_professional_id.eq(user))
+                    .or(sql::<Bool>(TEAM_FAMILIES).bind::<SqlUuid, _>(user).sql(")")),
+            ),
             // A proposal lets its proposed lead read and accept that one episode; it does not
             // list the family.
             Scope::ProposedLead(_) => condition,
@@ -44,11 +48,20 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
     query
 }
 
-/// What the policy needs to know about one family.
+/// `families.id` is one whose open episode has a Team Around the Family with the bound user
+/// as an active member (the caller binds the user and closes the parenthesis).
+const TEAM_FAMILIES: &str = "families.id IN (SELECT t.family_id FROM tafs t \
+     JOIN episodes e ON e.id = t.episode_id JOIN taf_members m ON m.taf_id = t.id \
+     WHERE e.state = 'open' AND m.ended_at IS NULL AND m.user_id = ";
+
+/// What the policy needs to know about one family: its place, its lead, and the active
+/// members with an account of its open episode's Team Around the Family.
 pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
     let (locality, lead): (LocalityId, UserId) = families::table
         .find(family)
         .select((families::locality_id, families::lead_professional_id))
         .first(conn)?;
-    Ok(CaseFacts::led_by(lead, locality))
+    let mut facts = CaseFacts::led_by(lead, locality);
+    facts.team_members = crate::tafs::active_users(conn, family)?;
+    Ok(facts)
 }

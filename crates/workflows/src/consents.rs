@@ -18,7 +18,8 @@ use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::consents::{self, Consent, NewConsent};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::PgConnection;
-use earlyhelp_persistence::{episodes, families, organisations, users, Error as DbError};
+use earlyhelp_persistence::{episodes, families, organisations, tafs, users, Error as DbError};
+use serde_json::json;
 
 #[derive(Debug, Clone)]
 pub struct ListConsents {
@@ -158,6 +159,26 @@ fn record_keyed(
             EntityType::Consent,
             consent.id,
         ));
+        // The family no longer wants these agencies involved: their staff leave its teams.
+        let lead = families::find(conn, family)?.lead_professional_id;
+        let excluded = &consent.excluded_organisation_ids;
+        for ended in tafs::end_members_of(conn, family, excluded, lead, actor.user_id)? {
+            trail.record(
+                AuditEvent::success(AuditAction::EndTafMember, EntityType::Taf, ended.taf_id)
+                    .with_detail(json!({ "member_id": ended.id, "kind": ended.kind, "reason": "excluded by consent" })),
+            );
+            chronology::record(
+                conn,
+                &Happening {
+                    family,
+                    kind: ChronologyKind::TafMemberEnded,
+                    actor: actor.user_id,
+                    summary: "A professional member left the Team Around the Family: the family's consent excludes their organisation",
+                    entity_type: EntityType::Taf,
+                    entity_id: ended.taf_id,
+                },
+            )?;
+        }
         let purpose = if consent.for_assessment {
             "an early help assessment"
         } else {

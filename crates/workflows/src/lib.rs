@@ -21,6 +21,7 @@ pub mod families;
 pub mod people;
 pub mod reviews;
 pub mod sessions;
+pub mod tafs;
 pub mod templates;
 
 pub use earlyhelp_persistence::audit::AuditContext;

@@ -106,6 +106,10 @@ pub struct DemoFamily {
     pub consent_method: &'static str,
     pub consent_days_ago: i32,
     pub members: &'static [Member],
+    /// The Team Around the Family of an accepted family's episode: the demo users who join the
+    /// lead (email local parts), beside a school nurse without an account and the first adult.
+    /// Empty: no team.
+    pub team: &'static [&'static str],
 }
 
 pub const FAMILIES: [DemoFamily; 11] = [
@@ -127,6 +131,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Alex", Sex::M, 8, 61, Ethnicity::Wbri),
             child("Riley", Sex::F, 5, 200, Ethnicity::Wbri),
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Birchwood",
@@ -154,6 +159,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
                 disabilities: &[],
             },
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Cranford",
@@ -173,6 +179,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Taylor", Sex::F, 10, 30, Ethnicity::Woth),
             child("Charlie", Sex::M, 7, 250, Ethnicity::Woth),
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Dunmore",
@@ -194,6 +201,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
                 ..child("Avery", Sex::F, 14, 90, Ethnicity::Bcrb)
             },
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Elmstead",
@@ -213,6 +221,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Quinn", Sex::M, 9, 12, Ethnicity::Wbri),
             child("Rowan", Sex::F, 4, 100, Ethnicity::Wbri),
         ],
+        team: &["practitioner2", "social_care"],
     },
     DemoFamily {
         family_name: "Demo-Fairholme",
@@ -231,6 +240,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             adult("Harper", Sex::F, 41, Ethnicity::Apkn),
             child("Ellis", Sex::M, 13, 40, Ethnicity::Apkn),
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Greystone",
@@ -250,6 +260,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Kai", Sex::M, 3, 20, Ethnicity::Bafr),
             child("Remi", Sex::F, 6, 180, Ethnicity::Bafr),
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Hartwell",
@@ -271,6 +282,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
                 ..child("Logan", Sex::M, 10, 300, Ethnicity::Wiri)
             },
         ],
+        team: &[],
     },
     DemoFamily {
         family_name: "Demo-Ivybridge",
@@ -290,6 +302,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Emery", Sex::F, 15, 100, Ethnicity::Chne),
             child("Reese", Sex::M, 11, 5, Ethnicity::Chne),
         ],
+        team: &["practitioner"],
     },
     DemoFamily {
         family_name: "Demo-Juniper",
@@ -308,6 +321,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             adult("Blake", Sex::M, 33, Ethnicity::Moth),
             child("Finley", Sex::M, 6, 75, Ethnicity::Moth),
         ],
+        team: &[],
     },
     // A South school records a boy who, unknown to it, is Demo-Ashdown's Alex in North (the
     // same date of birth and given name): the practitioner is told to contact the North LCSS,
@@ -329,5 +343,6 @@ pub const FAMILIES: [DemoFamily; 11] = [
             adult("Morgan", Sex::F, 36, Ethnicity::Wbri),
             child("Alex", Sex::M, 8, 61, Ethnicity::Wbri),
         ],
+        team: &[],
     },
 ];

@@ -16,7 +16,9 @@ use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::review::{
     check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
 };
-use earlyhelp_domain::{AssessmentId, FamilyId, OrganisationId, PersonId, ReviewId};
+use earlyhelp_domain::{
+    AssessmentId, EpisodeId, FamilyId, OrganisationId, PersonId, ReviewId, Role,
+};
 use earlyhelp_persistence::audit::AuditContext;
 use earlyhelp_persistence::families::NewPerson;
 use earlyhelp_persistence::templates::FormTemplate;
@@ -29,6 +31,7 @@ use earlyhelp_workflows::consents::{self, RecordConsent};
 use earlyhelp_workflows::episodes::{self, OpenEpisode};
 use earlyhelp_workflows::families::{self as family_steps, CreateFamily};
 use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
+use earlyhelp_workflows::tafs::{self, AddMember, Joining};
 use earlyhelp_workflows::{access, step};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -130,12 +133,15 @@ struct Cast {
     lead: Player,
     reviewer: Player,
     assigned_by: Option<Player>,
+    /// Who joins the lead in the Team Around the Family.
+    team: Vec<Player>,
 }
 
 /// What the family's story needs written, prepared and checked in advance.
 struct Plan {
     family: CreateFamily,
     consent: RecordConsent,
+    consent_given_by: PersonId,
     episode: OpenEpisode,
     draft: Value,
     first_submission: Value,
@@ -281,6 +287,7 @@ fn plan(
             confirm_new: false,
             idempotency: None,
         },
+        consent_given_by: consent.given_by,
         consent,
         episode,
         draft,
@@ -307,6 +314,11 @@ pub(super) fn write_family(
             .assigned_by
             .map(|local_part| Player::load(conn, local_part))
             .transpose()?,
+        team: spec
+            .team
+            .iter()
+            .map(|local_part| Player::load(conn, local_part))
+            .collect::<anyhow::Result<_>>()?,
     };
     let plan = plan(conn, spec, people, &cast, &definition)?;
     let deadline = ReviewDeadline {
@@ -346,8 +358,68 @@ pub(super) fn write_family(
         replace_content(conn, lead, form, plan.amended)?;
         let second = submit(conn, lead, form, &deadline)?;
         assign(conn, second, &cast.reviewer, None)?;
-        decide(conn, &cast.reviewer, second, plan.accepted)
+        decide(conn, &cast.reviewer, second, plan.accepted)?;
+        if !cast.team.is_empty() {
+            let parent = plan.consent_given_by;
+            form_team(
+                conn,
+                lead,
+                episode.episode.id,
+                &cast.team,
+                spec.town,
+                parent,
+            )?;
+        }
+        Ok(())
     })
+}
+
+/// Forms the episode's Team Around the Family: the lead, the `team`'s demo users, the town's
+/// school nurse (no account) and the parent who consented.
+fn form_team(
+    conn: &mut PgConnection,
+    lead: &Player,
+    episode: EpisodeId,
+    team: &[Player],
+    town: &str,
+    parent: PersonId,
+) -> anyhow::Result<()> {
+    let taf = tafs::form(conn, &lead.request(), &lead.actor, episode)?;
+    let mut joining: Vec<(Joining, &str)> = team
+        .iter()
+        .map(|player| {
+            let role = if player.actor.roles.contains(Role::SocialCare) {
+                "Social work advice"
+            } else {
+                "School attendance support"
+            };
+            (
+                Joining::Professional {
+                    user: player.user.id,
+                },
+                role,
+            )
+        })
+        .collect();
+    joining.push((
+        Joining::External {
+            name: "Sam Demo-Nurse".into(),
+            organisation: format!("{town} School Nursing (demo)"),
+            contact: Some("school.nursing@demo.earlyhelp.test".into()),
+        },
+        "Health and wellbeing",
+    ));
+    joining.push((Joining::Family { person: parent }, "Parent"));
+    for (joining, role) in joining {
+        let member = AddMember {
+            taf: taf.taf.id,
+            joining,
+            role_in_plan: Some(role.into()),
+            idempotency: None,
+        };
+        tafs::add_member(conn, &lead.request(), &lead.actor, member)?;
+    }
+    Ok(())
 }
 
 /// Working days LCSS has to review a form: the server's default (`--review-working-days`).

@@ -18,4 +18,5 @@ pub mod me;
 pub mod ops;
 pub mod people;
 pub mod reviews;
+pub mod tafs;
 pub mod wire;

@@ -9,7 +9,7 @@
 
 use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
-    known_elsewhere, people, reviews,
+    known_elsewhere, people, reviews, tafs,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -53,6 +53,11 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         reviews::decide_review,
         feedback::professional_feedback,
         feedback::organisation_feedback,
+        tafs::form_taf,
+        tafs::get_episode_taf,
+        tafs::get_taf,
+        tafs::add_taf_member,
+        tafs::end_taf_member,
     ),
     components(
         schemas(
@@ -83,6 +88,7 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             CriterionRatingInput,
             RatingsInput,
             CriteriaCounts,
+            TafMemberKind,
         ),
         responses(EpisodeClosed, AssessmentStateConflict),
     )
@@ -277,6 +283,7 @@ pub enum ChronologyEntityType {
     Consent,
     Episode,
     Assessment,
+    Taf,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,4 +635,17 @@ mod tests {
             assert_eq!(object.required, criteria);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teams Around the Family
+
+/// `professional`: a professional with an account, who reads the family's record while a
+/// member. `external`: a professional without an account. `family`: a member of the family.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum TafMemberKind {
+    Professional,
+    External,
+    Family,
 }

@@ -1,0 +1,2 @@
+DROP TABLE taf_members;
+DROP TABLE tafs;
