@@ -4,7 +4,7 @@
 //! lacks the permission); lists that never include out-of-scope rows; and every route that is
 //! not public refusing anonymous callers. A new case route without a request here fails.
 
-use crate::case_helpers::{all_ratings, id_of};
+use crate::case_helpers::{all_ratings, complete_minutes, id_of};
 use crate::helpers::{TestApp, PERSONAS};
 use awc::http::Method;
 use earlyhelp_domain::policy::Permission;
@@ -48,13 +48,8 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
         .await
         .json();
     let consent = id_of(&consents["items"][0]);
-    let taf = app
-        .post(&format!("/api/v1/episodes/{}/taf", case.episode))
-        .token(&lead)
-        .send()
-        .await
-        .json();
-    let taf = id_of(&taf);
+    let plan = app.taf_with_plan(&lead, &case.episode).await;
+    let (taf, meeting, action) = (&plan.taf, &plan.meeting, &plan.action);
     let nurse =
         json!({ "kind": "external", "name": "Sam Demo-Nurse", "organisation": "School nursing" });
     let taf_member = app
@@ -237,6 +232,60 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             "/api/v1/tafs/{id}/members/{member_id}",
             format!("/api/v1/tafs/{taf}/members/{taf_member}"),
             None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/tafs/{id}/members",
+            format!("/api/v1/tafs/{taf}/members"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/tafs/{id}/meetings",
+            format!("/api/v1/tafs/{taf}/meetings"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/tafs/{id}/meetings",
+            format!("/api/v1/tafs/{taf}/meetings"),
+            Some(json!({ "starts_at": "2026-12-20T10:00:00Z", "virtual": true })),
+        ),
+        (
+            Method::GET,
+            "/api/v1/tafs/{id}/actions",
+            format!("/api/v1/tafs/{taf}/actions"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/meetings/{id}",
+            format!("/api/v1/meetings/{meeting}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/meetings/{id}",
+            format!("/api/v1/meetings/{meeting}"),
+            Some(json!({ "minutes": complete_minutes(&plan.lead_member, "2027-01-15") })),
+        ),
+        (
+            Method::POST,
+            "/api/v1/meetings/{id}/finalise",
+            format!("/api/v1/meetings/{meeting}/finalise"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/meetings/{id}/acknowledge",
+            format!("/api/v1/meetings/{meeting}/acknowledge"),
+            Some(json!({})),
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/actions/{id}",
+            format!("/api/v1/actions/{action}"),
+            Some(json!({ "progress_note": "Checked in twice" })),
         ),
     ];
 

@@ -186,3 +186,74 @@ pub fn all_ratings(rating: &str) -> Value {
     }
     Value::Object(ratings)
 }
+
+/// Complete minutes of a meeting attended by `member`, agreeing one action it owns, due `due_on`.
+pub fn complete_minutes(member: &str, due_on: &str) -> Value {
+    json!({
+        "attendees": [{ "member_id": member }, { "name": "Robin Demo-Visitor", "organisation": "Health visiting" }],
+        "apologies": [],
+        "family_present": [],
+        "child_views": "Likes the breakfast club.",
+        "family_views": "Mornings are calmer.",
+        "working_well": "Attendance is up to 92%.",
+        "worries": "Sleep routine.",
+        "decisions": "Keep the morning plan for six weeks.",
+        "actions": [{ "description": "Morning check-in at the gate", "owner_member_id": member, "due_on": due_on }],
+        "next_review_on": "2027-03-01"
+    })
+}
+
+/// A Team Around the Family with one finalised meeting whose minutes agreed one action.
+pub struct Plan {
+    pub taf: String,
+    /// The lead professional's membership.
+    pub lead_member: String,
+    pub meeting: String,
+    pub action: String,
+}
+
+impl TestApp {
+    /// Forms the team of `episode`, holds a virtual meeting, and finalises complete minutes
+    /// with one action owned by the lead.
+    pub async fn taf_with_plan(&self, lead: &str, episode: &str) -> Plan {
+        let taf = self
+            .post(&format!("/api/v1/episodes/{episode}/taf"))
+            .token(lead)
+            .send()
+            .await;
+        taf.assert_status(201);
+        let taf = taf.json();
+        let lead_member = id_of(&taf["members"][0]);
+        let taf = id_of(&taf);
+        let meeting = self
+            .post(&format!("/api/v1/tafs/{taf}/meetings"))
+            .token(lead)
+            .json(&json!({ "starts_at": "2026-11-20T10:00:00Z", "virtual": true }))
+            .await;
+        meeting.assert_status(201);
+        let meeting = id_of(&meeting.json());
+        self.patch(&format!("/api/v1/meetings/{meeting}"))
+            .token(lead)
+            .header("if-match", "\"1\"")
+            .json(&json!({ "minutes": complete_minutes(&lead_member, "2027-01-15") }))
+            .await
+            .assert_status(200);
+        self.post(&format!("/api/v1/meetings/{meeting}/finalise"))
+            .token(lead)
+            .send()
+            .await
+            .assert_status(200);
+        let actions = self
+            .get(&format!("/api/v1/tafs/{taf}/actions"))
+            .token(lead)
+            .send()
+            .await
+            .json();
+        Plan {
+            action: id_of(&actions["items"][0]),
+            taf,
+            lead_member,
+            meeting,
+        }
+    }
+}

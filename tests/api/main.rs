@@ -19,6 +19,7 @@ mod episodes;
 mod errors;
 mod families;
 mod idempotency;
+mod meetings;
 mod openapi;
 mod ops;
 mod privacy;

@@ -37,6 +37,8 @@ pub enum EntityType {
     Chronology,
     Professional,
     Taf,
+    Meeting,
+    Action,
 }
 
 impl EntityType {
@@ -127,6 +129,27 @@ pub enum AuditAction {
     AddTafMember,
     #[strum(serialize = "taf.end_member")]
     EndTafMember,
+    #[strum(serialize = "taf.list_members")]
+    ListTafMembers,
+    #[strum(serialize = "meeting.schedule")]
+    ScheduleMeeting,
+    #[strum(serialize = "meeting.list")]
+    ListMeetings,
+    #[strum(serialize = "meeting.read")]
+    ReadMeeting,
+    #[strum(serialize = "meeting.update")]
+    UpdateMeeting,
+    #[strum(serialize = "meeting.finalise")]
+    FinaliseMeeting,
+    /// LCSS's list of finalised minutes received; the detail holds the meeting ids shown.
+    #[strum(serialize = "meeting.list_received")]
+    ListReceivedMinutes,
+    #[strum(serialize = "meeting.acknowledge")]
+    AcknowledgeMeeting,
+    #[strum(serialize = "action.list")]
+    ListActions,
+    #[strum(serialize = "action.update")]
+    UpdateAction,
     /// A new person matched someone recorded outside the actor's view: the actor was told only
     /// which LCSS to contact, and the match was kept for that LCSS.
     #[strum(serialize = "person.known_elsewhere")]
@@ -269,6 +292,16 @@ pub enum ChronologyKind {
     TafMemberAdded,
     #[strum(serialize = "taf.member_ended")]
     TafMemberEnded,
+    #[strum(serialize = "taf.meeting_scheduled")]
+    MeetingScheduled,
+    #[strum(serialize = "taf.minutes_finalised")]
+    MinutesFinalised,
+    #[strum(serialize = "taf.minutes_acknowledged")]
+    MinutesAcknowledged,
+    #[strum(serialize = "taf.action_done")]
+    ActionDone,
+    #[strum(serialize = "taf.action_dropped")]
+    ActionDropped,
 }
 
 impl ChronologyKind {

@@ -48,6 +48,9 @@ pub enum Permission {
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
     FollowUpMatches,
+    /// Schedule a Team Around the Family's meetings and write their minutes: its members, and
+    /// LCSS for its locality.
+    RecordMeetings,
     /// Search the professional directory (organisations and the professionals in them, with
     /// work contacts) and read a locality's LCSS and MASH contacts: everyone who works cases.
     ReadDirectory,
@@ -97,6 +100,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         Role::Practitioner => &[
             (ReadDirectory, County),
             (ReadCase, Team),
+            (RecordMeetings, Team),
             (WriteCase, Own),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
@@ -105,6 +109,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadCase, Locality),
             (ReadCase, Team),
+            (RecordMeetings, Locality),
+            (RecordMeetings, Team),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
@@ -115,6 +121,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadCase, Locality),
             (ReadCase, Team),
+            (RecordMeetings, Locality),
+            (RecordMeetings, Team),
             (WriteCase, Locality),
             (CompleteAssessment, Own),
             (TakeOverEpisode, ProposedLead),
@@ -125,7 +133,11 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         ],
         // Social care sees the cases referred to or from it (referrals arrive with step-up),
         // and those whose Team Around the Family a social worker belongs to.
-        Role::SocialCare => &[(ReadDirectory, County), (ReadCase, Team)],
+        Role::SocialCare => &[
+            (ReadDirectory, County),
+            (ReadCase, Team),
+            (RecordMeetings, Team),
+        ],
         Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
     }

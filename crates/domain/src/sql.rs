@@ -85,4 +85,6 @@ text_column!(
     crate::person::RelationshipKind,
     crate::person::Sex,
     crate::review::ReviewState,
+    crate::taf::ActionStatus,
+    crate::taf::MeetingState,
 );

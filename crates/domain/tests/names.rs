@@ -5,6 +5,7 @@ use earlyhelp_domain::episode::*;
 use earlyhelp_domain::forms::FieldKind;
 use earlyhelp_domain::person::*;
 use earlyhelp_domain::review::*;
+use earlyhelp_domain::taf::{ActionStatus, MeetingState};
 use earlyhelp_domain::Role;
 
 /// Every name an enum is stored, sent or parsed by, and every message an unknown name is refused
@@ -51,6 +52,16 @@ fn every_enum_keeps_its_names_and_messages() {
     line!("as err {:?}", AssessmentState::parse("x"));
     for s in ReviewState::ALL {
         line!("rs {} {:?}", s.as_str(), ReviewState::parse(s.as_str()));
+    }
+    for s in MeetingState::ALL {
+        line!("ms {} {:?}", s.as_str(), s.as_str().parse::<MeetingState>());
+    }
+    for s in ActionStatus::ALL {
+        line!(
+            "ast {} {:?}",
+            s.as_str(),
+            s.as_str().parse::<ActionStatus>()
+        );
     }
     for c in Criterion::ALL {
         line!(
@@ -127,6 +138,8 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Chronology,
         EntityType::Professional,
         EntityType::Taf,
+        EntityType::Meeting,
+        EntityType::Action,
     ] {
         line!("et {}", e.as_str());
     }
@@ -166,6 +179,16 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadTaf,
         AddTafMember,
         EndTafMember,
+        ListTafMembers,
+        ScheduleMeeting,
+        ListMeetings,
+        ReadMeeting,
+        UpdateMeeting,
+        FinaliseMeeting,
+        ListReceivedMinutes,
+        AcknowledgeMeeting,
+        ListActions,
+        UpdateAction,
         RecordKnownElsewhere,
         ListKnownElsewhere,
         AddPerson,
@@ -216,6 +239,11 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::TafFormed,
         ChronologyKind::TafMemberAdded,
         ChronologyKind::TafMemberEnded,
+        ChronologyKind::MeetingScheduled,
+        ChronologyKind::MinutesFinalised,
+        ChronologyKind::MinutesAcknowledged,
+        ChronologyKind::ActionDone,
+        ChronologyKind::ActionDropped,
     ] {
         line!(
             "ck {:?} {} {:?}",

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
     directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
-    me, ops, people, reviews, tafs,
+    me, meetings, ops, people, reviews, tafs,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -159,9 +159,23 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
 
         GET "/api/v1/tafs/{id}" => tafs::get_taf, OnCase(ReadCase);
+        GET "/api/v1/tafs/{id}/members" => tafs::list_taf_members, OnCase(ReadCase);
         POST "/api/v1/tafs/{id}/members" => tafs::add_taf_member, OnCase(WriteCase);
         DELETE "/api/v1/tafs/{id}/members/{member_id}" => tafs::end_taf_member,
             OnCase(WriteCase);
+        GET "/api/v1/tafs/{id}/meetings" => meetings::list_meetings, OnCase(ReadCase);
+        POST "/api/v1/tafs/{id}/meetings" => meetings::schedule_meeting, OnCase(RecordMeetings);
+        GET "/api/v1/tafs/{id}/actions" => meetings::list_actions, OnCase(ReadCase);
+        // Before `/meetings/{id}`, which would otherwise take `received` for an id.
+        GET "/api/v1/meetings/received" => meetings::list_received_minutes,
+            Listed(ReviewAssessments);
+        GET "/api/v1/meetings/{id}" => meetings::get_meeting, OnCase(ReadCase);
+        PATCH "/api/v1/meetings/{id}" => meetings::update_meeting, OnCase(RecordMeetings);
+        POST "/api/v1/meetings/{id}/finalise" => meetings::finalise_meeting, OnCase(WriteCase);
+        POST "/api/v1/meetings/{id}/acknowledge" => meetings::acknowledge_meeting,
+            OnCase(ReviewAssessments);
+        // Its owner too (a team member with an account): see the handler.
+        PATCH "/api/v1/actions/{id}" => meetings::update_action, OnCase(WriteCase);
 
         GET "/api/v1/form-templates" => form_templates::list_form_templates, SignedIn;
         POST "/api/v1/form-templates" => form_templates::publish_form_template,

@@ -12,6 +12,7 @@ pub mod families;
 pub mod idempotency;
 pub mod known_elsewhere;
 pub mod localities;
+pub mod meetings;
 pub mod migrations;
 pub mod organisations;
 pub mod pagination;

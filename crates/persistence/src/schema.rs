@@ -391,8 +391,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A Team Around the Family meeting: when and where, who was invited, and its minutes (a JSON object saved by merge patch while scheduled; immutable once finalised and sent to the locality LCSS).
+    taf_meetings (id) {
+        id -> Uuid,
+        taf_id -> Uuid,
+        family_id -> Uuid,
+        state -> Text,
+        starts_at -> Timestamptz,
+        venue -> Nullable<Text>,
+        is_virtual -> Bool,
+        invitee_member_ids -> Array<Uuid>,
+        minutes -> Jsonb,
+        /// The minutes' version, the ETag a save must send in If-Match.
+        version -> Int4,
+        next_review_on -> Nullable<Date>,
+        scheduled_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        locality_id -> Nullable<Uuid>,
+        lcss_attended -> Nullable<Bool>,
+        finalised_at -> Nullable<Timestamptz>,
+        finalised_by -> Nullable<Uuid>,
+        acknowledged_at -> Nullable<Timestamptz>,
+        acknowledged_by -> Nullable<Uuid>,
+        /// LCSS feedback to the lead professional on acknowledging the minutes.
+        feedback -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The Team Around the Family's action plan: each action agreed in finalised minutes, its owner (a member), due date, progress notes and outcome.
+    taf_actions (id) {
+        id -> Uuid,
+        taf_id -> Uuid,
+        meeting_id -> Uuid,
+        description -> Text,
+        owner_member_id -> Uuid,
+        due_on -> Date,
+        status -> Text,
+        /// Progress notes, oldest first: [{"at", "by", "note"}].
+        progress -> Jsonb,
+        completion_note -> Nullable<Text>,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
 diesel::joinable!(taf_members -> tafs (taf_id));
+diesel::joinable!(taf_meetings -> tafs (taf_id));
+diesel::joinable!(taf_meetings -> families (family_id));
+diesel::joinable!(taf_actions -> taf_meetings (meeting_id));
+diesel::joinable!(taf_actions -> taf_members (owner_member_id));
+diesel::joinable!(taf_actions -> tafs (taf_id));
 diesel::joinable!(tafs -> episodes (episode_id));
 diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
 diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
@@ -440,6 +494,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     sessions,
     sign_in_failures,
+    taf_actions,
+    taf_meetings,
     taf_members,
     tafs,
     threshold_changes,

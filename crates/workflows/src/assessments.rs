@@ -88,7 +88,7 @@ pub enum IfMatch {
 
 impl IfMatch {
     /// The version to save against, when the current one satisfies the condition.
-    fn against(&self, current: i32) -> Option<i32> {
+    pub fn against(&self, current: i32) -> Option<i32> {
         match self {
             IfMatch::Any => Some(current),
             IfMatch::Versions(versions) => versions.contains(&current).then_some(current),
@@ -433,7 +433,7 @@ fn record(conn: &mut PgConnection, assessment: Assessment) -> Result<AssessmentR
 }
 
 /// RFC 7396: objects merge recursively, `null` removes, anything else replaces.
-fn merge_patch(target: &mut Value, patch: &Value) {
+pub fn merge_patch(target: &mut Value, patch: &Value) {
     match (target.as_object_mut(), patch.as_object()) {
         (Some(target), Some(patch)) => {
             for (key, value) in patch {

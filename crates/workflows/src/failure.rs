@@ -42,6 +42,12 @@ pub enum Refusal {
     AssessmentInProgress,
     #[error("{0}")]
     AssessmentState(String),
+    /// A meeting's state refuses the change; the detail names the state.
+    #[error("{0}")]
+    MeetingState(String),
+    /// An action is done or dropped; the detail names which.
+    #[error("{0}")]
+    ActionState(String),
     /// The form changed since the client read it; `current` is the version that won.
     #[error("the form was changed since it was loaded")]
     StaleVersion { current: i32 },
@@ -115,6 +121,8 @@ impl Refusal {
             Refusal::NoTransferForYou(_) => "no_transfer_for_you",
             Refusal::AssessmentInProgress => "assessment_in_progress",
             Refusal::AssessmentState(_) => "assessment_state",
+            Refusal::MeetingState(_) => "meeting_state",
+            Refusal::ActionState(_) => "action_state",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
             Refusal::VersionRequired => "precondition_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
@@ -149,6 +157,8 @@ impl Refusal {
             | Refusal::NoTransferForYou(_)
             | Refusal::AssessmentInProgress
             | Refusal::AssessmentState(_)
+            | Refusal::MeetingState(_)
+            | Refusal::ActionState(_)
             | Refusal::Review(_)
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
@@ -204,7 +214,9 @@ impl Refusal {
             | Refusal::StatutoryThreshold(detail)
             | Refusal::UniversalThreshold(detail)
             | Refusal::ConsentRequired(detail)
-            | Refusal::AssessmentState(detail) => detail.clone(),
+            | Refusal::AssessmentState(detail)
+            | Refusal::MeetingState(detail)
+            | Refusal::ActionState(detail) => detail.clone(),
         }
     }
 }

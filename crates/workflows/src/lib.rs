@@ -18,6 +18,7 @@ pub mod consents;
 pub mod directory;
 pub mod episodes;
 pub mod families;
+pub mod meetings;
 pub mod people;
 pub mod reviews;
 pub mod sessions;

@@ -110,6 +110,9 @@ pub struct DemoFamily {
     /// lead (email local parts), beside a school nurse without an account and the first adult.
     /// Empty: no team.
     pub team: &'static [&'static str],
+    /// Whether LCSS has acknowledged the team's finalised minutes (with feedback); its next
+    /// meeting is scheduled, with draft minutes, either way.
+    pub minutes_acknowledged: bool,
 }
 
 pub const FAMILIES: [DemoFamily; 11] = [
@@ -132,6 +135,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Riley", Sex::F, 5, 200, Ethnicity::Wbri),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Birchwood",
@@ -160,6 +164,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             },
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Cranford",
@@ -180,6 +185,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Charlie", Sex::M, 7, 250, Ethnicity::Woth),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Dunmore",
@@ -202,6 +208,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             },
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Elmstead",
@@ -222,6 +229,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Rowan", Sex::F, 4, 100, Ethnicity::Wbri),
         ],
         team: &["practitioner2", "social_care"],
+        minutes_acknowledged: true,
     },
     DemoFamily {
         family_name: "Demo-Fairholme",
@@ -241,6 +249,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Ellis", Sex::M, 13, 40, Ethnicity::Apkn),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Greystone",
@@ -261,6 +270,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Remi", Sex::F, 6, 180, Ethnicity::Bafr),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Hartwell",
@@ -283,6 +293,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             },
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Ivybridge",
@@ -303,6 +314,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Reese", Sex::M, 11, 5, Ethnicity::Chne),
         ],
         team: &["practitioner"],
+        minutes_acknowledged: false,
     },
     DemoFamily {
         family_name: "Demo-Juniper",
@@ -322,6 +334,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Finley", Sex::M, 6, 75, Ethnicity::Moth),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
     // A South school records a boy who, unknown to it, is Demo-Ashdown's Alex in North (the
     // same date of birth and given name): the practitioner is told to contact the North LCSS,
@@ -344,5 +357,6 @@ pub const FAMILIES: [DemoFamily; 11] = [
             child("Alex", Sex::M, 8, 61, Ethnicity::Wbri),
         ],
         team: &[],
+        minutes_acknowledged: false,
     },
 ];

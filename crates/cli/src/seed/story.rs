@@ -31,7 +31,11 @@ use earlyhelp_workflows::consents::{self, RecordConsent};
 use earlyhelp_workflows::episodes::{self, OpenEpisode};
 use earlyhelp_workflows::families::{self as family_steps, CreateFamily};
 use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
+use earlyhelp_workflows::meetings::{
+    self, Arrangements, ScheduleMeeting, UpdateAction as MeetingAction, UpdateMeeting,
+};
 use earlyhelp_workflows::tafs::{self, AddMember, Joining};
+use earlyhelp_domain::taf::ActionStatus;
 use earlyhelp_workflows::{access, step};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -361,14 +365,8 @@ pub(super) fn write_family(
         decide(conn, &cast.reviewer, second, plan.accepted)?;
         if !cast.team.is_empty() {
             let parent = plan.consent_given_by;
-            form_team(
-                conn,
-                lead,
-                episode.episode.id,
-                &cast.team,
-                spec.town,
-                parent,
-            )?;
+            let team = form_team(conn, lead, episode.episode.id, &cast.team, spec.town, parent)?;
+            hold_meetings(conn, lead, &cast.reviewer, &team, spec.minutes_acknowledged)?;
         }
         Ok(())
     })
@@ -383,8 +381,9 @@ fn form_team(
     team: &[Player],
     town: &str,
     parent: PersonId,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Team> {
     let taf = tafs::form(conn, &lead.request(), &lead.actor, episode)?;
+    let mut members = vec![taf.members[0].member.id];
     let mut joining: Vec<(Joining, &str)> = team
         .iter()
         .map(|player| {
@@ -417,8 +416,113 @@ fn form_team(
             role_in_plan: Some(role.into()),
             idempotency: None,
         };
-        tafs::add_member(conn, &lead.request(), &lead.actor, member)?;
+        members.push(tafs::add_member(conn, &lead.request(), &lead.actor, member)?.member.id);
     }
+    Ok(Team {
+        taf: taf.taf.id,
+        members,
+        parent,
+    })
+}
+
+/// A demo team: its id, its memberships in the order they joined (the lead first, the parent
+/// last), and the parent.
+struct Team {
+    taf: Uuid,
+    members: Vec<Uuid>,
+    parent: PersonId,
+}
+
+/// The team's first meeting, three weeks ago, with finalised minutes agreeing two actions (one
+/// done since), acknowledged by LCSS with feedback or still waiting; and the next meeting, in
+/// three weeks, with its minutes begun.
+fn hold_meetings(
+    conn: &mut PgConnection,
+    lead: &Player,
+    reviewer: &Player,
+    team: &Team,
+    acknowledged: bool,
+) -> anyhow::Result<()> {
+    let at = |days: i32| -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+        let day: chrono::NaiveDate = date(&day(days)?)?;
+        Ok(day.and_hms_opt(10, 0, 0).context("a demo meeting time")?.and_utc())
+    };
+    let schedule = |conn: &mut PgConnection, starts_at| {
+        meetings::schedule(
+            conn,
+            &lead.request(),
+            &lead.actor,
+            ScheduleMeeting {
+                taf: team.taf,
+                arrangements: Arrangements {
+                    starts_at,
+                    venue: Some("Family hub meeting room (demo)".into()),
+                    is_virtual: false,
+                    invitees: team.members[..team.members.len() - 1].to_vec(),
+                },
+            },
+        )
+    };
+    let save = |conn: &mut PgConnection, meeting: Uuid, minutes: Value| {
+        meetings::update(
+            conn,
+            &lead.request(),
+            &lead.actor,
+            UpdateMeeting {
+                meeting,
+                expected_version: Ok(IfMatch::Any),
+                starts_at: None,
+                venue: None,
+                is_virtual: None,
+                invitees: None,
+                minutes: Some(minutes),
+            },
+        )
+    };
+    let (lead_member, partner) = (team.members[0], team.members[1]);
+    let nurse = team.members[team.members.len() - 2];
+    let first = schedule(conn, at(-21)?)?;
+    let minutes = serde_json::json!({
+        "attendees": [{ "member_id": lead_member }, { "member_id": partner }, { "member_id": team.members[team.members.len() - 1] }],
+        "apologies": [{ "member_id": nurse }],
+        "family_present": [team.parent],
+        "child_views": "Said mornings feel rushed and likes the breakfast club.",
+        "family_views": "Wants a calmer start to the day and help with sleep.",
+        "working_well": "Attendance has risen since the plan began.",
+        "worries": "Late nights and missed breakfasts.",
+        "decisions": "Keep the morning plan; school nurse to offer sleep advice.",
+        "actions": [
+            { "description": "Morning check-in at the gate", "owner_member_id": partner, "due_on": day(-7)? },
+            { "description": "Sleep routine advice at a home visit", "owner_member_id": nurse, "due_on": day(14)? }
+        ],
+        "next_review_on": day(21)?
+    });
+    save(conn, first.id, minutes)?;
+    meetings::finalise(conn, &lead.request(), &lead.actor, first.id)?;
+    let plan = meetings::actions(conn, &lead.request(), &lead.actor, team.taf)?;
+    if let Some(done) = plan.first() {
+        let update = MeetingAction {
+            action: done.id,
+            progress_note: Some("Checked in every school morning for two weeks.".into()),
+            status: Some(ActionStatus::Done),
+            completion_note: Some("Arrives on time most days now.".into()),
+        };
+        meetings::update_action(conn, &lead.request(), &lead.actor, update)?;
+    }
+    if acknowledged {
+        let feedback = "Clear actions with owners and dates. Next time record the child's views \
+            in their own words.";
+        meetings::acknowledge(
+            conn,
+            &reviewer.request(),
+            &reviewer.actor,
+            first.id,
+            Some(feedback.into()),
+        )?;
+    }
+    let next = schedule(conn, at(21)?)?;
+    let started = serde_json::json!({ "attendees": [{ "member_id": lead_member }] });
+    save(conn, next.id, started)?;
     Ok(())
 }
 

@@ -204,7 +204,7 @@ impl From<Submission> for SubmitResponse {
 fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
-fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
+pub(crate) fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
     if let Ok(value) = HeaderValue::from_str(&etag(version)) {
         response.headers_mut().insert(header::ETAG, value);
     }
@@ -324,7 +324,7 @@ pub async fn get_assessment(
     Ok(with_etag(HttpResponse::Ok().json(response), version))
 }
 /// Parses `If-Match`: `*`, or one or more of the form's entity tags (`"7"`, `"7", "8"`).
-fn expected_version(req: &HttpRequest) -> Result<IfMatch, Refusal> {
+pub(crate) fn expected_version(req: &HttpRequest) -> Result<IfMatch, Refusal> {
     let raw = req
         .headers()
         .get(header::IF_MATCH)

@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod form_templates;
 pub mod known_elsewhere;
 pub mod me;
+pub mod meetings;
 pub mod ops;
 pub mod people;
 pub mod reviews;

@@ -3,7 +3,7 @@
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
-use crate::handlers::wire::IdPath;
+use crate::handlers::wire::{IdPath, List};
 use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::ApiJson;
 use crate::openapi::case::{PersonName, TafMemberKind};
@@ -411,4 +411,43 @@ pub async fn end_taf_member(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// List a Team Around the Family's members
+///
+/// The team's members: active first (the lead professional among them), then those whose
+/// membership ended.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tafs/{id}/members",
+    tag = "tafs",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The members (one page).", body = List<TafMemberResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, taf.id = %id))]
+pub async fn list_taf_members(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let taf = id.into_inner();
+    let record = auth
+        .run(&state, move |conn, audit, actor| {
+            tafs::get(conn, audit, actor, taf)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(List {
+        items: record
+            .members
+            .into_iter()
+            .map(TafMemberResponse::from)
+            .collect(),
+        next_cursor: None,
+    }))
 }

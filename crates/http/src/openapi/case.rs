@@ -9,7 +9,7 @@
 
 use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
-    known_elsewhere, people, reviews, tafs,
+    known_elsewhere, meetings, people, reviews, tafs,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -58,6 +58,16 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         tafs::get_taf,
         tafs::add_taf_member,
         tafs::end_taf_member,
+        tafs::list_taf_members,
+        meetings::schedule_meeting,
+        meetings::list_meetings,
+        meetings::list_received_minutes,
+        meetings::get_meeting,
+        meetings::update_meeting,
+        meetings::finalise_meeting,
+        meetings::acknowledge_meeting,
+        meetings::list_actions,
+        meetings::update_action,
     ),
     components(
         schemas(
@@ -89,8 +99,13 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             RatingsInput,
             CriteriaCounts,
             TafMemberKind,
+            MeetingState,
+            ActionStatus,
+            MinutesParticipant,
+            MinutesAction,
+            Minutes,
         ),
-        responses(EpisodeClosed, AssessmentStateConflict),
+        responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
 )]
 pub struct Api;
@@ -648,4 +663,100 @@ pub enum TafMemberKind {
     Professional,
     External,
     Family,
+}
+
+/// A meeting's state. `scheduled`: planned or held, its minutes being written. `finalised`: the
+/// minutes are final and with the locality LCSS. `acknowledged`: LCSS has acknowledged them.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum MeetingState {
+    Scheduled,
+    Finalised,
+    Acknowledged,
+}
+
+/// An action's status: `open`, or closed for good as `done` or `dropped`.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Open,
+    Done,
+    Dropped,
+}
+
+/// Someone at (or sending apologies to) a meeting: a team member, or someone without a
+/// membership.
+#[derive(ToSchema, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum MinutesParticipant {
+    Member {
+        /// A member of the team.
+        member_id: uuid::Uuid,
+    },
+    Guest {
+        /// 1 to 100 characters on one line.
+        #[schema(min_length = 1, max_length = 100)]
+        name: String,
+        /// 1 to 200 characters on one line.
+        #[schema(min_length = 1, max_length = 200)]
+        organisation: String,
+    },
+}
+
+/// An action agreed at the meeting; it joins the team's plan when the minutes are finalised.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesAction {
+    /// What is to be done: 1 to 1000 characters.
+    #[schema(min_length = 1, max_length = 1000)]
+    description: String,
+    /// The team member who owns it (active when the minutes are finalised).
+    owner_member_id: uuid::Uuid,
+    due_on: chrono::NaiveDate,
+}
+
+/// A meeting's minutes. While the meeting is scheduled any part may be missing; to finalise,
+/// `attendees` (at least one), the five texts and `next_review_on` are required. Texts are at
+/// most 4000 characters, line breaks allowed; lists at most 50 entries. In a save, a part set
+/// to `null` is removed and a list replaces the stored one whole (JSON merge patch).
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Minutes {
+    #[schema(max_items = 50)]
+    attendees: Option<Vec<MinutesParticipant>>,
+    #[schema(max_items = 50)]
+    apologies: Option<Vec<MinutesParticipant>>,
+    /// Members of the family present.
+    #[schema(max_items = 50)]
+    family_present: Option<Vec<uuid::Uuid>>,
+    /// The child's views, in their words where possible.
+    #[schema(max_length = 4000)]
+    child_views: Option<String>,
+    #[schema(max_length = 4000)]
+    family_views: Option<String>,
+    #[schema(max_length = 4000)]
+    working_well: Option<String>,
+    #[schema(max_length = 4000)]
+    worries: Option<String>,
+    #[schema(max_length = 4000)]
+    decisions: Option<String>,
+    #[schema(max_items = 50)]
+    actions: Option<Vec<MinutesAction>>,
+    /// When the team next reviews the plan.
+    next_review_on: Option<chrono::NaiveDate>,
+}
+
+/// 409 `meeting_state`.
+pub struct MeetingStateConflict;
+
+impl<'r> ToResponse<'r> for MeetingStateConflict {
+    fn response() -> (&'r str, RefOr<Response>) {
+        (
+            "MeetingState",
+            problem(
+                "The meeting cannot change in its state (`meeting_state`; the detail names it): \
+                 finalised minutes are immutable, and only finalised minutes are acknowledged.",
+            ),
+        )
+    }
 }
