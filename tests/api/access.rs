@@ -234,6 +234,12 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             None,
         ),
         (
+            Method::POST,
+            "/api/v1/tafs/{id}/close",
+            format!("/api/v1/tafs/{taf}/close"),
+            Some(json!({ "outcomes": [], "next_step": "universal_services" })),
+        ),
+        (
             Method::GET,
             "/api/v1/tafs/{id}/members",
             format!("/api/v1/tafs/{taf}/members"),

@@ -26,6 +26,13 @@ impl TestApp {
             .await
     }
 
+    async fn close_taf(&self, token: &str, taf: &str, body: &Value) -> Reply {
+        self.post(&format!("/api/v1/tafs/{taf}/close"))
+            .token(token)
+            .json(body)
+            .await
+    }
+
     async fn end_membership(&self, token: &str, taf: &str, member: &str) -> Reply {
         self.request(
             Method::DELETE,
@@ -479,4 +486,235 @@ async fn a_member_request_names_every_wrong_field_and_a_retry_adds_no_one_twice(
         .await
         .json();
     assert_eq!(members["members"].as_array().unwrap().len(), 2);
+}
+
+/// A case whose Strengths and Needs form LCSS has accepted (one planned outcome).
+async fn accepted_case(app: &TestApp, lead: &str, name: &str) -> Case {
+    let case = app.open_case(lead, name).await;
+    let form = id_of(&app.start_form(lead, &case.episode).await);
+    let submitted = app.submit(lead, &form).send().await.json();
+    let review = id_of(&submitted["review"]);
+    let lcss = app.token("lcss_worker").await;
+    app.assign_review(&lcss, &review, &json!({}))
+        .await
+        .assert_status(200);
+    app.decide_review(
+        &lcss,
+        &review,
+        &json!({ "decision": "accept", "ratings": crate::case_helpers::all_ratings("met") }),
+    )
+    .await
+    .assert_status(200);
+    case
+}
+
+#[actix_web::test]
+async fn closing_a_team_rates_each_planned_outcome_and_ends_its_reach() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let other = app.token("practitioner2").await;
+    let case = accepted_case(&app, &lead, "Demo-Closewell").await;
+    let taf = id_of(&app.form_taf(&lead, &case.episode).await);
+    app.add_to_taf(
+        &lead,
+        &taf,
+        &professional(app.persona("practitioner2").id, "Support"),
+    )
+    .await
+    .assert_status(201);
+    assert_eq!(app.reach(&other, &case).await.0, vec![200; 4]);
+
+    let problem = app
+        .close_taf(
+            &lead,
+            &taf,
+            &json!({ "outcomes": [], "next_step": "universal_services" }),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "outcomes");
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("each of the 1 planned outcomes"));
+    let problem = app
+        .close_taf(
+            &lead,
+            &taf,
+            &json!({ "outcomes": [{ "achievement": "mostly" }], "next_step": "elsewhere" }),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    let mut fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, vec!["next_step", "outcomes[0].achievement"]);
+    app.post(&format!("/api/v1/tafs/{taf}/close"))
+        .token(&other)
+        .json(&json!({ "outcomes": [{ "achievement": "achieved" }], "next_step": "universal_services" }))
+        .await
+        .assert_problem(403, "forbidden");
+
+    let closed = app.close_taf(&lead, &taf, &json!({
+        "outcomes": [{ "achievement": "partly_achieved", "note": "Attendance 93%, up from 82%." }],
+        "family_feedback": "The morning plan helped.",
+        "child_feedback": "I like breakfast club.",
+        "next_step": "universal_services",
+        "next_step_detail": "School pastoral support continues"
+    }))
+    .await;
+    closed.assert_status(200);
+    let closed = closed.json();
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["outcomes"][0]["outcome"], "Attends school every day");
+    assert_eq!(closed["outcomes"][0]["measure"], "Attendance above 95%");
+    assert_eq!(closed["outcomes"][0]["achievement"], "partly_achieved");
+    assert_eq!(closed["next_step"], "universal_services");
+    assert_eq!(closed["review_overdue"], false);
+
+    // The episode is still open, but the team reaches nothing and changes no more.
+    assert_eq!(app.reach(&other, &case).await, (vec![404; 4], false));
+    app.get(&format!("/api/v1/episodes/{}", case.episode))
+        .token(&lead)
+        .send()
+        .await
+        .assert_status(200);
+    app.close_taf(
+        &lead,
+        &taf,
+        &json!({ "outcomes": [{ "achievement": "achieved" }], "next_step": "step_up" }),
+    )
+    .await
+    .assert_problem(409, "taf_closed");
+    app.add_to_taf(
+        &lead,
+        &taf,
+        &json!({ "kind": "family", "person_id": case.adult }),
+    )
+    .await
+    .assert_problem(409, "taf_closed");
+    app.post(&format!("/api/v1/tafs/{taf}/meetings"))
+        .token(&lead)
+        .json(&json!({ "starts_at": "2026-12-20T10:00:00Z", "virtual": true }))
+        .await
+        .assert_problem(409, "taf_closed");
+    let chronology = app
+        .get(&format!("/api/v1/families/{}/chronology", case.family))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    let closing = chronology["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["kind"] == "taf.closed")
+        .expect("a taf.closed entry");
+    assert!(closing["summary"]
+        .as_str()
+        .unwrap()
+        .contains("0 of 1 planned outcome(s) achieved"));
+}
+
+#[actix_web::test]
+async fn teams_past_their_review_date_are_listed_as_overdue_within_scope() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let late = app.open_case(&lead, "Demo-Lateby").await;
+    let timely = app.open_case(&lead, "Demo-Ontime").await;
+    let late_taf = id_of(&app.form_taf(&lead, &late.episode).await);
+    let timely_taf = app.form_taf(&lead, &timely.episode).await;
+    // A fresh team's first review is one cadence (six weeks) away.
+    let due: chrono::NaiveDate = timely_taf["review_due_on"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!((due - chrono::Utc::now().date_naive()).num_days(), 42);
+    let timely_taf = id_of(&timely_taf);
+
+    // The late team met in October and set its next review for November: it is overdue.
+    let lead_member = id_of(
+        &app.get(&format!("/api/v1/tafs/{late_taf}/members"))
+            .token(&lead)
+            .send()
+            .await
+            .json()["items"][0],
+    );
+    let meeting = app
+        .post(&format!("/api/v1/tafs/{late_taf}/meetings"))
+        .token(&lead)
+        .json(&json!({ "starts_at": "2026-10-01T10:00:00Z", "virtual": true }))
+        .await
+        .json();
+    let path = format!("/api/v1/meetings/{}", id_of(&meeting));
+    let mut minutes = crate::case_helpers::complete_minutes(&lead_member, "2026-10-15");
+    minutes["next_review_on"] = json!("2026-09-30");
+    app.patch(&path)
+        .token(&lead)
+        .header("if-match", "\"1\"")
+        .json(&json!({ "minutes": minutes }))
+        .await
+        .assert_status(200);
+    let problem = app
+        .post(&format!("{path}/finalise"))
+        .token(&lead)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "minutes.next_review_on");
+    app.patch(&path)
+        .token(&lead)
+        .header("if-match", "\"2\"")
+        .json(&json!({ "minutes": { "next_review_on": "2026-11-12" } }))
+        .await
+        .assert_status(200);
+    app.post(&format!("{path}/finalise"))
+        .token(&lead)
+        .send()
+        .await
+        .assert_status(200);
+
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for role in ["practitioner", "lcss_worker", "lcss_manager"] {
+        let token = app.token(role).await;
+        let overdue = app
+            .get("/api/v1/tafs?overdue=true")
+            .token(&token)
+            .send()
+            .await;
+        overdue.assert_status(200);
+        let overdue = overdue.json();
+        assert_eq!(ids(&overdue), vec![late_taf.clone()], "{role}");
+        assert_eq!(overdue["items"][0]["review_due_on"], "2026-11-12");
+        assert_eq!(overdue["items"][0]["review_overdue"], true);
+        let all = app.get("/api/v1/tafs").token(&token).send().await.json();
+        assert_eq!(
+            ids(&all),
+            vec![late_taf.clone(), timely_taf.clone()],
+            "{role}"
+        );
+    }
+    for role in ["practitioner2", "lcss_worker2", "social_care", "manager"] {
+        let token = app.token(role).await;
+        let all = app.get("/api/v1/tafs").token(&token).send().await;
+        all.assert_status(200);
+        assert!(ids(&all.json()).is_empty(), "{role}");
+    }
+    app.get("/api/v1/tafs?overdue=maybe")
+        .token(&lead)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
 }

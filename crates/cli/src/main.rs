@@ -121,6 +121,10 @@ struct ServeArgs {
     /// Working days LCSS has to review a submitted Strengths and Needs form.
     #[arg(long, env = "EARLYHELP_REVIEW_WORKING_DAYS", default_value_t = 10)]
     review_working_days: u32,
+    /// Weeks from forming a Team Around the Family to its first review (later reviews are set
+    /// by each meeting's minutes).
+    #[arg(long, env = "EARLYHELP_TAF_REVIEW_WEEKS", default_value_t = 6)]
+    taf_review_weeks: u32,
     /// Extra non-working days (comma-separated YYYY-MM-DD) on top of England and Wales bank holidays.
     #[arg(long, env = "EARLYHELP_EXTRA_HOLIDAYS", default_value = "")]
     extra_holidays: String,
@@ -292,6 +296,7 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         },
         review: ReviewSettings {
             working_days: args.review_working_days.max(1),
+            taf_review_weeks: args.taf_review_weeks.clamp(1, 52),
             extra_holidays: earlyhelp_domain::calendar::parse_holiday_list(&args.extra_holidays)
                 .map_err(|error| anyhow::anyhow!("EARLYHELP_EXTRA_HOLIDAYS: {error}"))?,
         },

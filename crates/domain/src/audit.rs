@@ -131,6 +131,14 @@ pub enum AuditAction {
     EndTafMember,
     #[strum(serialize = "taf.list_members")]
     ListTafMembers,
+    /// A list of teams; the detail holds the family ids shown.
+    #[strum(serialize = "taf.list")]
+    ListTafs,
+    #[strum(serialize = "taf.close")]
+    CloseTaf,
+    /// The signed-in user's work list; the detail holds the family ids shown.
+    #[strum(serialize = "work.list")]
+    ListWork,
     #[strum(serialize = "meeting.schedule")]
     ScheduleMeeting,
     #[strum(serialize = "meeting.list")]
@@ -302,6 +310,8 @@ pub enum ChronologyKind {
     ActionDone,
     #[strum(serialize = "taf.action_dropped")]
     ActionDropped,
+    #[strum(serialize = "taf.closed")]
+    TafClosed,
 }
 
 impl ChronologyKind {

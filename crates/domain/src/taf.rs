@@ -124,6 +124,113 @@ pub fn action_transition(
     }
 }
 
+/// A team's life: open while it works the plan, closed (for good) with its outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum TafState {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TafEvent {
+    /// Add or end a membership.
+    ChangeTeam,
+    /// Schedule a meeting.
+    Meet,
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the Team Around the Family is closed")]
+pub struct TafClosed;
+
+/// The one state machine of a team: everything happens while it is open; closing is final.
+pub fn team_transition(state: TafState, event: TafEvent) -> Result<TafState, TafClosed> {
+    match (state, event) {
+        (TafState::Open, TafEvent::Close) => Ok(TafState::Closed),
+        (TafState::Open, TafEvent::ChangeTeam | TafEvent::Meet) => Ok(TafState::Open),
+        (TafState::Closed, _) => Err(TafClosed),
+    }
+}
+
+/// How far a planned outcome was achieved, recorded when the team closes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Achievement {
+    Achieved,
+    PartlyAchieved,
+    NotAchieved,
+}
+
+impl Achievement {
+    pub const ALL: [Achievement; 3] = [
+        Achievement::Achieved,
+        Achievement::PartlyAchieved,
+        Achievement::NotAchieved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What follows the team.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum NextStep {
+    /// Needs met: universal services carry on.
+    UniversalServices,
+    /// Another (targeted or specialist) service takes over.
+    AnotherService,
+    /// Stepped up to Children's Social Care.
+    StepUp,
+}
+
+impl NextStep {
+    pub const ALL: [NextStep; 3] = [
+        NextStep::UniversalServices,
+        NextStep::AnotherService,
+        NextStep::StepUp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A planned outcome of a Strengths and Needs form (`desired_outcomes.outcomes[]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedOutcome {
+    pub outcome: String,
+    pub measure: Option<String>,
+}
+
+/// The planned outcomes a form's content holds, in order.
+pub fn planned_outcomes(content: &Value) -> Vec<PlannedOutcome> {
+    content
+        .pointer("/desired_outcomes/outcomes")
+        .and_then(Value::as_array)
+        .map(|outcomes| {
+            outcomes
+                .iter()
+                .filter_map(|entry| {
+                    let outcome = entry.get("outcome")?.as_str()?.to_owned();
+                    let measure = entry
+                        .get("measure")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    Some(PlannedOutcome { outcome, measure })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// How complete minutes must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Completeness {
@@ -497,6 +604,39 @@ mod tests {
                     (got, expected) => panic!("{state} {event:?}: {got:?}, expected {expected:?}"),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_team_does_everything_while_open_and_nothing_once_closed() {
+        for event in [TafEvent::ChangeTeam, TafEvent::Meet, TafEvent::Close] {
+            let expected = if event == TafEvent::Close {
+                TafState::Closed
+            } else {
+                TafState::Open
+            };
+            assert_eq!(team_transition(TafState::Open, event), Ok(expected));
+            assert_eq!(team_transition(TafState::Closed, event), Err(TafClosed));
+        }
+    }
+
+    #[test]
+    fn planned_outcomes_are_read_from_the_form_in_order() {
+        let content = json!({ "desired_outcomes": { "outcomes": [
+            { "outcome": "Attends every day", "measure": "Above 95%", "by_when": "2027-01-01" },
+            { "outcome": "Sleeps by nine" },
+            { "measure": "no outcome text: skipped" }
+        ] } });
+        let planned = planned_outcomes(&content);
+        assert_eq!(planned.len(), 2);
+        assert_eq!(planned[0].measure.as_deref(), Some("Above 95%"));
+        assert_eq!(planned[1].outcome, "Sleeps by nine");
+        assert!(planned_outcomes(&json!({})).is_empty());
+        for achievement in Achievement::ALL {
+            assert_eq!(achievement.as_str().parse::<Achievement>(), Ok(achievement));
+        }
+        for step in NextStep::ALL {
+            assert_eq!(step.as_str().parse::<NextStep>(), Ok(step));
         }
     }
 

@@ -180,6 +180,9 @@ fn every_enum_keeps_its_names_and_messages() {
         AddTafMember,
         EndTafMember,
         ListTafMembers,
+        ListTafs,
+        CloseTaf,
+        ListWork,
         ScheduleMeeting,
         ListMeetings,
         ReadMeeting,
@@ -244,6 +247,7 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::MinutesAcknowledged,
         ChronologyKind::ActionDone,
         ChronologyKind::ActionDropped,
+        ChronologyKind::TafClosed,
     ] {
         line!(
             "ck {:?} {} {:?}",

@@ -158,7 +158,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/episodes/{id}/taf" => tafs::get_episode_taf, OnCase(ReadCase);
         POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
 
+        GET "/api/v1/tafs" => tafs::list_tafs, Listed(ReadCase);
         GET "/api/v1/tafs/{id}" => tafs::get_taf, OnCase(ReadCase);
+        POST "/api/v1/tafs/{id}/close" => tafs::close_taf, OnCase(WriteCase);
         GET "/api/v1/tafs/{id}/members" => tafs::list_taf_members, OnCase(ReadCase);
         POST "/api/v1/tafs/{id}/members" => tafs::add_taf_member, OnCase(WriteCase);
         DELETE "/api/v1/tafs/{id}/members/{member_id}" => tafs::end_taf_member,

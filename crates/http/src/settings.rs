@@ -89,6 +89,8 @@ pub struct ReviewSettings {
     pub working_days: u32,
     /// Closure days on top of England and Wales bank holidays (a council's own closures).
     pub extra_holidays: Vec<chrono::NaiveDate>,
+    /// Weeks from forming a Team Around the Family to its first review.
+    pub taf_review_weeks: u32,
 }
 
 impl Default for ReviewSettings {
@@ -96,6 +98,7 @@ impl Default for ReviewSettings {
         Self {
             working_days: 10,
             extra_holidays: Vec::new(),
+            taf_review_weeks: 6,
         }
     }
 }

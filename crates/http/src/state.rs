@@ -20,6 +20,8 @@ pub struct AppState {
     /// Working days for review deadlines: weekends, bank holidays and configured closures off.
     pub calendar: WorkingCalendar,
     pub review_working_days: u32,
+    /// Weeks from forming a Team Around the Family to its first review.
+    pub taf_review: earlyhelp_workflows::tafs::ReviewCadence,
 }
 
 pub type State = actix_web::web::Data<AppState>;
@@ -38,6 +40,9 @@ impl AppState {
             calendar: WorkingCalendar::england_and_wales(2000..=2100)
                 .with_holidays(settings.review.extra_holidays.iter().copied()),
             review_working_days: settings.review.working_days,
+            taf_review: earlyhelp_workflows::tafs::ReviewCadence {
+                weeks: settings.review.taf_review_weeks,
+            },
         }))
     }
 

@@ -367,6 +367,17 @@ diesel::table! {
         family_id -> Uuid,
         created_by -> Uuid,
         created_at -> Timestamptz,
+        /// When the team next reviews its plan: the formation date plus the review cadence, then the next review date of its latest finalised minutes. Past it with the team open, the review is overdue.
+        review_due_on -> Date,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Uuid>,
+        /// At closure, each planned outcome of the latest accepted Strengths and Needs form and whether it was achieved: [{"outcome", "measure", "achievement": "achieved"|"partly_achieved"|"not_achieved", "note"}].
+        outcomes -> Nullable<Jsonb>,
+        family_feedback -> Nullable<Text>,
+        child_feedback -> Nullable<Text>,
+        /// What follows the team: universal services, another service, or step-up to social care.
+        next_step -> Nullable<Text>,
+        next_step_detail -> Nullable<Text>,
     }
 }
 
@@ -448,6 +459,7 @@ diesel::joinable!(taf_actions -> taf_meetings (meeting_id));
 diesel::joinable!(taf_actions -> taf_members (owner_member_id));
 diesel::joinable!(taf_actions -> tafs (taf_id));
 diesel::joinable!(tafs -> episodes (episode_id));
+diesel::joinable!(tafs -> families (family_id));
 diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
 diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
 diesel::joinable!(sign_in_failures -> users (user_id));

@@ -48,11 +48,11 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
     query
 }
 
-/// `families.id` is one whose open episode has a Team Around the Family with the bound user
-/// as an active member (the caller binds the user and closes the parenthesis).
+/// `families.id` is one whose open episode has an open Team Around the Family with the bound
+/// user as an active member (the caller binds the user and closes the parenthesis).
 const TEAM_FAMILIES: &str = "families.id IN (SELECT t.family_id FROM tafs t \
      JOIN episodes e ON e.id = t.episode_id JOIN taf_members m ON m.taf_id = t.id \
-     WHERE e.state = 'open' AND m.ended_at IS NULL AND m.user_id = ";
+     WHERE e.state = 'open' AND t.closed_at IS NULL AND m.ended_at IS NULL AND m.user_id = ";
 
 /// What the policy needs to know about one family: its place, its lead, and the active
 /// members with an account of its open episode's Team Around the Family.

@@ -1,11 +1,16 @@
 //! Teams Around the Family and their members.
 
-use crate::schema::{episodes, organisations, people, taf_members, tafs, users};
+use crate::pagination::{Cursor, Page, PageRequest};
+use crate::schema::{episodes, families, organisations, people, taf_members, tafs, users};
+use crate::scope::VisibleFamilies;
 use crate::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
+use earlyhelp_domain::episode::EpisodeState;
+use earlyhelp_domain::taf::TafState;
 use earlyhelp_domain::{EpisodeId, FamilyId, OrganisationId, PersonId, UserId};
+use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -16,6 +21,34 @@ pub struct Taf {
     pub family_id: FamilyId,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
+    pub review_due_on: NaiveDate,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<UserId>,
+    pub outcomes: Option<Value>,
+    pub family_feedback: Option<String>,
+    pub child_feedback: Option<String>,
+    pub next_step: Option<String>,
+    pub next_step_detail: Option<String>,
+}
+
+impl Taf {
+    pub fn state(&self) -> TafState {
+        if self.closed_at.is_some() {
+            TafState::Closed
+        } else {
+            TafState::Open
+        }
+    }
+}
+
+/// How a team closed.
+#[derive(Debug, Clone)]
+pub struct Closure {
+    pub outcomes: Value,
+    pub family_feedback: Option<String>,
+    pub child_feedback: Option<String>,
+    pub next_step: &'static str,
+    pub next_step_detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -57,6 +90,7 @@ pub fn create(
     episode: EpisodeId,
     family: FamilyId,
     by: UserId,
+    review_due_on: NaiveDate,
 ) -> Result<Taf> {
     Ok(diesel::insert_into(tafs::table)
         .values((
@@ -64,6 +98,7 @@ pub fn create(
             tafs::episode_id.eq(episode),
             tafs::family_id.eq(family),
             tafs::created_by.eq(by),
+            tafs::review_due_on.eq(review_due_on),
         ))
         .returning(Taf::as_returning())
         .get_result(conn)?)
@@ -71,6 +106,98 @@ pub fn create(
 
 pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Taf> {
     Ok(tafs::table.find(id).select(Taf::as_select()).first(conn)?)
+}
+
+pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<Taf> {
+    Ok(tafs::table
+        .find(id)
+        .select(Taf::as_select())
+        .for_update()
+        .first(conn)?)
+}
+
+/// Closes an open team; `None` when it was closed already.
+pub fn close(
+    conn: &mut PgConnection,
+    id: Uuid,
+    by: UserId,
+    closure: &Closure,
+) -> Result<Option<Taf>> {
+    Ok(
+        diesel::update(tafs::table.find(id).filter(tafs::closed_at.is_null()))
+            .set((
+                tafs::closed_at.eq(diesel::dsl::now),
+                tafs::closed_by.eq(by),
+                tafs::outcomes.eq(&closure.outcomes),
+                tafs::family_feedback.eq(&closure.family_feedback),
+                tafs::child_feedback.eq(&closure.child_feedback),
+                tafs::next_step.eq(closure.next_step),
+                tafs::next_step_detail.eq(&closure.next_step_detail),
+            ))
+            .returning(Taf::as_returning())
+            .get_result(conn)
+            .optional()?,
+    )
+}
+
+/// Moves the team's next review to `on` (the next review date finalised minutes set).
+pub fn set_review_due(conn: &mut PgConnection, id: Uuid, on: NaiveDate) -> Result<()> {
+    diesel::update(tafs::table.find(id))
+        .set(tafs::review_due_on.eq(on))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A team as lists show it: with its family's reference and lead professional.
+#[derive(Debug, Clone, Queryable)]
+pub struct TafSummary {
+    pub id: Uuid,
+    pub episode_id: EpisodeId,
+    pub family_id: FamilyId,
+    pub family_reference: String,
+    pub lead_professional_id: UserId,
+    pub review_due_on: NaiveDate,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The teams of the families `visible` reaches, oldest first; `overdue_on`: only the open teams
+/// of open episodes whose review was due before that day.
+pub fn list(
+    conn: &mut PgConnection,
+    visible: VisibleFamilies,
+    overdue_on: Option<NaiveDate>,
+    page: &PageRequest,
+) -> Result<Page<TafSummary>> {
+    let mut query = tafs::table
+        .inner_join(families::table)
+        .inner_join(episodes::table)
+        .filter(tafs::family_id.eq_any(visible))
+        .select((
+            tafs::id,
+            tafs::episode_id,
+            tafs::family_id,
+            families::reference,
+            episodes::lead_professional_id,
+            tafs::review_due_on,
+            tafs::closed_at,
+            tafs::created_at,
+        ))
+        .into_boxed();
+    if let Some(today) = overdue_on {
+        query = query
+            .filter(tafs::closed_at.is_null())
+            .filter(episodes::state.eq(EpisodeState::Open))
+            .filter(tafs::review_due_on.lt(today));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(tafs::id.gt(after.id));
+    }
+    let rows: Vec<TafSummary> = query.order(tafs::id).limit(page.fetch_limit()).load(conn)?;
+    Ok(Page::from_rows(rows, page, |row| Cursor {
+        key: String::new(),
+        id: row.id,
+    }))
 }
 
 pub fn for_episode(conn: &mut PgConnection, episode: EpisodeId) -> Result<Option<Taf>> {
@@ -125,7 +252,8 @@ pub fn active_users(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<Use
     let users: Vec<Option<UserId>> = taf_members::table
         .inner_join(tafs::table.inner_join(episodes::table))
         .filter(tafs::family_id.eq(family))
-        .filter(episodes::state.eq(earlyhelp_domain::episode::EpisodeState::Open))
+        .filter(episodes::state.eq(EpisodeState::Open))
+        .filter(tafs::closed_at.is_null())
         .filter(taf_members::ended_at.is_null())
         .filter(taf_members::user_id.is_not_null())
         .select(taf_members::user_id)

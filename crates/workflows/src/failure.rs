@@ -48,6 +48,8 @@ pub enum Refusal {
     /// An action is done or dropped; the detail names which.
     #[error("{0}")]
     ActionState(String),
+    #[error("the Team Around the Family is closed")]
+    TafClosed,
     /// The form changed since the client read it; `current` is the version that won.
     #[error("the form was changed since it was loaded")]
     StaleVersion { current: i32 },
@@ -123,6 +125,7 @@ impl Refusal {
             Refusal::AssessmentState(_) => "assessment_state",
             Refusal::MeetingState(_) => "meeting_state",
             Refusal::ActionState(_) => "action_state",
+            Refusal::TafClosed => "taf_closed",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
             Refusal::VersionRequired => "precondition_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
@@ -159,6 +162,7 @@ impl Refusal {
             | Refusal::AssessmentState(_)
             | Refusal::MeetingState(_)
             | Refusal::ActionState(_)
+            | Refusal::TafClosed
             | Refusal::Review(_)
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
@@ -209,6 +213,9 @@ impl Refusal {
                 "You cannot remove your own admin role; ask another administrator.".into()
             }
             Refusal::EmailTaken => "A user with this email already exists.".into(),
+            Refusal::TafClosed => "The Team Around the Family is closed; its record is kept \
+                but nothing more changes."
+                .into(),
             Refusal::Duplicate(detail) | Refusal::NoTransferForYou(detail) => (*detail).into(),
             Refusal::EpisodeClosed(detail)
             | Refusal::StatutoryThreshold(detail)

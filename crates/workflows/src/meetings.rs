@@ -11,7 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::EpisodeState;
 use earlyhelp_domain::policy::{self, Actor, Permission};
-use earlyhelp_domain::taf::{self as rules, ActionStatus, Completeness, MeetingEvent, Participant};
+use earlyhelp_domain::taf::{
+    self as rules, ActionStatus, Completeness, MeetingEvent, Participant, TafEvent,
+};
 use earlyhelp_domain::validation::{FieldError, Invalid};
 use earlyhelp_domain::Role;
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
@@ -83,6 +85,7 @@ pub fn schedule(
         Permission::RecordMeetings,
         taf.family_id,
     )?;
+    crate::tafs::require(&taf, TafEvent::Meet)?;
     let arrangements = command.arrangements;
     check_invitees(conn, &taf, &arrangements.invitees)?;
     transaction(conn, audit, |conn, trail| {
@@ -268,6 +271,15 @@ pub fn finalise(
                 ));
             }
         }
+        if read
+            .next_review_on
+            .is_some_and(|next| next <= meeting.starts_at.date_naive())
+        {
+            errors.push(FieldError::new(
+                "minutes.next_review_on",
+                "must be after the meeting",
+            ));
+        }
         if !errors.is_empty() {
             return Err(Refusal::Invalid(Invalid(errors)).into());
         }
@@ -287,6 +299,9 @@ pub fn finalise(
             })
             .collect();
         meetings::add_actions(conn, &actions)?;
+        if let Some(next) = read.next_review_on {
+            tafs::set_review_due(conn, meeting.taf_id, next)?;
+        }
         trail.record(
             AuditEvent::success(AuditAction::FinaliseMeeting, EntityType::Meeting, id)
                 .with_detail(json!({ "actions": actions.len(), "lcss_attended": lcss_attended })),

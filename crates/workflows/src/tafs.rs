@@ -5,20 +5,25 @@
 //! episode) ends it at once. The family's consent decides who may join: a professional from an
 //! organisation it excludes cannot be added.
 
-use crate::access::{actor_of, authorize_family};
+use crate::access::{actor_of, authorize_family, readable};
+use crate::clock::today;
 use crate::step::{
-    audited_read, created_before, keyed, remember_key, replayed, transaction, IdempotencyKey,
+    audited_list, audited_read, created_before, keyed, remember_key, replayed, transaction,
+    IdempotencyKey,
 };
 use crate::{Refusal, Result};
-use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType};
+use earlyhelp_domain::assessment::AssessmentState;
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::EpisodeState;
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
+use earlyhelp_domain::taf::{planned_outcomes, team_transition, Achievement, NextStep, TafEvent};
 use earlyhelp_domain::{EpisodeId, FamilyId, PersonId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::episodes::{self, Episode};
-use earlyhelp_persistence::tafs::{self, Member, MemberView, NewMember, Taf};
-use earlyhelp_persistence::{consents, families, organisations, users};
+use earlyhelp_persistence::pagination::{Page, PageRequest};
+use earlyhelp_persistence::tafs::{self, Closure, Member, MemberView, NewMember, Taf, TafSummary};
+use earlyhelp_persistence::{assessments, consents, families, organisations, users};
 use earlyhelp_persistence::{Error as DbError, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
@@ -54,13 +59,27 @@ pub struct AddMember {
     pub idempotency: Option<IdempotencyKey>,
 }
 
+/// How often a team reviews its plan unless its minutes say otherwise (the issue's default:
+/// six weeks; `EARLYHELP_TAF_REVIEW_WEEKS`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewCadence {
+    pub weeks: u32,
+}
+
+impl Default for ReviewCadence {
+    fn default() -> Self {
+        Self { weeks: 6 }
+    }
+}
+
 /// Forms the Team Around the Family of an open episode, with its lead professional as the
-/// first member. One per episode.
+/// first member; its first review falls due one cadence on. One per episode.
 pub fn form(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
     episode: EpisodeId,
+    cadence: ReviewCadence,
 ) -> Result<TafRecord> {
     let episode = episodes::find(conn, episode)?;
     authorize_family(conn, audit, actor, Permission::WriteCase, episode.family_id)?;
@@ -72,7 +91,8 @@ pub fn form(
                 Refusal::Duplicate("this episode already has a Team Around the Family").into(),
             );
         }
-        let taf = tafs::create(conn, episode.id, episode.family_id, actor.user_id)?;
+        let due = today() + chrono::Days::new(u64::from(cadence.weeks) * 7);
+        let taf = tafs::create(conn, episode.id, episode.family_id, actor.user_id, due)?;
         let lead = tafs::add_member(
             conn,
             &NewMember {
@@ -168,6 +188,7 @@ fn add_member_keyed(
     }
     let taf = find(conn, command.taf)?;
     authorize_family(conn, audit, actor, Permission::WriteCase, taf.family_id)?;
+    require(&taf, TafEvent::ChangeTeam)?;
     let mut new = NewMember {
         id: Uuid::now_v7(),
         taf_id: taf.id,
@@ -239,6 +260,7 @@ pub fn end_member(
 ) -> Result<()> {
     let taf = find(conn, taf)?;
     authorize_family(conn, audit, actor, Permission::WriteCase, taf.family_id)?;
+    require(&taf, TafEvent::ChangeTeam)?;
     let found = match tafs::find_member(conn, member) {
         Ok(found) if found.taf_id == taf.id => found,
         Ok(_) | Err(DbError::NotFound) => return Err(Refusal::NotFound.into()),
@@ -263,6 +285,13 @@ pub fn end_member(
         note(conn, actor, &taf, ChronologyKind::TafMemberEnded, &summary)?;
         Ok(())
     })
+}
+
+/// Refuses an event the team's state does not allow (409 `taf_closed`).
+pub(crate) fn require(taf: &Taf, event: TafEvent) -> Result<()> {
+    team_transition(taf.state(), event)
+        .map(|_| ())
+        .map_err(|_| Refusal::TafClosed.into())
 }
 
 fn find(conn: &mut PgConnection, id: Uuid) -> Result<Taf> {
@@ -350,4 +379,128 @@ fn note(
             entity_id: taf.id,
         },
     )
+}
+
+/// One planned outcome's rating at closure, in the order of the form's outcomes.
+#[derive(Debug, Clone)]
+pub struct OutcomeRating {
+    pub achievement: Achievement,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloseTaf {
+    pub taf: Uuid,
+    pub outcomes: Vec<OutcomeRating>,
+    pub family_feedback: Option<String>,
+    pub child_feedback: Option<String>,
+    pub next_step: NextStep,
+    pub next_step_detail: Option<String>,
+}
+
+/// Closes the team (the lead professional, or LCSS for the locality), whether its episode is
+/// still open or has closed: for each planned outcome of the episode's latest accepted
+/// Strengths and Needs form, how far it was achieved (one rating per outcome, in order; none
+/// without an accepted form), the family's and the child's feedback, and what follows.
+/// Members reach nothing more of the case through the team. Closing is final.
+pub fn close(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: CloseTaf,
+) -> Result<TafRecord> {
+    let taf = find(conn, command.taf)?;
+    authorize_family(conn, audit, actor, Permission::WriteCase, taf.family_id)?;
+    let planned = assessments::for_episode(conn, taf.episode_id)?
+        .into_iter()
+        .rfind(|form| form.state == AssessmentState::Accepted)
+        .map(|form| planned_outcomes(&form.content))
+        .unwrap_or_default();
+    if planned.len() != command.outcomes.len() {
+        let message = match planned.len() {
+            0 => "must be empty: the episode has no accepted Strengths and Needs form with \
+                  planned outcomes"
+                .to_owned(),
+            n => format!(
+                "must rate each of the {n} planned outcomes of the accepted Strengths and Needs \
+                 form, in order"
+            ),
+        };
+        return Err(Refusal::invalid("outcomes", message).into());
+    }
+    let outcomes: Vec<serde_json::Value> = planned
+        .iter()
+        .zip(&command.outcomes)
+        .map(|(plan, rating)| {
+            json!({
+                "outcome": plan.outcome,
+                "measure": plan.measure,
+                "achievement": rating.achievement.as_str(),
+                "note": rating.note,
+            })
+        })
+        .collect();
+    let closure = Closure {
+        outcomes: serde_json::Value::Array(outcomes),
+        family_feedback: command.family_feedback,
+        child_feedback: command.child_feedback,
+        next_step: command.next_step.as_str(),
+        next_step_detail: command.next_step_detail,
+    };
+    transaction(conn, audit, |conn, trail| {
+        let locked = tafs::find_for_update(conn, taf.id)?;
+        require(&locked, TafEvent::Close)?;
+        let Some(closed) = tafs::close(conn, taf.id, actor.user_id, &closure)? else {
+            return Err(Refusal::TafClosed.into());
+        };
+        trail.record(
+            AuditEvent::success(AuditAction::CloseTaf, EntityType::Taf, taf.id)
+                .with_detail(json!({ "next_step": closure.next_step })),
+        );
+        let achieved = command
+            .outcomes
+            .iter()
+            .filter(|rating| rating.achievement == Achievement::Achieved)
+            .count();
+        let summary = format!(
+            "Team Around the Family closed: {achieved} of {} planned outcome(s) achieved; next: {}",
+            command.outcomes.len(),
+            closure.next_step.replace('_', " ")
+        );
+        note(conn, actor, &closed, ChronologyKind::TafClosed, &summary)?;
+        Ok(())
+    })?;
+    record(conn, taf.id)
+}
+
+#[derive(Debug, Clone)]
+pub struct ListTafs {
+    /// Only open teams of open episodes whose review date has passed.
+    pub overdue: bool,
+    pub page: PageRequest,
+}
+
+/// The teams of the families the actor may read, oldest first.
+pub fn list(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: ListTafs,
+) -> Result<Page<TafSummary>> {
+    let event = AuditEvent::new(
+        AuditAction::ListTafs,
+        EntityType::Taf,
+        None,
+        Outcome::Success,
+    );
+    let overdue_on = command.overdue.then(today);
+    let read = |conn: &mut PgConnection| {
+        Ok(tafs::list(
+            conn,
+            readable(actor),
+            overdue_on,
+            &command.page,
+        )?)
+    };
+    audited_list(conn, audit, event, read, |taf| taf.family_id)
 }

@@ -16,6 +16,7 @@ use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::review::{
     check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
 };
+use earlyhelp_domain::taf::ActionStatus;
 use earlyhelp_domain::{
     AssessmentId, EpisodeId, FamilyId, OrganisationId, PersonId, ReviewId, Role,
 };
@@ -30,12 +31,11 @@ use earlyhelp_workflows::assessments::{
 use earlyhelp_workflows::consents::{self, RecordConsent};
 use earlyhelp_workflows::episodes::{self, OpenEpisode};
 use earlyhelp_workflows::families::{self as family_steps, CreateFamily};
-use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
 use earlyhelp_workflows::meetings::{
     self, Arrangements, ScheduleMeeting, UpdateAction as MeetingAction, UpdateMeeting,
 };
+use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
 use earlyhelp_workflows::tafs::{self, AddMember, Joining};
-use earlyhelp_domain::taf::ActionStatus;
 use earlyhelp_workflows::{access, step};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -365,7 +365,14 @@ pub(super) fn write_family(
         decide(conn, &cast.reviewer, second, plan.accepted)?;
         if !cast.team.is_empty() {
             let parent = plan.consent_given_by;
-            let team = form_team(conn, lead, episode.episode.id, &cast.team, spec.town, parent)?;
+            let team = form_team(
+                conn,
+                lead,
+                episode.episode.id,
+                &cast.team,
+                spec.town,
+                parent,
+            )?;
             hold_meetings(conn, lead, &cast.reviewer, &team, spec.minutes_acknowledged)?;
         }
         Ok(())
@@ -382,7 +389,13 @@ fn form_team(
     town: &str,
     parent: PersonId,
 ) -> anyhow::Result<Team> {
-    let taf = tafs::form(conn, &lead.request(), &lead.actor, episode)?;
+    let taf = tafs::form(
+        conn,
+        &lead.request(),
+        &lead.actor,
+        episode,
+        tafs::ReviewCadence::default(),
+    )?;
     let mut members = vec![taf.members[0].member.id];
     let mut joining: Vec<(Joining, &str)> = team
         .iter()
@@ -416,7 +429,11 @@ fn form_team(
             role_in_plan: Some(role.into()),
             idempotency: None,
         };
-        members.push(tafs::add_member(conn, &lead.request(), &lead.actor, member)?.member.id);
+        members.push(
+            tafs::add_member(conn, &lead.request(), &lead.actor, member)?
+                .member
+                .id,
+        );
     }
     Ok(Team {
         taf: taf.taf.id,
@@ -445,7 +462,10 @@ fn hold_meetings(
 ) -> anyhow::Result<()> {
     let at = |days: i32| -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
         let day: chrono::NaiveDate = date(&day(days)?)?;
-        Ok(day.and_hms_opt(10, 0, 0).context("a demo meeting time")?.and_utc())
+        Ok(day
+            .and_hms_opt(10, 0, 0)
+            .context("a demo meeting time")?
+            .and_utc())
     };
     let schedule = |conn: &mut PgConnection, starts_at| {
         meetings::schedule(

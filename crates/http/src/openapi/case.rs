@@ -59,6 +59,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         tafs::add_taf_member,
         tafs::end_taf_member,
         tafs::list_taf_members,
+        tafs::close_taf,
+        tafs::list_tafs,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
@@ -104,6 +106,9 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             MinutesParticipant,
             MinutesAction,
             Minutes,
+            TafState,
+            Achievement,
+            NextStep,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -759,4 +764,31 @@ impl<'r> ToResponse<'r> for MeetingStateConflict {
             ),
         )
     }
+}
+
+/// A team's state: `open` while it works the plan; `closed` for good, with its outcomes.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum TafState {
+    Open,
+    Closed,
+}
+
+/// How far a planned outcome was achieved.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Achievement {
+    Achieved,
+    PartlyAchieved,
+    NotAchieved,
+}
+
+/// What follows a closed team: `universal_services` (needs met), `another_service`, or
+/// `step_up` to Children's Social Care.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum NextStep {
+    UniversalServices,
+    AnotherService,
+    StepUp,
 }

@@ -1,0 +1,10 @@
+ALTER TABLE tafs
+    DROP CONSTRAINT tafs_closure_whole,
+    DROP COLUMN review_due_on,
+    DROP COLUMN closed_at,
+    DROP COLUMN closed_by,
+    DROP COLUMN outcomes,
+    DROP COLUMN family_feedback,
+    DROP COLUMN child_feedback,
+    DROP COLUMN next_step,
+    DROP COLUMN next_step_detail;
