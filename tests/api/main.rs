@@ -26,3 +26,4 @@ mod privacy;
 mod tafs;
 mod tokens;
 mod transport;
+mod work;

@@ -22,6 +22,7 @@ mod sql;
 pub mod taf;
 pub mod text;
 pub mod validation;
+pub mod work;
 
 pub use email::Email;
 pub use ids::*;

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
     directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
-    me, meetings, ops, people, reviews, tafs,
+    me, meetings, ops, people, reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -90,6 +90,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/auth/refresh" => auth::refresh, Public;
         POST "/api/v1/auth/logout" => auth::logout, SignedIn;
         GET "/api/v1/me" => me::get_me, SignedIn;
+        GET "/api/v1/me/work" => work::get_work, SignedIn;
 
         GET "/api/v1/admin/localities" => admin_localities::list_localities,
             Granted(ManageDirectory);

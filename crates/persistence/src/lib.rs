@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod tafs;
 pub mod templates;
 pub mod users;
+pub mod work;
 
 pub use diesel::pg::PgConnection;
 pub use error::Error;

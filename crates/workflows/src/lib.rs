@@ -24,6 +24,7 @@ pub mod reviews;
 pub mod sessions;
 pub mod tafs;
 pub mod templates;
+pub mod work;
 
 pub use earlyhelp_persistence::audit::AuditContext;
 pub use earlyhelp_persistence::PgConnection;

@@ -21,3 +21,4 @@ pub mod people;
 pub mod reviews;
 pub mod tafs;
 pub mod wire;
+pub mod work;

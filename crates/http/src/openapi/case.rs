@@ -9,7 +9,7 @@
 
 use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
-    known_elsewhere, meetings, people, reviews, tafs,
+    known_elsewhere, meetings, people, reviews, tafs, work,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -61,6 +61,7 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         tafs::list_taf_members,
         tafs::close_taf,
         tafs::list_tafs,
+        work::get_work,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
@@ -109,6 +110,7 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             TafState,
             Achievement,
             NextStep,
+            WorkKind,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -524,7 +526,7 @@ pub struct CriteriaCounts {
 mod tests {
     use super::*;
     use crate::openapi::{keys, property_names};
-    use earlyhelp_domain::{assessment, episode, person, review};
+    use earlyhelp_domain::{assessment, episode, person, review, taf, work};
 
     /// The `enum` values of a schema-only code list.
     fn values<T: PartialSchema>() -> Vec<String> {
@@ -592,6 +594,26 @@ mod tests {
         assert_eq!(
             values::<ReviewState>(),
             strings(&review::ReviewState::ALL, review::ReviewState::as_str)
+        );
+        assert_eq!(
+            values::<MeetingState>(),
+            strings(&taf::MeetingState::ALL, taf::MeetingState::as_str)
+        );
+        assert_eq!(
+            values::<ActionStatus>(),
+            strings(&taf::ActionStatus::ALL, taf::ActionStatus::as_str)
+        );
+        assert_eq!(
+            values::<Achievement>(),
+            strings(&taf::Achievement::ALL, taf::Achievement::as_str)
+        );
+        assert_eq!(
+            values::<NextStep>(),
+            strings(&taf::NextStep::ALL, taf::NextStep::as_str)
+        );
+        assert_eq!(
+            values::<WorkKind>(),
+            strings(&work::WorkKind::ALL, work::WorkKind::as_str)
         );
         assert_eq!(
             values::<ReviewOutcome>(),
@@ -791,4 +813,28 @@ pub enum NextStep {
     UniversalServices,
     AnotherService,
     StepUp,
+}
+
+/// What a work-list item asks. `assessment_draft`: finish a form you lead.
+/// `assessment_returned`: amend a form LCSS returned. `transfer_to_accept`: accept (or not)
+/// leading an episode. `taf_review_due` / `taf_review_overdue`: a team you lead reviews within a
+/// fortnight / is past its review date. `taf_to_close`: record the outcomes of a team whose
+/// episode closed. `minutes_to_finalise`: a held meeting's minutes. `action_open` /
+/// `action_overdue`: an action you own. `review_assigned`, `review_unassigned`: LCSS reviews.
+/// `minutes_received`: LCSS, minutes to acknowledge.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum WorkKind {
+    AssessmentDraft,
+    AssessmentReturned,
+    TransferToAccept,
+    TafReviewDue,
+    TafReviewOverdue,
+    TafToClose,
+    MinutesToFinalise,
+    ActionOpen,
+    ActionOverdue,
+    ReviewAssigned,
+    ReviewUnassigned,
+    MinutesReceived,
 }

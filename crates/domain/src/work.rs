@@ -1,0 +1,88 @@
+//! The work list: what needs a user now, one kind of item per thing to do, each with the path
+//! of the record to act on.
+
+use uuid::Uuid;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum WorkKind {
+    /// A Strengths and Needs form I lead, still a draft.
+    AssessmentDraft,
+    /// A form LCSS returned to me for amendment.
+    AssessmentReturned,
+    /// An episode whose lead-professional transfer is proposed to me.
+    TransferToAccept,
+    /// A team I lead whose review falls due within a fortnight.
+    TafReviewDue,
+    /// A team I lead whose review date has passed.
+    TafReviewOverdue,
+    /// A team I lead whose episode has closed: record its outcomes.
+    TafToClose,
+    /// A meeting of a team I lead that has been held; its minutes are not yet final.
+    MinutesToFinalise,
+    /// An open action I own.
+    ActionOpen,
+    /// An open action I own, past its due date.
+    ActionOverdue,
+    /// LCSS: a review assigned to me, not yet decided.
+    ReviewAssigned,
+    /// LCSS: a review in my locality nobody has claimed.
+    ReviewUnassigned,
+    /// LCSS: finalised minutes in my locality, not yet acknowledged.
+    MinutesReceived,
+}
+
+impl WorkKind {
+    pub const ALL: [WorkKind; 12] = [
+        WorkKind::AssessmentDraft,
+        WorkKind::AssessmentReturned,
+        WorkKind::TransferToAccept,
+        WorkKind::TafReviewDue,
+        WorkKind::TafReviewOverdue,
+        WorkKind::TafToClose,
+        WorkKind::MinutesToFinalise,
+        WorkKind::ActionOpen,
+        WorkKind::ActionOverdue,
+        WorkKind::ReviewAssigned,
+        WorkKind::ReviewUnassigned,
+        WorkKind::MinutesReceived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The API path of the record the item is about (`id` is that record's).
+    pub fn link(self, id: Uuid) -> String {
+        let collection = match self {
+            WorkKind::AssessmentDraft | WorkKind::AssessmentReturned => "assessments",
+            WorkKind::TransferToAccept => "episodes",
+            WorkKind::TafReviewDue | WorkKind::TafReviewOverdue | WorkKind::TafToClose => "tafs",
+            WorkKind::MinutesToFinalise | WorkKind::MinutesReceived => "meetings",
+            WorkKind::ActionOpen | WorkKind::ActionOverdue => "actions",
+            WorkKind::ReviewAssigned | WorkKind::ReviewUnassigned => "reviews",
+        };
+        format!("/api/v1/{collection}/{id}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_name_and_a_link() {
+        let id = Uuid::nil();
+        for kind in WorkKind::ALL {
+            assert_eq!(kind.as_str().parse::<WorkKind>(), Ok(kind));
+            assert!(kind.link(id).starts_with("/api/v1/"), "{kind}");
+            assert!(kind.link(id).ends_with(&id.to_string()));
+        }
+        assert_eq!(
+            WorkKind::TransferToAccept.link(id),
+            format!("/api/v1/episodes/{id}")
+        );
+    }
+}

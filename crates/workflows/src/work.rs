@@ -1,0 +1,94 @@
+//! The work list: what needs the signed-in user now, soonest due first, within their scope.
+
+use crate::clock::today;
+use crate::step::audited_list;
+use crate::Result;
+use chrono::{NaiveDate, Utc};
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::policy::{self, Actor, Permission};
+use earlyhelp_domain::work::WorkKind;
+use earlyhelp_domain::FamilyId;
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
+use earlyhelp_persistence::work::{self, WorkRow};
+use earlyhelp_persistence::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct WorkItem {
+    pub kind: WorkKind,
+    pub id: Uuid,
+    pub family_id: FamilyId,
+    pub family_reference: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Items without a due date sort after every dated one.
+const UNDATED: &str = "9999-12-31";
+
+fn sort_key(row: &WorkRow) -> String {
+    row.due_on
+        .map_or_else(|| UNDATED.to_owned(), |due| due.to_string())
+}
+
+/// The caller's work list: as a professional (forms, transfers, teams they lead, actions they
+/// own) and, for LCSS, as a reviewer (reviews, minutes received in their locality); soonest
+/// due first, then undated items, keyset-paginated.
+pub fn list(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<WorkItem>> {
+    let event = AuditEvent::new(
+        AuditAction::ListWork,
+        EntityType::User,
+        Some(actor.user_id.into()),
+        Outcome::Success,
+    );
+    let read = |conn: &mut PgConnection| {
+        let mut rows = Vec::new();
+        if !policy::scopes(actor, Permission::ReadCase).is_empty() {
+            rows.extend(work::for_professional(
+                conn,
+                actor.user_id,
+                today(),
+                Utc::now(),
+            )?);
+        }
+        let reviewable = policy::case_filter(actor, Permission::ReviewAssessments);
+        if !reviewable.sees_nothing() {
+            rows.extend(work::for_lcss(conn, actor.user_id, &reviewable)?);
+        }
+        rows.sort_by(|a, b| (sort_key(a), a.id).cmp(&(sort_key(b), b.id)));
+        if let Some(after) = &page.after {
+            rows.retain(|row| (sort_key(row), row.id) > (after.key.clone(), after.id));
+        }
+        rows.truncate(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX));
+        let mut families: Vec<FamilyId> = rows.iter().map(|row| row.family_id).collect();
+        families.sort();
+        families.dedup();
+        let references = work::references(conn, &families)?;
+        let items: Vec<WorkItem> = rows
+            .into_iter()
+            .map(|row| WorkItem {
+                family_reference: references
+                    .iter()
+                    .find(|(id, _)| *id == row.family_id)
+                    .map(|(_, reference)| reference.clone())
+                    .unwrap_or_default(),
+                kind: row.kind,
+                id: row.id,
+                family_id: row.family_id,
+                due_on: row.due_on,
+            })
+            .collect();
+        Ok(Page::from_rows(items, &page, |item| Cursor {
+            key: item
+                .due_on
+                .map_or_else(|| UNDATED.to_owned(), |due| due.to_string()),
+            id: item.id,
+        }))
+    };
+    audited_list(conn, audit, event, read, |item| item.family_id)
+}
