@@ -60,7 +60,7 @@ pub fn list(
         if !reviewable.sees_nothing() {
             rows.extend(work::for_lcss(conn, actor.user_id, &reviewable)?);
         }
-        rows.sort_by(|a, b| (sort_key(a), a.id).cmp(&(sort_key(b), b.id)));
+        rows.sort_by_key(|row| (sort_key(row), row.id));
         if let Some(after) = &page.after {
             rows.retain(|row| (sort_key(row), row.id) > (after.key.clone(), after.id));
         }
