@@ -77,6 +77,15 @@ async fn a_team_meets_finalises_its_minutes_to_lcss_and_keeps_its_plan() {
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(fields(&refused), vec!["invitee_member_ids[1]"]);
+    for typo in ["1616-06-20T07:54:00Z", "2300-01-01T10:00:00Z"] {
+        let refused = app
+            .post(&meetings)
+            .token(&school)
+            .json(&json!({ "starts_at": typo, "virtual": true }))
+            .await
+            .assert_problem(422, "validation_failed");
+        assert_eq!(fields(&refused), vec!["starts_at"], "{typo}");
+    }
     let scheduled = app
         .post(&meetings)
         .token(&school)

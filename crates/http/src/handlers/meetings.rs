@@ -19,7 +19,7 @@ use crate::openapi::responses::{
 use crate::state::State;
 use actix_web::web::{Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use earlyhelp_domain::directory::{optional_text, single_line};
 use earlyhelp_domain::taf::ActionStatus;
 use earlyhelp_domain::validation::Checks;
@@ -176,6 +176,18 @@ impl From<Action> for ActionResponse {
     }
 }
 
+/// A meeting's time: this century, and at most two years ahead (a meeting is recorded when
+/// planned or just held; a date in 1616 or 2300 is a typing slip).
+fn check_starts_at(checks: &mut Checks, starts_at: DateTime<Utc>) {
+    let latest = today() + chrono::Days::new(731);
+    if starts_at.year() < 2000 || starts_at.date_naive() > latest {
+        checks.fail(
+            "starts_at",
+            "must be a time from the year 2000 up to two years ahead",
+        );
+    }
+}
+
 /// A venue: trimmed, 1 to 200 characters on one line.
 fn venue(checks: &mut Checks, raw: Option<&str>) -> Option<String> {
     raw.and_then(|raw| checks.check("venue", single_line(raw, 200)))
@@ -185,7 +197,7 @@ fn venue(checks: &mut Checks, raw: Option<&str>) -> Option<String> {
 #[serde(deny_unknown_fields)]
 #[schema(as = ScheduleMeeting)]
 pub struct ScheduleMeetingRequest {
-    /// When it starts (RFC 3339 with an offset).
+    /// When it starts (RFC 3339 with an offset): from the year 2000 up to two years ahead.
     starts_at: DateTime<Utc>,
     /// Where: trimmed, 1 to 200 characters on one line. Required unless `virtual`.
     #[schema(min_length = 1, max_length = 200)]
@@ -242,6 +254,7 @@ pub async fn schedule_meeting(
     let request = body.0;
     let mut checks = Checks::default();
     let place = venue(&mut checks, request.venue.as_deref());
+    check_starts_at(&mut checks, request.starts_at);
     if request.venue.is_none() && !request.is_virtual {
         checks.fail("venue", "is required for a meeting that is not virtual");
     }

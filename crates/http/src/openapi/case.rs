@@ -306,6 +306,8 @@ pub enum ChronologyEntityType {
     Episode,
     Assessment,
     Taf,
+    Meeting,
+    Action,
 }
 
 // ---------------------------------------------------------------------------------------------
