@@ -4,7 +4,7 @@
 //! lacks the permission); lists that never include out-of-scope rows; and every route that is
 //! not public refusing anonymous callers. A new case route without a request here fails.
 
-use crate::case_helpers::{all_ratings, complete_minutes, id_of};
+use crate::case_helpers::{all_ratings, complete_minutes, id_of, Case};
 use crate::helpers::{TestApp, PERSONAS};
 use awc::http::Method;
 use earlyhelp_domain::policy::Permission;
@@ -33,9 +33,20 @@ fn expected(method: &Method, access: Access, role: &str) -> Option<u16> {
     }
 }
 
-#[actix_web::test]
-async fn every_role_gets_exactly_its_access_to_every_case_route() {
-    let app = TestApp::spawn().await;
+/// One request per route on one case record, on a North case led by `practitioner` with a
+/// submitted form, a consent and a Team Around the Family whose finalised minutes agreed an
+/// action: `(method, pattern, path, body)`.
+type RouteTable = Vec<(Method, &'static str, String, Option<Value>)>;
+
+/// The case the table acts on, and the table.
+struct RecordRoutes {
+    case: Case,
+    review: String,
+    taf: String,
+    table: RouteTable,
+}
+
+async fn record_routes(app: &TestApp) -> RecordRoutes {
     let lead = app.token("practitioner").await;
     let case = app.open_case(&lead, "Demo-Hartwell").await;
     let form = id_of(&app.start_form(&lead, &case.episode).await);
@@ -62,7 +73,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
-    let table: Vec<(Method, &str, String, Option<Value>)> = vec![
+    let table: RouteTable = vec![
         (
             Method::GET,
             "/api/v1/families/{id}",
@@ -294,6 +305,24 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             Some(json!({ "progress_note": "Checked in twice" })),
         ),
     ];
+    RecordRoutes {
+        review,
+        taf: taf.clone(),
+        case,
+        table,
+    }
+}
+
+#[actix_web::test]
+async fn every_role_gets_exactly_its_access_to_every_case_route() {
+    let app = TestApp::spawn().await;
+    let RecordRoutes {
+        case,
+        review,
+        table,
+        ..
+    } = record_routes(&app).await;
+    let (family, episode) = (&case.family, &case.episode);
 
     // Every route on one record is in the table, and the table holds nothing else; lists and
     // new records are checked below by what the lists contain.
@@ -393,6 +422,122 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             reviews.assert_problem(403, "forbidden");
         }
     }
+}
+
+/// What an active member of the case's Team Around the Family (with no other reach) gets:
+/// reads, and the team's meetings and a transfer's acceptance (whose answers depend on their
+/// state); every other action is refused as visible but not theirs.
+fn expected_for_member(access: Access) -> Option<u16> {
+    match access {
+        Access::OnCase(Permission::ReadCase) => Some(200),
+        Access::OnCase(Permission::RecordMeetings | Permission::TakeOverEpisode) => None,
+        Access::OnCase(_) | Access::OnReview(_) => Some(403),
+        other => panic!("{other:?} is not an access on one record"),
+    }
+}
+
+async fn assert_access(
+    app: &TestApp,
+    table: &RouteTable,
+    role: &str,
+    stage: &str,
+    expect: impl Fn(&Method, Access) -> Option<u16>,
+) {
+    let token = app.token(role).await;
+    let declared = access_list();
+    for (method, pattern, path, body) in table {
+        let access = declared
+            .iter()
+            .find(|(m, p, _)| m == method && p == pattern)
+            .map(|(_, _, access)| *access)
+            .expect("declared");
+        let Some(status) = expect(method, access) else {
+            continue;
+        };
+        let request = app.request(method.clone(), path).token(&token);
+        let response = match body {
+            Some(body) => request.json(body).await,
+            None => request.send().await,
+        };
+        assert_eq!(
+            response.status,
+            status,
+            "{role} {stage}: {method} {pattern}: {}",
+            response.text()
+        );
+    }
+}
+
+#[actix_web::test]
+async fn team_members_reach_every_case_route_only_while_the_membership_and_consent_stand() {
+    let app = TestApp::spawn().await;
+    let routes = record_routes(&app).await;
+    let (table, taf) = (&routes.table, &routes.taf);
+    let lead = app.token("practitioner").await;
+    let join = |role: &'static str| {
+        let app = &app;
+        let lead = lead.clone();
+        let body = json!({ "kind": "professional", "user_id": app.persona(role).id.to_string() });
+        async move {
+            app.post(&format!("/api/v1/tafs/{taf}/members"))
+                .token(&lead)
+                .json(&body)
+                .await
+        }
+    };
+    let outside = |method: &Method, access| expected(method, access, "practitioner2");
+
+    // Before joining, after joining, after the membership ends.
+    assert_access(&app, table, "practitioner2", "before joining", outside).await;
+    let joined = join("practitioner2").await;
+    joined.assert_status(201);
+    assert_access(&app, table, "practitioner2", "as a member", |_, access| {
+        expected_for_member(access)
+    })
+    .await;
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/tafs/{taf}/members/{}", id_of(&joined.json())),
+    )
+    .token(&lead)
+    .send()
+    .await
+    .assert_status(204);
+    assert_access(&app, table, "practitioner2", "after removal", outside).await;
+
+    // A consent excluding their organisation ends a membership at once and refuses a new one.
+    join("practitioner2").await.assert_status(201);
+    app.post(&format!("/api/v1/families/{}/consents", routes.case.family))
+        .token(&lead)
+        .json(&json!({ "given_by_person_id": routes.case.adult, "for_assessment": true, "method": "written", "given_on": "2026-01-06", "excluded_organisation_ids": [app.persona("practitioner2").organisation_id] }))
+        .await
+        .assert_status(201);
+    assert_access(&app, table, "practitioner2", "after exclusion", outside).await;
+    join("practitioner2")
+        .await
+        .assert_problem(422, "validation_failed");
+
+    // Withdrawing consent closes the episode: no member reaches the case.
+    join("social_care").await.assert_status(201);
+    assert_access(&app, table, "social_care", "as a member", |_, access| {
+        expected_for_member(access)
+    })
+    .await;
+    let consents = app
+        .get(&format!("/api/v1/families/{}/consents", routes.case.family))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    for consent in consents["items"].as_array().unwrap() {
+        app.post(&format!("/api/v1/consents/{}/withdraw", id_of(consent)))
+            .token(&lead)
+            .json(&json!({}))
+            .await
+            .assert_status(200);
+    }
+    let outside = |method: &Method, access| expected(method, access, "social_care");
+    assert_access(&app, table, "social_care", "after withdrawal", outside).await;
 }
 
 #[actix_web::test]
