@@ -83,6 +83,8 @@ text_column!(
     crate::episode::EpisodeState,
     crate::person::MemberKind,
     crate::person::RelationshipKind,
+    crate::person::ReferralSource,
+    crate::person::CscClosureReason,
     crate::person::Sex,
     crate::review::ReviewState,
     crate::taf::ActionStatus,
