@@ -15,11 +15,22 @@ use std::collections::HashSet;
 /// Who can see a North family led by `practitioner`.
 const SEES_NORTH_CASE: [&str; 3] = ["practitioner", "lcss_worker", "lcss_manager"];
 const REVIEWS_NORTH: [&str; 2] = ["lcss_worker", "lcss_manager"];
+/// The matrix case has been stepped up: social care reads it and decides its step-up.
+const REFERRED_TO: &str = "social_care";
 
 /// What a role gets from a route on the North case, by the route's declared access; `None`
 /// where the answer depends on the record's state (in-scope changes are driven by the workflow
 /// tests).
 fn expected(method: &Method, access: Access, role: &str) -> Option<u16> {
+    if role == REFERRED_TO {
+        return match access {
+            Access::OnCase(Permission::ReadCase) => Some(200),
+            // Visible: the answer to accepting a transfer depends on whether one is proposed.
+            Access::OnCase(Permission::DecideStepUps | Permission::TakeOverEpisode) => None,
+            Access::OnCase(_) | Access::OnReview(_) => Some(403),
+            other => panic!("{other:?} is not an access on one record"),
+        };
+    }
     let sees = SEES_NORTH_CASE.contains(&role);
     let reviews = REVIEWS_NORTH.contains(&role);
     let lcss_elsewhere = role == "lcss_worker2";
@@ -60,6 +71,14 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
         .json();
     let consent = id_of(&consents["items"][0]);
     let plan = app.taf_with_plan(&lead, &case.episode).await;
+    // The case is referred to social care: a step-up waits for its decision.
+    let step_up = app
+        .post(&format!("/api/v1/episodes/{}/step-ups", case.episode))
+        .token(&lead)
+        .json(&json!({ "threshold_level": 3 }))
+        .await
+        .json();
+    let step_up = id_of(&step_up);
     let (taf, meeting, action) = (&plan.taf, &plan.meeting, &plan.action);
     let nurse =
         json!({ "kind": "external", "name": "Sam Demo-Nurse", "organisation": "School nursing" });
@@ -246,6 +265,24 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
         ),
         (
             Method::POST,
+            "/api/v1/episodes/{id}/step-ups",
+            format!("/api/v1/episodes/{episode}/step-ups"),
+            Some(json!({ "threshold_level": 4 })),
+        ),
+        (
+            Method::GET,
+            "/api/v1/step-ups/{id}",
+            format!("/api/v1/step-ups/{step_up}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/step-ups/{id}/decision",
+            format!("/api/v1/step-ups/{step_up}/decision"),
+            Some(json!({ "decision": "not_accepted", "advice": "Continue early help." })),
+        ),
+        (
+            Method::POST,
             "/api/v1/tafs/{id}/close",
             format!("/api/v1/tafs/{taf}/close"),
             Some(json!({ "outcomes": [], "next_step": "universal_services" })),
@@ -391,7 +428,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             .any(|f| f["id"] == family.as_str());
         assert_eq!(
             listed,
-            SEES_NORTH_CASE.contains(&role),
+            SEES_NORTH_CASE.contains(&role) || role == REFERRED_TO,
             "{role} families list"
         );
         let episodes = app
@@ -407,7 +444,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             .any(|e| e["id"] == episode.as_str());
         assert_eq!(
             listed,
-            SEES_NORTH_CASE.contains(&role),
+            SEES_NORTH_CASE.contains(&role) || role == REFERRED_TO,
             "{role} episodes list"
         );
         let reviews = app.get("/api/v1/reviews").token(&token).send().await;
@@ -518,8 +555,8 @@ async fn team_members_reach_every_case_route_only_while_the_membership_and_conse
         .assert_problem(422, "validation_failed");
 
     // Withdrawing consent closes the episode: no member reaches the case.
-    join("social_care").await.assert_status(201);
-    assert_access(&app, table, "social_care", "as a member", |_, access| {
+    join("lcss_worker2").await.assert_status(201);
+    assert_access(&app, table, "lcss_worker2", "as a member", |_, access| {
         expected_for_member(access)
     })
     .await;
@@ -536,8 +573,8 @@ async fn team_members_reach_every_case_route_only_while_the_membership_and_conse
             .await
             .assert_status(200);
     }
-    let outside = |method: &Method, access| expected(method, access, "social_care");
-    assert_access(&app, table, "social_care", "after withdrawal", outside).await;
+    let outside = |method: &Method, access| expected(method, access, "lcss_worker2");
+    assert_access(&app, table, "lcss_worker2", "after withdrawal", outside).await;
 }
 
 #[actix_web::test]

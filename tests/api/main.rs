@@ -23,6 +23,7 @@ mod meetings;
 mod openapi;
 mod ops;
 mod privacy;
+mod step_ups;
 mod tafs;
 mod tokens;
 mod transport;

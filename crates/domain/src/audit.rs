@@ -39,6 +39,7 @@ pub enum EntityType {
     Taf,
     Meeting,
     Action,
+    StepUp,
 }
 
 impl EntityType {
@@ -136,6 +137,15 @@ pub enum AuditAction {
     ListTafs,
     #[strum(serialize = "taf.close")]
     CloseTaf,
+    #[strum(serialize = "step_up.raise")]
+    RaiseStepUp,
+    #[strum(serialize = "step_up.read")]
+    ReadStepUp,
+    /// A list of step-ups; the detail holds the family ids shown.
+    #[strum(serialize = "step_up.list")]
+    ListStepUps,
+    #[strum(serialize = "step_up.decide")]
+    DecideStepUp,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,
@@ -312,6 +322,12 @@ pub enum ChronologyKind {
     ActionDropped,
     #[strum(serialize = "taf.closed")]
     TafClosed,
+    #[strum(serialize = "step_up.requested")]
+    StepUpRequested,
+    #[strum(serialize = "step_up.accepted")]
+    StepUpAccepted,
+    #[strum(serialize = "step_up.not_accepted")]
+    StepUpNotAccepted,
 }
 
 impl ChronologyKind {

@@ -19,6 +19,7 @@ pub mod role;
 pub mod signin;
 #[cfg(feature = "diesel")]
 mod sql;
+pub mod step_up;
 pub mod taf;
 pub mod text;
 pub mod validation;

@@ -48,6 +48,9 @@ pub enum Permission {
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
     FollowUpMatches,
+    /// Decide a step-up request: accept the family for statutory assessment or not (social
+    /// care, for the families referred to it).
+    DecideStepUps,
     /// Schedule a Team Around the Family's meetings and write their minutes: its members, and
     /// LCSS for its locality.
     RecordMeetings,
@@ -67,6 +70,8 @@ pub enum Reach {
     ProposedLead,
     /// Records in the actor's locality.
     Locality,
+    /// Records referred to Children's Social Care by a step-up (or stepped down from it).
+    Referred,
     /// Everything in the authority.
     County,
 }
@@ -78,6 +83,7 @@ pub enum Scope {
     Team(UserId),
     ProposedLead(UserId),
     Locality(LocalityId),
+    Referred,
     County,
 }
 
@@ -131,12 +137,14 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadReports, Locality),
             (FollowUpMatches, Locality),
         ],
-        // Social care sees the cases referred to or from it (referrals arrive with step-up),
+        // Social care sees the cases referred to it by a step-up, and decides those requests;
         // and those whose Team Around the Family a social worker belongs to.
         Role::SocialCare => &[
             (ReadDirectory, County),
+            (ReadCase, Referred),
             (ReadCase, Team),
             (RecordMeetings, Team),
+            (DecideStepUps, Referred),
         ],
         Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
@@ -168,6 +176,7 @@ fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
         // A locality grant without a locality reaches nothing, rather than everything.
         Reach::Locality => actor.locality_id.map(Scope::Locality),
         Reach::County => Some(Scope::County),
+        Reach::Referred => Some(Scope::Referred),
     }
 }
 
@@ -192,6 +201,8 @@ pub struct CaseFacts {
     pub proposed_lead: Option<UserId>,
     /// Who the LCSS review in question is assigned to.
     pub assigned_reviewer: Option<UserId>,
+    /// Early help has referred the family to Children's Social Care (a step-up).
+    pub referred: bool,
 }
 
 impl CaseFacts {
@@ -203,6 +214,7 @@ impl CaseFacts {
             team_members: Vec::new(),
             proposed_lead: None,
             assigned_reviewer: None,
+            referred: false,
         }
     }
 }
@@ -217,6 +229,7 @@ impl Scope {
             Scope::ProposedLead(user) => case.proposed_lead == Some(*user),
             Scope::Locality(locality) => case.locality_id == *locality,
             Scope::County => true,
+            Scope::Referred => case.referred,
         }
     }
 }
@@ -285,7 +298,7 @@ pub fn may_record_family_in(actor: &Actor, locality: LocalityId, home: Option<Lo
             Scope::Locality(covered) => *covered == locality,
             Scope::County => true,
             Scope::Own(_) => home.is_none_or(|home| home == locality),
-            Scope::Team(_) | Scope::ProposedLead(_) => false,
+            Scope::Team(_) | Scope::ProposedLead(_) | Scope::Referred => false,
         })
 }
 
@@ -463,6 +476,30 @@ mod tests {
             let filter = case_filter(&someone, Permission::ReadCase);
             assert_eq!(filter.sees_nothing(), role != Role::SocialCare, "{role}");
         }
+    }
+
+    #[test]
+    fn social_care_reads_and_decides_only_what_was_referred_to_it() {
+        let social = actor(&[Role::SocialCare], None);
+        let mut case = case_led_by(UserId::generate(), LocalityId::generate());
+        for permission in [Permission::ReadCase, Permission::DecideStepUps] {
+            assert_eq!(
+                authorize_case(&social, permission, &case),
+                Err(Denial::NotFound)
+            );
+        }
+        case.referred = true;
+        assert!(authorize_case(&social, Permission::ReadCase, &case).is_ok());
+        assert!(authorize_case(&social, Permission::DecideStepUps, &case).is_ok());
+        assert_eq!(
+            authorize_case(&social, Permission::WriteCase, &case),
+            Err(Denial::Forbidden)
+        );
+        let lead = actor(&[Role::Practitioner], None);
+        assert_eq!(
+            authorize_case(&lead, Permission::DecideStepUps, &case),
+            Err(Denial::NotFound)
+        );
     }
 
     #[test]

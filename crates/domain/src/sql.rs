@@ -87,6 +87,7 @@ text_column!(
     crate::person::CscClosureReason,
     crate::person::Sex,
     crate::review::ReviewState,
+    crate::step_up::StepUpState,
     crate::taf::ActionStatus,
     crate::taf::MeetingState,
 );

@@ -32,10 +32,15 @@ pub enum WorkKind {
     ReviewUnassigned,
     /// LCSS: finalised minutes in my locality, not yet acknowledged.
     MinutesReceived,
+    /// Social care: a step-up request to decide.
+    StepUpToDecide,
+    /// Social care decided a step-up of an episode I lead or raised, or (LCSS) of my locality,
+    /// in the last 30 days.
+    StepUpDecided,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 12] = [
+    pub const ALL: [WorkKind; 14] = [
         WorkKind::AssessmentDraft,
         WorkKind::AssessmentReturned,
         WorkKind::TransferToAccept,
@@ -48,6 +53,8 @@ impl WorkKind {
         WorkKind::ReviewAssigned,
         WorkKind::ReviewUnassigned,
         WorkKind::MinutesReceived,
+        WorkKind::StepUpToDecide,
+        WorkKind::StepUpDecided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +70,7 @@ impl WorkKind {
             WorkKind::MinutesToFinalise | WorkKind::MinutesReceived => "meetings",
             WorkKind::ActionOpen | WorkKind::ActionOverdue => "actions",
             WorkKind::ReviewAssigned | WorkKind::ReviewUnassigned => "reviews",
+            WorkKind::StepUpToDecide | WorkKind::StepUpDecided => "step-ups",
         };
         format!("/api/v1/{collection}/{id}")
     }

@@ -140,6 +140,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Taf,
         EntityType::Meeting,
         EntityType::Action,
+        EntityType::StepUp,
     ] {
         line!("et {}", e.as_str());
     }
@@ -182,6 +183,10 @@ fn every_enum_keeps_its_names_and_messages() {
         ListTafMembers,
         ListTafs,
         CloseTaf,
+        RaiseStepUp,
+        ReadStepUp,
+        ListStepUps,
+        DecideStepUp,
         ListWork,
         ScheduleMeeting,
         ListMeetings,
@@ -248,6 +253,9 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::ActionDone,
         ChronologyKind::ActionDropped,
         ChronologyKind::TafClosed,
+        ChronologyKind::StepUpRequested,
+        ChronologyKind::StepUpAccepted,
+        ChronologyKind::StepUpNotAccepted,
     ] {
         line!(
             "ck {:?} {} {:?}",

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
     directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
-    me, meetings, ops, people, reviews, tafs, work,
+    me, meetings, ops, people, reviews, step_ups, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -156,6 +156,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/episodes/{id}/close" => episode_transitions::close_episode, OnCase(WriteCase);
         POST "/api/v1/episodes/{id}/assessments" => assessments::start_assessment,
             OnCase(CompleteAssessment);
+        POST "/api/v1/episodes/{id}/step-ups" => step_ups::raise_step_up, OnCase(WriteCase);
+        GET "/api/v1/step-ups" => step_ups::list_step_ups, Listed(ReadCase);
+        GET "/api/v1/step-ups/{id}" => step_ups::get_step_up, OnCase(ReadCase);
+        POST "/api/v1/step-ups/{id}/decision" => step_ups::decide_step_up,
+            OnCase(DecideStepUps);
         GET "/api/v1/episodes/{id}/taf" => tafs::get_episode_taf, OnCase(ReadCase);
         POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
 

@@ -24,6 +24,8 @@ pub struct Family {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When social care accepted the family for statutory assessment.
+    pub known_to_social_care_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone)]

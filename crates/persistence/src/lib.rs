@@ -21,6 +21,7 @@ pub mod reviews;
 pub mod schema;
 pub mod scope;
 pub mod sessions;
+pub mod step_ups;
 pub mod tafs;
 pub mod templates;
 pub mod users;

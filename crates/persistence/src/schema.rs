@@ -213,6 +213,8 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// When Children's Social Care accepted the family for statutory assessment (a step-up accepted).
+        known_to_social_care_on -> Nullable<Date>,
     }
 }
 
@@ -451,6 +453,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A request to Children's Social Care (referral source 5D) from an open early help episode, and social care's decision: accepted for statutory assessment (the episode closes as stepped up) or not accepted (early help continues, with advice).
+    step_ups (id) {
+        id -> Uuid,
+        episode_id -> Uuid,
+        family_id -> Uuid,
+        locality_id -> Uuid,
+        referral_source -> Text,
+        state -> Text,
+        reason -> Text,
+        threshold_level -> Int2,
+        /// What early help has tried.
+        tried -> Text,
+        risks -> Text,
+        /// The concern is immediate: the referrer was told to phone the MASH now.
+        immediate -> Bool,
+        /// The Strengths and Needs form revision the request was pre-filled from.
+        revision_id -> Nullable<Uuid>,
+        raised_by -> Uuid,
+        raised_at -> Timestamptz,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        advice -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
 diesel::joinable!(taf_members -> tafs (taf_id));
 diesel::joinable!(taf_meetings -> tafs (taf_id));
@@ -460,6 +488,8 @@ diesel::joinable!(taf_actions -> taf_members (owner_member_id));
 diesel::joinable!(taf_actions -> tafs (taf_id));
 diesel::joinable!(tafs -> episodes (episode_id));
 diesel::joinable!(tafs -> families (family_id));
+diesel::joinable!(step_ups -> episodes (episode_id));
+diesel::joinable!(step_ups -> families (family_id));
 diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
 diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
 diesel::joinable!(sign_in_failures -> users (user_id));
@@ -506,6 +536,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     sessions,
     sign_in_failures,
+    step_ups,
     taf_actions,
     taf_meetings,
     taf_members,

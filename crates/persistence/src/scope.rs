@@ -37,6 +37,10 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
                     .or(families::lead_professional_id.eq(user))
                     .or(sql::<Bool>(TEAM_FAMILIES).bind::<SqlUuid, _>(user).sql(")")),
             ),
+            // The families early help has referred to social care.
+            Scope::Referred => Box::new(condition.or(sql::<Bool>(
+                "families.id IN (SELECT family_id FROM step_ups)",
+            ))),
             // A proposal lets its proposed lead read and accept that one episode; it does not
             // list the family.
             Scope::ProposedLead(_) => condition,
@@ -54,8 +58,9 @@ const TEAM_FAMILIES: &str = "families.id IN (SELECT t.family_id FROM tafs t \
      JOIN episodes e ON e.id = t.episode_id JOIN taf_members m ON m.taf_id = t.id \
      WHERE e.state = 'open' AND t.closed_at IS NULL AND m.ended_at IS NULL AND m.user_id = ";
 
-/// What the policy needs to know about one family: its place, its lead, and the active
-/// members with an account of its open episode's Team Around the Family.
+/// What the policy needs to know about one family: its place, its lead, the active members
+/// with an account of its open episode's Team Around the Family, and whether early help has
+/// referred it to social care.
 pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
     let (locality, lead): (LocalityId, UserId) = families::table
         .find(family)
@@ -63,5 +68,6 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .first(conn)?;
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
+    facts.referred = crate::step_ups::referred(conn, family)?;
     Ok(facts)
 }

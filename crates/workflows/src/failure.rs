@@ -50,6 +50,9 @@ pub enum Refusal {
     ActionState(String),
     #[error("the Team Around the Family is closed")]
     TafClosed,
+    /// A step-up decided already; the detail names the decision.
+    #[error("{0}")]
+    StepUpDecided(String),
     /// The form changed since the client read it; `current` is the version that won.
     #[error("the form was changed since it was loaded")]
     StaleVersion { current: i32 },
@@ -126,6 +129,7 @@ impl Refusal {
             Refusal::MeetingState(_) => "meeting_state",
             Refusal::ActionState(_) => "action_state",
             Refusal::TafClosed => "taf_closed",
+            Refusal::StepUpDecided(_) => "step_up_decided",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
             Refusal::VersionRequired => "precondition_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
@@ -163,6 +167,7 @@ impl Refusal {
             | Refusal::MeetingState(_)
             | Refusal::ActionState(_)
             | Refusal::TafClosed
+            | Refusal::StepUpDecided(_)
             | Refusal::Review(_)
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
@@ -223,7 +228,8 @@ impl Refusal {
             | Refusal::ConsentRequired(detail)
             | Refusal::AssessmentState(detail)
             | Refusal::MeetingState(detail)
-            | Refusal::ActionState(detail) => detail.clone(),
+            | Refusal::ActionState(detail)
+            | Refusal::StepUpDecided(detail) => detail.clone(),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod meetings;
 pub mod people;
 pub mod reviews;
 pub mod sessions;
+pub mod step_ups;
 pub mod tafs;
 pub mod templates;
 pub mod work;

@@ -6,10 +6,13 @@ use crate::Result;
 use chrono::{NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, Permission};
+use earlyhelp_domain::step_up::StepUpState;
 use earlyhelp_domain::work::WorkKind;
 use earlyhelp_domain::FamilyId;
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
+use earlyhelp_persistence::scope::visible_family_ids;
+use earlyhelp_persistence::step_ups::{self, StepUp};
 use earlyhelp_persistence::work::{self, WorkRow};
 use earlyhelp_persistence::PgConnection;
 use uuid::Uuid;
@@ -60,7 +63,9 @@ pub fn list(
         if !reviewable.sees_nothing() {
             rows.extend(work::for_lcss(conn, actor.user_id, &reviewable)?);
         }
+        rows.extend(step_up_rows(conn, actor)?);
         rows.sort_by_key(|row| (sort_key(row), row.id));
+        rows.dedup_by_key(|row| row.id);
         if let Some(after) = &page.after {
             rows.retain(|row| (sort_key(row), row.id) > (after.key.clone(), after.id));
         }
@@ -91,4 +96,65 @@ pub fn list(
         }))
     };
     audited_list(conn, audit, event, read, |item| item.family_id)
+}
+
+/// How long a step-up decision stays on the referrer's list.
+const DECIDED_SHOWN_DAYS: i64 = 30;
+
+/// Step-ups to decide (social care), and decisions of the last 30 days on step-ups the actor
+/// raised or whose family they lead, or (LCSS) of their locality.
+fn step_up_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>> {
+    let mut rows = Vec::new();
+    let row = |kind: WorkKind, step_up: StepUp| WorkRow {
+        kind,
+        id: step_up.id,
+        family_id: step_up.family_id,
+        due_on: None,
+    };
+    let deciding = policy::case_filter(actor, Permission::DecideStepUps);
+    if !deciding.sees_nothing() {
+        let waiting = step_ups::for_work(
+            conn,
+            visible_family_ids(&deciding),
+            Some(StepUpState::Requested),
+            None,
+            None,
+            work::PER_KIND,
+        )?;
+        rows.extend(
+            waiting
+                .into_iter()
+                .map(|s| row(WorkKind::StepUpToDecide, s)),
+        );
+    }
+    let since = Utc::now() - chrono::Duration::days(DECIDED_SHOWN_DAYS);
+    let reading = policy::case_filter(actor, Permission::ReadCase);
+    if !reading.sees_nothing() {
+        let mine = step_ups::for_work(
+            conn,
+            visible_family_ids(&reading),
+            None,
+            Some(since),
+            Some(actor.user_id),
+            work::PER_KIND,
+        )?;
+        rows.extend(mine.into_iter().map(|s| row(WorkKind::StepUpDecided, s)));
+    }
+    let reviewing = policy::case_filter(actor, Permission::ReviewAssessments);
+    if !reviewing.sees_nothing() {
+        let locality = step_ups::for_work(
+            conn,
+            visible_family_ids(&reviewing),
+            None,
+            Some(since),
+            None,
+            work::PER_KIND,
+        )?;
+        rows.extend(
+            locality
+                .into_iter()
+                .map(|s| row(WorkKind::StepUpDecided, s)),
+        );
+    }
+    Ok(rows)
 }

@@ -113,6 +113,20 @@ pub struct DemoFamily {
     /// Whether LCSS has acknowledged the team's finalised minutes (with feedback); its next
     /// meeting is scheduled, with draft minutes, either way.
     pub minutes_acknowledged: bool,
+    /// A step-up to Children's Social Care raised once the form is submitted (threshold level
+    /// 3), and what social care made of it.
+    pub step_up: Option<DemoStepUp>,
+}
+
+/// How a demo step-up stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoStepUp {
+    /// Waiting for social care's decision.
+    Requested,
+    /// Accepted: the episode closed as stepped up.
+    Accepted,
+    /// Not accepted, with advice: early help continues.
+    NotAccepted,
 }
 
 pub const FAMILIES: [DemoFamily; 11] = [
@@ -136,6 +150,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Birchwood",
@@ -165,6 +180,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Cranford",
@@ -186,6 +202,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: Some(DemoStepUp::Requested),
     },
     DemoFamily {
         family_name: "Demo-Dunmore",
@@ -209,6 +226,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: Some(DemoStepUp::NotAccepted),
     },
     DemoFamily {
         family_name: "Demo-Elmstead",
@@ -230,6 +248,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &["practitioner2", "social_care"],
         minutes_acknowledged: true,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Fairholme",
@@ -250,6 +269,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Greystone",
@@ -271,6 +291,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Hartwell",
@@ -294,6 +315,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: Some(DemoStepUp::Accepted),
     },
     DemoFamily {
         family_name: "Demo-Ivybridge",
@@ -315,6 +337,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &["practitioner"],
         minutes_acknowledged: false,
+        step_up: None,
     },
     DemoFamily {
         family_name: "Demo-Juniper",
@@ -335,6 +358,7 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
     // A South school records a boy who, unknown to it, is Demo-Ashdown's Alex in North (the
     // same date of birth and given name): the practitioner is told to contact the North LCSS,
@@ -358,5 +382,6 @@ pub const FAMILIES: [DemoFamily; 11] = [
         ],
         team: &[],
         minutes_acknowledged: false,
+        step_up: None,
     },
 ];

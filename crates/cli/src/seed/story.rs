@@ -3,7 +3,7 @@
 //! decisions LCSS gives are here too.
 
 use super::families::{check_content, date, day, demo_user};
-use super::roster::{Birth, DemoFamily, Stage};
+use super::roster::{Birth, DemoFamily, DemoStepUp, Stage};
 use super::snf::{self, Story, Version};
 use super::DEMO_DOMAIN;
 use anyhow::{anyhow, bail, Context};
@@ -16,6 +16,7 @@ use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::review::{
     check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
 };
+use earlyhelp_domain::step_up::StepUpDecision;
 use earlyhelp_domain::taf::ActionStatus;
 use earlyhelp_domain::{
     AssessmentId, EpisodeId, FamilyId, OrganisationId, PersonId, ReviewId, Role,
@@ -35,6 +36,7 @@ use earlyhelp_workflows::meetings::{
     self, Arrangements, ScheduleMeeting, UpdateAction as MeetingAction, UpdateMeeting,
 };
 use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
+use earlyhelp_workflows::step_ups::{self, DecideStepUp, RaiseStepUp};
 use earlyhelp_workflows::tafs::{self, AddMember, Joining};
 use earlyhelp_workflows::{access, step};
 use serde_json::Value;
@@ -350,6 +352,9 @@ pub(super) fn write_family(
 
         replace_content(conn, lead, form, plan.first_submission)?;
         let first = submit(conn, lead, form, &deadline)?;
+        if let Some(outcome) = spec.step_up {
+            step_up(conn, lead, episode.episode.id, outcome)?;
+        }
         if spec.stage == Stage::Submitted {
             return Ok(());
         }
@@ -440,6 +445,43 @@ fn form_team(
         members,
         parent,
     })
+}
+
+/// Steps the episode up to Children's Social Care at level 3, pre-filled from its form, and
+/// has the demo social worker decide it as `outcome` says.
+fn step_up(
+    conn: &mut PgConnection,
+    lead: &Player,
+    episode: EpisodeId,
+    outcome: DemoStepUp,
+) -> anyhow::Result<()> {
+    let request = RaiseStepUp {
+        episode,
+        reason: None,
+        threshold_level: Some(3),
+        tried: None,
+        risks: None,
+        immediate: false,
+    };
+    let raised = step_ups::raise(conn, &lead.request(), &lead.actor, request)?;
+    let decision = match outcome {
+        DemoStepUp::Requested => return Ok(()),
+        DemoStepUp::Accepted => StepUpDecision::Accept,
+        DemoStepUp::NotAccepted => StepUpDecision::NotAccept,
+    };
+    let social = Player::load(conn, "social_care")?;
+    let advice = (decision == StepUpDecision::NotAccept).then(|| {
+        "Below the threshold for statutory assessment: continue the TAF and add a parenting \
+         course."
+            .to_owned()
+    });
+    let decide = DecideStepUp {
+        step_up: raised.step_up.id,
+        decision,
+        advice,
+    };
+    step_ups::decide(conn, &social.request(), &social.actor, decide)?;
+    Ok(())
 }
 
 /// A demo team: its id, its memberships in the order they joined (the lead first, the parent

@@ -100,6 +100,10 @@ pub struct FamilyResponse {
     created_by: Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// Since when Children's Social Care has the family (a step-up it accepted); `null` if
+    /// never.
+    #[schema(required)]
+    known_to_social_care_on: Option<chrono::NaiveDate>,
     members: Vec<PersonResponse>,
     /// Always empty in a list of families.
     relationships: Vec<RelationshipResponse>,
@@ -150,6 +154,7 @@ fn family_response(
         created_by: family.created_by.into(),
         created_at: family.created_at,
         updated_at: family.updated_at,
+        known_to_social_care_on: family.known_to_social_care_on,
         members: members.into_iter().map(PersonResponse::from).collect(),
         relationships: relationships
             .into_iter()

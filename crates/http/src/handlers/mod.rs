@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod ops;
 pub mod people;
 pub mod reviews;
+pub mod step_ups;
 pub mod tafs;
 pub mod wire;
 pub mod work;

@@ -9,7 +9,7 @@
 
 use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
-    known_elsewhere, meetings, people, reviews, tafs, work,
+    known_elsewhere, meetings, people, reviews, step_ups, tafs, work,
 };
 use crate::openapi::responses;
 use serde::Deserialize;
@@ -62,6 +62,10 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         tafs::close_taf,
         tafs::list_tafs,
         work::get_work,
+        step_ups::raise_step_up,
+        step_ups::list_step_ups,
+        step_ups::get_step_up,
+        step_ups::decide_step_up,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
@@ -111,6 +115,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             Achievement,
             NextStep,
             WorkKind,
+            StepUpState,
+            StepUpDecision,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -308,6 +314,7 @@ pub enum ChronologyEntityType {
     Taf,
     Meeting,
     Action,
+    StepUp,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,7 +535,7 @@ pub struct CriteriaCounts {
 mod tests {
     use super::*;
     use crate::openapi::{keys, property_names};
-    use earlyhelp_domain::{assessment, episode, person, review, taf, work};
+    use earlyhelp_domain::{assessment, episode, person, review, step_up, taf, work};
 
     /// The `enum` values of a schema-only code list.
     fn values<T: PartialSchema>() -> Vec<String> {
@@ -616,6 +623,10 @@ mod tests {
         assert_eq!(
             values::<WorkKind>(),
             strings(&work::WorkKind::ALL, work::WorkKind::as_str)
+        );
+        assert_eq!(
+            values::<StepUpState>(),
+            strings(&step_up::StepUpState::ALL, step_up::StepUpState::as_str)
         );
         assert_eq!(
             values::<ReviewOutcome>(),
@@ -823,7 +834,9 @@ pub enum NextStep {
 /// fortnight / is past its review date. `taf_to_close`: record the outcomes of a team whose
 /// episode closed. `minutes_to_finalise`: a held meeting's minutes. `action_open` /
 /// `action_overdue`: an action you own. `review_assigned`, `review_unassigned`: LCSS reviews.
-/// `minutes_received`: LCSS, minutes to acknowledge.
+/// `minutes_received`: LCSS, minutes to acknowledge. `step_up_to_decide`: social care, a
+/// step-up request. `step_up_decided`: social care decided a step-up you raised or lead (or,
+/// for LCSS, of your locality) in the last 30 days.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -839,4 +852,24 @@ pub enum WorkKind {
     ReviewAssigned,
     ReviewUnassigned,
     MinutesReceived,
+    StepUpToDecide,
+    StepUpDecided,
+}
+
+/// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,
+/// or `not_accepted` (early help continues, with advice).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StepUpState {
+    Requested,
+    Accepted,
+    NotAccepted,
+}
+
+/// Social care's decision on a step-up.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StepUpDecision {
+    Accepted,
+    NotAccepted,
 }
