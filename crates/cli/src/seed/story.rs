@@ -17,7 +17,7 @@ use earlyhelp_domain::review::{
     check_decision, Criterion, CriterionRating, Decision, Rating, ReviewDecision,
 };
 use earlyhelp_domain::step_up::StepUpDecision;
-use earlyhelp_domain::taf::ActionStatus;
+use earlyhelp_domain::taf::{ActionStatus, NextStep};
 use earlyhelp_domain::{
     AssessmentId, EpisodeId, FamilyId, OrganisationId, PersonId, ReviewId, Role,
 };
@@ -37,7 +37,7 @@ use earlyhelp_workflows::meetings::{
 };
 use earlyhelp_workflows::reviews::{self, AssignReview, DecideReview};
 use earlyhelp_workflows::step_ups::{self, DecideStepUp, RaiseStepUp};
-use earlyhelp_workflows::tafs::{self, AddMember, Joining};
+use earlyhelp_workflows::tafs::{self, AddMember, CloseTaf, Joining};
 use earlyhelp_workflows::{access, step};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -463,6 +463,13 @@ fn step_up(
         risks: None,
         immediate: false,
     };
+    // A family stepped up had a team, which closes with its outcomes once social care takes over.
+    let team = if outcome == DemoStepUp::Accepted {
+        let cadence = tafs::ReviewCadence::default();
+        Some(tafs::form(conn, &lead.request(), &lead.actor, episode, cadence)?.taf.id)
+    } else {
+        None
+    };
     let raised = step_ups::raise(conn, &lead.request(), &lead.actor, request)?;
     let decision = match outcome {
         DemoStepUp::Requested => return Ok(()),
@@ -481,6 +488,18 @@ fn step_up(
         advice,
     };
     step_ups::decide(conn, &social.request(), &social.actor, decide)?;
+    if let Some(taf) = team {
+        let close = CloseTaf {
+            taf,
+            // Its form was returned, never accepted: there are no planned outcomes to rate.
+            outcomes: Vec::new(),
+            family_feedback: Some("We were listened to, but things got worse at home.".into()),
+            child_feedback: None,
+            next_step: NextStep::StepUp,
+            next_step_detail: Some("Accepted by Children's Social Care for assessment".into()),
+        };
+        tafs::close(conn, &lead.request(), &lead.actor, close)?;
+    }
     Ok(())
 }
 
