@@ -466,7 +466,11 @@ fn step_up(
     // A family stepped up had a team, which closes with its outcomes once social care takes over.
     let team = if outcome == DemoStepUp::Accepted {
         let cadence = tafs::ReviewCadence::default();
-        Some(tafs::form(conn, &lead.request(), &lead.actor, episode, cadence)?.taf.id)
+        Some(
+            tafs::form(conn, &lead.request(), &lead.actor, episode, cadence)?
+                .taf
+                .id,
+        )
     } else {
         None
     };
