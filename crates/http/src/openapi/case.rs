@@ -11,12 +11,15 @@ use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
     known_elsewhere, people, reviews,
 };
-use crate::openapi::responses;
+use crate::openapi::values::{custom_format, string, value_schemas};
+use crate::openapi::{patterns, responses};
+use earlyhelp_domain::person::PersonName as DomainPersonName;
+use earlyhelp_domain::review;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr};
 use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
 
 #[derive(OpenApi)]
@@ -71,6 +74,11 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             ThresholdLevel,
             ClosureReason,
             RequiredText4000,
+            OptionalText1000,
+            OptionalText2000,
+            OptionalText4000,
+            ConsentDate,
+            IfMatch,
             AssessmentState,
             FormContent,
             FormContentPatch,
@@ -82,6 +90,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             Ratings,
             CriterionRatingInput,
             RatingsInput,
+            RatingComment,
+            ReviewFeedback,
             CriteriaCounts,
         ),
         responses(EpisodeClosed, AssessmentStateConflict),
@@ -223,36 +233,50 @@ pub enum RelationshipKind {
     Other,
 }
 
-// White space as Rust's `char::is_whitespace`, control characters as Unicode category Cc: the
-// checked texts below are trimmed, then measured.
+value_schemas! {
+    /// A given or family name: `earlyhelp_domain::person::PersonName`.
+    PersonName => string(
+        "A given or family name: surrounding white space is trimmed; what remains must be 1 to \
+         100 characters (counted in Unicode NFC, the form it is stored in) with no control \
+         characters (so a single line), and no invisible or direction-changing character \
+         anywhere (zero-width spaces and joiners, bidirectional controls, the line and \
+         paragraph separators and the like).",
+    )
+    .pattern(Some(patterns::single_line(DomainPersonName::MAX_LENGTH)))
+    .min_length(Some(1))
+    .examples([json!("Amelia")]);
 
-/// A given or family name: surrounding white space is trimmed; what remains must be 1 to 100
-/// characters with no control characters (so a single line).
-#[derive(ToSchema)]
-#[schema(
-    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u001F\u007F-\u009F]{0,98}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
-    examples("Amelia")
-)]
-pub struct PersonName(String);
+    /// A UK postcode: `earlyhelp_workflows::people::postcode`.
+    Postcode => string(
+        "A UK postcode, in any case and spacing (`ox165au`, `OX16 5AU`): an outward code (A9, \
+         A99, A9A, AA9, AA99 or AA9A) and an inward code (9AA), or GIR 0AA; stored upper-case \
+         with one space before the inward code. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::postcode()))
+    .examples([json!("OX16 5AU")]);
 
-/// A UK postcode, in any case and spacing (`ox165au`, `OX16 5AU`); stored upper-case with one
-/// space before the last three characters. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("OX16 5AU"))]
-pub struct Postcode(String);
+    /// An NHS number: `earlyhelp_domain::person::NhsNumber`.
+    NhsNumber => string(
+        "A 10-digit NHS number whose check digit (modulus 11) is right, optionally grouped \
+         with spaces or hyphens (`943 476 5919`); stored as the bare digits. All ten digits \
+         the same is a placeholder and refused. Empty or blank means none. Format \
+         `nhs-number`: the pattern is the shape; the check digit is beyond it.",
+    )
+    .format(custom_format("nhs-number"))
+    .pattern(Some(patterns::nhs_number()))
+    .examples([json!("943 476 5919")]);
 
-/// A 10-digit NHS number whose check digit is right, optionally grouped with spaces or hyphens
-/// (`943 476 5919`); stored as the bare digits. All ten digits the same is a placeholder and
-/// refused. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("943 476 5919"))]
-pub struct NhsNumber(String);
-
-/// A Unique Pupil Number (DfE): a check letter, 11 digits, then a digit (or a letter for a
-/// temporary UPN), with the right check letter; stored upper-case. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("B801200005001"))]
-pub struct Upn(String);
+    /// A Unique Pupil Number: `earlyhelp_domain::person::Upn`.
+    Upn => string(
+        "A Unique Pupil Number (DfE), in either case: a check letter, 11 digits, then a digit \
+         (or a letter for a temporary UPN), with the right check letter (modulus 23); letters \
+         are A to Z but I, O and S; stored upper-case. Empty or blank means none. Format \
+         `upn`: the pattern is the shape; the check letter is beyond it.",
+    )
+    .format(custom_format("upn"))
+    .pattern(Some(patterns::upn()))
+    .examples([json!("B801200005001")]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Consents
@@ -321,13 +345,43 @@ pub enum ClosureReason {
     Other,
 }
 
-/// Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other control
-/// characters.
-#[derive(ToSchema)]
-#[schema(
-    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,3998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-)]
-pub struct RequiredText4000(String);
+value_schemas! {
+    /// Required free text: `required_text` of the episode handlers.
+    RequiredText4000 => string(
+        "Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other \
+         control characters.",
+    )
+    .pattern(Some(patterns::required_text(4000)))
+    .min_length(Some(1));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText1000 => string(
+        "Free text: trimmed, then at most 1000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(1000)));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText2000 => string(
+        "Free text: trimmed, then at most 2000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(2000)));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText4000 => string(
+        "Free text: trimmed, then at most 4000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(4000)));
+
+    /// The day a consent was given.
+    ConsentDate => string(
+        "A date, `YYYY-MM-DD`, in 2000 or later and not in the future.",
+    )
+    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+    .pattern(Some(patterns::DATE_FROM_2000));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Assessments
@@ -348,11 +402,33 @@ pub enum AssessmentState {
 #[schema(pattern = r#"^"[0-9]+"$"#)]
 pub struct EntityTag(String);
 
-/// A form's answers, or a merge patch of them: any JSON object (its sections), described.
+value_schemas! {
+    /// `If-Match` of a form save.
+    IfMatch => string(
+        "`*`, or one or more of the form's entity tags separated by commas (`\"3\"`, \
+         `W/\"3\"` or `3`).",
+    )
+    .pattern(Some(patterns::IF_MATCH))
+    .examples([json!("\"3\"")]);
+}
+
+/// A form's answers, or a merge patch of them: an object of sections keyed as the template
+/// keys them, each section an object of answers (or `null`) keyed likewise. What the answers
+/// may be is the template's to say.
 fn form_object(description: &str, example: serde_json::Value) -> RefOr<Schema> {
+    let key = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(patterns::KEY))
+    };
+    let section = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .property_names(Some(key()));
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(description))
+        .property_names(Some(key()))
+        .additional_properties(Some(section))
         .examples([example])
         .into()
 }
@@ -365,7 +441,8 @@ impl PartialSchema for FormContent {
         form_object(
             "A form's answers: an object keyed by section key, each section an object keyed by \
              field key (a list field's answer is an array of such objects). An absent or `null` \
-             answer is not yet given.",
+             answer is not yet given. Keys are the template's (unknown ones are a 422); no text \
+             may hold NUL (`\\u0000`).",
             json!({
                 "childs_views": {
                     "views": "Amelia says she likes school but is worried about her mum."
@@ -384,7 +461,8 @@ impl PartialSchema for FormContentPatch {
     fn schema() -> RefOr<Schema> {
         form_object(
             "A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects \
-             merge, any other value replaces, `null` removes.",
+             merge, any other value replaces, `null` removes. Keys are the template's (unknown \
+             ones are a 422); no text may hold NUL (`\\u0000`).",
             json!({
                 "childs_views": {
                     "views": "Amelia says she likes school but is worried about her mum."
@@ -457,14 +535,29 @@ pub struct Ratings {
     consent_recorded: CriterionRating,
 }
 
+value_schemas! {
+    /// A criterion's comment: `earlyhelp_domain::review::check_decision`.
+    RatingComment => string(
+        "At most 2000 characters as sent, no control characters but tab and line breaks; \
+         trimmed, and blank means none.",
+    )
+    .pattern(Some(patterns::comment(review::COMMENT_MAX)));
+
+    /// A review's feedback: `earlyhelp_domain::review::check_decision`.
+    ReviewFeedback => string(
+        "Feedback to the lead professional: no control characters but tab and line breaks; \
+         trimmed, then at most 20000 characters. Required (not blank) when returning a form.",
+    )
+    .pattern(Some(patterns::feedback(review::FEEDBACK_MAX, false)));
+}
+
 /// One criterion's rating, as a reviewer sends it.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CriterionRatingInput {
     #[schema(value_type = Rating)]
     rating: earlyhelp_domain::review::Rating,
-    /// At most 2000 characters; trimmed, and blank means none.
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<RatingComment>)]
     comment: Option<String>,
 }
 
