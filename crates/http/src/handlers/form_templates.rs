@@ -300,11 +300,48 @@ pub mod schema {
         #[schema(minimum = 1, maximum = 100_000)]
         pub max_length: Option<u32>,
         #[serde(default)]
-        #[schema(no_recursion)]
-        pub item_fields: Vec<FormFieldInput>,
+        pub item_fields: Vec<FormItemFieldInput>,
         #[serde(default)]
         #[schema(value_type = Option<TemplateNote>)]
         pub help: Option<String>,
+    }
+
+    /// A question of a `list` field's items: as `FormFieldInput`, but not a list itself (a list
+    /// cannot hold another list), so with no `item_fields`.
+    #[derive(Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct FormItemFieldInput {
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
+        pub key: String,
+        #[schema(value_type = TemplateText)]
+        pub label: String,
+        #[serde(rename = "type")]
+        #[schema(value_type = ItemFieldKind)]
+        pub kind: FieldKind,
+        #[serde(default)]
+        pub required: bool,
+        #[serde(default)]
+        pub options: Vec<FormOption>,
+        #[serde(default)]
+        #[schema(minimum = 1, maximum = 100_000)]
+        pub max_length: Option<u32>,
+        #[serde(default)]
+        #[schema(value_type = Option<TemplateNote>)]
+        pub help: Option<String>,
+    }
+
+    /// What an item field's answer is: as `FieldKind`, but not `list`.
+    #[derive(ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    #[allow(dead_code)] // A schema only: item fields are read as `FormFieldInput`s.
+    pub enum ItemFieldKind {
+        Text,
+        LongText,
+        Date,
+        Boolean,
+        Integer,
+        Select,
+        MultiSelect,
     }
 }
 
@@ -398,5 +435,11 @@ mod tests {
         for (schema, keys) in pairs {
             assert_eq!(property_names(schema), keys);
         }
+        let mut item_keys = keys(&field);
+        item_keys.remove("item_fields");
+        assert_eq!(
+            property_names(schema::FormItemFieldInput::schema()),
+            item_keys
+        );
     }
 }

@@ -243,7 +243,6 @@ value_schemas! {
          paragraph separators and the like).",
     )
     .pattern(Some(patterns::single_line(DomainPersonName::MAX_LENGTH)))
-    .min_length(Some(1))
     .examples([json!("Amelia")]);
 
     /// A UK postcode: `earlyhelp_workflows::people::postcode`.
@@ -351,8 +350,7 @@ value_schemas! {
         "Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other \
          control characters.",
     )
-    .pattern(Some(patterns::required_text(4000)))
-    .min_length(Some(1));
+    .pattern(Some(patterns::required_text(4000)));
 
     /// Optional free text: `earlyhelp_domain::directory::optional_text`.
     OptionalText1000 => string(

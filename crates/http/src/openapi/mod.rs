@@ -402,6 +402,17 @@ mod tests {
             "#/components/schemas/FamilyMember"
         );
         assert!(schemas["UpdatePerson"]["not"].is_object());
+        assert_eq!(
+            schemas["FormFieldInput"]["oneOf"].as_array().unwrap().len(),
+            4
+        );
+        assert_eq!(
+            schemas["FormItemFieldInput"]["oneOf"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
         assert!(schemas["UpdatePerson"]["properties"]["disabilities"]["anyOf"].is_array());
     }
 }

@@ -10,6 +10,10 @@
 //! (`nhs-number`, `upn`, `cursor`) and says so, and where the document is stricter than the
 //! check (a mailbox's name part) its description says so.
 //!
+//! A pattern that admits no empty or blank value is the schema's minimum: such a schema gets no
+//! `minLength: 1` beside it, which would say nothing more and which schemathesis' coverage phase
+//! (given both) spends seconds on per field, then generates nothing for the whole operation.
+//!
 //! The patterns are read alike by ECMA-262 (as JSON Schema reads them, by code point), Python's
 //! `re` and Rust's `regex`: character classes, groups, alternation and counted repetition only
 //! (no look-around, no back-references), characters of the Basic Multilingual Plane written

@@ -15,13 +15,15 @@ use utoipa::openapi::{Components, Ref, RefOr};
 
 /// The schemas the rules below are written into, for the test that checks each is there.
 #[cfg(test)]
-pub(crate) const TARGETS: [&str; 6] = [
+pub(crate) const TARGETS: [&str; 8] = [
     "CloseEpisode",
     "DecideReview",
     "NewMember",
     "FamilyMember",
     "UpdatePerson",
     "CreateFamily",
+    "FormFieldInput",
+    "FormItemFieldInput",
 ];
 
 /// Adds every rule to `components`.
@@ -104,6 +106,37 @@ pub fn apply(components: &mut Components) {
         }),
     );
     disabilities(components, "UpdatePerson");
+    // `earlyhelp_domain::forms::TemplateDefinition::check`: options for selects only (and at
+    // least one), item fields for lists only (and at least one), a maximum length for text
+    // only. That keys and option codes are unique among their siblings is beyond a schema.
+    let kinds = |list: bool| {
+        let none = json!({ "maxItems": 0 });
+        let mut kinds = vec![
+            json!({ "properties": {
+                "type": { "enum": ["text", "long_text"] },
+                "options": none, "item_fields": none
+            } }),
+            json!({ "properties": {
+                "type": { "enum": ["date", "boolean", "integer"] },
+                "options": none, "item_fields": none, "max_length": { "type": "null" }
+            } }),
+            json!({ "required": ["options"], "properties": {
+                "type": { "enum": ["select", "multi_select"] },
+                "options": { "minItems": 1 }, "item_fields": none,
+                "max_length": { "type": "null" }
+            } }),
+        ];
+        if list {
+            kinds.push(json!({ "required": ["item_fields"], "properties": {
+                "type": { "const": "list" },
+                "item_fields": { "minItems": 1 }, "options": none,
+                "max_length": { "type": "null" }
+            } }));
+        }
+        Value::Array(kinds)
+    };
+    keyword(components, "FormFieldInput", "oneOf", kinds(true));
+    keyword(components, "FormItemFieldInput", "oneOf", kinds(false));
 }
 
 /// The object schema named `name`, if it is one.

@@ -72,7 +72,6 @@ value_schemas! {
          controls, the line and paragraph separators and the like).",
     )
     .pattern(Some(patterns::single_line(DomainName::MAX_LENGTH)))
-    .min_length(Some(1))
     .examples([json!("Cherwell Primary School")]);
 
     /// A contact telephone number.
@@ -140,8 +139,7 @@ value_schemas! {
         "Search text: trimmed, then 1 to 100 characters without control characters, matched \
          anywhere in a name, in any case.",
     )
-    .pattern(Some(patterns::search_text(100)))
-    .min_length(Some(1));
+    .pattern(Some(patterns::search_text(100)));
 
     /// A list's `cursor`: `earlyhelp_persistence::pagination::Cursor`.
     Cursor => string(&format!(
