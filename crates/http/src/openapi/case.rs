@@ -17,6 +17,7 @@ use earlyhelp_domain::person::PersonName as DomainPersonName;
 use earlyhelp_domain::review;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr};
@@ -411,17 +412,35 @@ value_schemas! {
 }
 
 /// A form's answers, or a merge patch of them: an object of sections keyed as the template
-/// keys them, each section an object of answers (or `null`) keyed likewise. What the answers
-/// may be is the template's to say.
+/// keys them, each section an object of answers (or `null`) keyed likewise. An answer is what
+/// some field kind takes: `null`, a boolean, a number, text, or a list (of option codes, or of
+/// items: objects of such answers, lists of codes among them). No text, key or code holds NUL
+/// (`crate::json::parse_json`). Which answers a form takes is its template's to say.
 fn form_object(description: &str, example: serde_json::Value) -> RefOr<Schema> {
     let key = || {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .pattern(Some(patterns::KEY))
     };
+    let scalar = json!(["null", "boolean", "number", "string", "array"]);
+    let text = json!({ "type": "string", "pattern": patterns::NO_NUL });
+    let item = json!({
+        "type": "object",
+        "propertyNames": { "pattern": patterns::KEY },
+        "additionalProperties": { "type": scalar, "pattern": patterns::NO_NUL, "items": text },
+    });
+    let answer = json!({
+        "type": scalar,
+        "pattern": patterns::NO_NUL,
+        "items": { "anyOf": [text, item] },
+    });
     let section = ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
-        .property_names(Some(key()));
+        .property_names(Some(key()))
+        .extensions(Some(Extensions::from_iter([(
+            "additionalProperties",
+            answer,
+        )])));
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(description))
