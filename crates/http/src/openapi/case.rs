@@ -69,6 +69,9 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             Postcode,
             NhsNumber,
             Upn,
+            StoredPostcode,
+            StoredNhsNumber,
+            StoredUpn,
             ConsentMethod,
             ChronologyEntityType,
             EpisodeState,
@@ -276,6 +279,21 @@ value_schemas! {
     .format(custom_format("upn"))
     .pattern(Some(patterns::upn()))
     .examples([json!("B801200005001")]);
+
+    /// A postcode as stored.
+    StoredPostcode => string("A UK postcode: upper case, one space before the inward code.")
+        .pattern(Some(patterns::STORED_POSTCODE))
+        .examples([json!("OX16 5AU")]);
+
+    /// An NHS number as stored.
+    StoredNhsNumber => string("An NHS number: its ten digits.")
+        .pattern(Some(patterns::STORED_NHS_NUMBER))
+        .examples([json!("9434765919")]);
+
+    /// A UPN as stored.
+    StoredUpn => string("A Unique Pupil Number, upper case.")
+        .pattern(Some(patterns::STORED_UPN))
+        .examples([json!("B801200005001")]);
 }
 
 // ---------------------------------------------------------------------------------------------

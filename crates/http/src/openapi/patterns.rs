@@ -695,6 +695,22 @@ mod tests {
         );
     }
 
+    #[test]
+    fn what_is_stored_is_what_responses_document() {
+        let stored = schema_admits::<case::StoredPostcode>();
+        for raw in ["ox165au", " GIR0aa", "a1a1aa", "AA11 1AA"] {
+            let postcode = earlyhelp_workflows::people::postcode(Some(raw))
+                .unwrap()
+                .unwrap();
+            assert!(stored(&postcode), "{postcode}");
+        }
+        assert!(!stored("GIR 1AA"));
+        let stored = schema_admits::<case::StoredNhsNumber>();
+        assert!(stored(NhsNumber::parse("943-476-5919").unwrap().as_str()));
+        let stored = schema_admits::<case::StoredUpn>();
+        assert!(stored(Upn::parse(" b801200005001 ").unwrap().as_str()));
+    }
+
     /// `check_member`'s reading of an NHS number or UPN: blank is none, else `parse`.
     fn blank_or<T, E>(parse: fn(&str) -> Result<T, E>) -> impl Fn(&str) -> bool {
         move |raw| raw.trim().is_empty() || parse(raw.trim()).is_ok()
