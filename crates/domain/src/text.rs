@@ -14,8 +14,9 @@ use unicode_normalization::UnicodeNormalization;
 /// isolates, zero-width spaces and joiners, the byte-order mark, variation selectors, Hangul
 /// fillers, tags and the rest of Unicode's Default_Ignorable_Code_Point set, plus the
 /// interlinear annotation marks. A name holding one can look identical to another name and
-/// still differ, or display in an order other than the one stored.
-const INVISIBLE: &[(char, char)] = &[
+/// still differ, or display in an order other than the one stored. Public so that the API
+/// document's name patterns are built from the same table.
+pub const INVISIBLE: &[(char, char)] = &[
     ('\u{00AD}', '\u{00AD}'),
     ('\u{034F}', '\u{034F}'),
     ('\u{061C}', '\u{061C}'),

@@ -73,7 +73,7 @@ const PHONE_MAX: usize = 200;
 const ADDRESS_MAX: usize = 500;
 
 /// A contact mailbox keeps its written case; it is only checked for shape.
-fn contact_email(raw: Option<&str>) -> Result<Option<String>, String> {
+pub(crate) fn contact_email(raw: Option<&str>) -> Result<Option<String>, String> {
     match optional_text(raw, 254).map_err(|e| e.to_string())? {
         Some(email) => Email::parse(&email)
             .map(|_| Some(email))

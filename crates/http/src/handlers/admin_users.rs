@@ -32,9 +32,9 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]
@@ -58,7 +58,7 @@ pub struct ListQuery {
 pub struct CreateUserRequest {
     /// The sign-in email: trimmed and lower-cased, at most 254 characters, of the form
     /// `name@domain.tld`; must not belong to another user (409 `email_taken`).
-    #[schema(format = Email, examples("lead.professional@school.example.org"))]
+    #[schema(value_type = values::Email)]
     email: String,
     #[schema(value_type = values::Name)]
     display_name: String,

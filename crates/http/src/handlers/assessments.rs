@@ -366,15 +366,13 @@ pub(crate) fn expected_version(req: &HttpRequest) -> Result<IfMatch, Refusal> {
     params(
         IdPath,
         (
-            "If-Match" = String,
+            "If-Match" = crate::openapi::case::IfMatch,
             Header,
             description = "The `ETag` of the form as last loaded or saved, e.g. `\"3\"` (a weak \
                 `W/\"3\"` or a bare `3` is read the same), a list of them (`\"3\", \"4\"`: \
                 any one current), or `*` (whatever version is current, RFC 9110). Missing: \
                 428. Naming no version that is current, or no version at all: 412, and \
                 nothing is saved.",
-            min_length = 1,
-            example = "\"3\"",
         ),
     ),
     request_body = PatchAssessment,

@@ -25,9 +25,9 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The sign-in email; matched ignoring case and surrounding white space.
-    #[schema(format = Email, examples("lead.professional@school.example.org"))]
+    #[schema(value_type = crate::openapi::values::Email)]
     email: String,
-    #[schema(format = Password, min_length = 1, max_length = 256)]
+    #[schema(value_type = crate::openapi::values::Password)]
     password: String,
 }
 

@@ -6,7 +6,7 @@ use crate::error::{ApiError, Checks};
 use crate::handlers::wire::{IdPath, List, PageQuery};
 use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::{full_date, ApiJson};
-use crate::openapi::case::ConsentMethod;
+use crate::openapi::case::{ConsentDate, ConsentMethod, OptionalText1000, OptionalText2000};
 use crate::openapi::responses::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
@@ -44,16 +44,14 @@ pub struct RecordConsentRequest {
     /// in `share_with_organisation_ids`.
     #[serde(default)]
     excluded_organisation_ids: Vec<Uuid>,
-    /// Why agencies are excluded: trimmed, at most 1000 characters, line breaks allowed but no
-    /// other control characters. Empty or blank means none.
-    #[schema(
-        pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    /// Why agencies are excluded.
+    #[schema(value_type = Option<OptionalText1000>)]
     excluded_note: Option<String>,
     #[schema(value_type = ConsentMethod)]
     method: String,
-    /// The day the consent was given; not in the future.
+    /// The day the consent was given: in 2000 or later, and not in the future.
     #[serde(deserialize_with = "full_date::required")]
+    #[schema(value_type = ConsentDate)]
     given_on: NaiveDate,
 }
 
@@ -61,11 +59,8 @@ pub struct RecordConsentRequest {
 #[serde(deny_unknown_fields)]
 #[schema(as = WithdrawConsent)]
 pub struct WithdrawConsentRequest {
-    /// Why, if the family said: trimmed, at most 2000 characters, line breaks allowed but no
-    /// other control characters. Empty or blank means none.
-    #[schema(
-        pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,1998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    /// Why, if the family said.
+    #[schema(value_type = Option<OptionalText2000>)]
     reason: Option<String>,
 }
 

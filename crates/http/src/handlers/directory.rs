@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Search text: 1 to 100 characters, matched anywhere in a name, in any case.
-fn search_text(raw: Option<String>, field: &str) -> Result<Option<String>, ApiError> {
+/// Search text: 1 to 100 characters, matched anywhere in a name, in any case. The document's
+/// pattern: [`crate::openapi::patterns::search_text`].
+pub(crate) fn search_text(raw: Option<String>, field: &str) -> Result<Option<String>, ApiError> {
     let Some(raw) = raw else {
         return Ok(None);
     };
@@ -40,15 +41,15 @@ fn search_text(raw: Option<String>, field: &str) -> Result<Option<String>, ApiEr
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationSearch {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]
     limit: Option<i64>,
-    /// Only organisations whose name contains this text (any case; 1 to 100 characters).
-    #[param(min_length = 1, max_length = 100)]
+    /// Only organisations whose name contains this text (any case).
+    #[param(value_type = Option<values::SearchText>)]
     name: Option<String>,
     /// Only organisations of this kind.
     #[param(value_type = Option<values::OrganisationKind>)]
@@ -61,16 +62,16 @@ pub struct OrganisationSearch {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProfessionalSearch {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]
     limit: Option<i64>,
     /// Only professionals whose name, or whose organisation's name, contains this text (any
-    /// case; 1 to 100 characters).
-    #[param(min_length = 1, max_length = 100)]
+    /// case).
+    #[param(value_type = Option<values::SearchText>)]
     q: Option<String>,
     /// Only professionals of this organisation.
     organisation_id: Option<Uuid>,

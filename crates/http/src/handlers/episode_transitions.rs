@@ -48,11 +48,8 @@ pub struct ProposeTransferRequest {
 pub struct CloseEpisodeRequest {
     #[schema(value_type = ClosureReasonSchema)]
     reason: String,
-    /// Trimmed, at most 4000 characters, line breaks allowed but no other control characters;
-    /// required (not blank) when the reason is `other`.
-    #[schema(
-        pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,3998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?)?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-    )]
+    /// Required (not blank) when the reason is `other`.
+    #[schema(value_type = Option<crate::openapi::case::OptionalText4000>)]
     note: Option<String>,
 }
 

@@ -95,7 +95,7 @@ pub struct FamilyResponse {
     lead_professional_id: Uuid,
     #[schema(required)]
     address: Option<String>,
-    #[schema(required, pattern = "^(?:[A-Z]{1,2}[0-9][0-9A-Z]?|GIR) [0-9][A-Z]{2}$")]
+    #[schema(required, value_type = Option<crate::openapi::case::StoredPostcode>)]
     postcode: Option<String>,
     created_by: Uuid,
     created_at: DateTime<Utc>,

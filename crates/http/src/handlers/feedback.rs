@@ -82,7 +82,7 @@ pub struct FeedbackResponse {
     /// This page's decided reviews.
     items: Vec<QueueItemResponse>,
     /// The `cursor` for the next page; `null` on the last page.
-    #[schema(required)]
+    #[schema(required, value_type = Option<crate::openapi::values::Cursor>)]
     next_cursor: Option<String>,
 }
 

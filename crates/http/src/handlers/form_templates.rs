@@ -28,7 +28,7 @@ use uuid::Uuid;
 pub struct PublishTemplateRequest {
     /// The template's name: lower-case letters, digits and underscores, starting with a
     /// letter, at most 64 characters. The Strengths and Needs form is `strengths_and_needs`.
-    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$", examples("strengths_and_needs"))]
+    #[schema(value_type = crate::openapi::values::TemplateKey)]
     name: String,
     // Read as a `TemplateDefinition` in the handler, so that each problem is reported at its path.
     #[schema(value_type = schema::FormDefinitionInput)]
@@ -40,7 +40,7 @@ pub struct PublishTemplateRequest {
 #[schema(as = FormTemplate)]
 pub struct TemplateResponse {
     id: Uuid,
-    #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$", examples("strengths_and_needs"))]
+    #[schema(value_type = crate::openapi::values::TemplateKey)]
     name: String,
     #[schema(minimum = 1)]
     version: i32,
@@ -175,6 +175,7 @@ pub async fn publish_form_template(
 /// (the `…Input` ones, deriving what `serde` reads) and as stored and answered (deriving what it
 /// writes). Schemas only: a unit test holds them to the domain's types.
 pub mod schema {
+    use crate::openapi::values::{TemplateNote, TemplateText};
     use serde::{Deserialize, Serialize};
     use utoipa::ToSchema;
 
@@ -200,8 +201,9 @@ pub mod schema {
     #[serde(deny_unknown_fields)]
     pub struct FormOption {
         /// Not blank; unique within the field.
+        #[schema(value_type = TemplateText)]
         pub code: String,
-        /// Not blank.
+        #[schema(value_type = TemplateText)]
         pub label: String,
     }
 
@@ -216,7 +218,7 @@ pub mod schema {
     #[derive(Serialize, ToSchema)]
     pub struct FormSection {
         /// The key of this section's object in the form content.
-        #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
         pub key: String,
         pub title: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,7 +232,7 @@ pub mod schema {
     /// `item_fields` on list fields only, `max_length`, `description` and `help` only when set.
     #[derive(Serialize, ToSchema)]
     pub struct FormField {
-        #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
         pub key: String,
         pub label: String,
         #[serde(rename = "type")]
@@ -256,6 +258,7 @@ pub mod schema {
     #[derive(Deserialize, ToSchema)]
     #[serde(deny_unknown_fields)]
     pub struct FormDefinitionInput {
+        #[schema(value_type = TemplateText)]
         pub title: String,
         #[schema(min_items = 1)]
         pub sections: Vec<FormSectionInput>,
@@ -265,10 +268,12 @@ pub mod schema {
     #[serde(deny_unknown_fields)]
     pub struct FormSectionInput {
         /// The key of this section's object in the form content.
-        #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
         pub key: String,
+        #[schema(value_type = TemplateText)]
         pub title: String,
         #[serde(default)]
+        #[schema(value_type = Option<TemplateNote>)]
         pub description: Option<String>,
         #[schema(min_items = 1)]
         pub fields: Vec<FormFieldInput>,
@@ -281,8 +286,9 @@ pub mod schema {
     #[derive(Deserialize, ToSchema)]
     #[serde(deny_unknown_fields)]
     pub struct FormFieldInput {
-        #[schema(pattern = "^[a-z][a-z0-9_]{0,63}$")]
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
         pub key: String,
+        #[schema(value_type = TemplateText)]
         pub label: String,
         #[serde(rename = "type")]
         pub kind: FieldKind,
@@ -294,10 +300,48 @@ pub mod schema {
         #[schema(minimum = 1, maximum = 100_000)]
         pub max_length: Option<u32>,
         #[serde(default)]
-        #[schema(no_recursion)]
-        pub item_fields: Vec<FormFieldInput>,
+        pub item_fields: Vec<FormItemFieldInput>,
         #[serde(default)]
+        #[schema(value_type = Option<TemplateNote>)]
         pub help: Option<String>,
+    }
+
+    /// A question of a `list` field's items: as `FormFieldInput`, but not a list itself (a list
+    /// cannot hold another list), so with no `item_fields`.
+    #[derive(Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct FormItemFieldInput {
+        #[schema(value_type = crate::openapi::values::TemplateKey)]
+        pub key: String,
+        #[schema(value_type = TemplateText)]
+        pub label: String,
+        #[serde(rename = "type")]
+        #[schema(value_type = ItemFieldKind)]
+        pub kind: FieldKind,
+        #[serde(default)]
+        pub required: bool,
+        #[serde(default)]
+        pub options: Vec<FormOption>,
+        #[serde(default)]
+        #[schema(minimum = 1, maximum = 100_000)]
+        pub max_length: Option<u32>,
+        #[serde(default)]
+        #[schema(value_type = Option<TemplateNote>)]
+        pub help: Option<String>,
+    }
+
+    /// What an item field's answer is: as `FieldKind`, but not `list`.
+    #[derive(ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    #[allow(dead_code)] // A schema only: item fields are read as `FormFieldInput`s.
+    pub enum ItemFieldKind {
+        Text,
+        LongText,
+        Date,
+        Boolean,
+        Integer,
+        Select,
+        MultiSelect,
     }
 }
 
@@ -391,5 +435,11 @@ mod tests {
         for (schema, keys) in pairs {
             assert_eq!(property_names(schema), keys);
         }
+        let mut item_keys = keys(&field);
+        item_keys.remove("item_fields");
+        assert_eq!(
+            property_names(schema::FormItemFieldInput::schema()),
+            item_keys
+        );
     }
 }

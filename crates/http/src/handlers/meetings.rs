@@ -9,7 +9,7 @@ use crate::handlers::wire::{page_request, IdPath, List};
 use crate::json::{full_date, nullable, ApiJson};
 use crate::openapi::case::{
     ActionStatus as ActionStatusSchema, EntityTag, MeetingState as MeetingStateSchema,
-    MeetingStateConflict, Minutes, RequiredText4000,
+    MeetingStateConflict, Minutes, OptionalText4000, RequiredText4000, SingleLine200,
 };
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed,
@@ -200,7 +200,7 @@ pub struct ScheduleMeetingRequest {
     /// When it starts (RFC 3339 with an offset): from the year 2000 up to two years ahead.
     starts_at: DateTime<Utc>,
     /// Where: trimmed, 1 to 200 characters on one line. Required unless `virtual`.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = Option<SingleLine200>)]
     venue: Option<String>,
     /// Held by video or phone (default `false`).
     #[serde(default, rename = "virtual")]
@@ -363,7 +363,7 @@ pub struct UpdateMeetingRequest {
     starts_at: Option<DateTime<Utc>>,
     /// Trimmed, 1 to 200 characters on one line; `null` clears it (then `virtual` must be true).
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    #[schema(value_type = Option<SingleLine200>)]
     venue: Option<Option<String>>,
     #[serde(rename = "virtual")]
     is_virtual: Option<bool>,
@@ -511,9 +511,9 @@ pub async fn finalise_meeting(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ReceivedQuery {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]
@@ -592,7 +592,7 @@ pub async fn list_received_minutes(
 pub struct AcknowledgeRequest {
     /// Feedback to the lead professional: trimmed, at most 4000 characters, line breaks
     /// allowed. Empty or absent means none.
-    #[schema(max_length = 4000)]
+    #[schema(value_type = Option<OptionalText4000>)]
     feedback: Option<String>,
 }
 

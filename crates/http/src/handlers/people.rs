@@ -152,11 +152,11 @@ pub struct PersonResponse {
     /// The person's own address, when it differs from the family's.
     #[schema(required)]
     address: Option<String>,
-    #[schema(required, pattern = "^(?:[A-Z]{1,2}[0-9][0-9A-Z]?|GIR) [0-9][A-Z]{2}$")]
+    #[schema(required, value_type = Option<crate::openapi::case::StoredPostcode>)]
     postcode: Option<String>,
-    #[schema(required, pattern = "^[0-9]{10}$")]
+    #[schema(required, value_type = Option<crate::openapi::case::StoredNhsNumber>)]
     nhs_number: Option<String>,
-    #[schema(required, pattern = "^[A-Z][0-9]{11}[0-9A-Z]$")]
+    #[schema(required, value_type = Option<crate::openapi::case::StoredUpn>)]
     upn: Option<String>,
     /// The school or early years setting the child attends.
     #[schema(required)]

@@ -6,7 +6,8 @@ use crate::error::ApiError;
 use crate::handlers::wire::{page_request, IdPath, List};
 use crate::json::ApiJson;
 use crate::openapi::case::{
-    RequiredText4000, StepUpDecision as StepUpDecisionSchema, StepUpState as StepUpStateSchema,
+    OptionalText4000, RequiredText4000, StepUpDecision as StepUpDecisionSchema,
+    StepUpState as StepUpStateSchema,
 };
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
@@ -259,9 +260,9 @@ pub async fn raise_step_up(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct StepUpQuery {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]
@@ -347,7 +348,7 @@ pub struct DecideStepUpRequest {
     decision: String,
     /// Social care's advice to early help: required when not accepted (what to do instead),
     /// optional when accepted. At most 4000 characters.
-    #[schema(value_type = Option<RequiredText4000>)]
+    #[schema(value_type = Option<OptionalText4000>)]
     advice: Option<String>,
 }
 

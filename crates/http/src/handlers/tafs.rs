@@ -7,8 +7,9 @@ use crate::handlers::wire::{page_request, IdPath, List};
 use crate::idempotency::{idempotency_key, IdempotencyKeyHeader};
 use crate::json::ApiJson;
 use crate::openapi::case::{
-    Achievement as AchievementSchema, NextStep as NextStepSchema, PersonName, RequiredText4000,
-    TafMemberKind, TafState as TafStateSchema,
+    Achievement as AchievementSchema, NextStep as NextStepSchema, OptionalLine1000,
+    OptionalLine200, OptionalText4000, PersonName, SingleLine200, TafMemberKind,
+    TafState as TafStateSchema,
 };
 use crate::openapi::responses::{
     BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
@@ -181,15 +182,15 @@ pub struct AddTafMemberRequest {
     #[schema(value_type = Option<PersonName>)]
     name: Option<String>,
     /// For `external` only: trimmed, 1 to 200 characters on one line.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(value_type = Option<SingleLine200>)]
     organisation: Option<String>,
     /// For `external` only: a work phone or email, at most 200 characters on one line. Empty
     /// or blank means none.
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<OptionalLine200>)]
     contact: Option<String>,
     /// What they do in the plan (e.g. "attendance support"), at most 200 characters on one
     /// line. Empty or blank means none.
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<OptionalLine200>)]
     role_in_plan: Option<String>,
 }
 
@@ -515,7 +516,7 @@ pub struct OutcomeRatingInput {
     #[schema(value_type = AchievementSchema)]
     achievement: String,
     /// What was seen: at most 4000 characters. Empty or absent means none.
-    #[schema(value_type = Option<RequiredText4000>)]
+    #[schema(value_type = Option<OptionalText4000>)]
     note: Option<String>,
 }
 
@@ -528,15 +529,15 @@ pub struct CloseTafRequest {
     #[schema(max_items = 50)]
     outcomes: Vec<OutcomeRatingInput>,
     /// The family's feedback on the help they had: at most 4000 characters.
-    #[schema(value_type = Option<RequiredText4000>)]
+    #[schema(value_type = Option<OptionalText4000>)]
     family_feedback: Option<String>,
     /// The child's feedback, in their words where possible: at most 4000 characters.
-    #[schema(value_type = Option<RequiredText4000>)]
+    #[schema(value_type = Option<OptionalText4000>)]
     child_feedback: Option<String>,
     #[schema(value_type = NextStepSchema)]
     next_step: String,
     /// Which service, or why: at most 1000 characters on one line.
-    #[schema(max_length = 1000)]
+    #[schema(value_type = Option<OptionalLine1000>)]
     next_step_detail: Option<String>,
 }
 
@@ -679,9 +680,9 @@ impl From<TafSummary> for TafSummaryResponse {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TafQuery {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]

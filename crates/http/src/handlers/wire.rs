@@ -21,7 +21,7 @@ pub struct List<T> {
     /// This page's items.
     pub items: Vec<T>,
     /// The `cursor` for the next page; `null` on the last page.
-    #[schema(required = true)]
+    #[schema(required = true, value_type = Option<values::Cursor>)]
     pub next_cursor: Option<String>,
 }
 
@@ -41,9 +41,9 @@ impl<T> List<T> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Opaque position to continue from: the `next_cursor` of the previous page. Omit it for
-    /// the first page. A cursor the server did not issue is a 422.
-    #[param(min_length = 1)]
+    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
+    /// server did not issue is a 422.
+    #[param(value_type = Option<crate::openapi::values::Cursor>)]
     pub cursor: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 50)]

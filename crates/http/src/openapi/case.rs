@@ -11,12 +11,16 @@ use crate::handlers::{
     assessments, chronology, consents, episode_transitions, episodes, families, feedback,
     known_elsewhere, meetings, people, reviews, step_ups, tafs, work,
 };
-use crate::openapi::responses;
+use crate::openapi::values::{custom_format, string, value_schemas};
+use crate::openapi::{patterns, responses};
+use earlyhelp_domain::person::PersonName as DomainPersonName;
+use earlyhelp_domain::review;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::response::{Response, ResponseBuilder};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr};
 use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
 
 #[derive(OpenApi)]
@@ -87,12 +91,23 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             Postcode,
             NhsNumber,
             Upn,
+            StoredPostcode,
+            StoredNhsNumber,
+            StoredUpn,
             ConsentMethod,
             ChronologyEntityType,
             EpisodeState,
             ThresholdLevel,
             ClosureReason,
             RequiredText4000,
+            OptionalLine200,
+            OptionalLine1000,
+            SingleLine200,
+            OptionalText1000,
+            OptionalText2000,
+            OptionalText4000,
+            ConsentDate,
+            IfMatch,
             AssessmentState,
             FormContent,
             FormContentPatch,
@@ -104,6 +119,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             Ratings,
             CriterionRatingInput,
             RatingsInput,
+            RatingComment,
+            ReviewFeedback,
             CriteriaCounts,
             TafMemberKind,
             MeetingState,
@@ -257,36 +274,64 @@ pub enum RelationshipKind {
     Other,
 }
 
-// White space as Rust's `char::is_whitespace`, control characters as Unicode category Cc: the
-// checked texts below are trimmed, then measured.
+value_schemas! {
+    /// A given or family name: `earlyhelp_domain::person::PersonName`.
+    PersonName => string(
+        "A given or family name: surrounding white space is trimmed; what remains must be 1 to \
+         100 characters (counted in Unicode NFC, the form it is stored in) with no control \
+         characters (so a single line), and no invisible or direction-changing character \
+         anywhere (zero-width spaces and joiners, bidirectional controls, the line and \
+         paragraph separators and the like).",
+    )
+    .pattern(Some(patterns::single_line(DomainPersonName::MAX_LENGTH)))
+    .examples([json!("Amelia")]);
 
-/// A given or family name: surrounding white space is trimmed; what remains must be 1 to 100
-/// characters with no control characters (so a single line).
-#[derive(ToSchema)]
-#[schema(
-    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u001F\u007F-\u009F]{0,98}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
-    examples("Amelia")
-)]
-pub struct PersonName(String);
+    /// A UK postcode: `earlyhelp_workflows::people::postcode`.
+    Postcode => string(
+        "A UK postcode, in any case and spacing (`ox165au`, `OX16 5AU`): an outward code (A9, \
+         A99, A9A, AA9, AA99 or AA9A) and an inward code (9AA), or GIR 0AA; stored upper-case \
+         with one space before the inward code. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::postcode()))
+    .examples([json!("OX16 5AU")]);
 
-/// A UK postcode, in any case and spacing (`ox165au`, `OX16 5AU`); stored upper-case with one
-/// space before the last three characters. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("OX16 5AU"))]
-pub struct Postcode(String);
+    /// An NHS number: `earlyhelp_domain::person::NhsNumber`.
+    NhsNumber => string(
+        "A 10-digit NHS number whose check digit (modulus 11) is right, optionally grouped \
+         with spaces or hyphens (`943 476 5919`); stored as the bare digits. All ten digits \
+         the same is a placeholder and refused. Empty or blank means none. Format \
+         `nhs-number`: the pattern is the shape; the check digit is beyond it.",
+    )
+    .format(custom_format("nhs-number"))
+    .pattern(Some(patterns::nhs_number()))
+    .examples([json!("943 476 5919")]);
 
-/// A 10-digit NHS number whose check digit is right, optionally grouped with spaces or hyphens
-/// (`943 476 5919`); stored as the bare digits. All ten digits the same is a placeholder and
-/// refused. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("943 476 5919"))]
-pub struct NhsNumber(String);
+    /// A Unique Pupil Number: `earlyhelp_domain::person::Upn`.
+    Upn => string(
+        "A Unique Pupil Number (DfE), in either case: a check letter, 11 digits, then a digit \
+         (or a letter for a temporary UPN), with the right check letter (modulus 23); letters \
+         are A to Z but I, O and S; stored upper-case. Empty or blank means none. Format \
+         `upn`: the pattern is the shape; the check letter is beyond it.",
+    )
+    .format(custom_format("upn"))
+    .pattern(Some(patterns::upn()))
+    .examples([json!("B801200005001")]);
 
-/// A Unique Pupil Number (DfE): a check letter, 11 digits, then a digit (or a letter for a
-/// temporary UPN), with the right check letter; stored upper-case. Empty or blank means none.
-#[derive(ToSchema)]
-#[schema(examples("B801200005001"))]
-pub struct Upn(String);
+    /// A postcode as stored.
+    StoredPostcode => string("A UK postcode: upper case, one space before the inward code.")
+        .pattern(Some(patterns::STORED_POSTCODE))
+        .examples([json!("OX16 5AU")]);
+
+    /// An NHS number as stored.
+    StoredNhsNumber => string("An NHS number: its ten digits.")
+        .pattern(Some(patterns::STORED_NHS_NUMBER))
+        .examples([json!("9434765919")]);
+
+    /// A UPN as stored.
+    StoredUpn => string("A Unique Pupil Number, upper case.")
+        .pattern(Some(patterns::STORED_UPN))
+        .examples([json!("B801200005001")]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Consents
@@ -359,13 +404,63 @@ pub enum ClosureReason {
     Other,
 }
 
-/// Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other control
-/// characters.
-#[derive(ToSchema)]
-#[schema(
-    pattern = r"^[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000](?:[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]{0,3998}[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
-)]
-pub struct RequiredText4000(String);
+value_schemas! {
+    /// Required free text: `required_text` of the episode handlers.
+    RequiredText4000 => string(
+        "Free text: trimmed, then 1 to 4000 characters, line breaks allowed but no other \
+         control characters.",
+    )
+    .pattern(Some(patterns::required_text(4000)));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText1000 => string(
+        "Free text: trimmed, then at most 1000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(1000)));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText2000 => string(
+        "Free text: trimmed, then at most 2000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(2000)));
+
+    /// Optional free text: `earlyhelp_domain::directory::optional_text`.
+    OptionalText4000 => string(
+        "Free text: trimmed, then at most 4000 characters, line breaks allowed but no other \
+         control characters. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_text(4000)));
+
+    /// An optional one-line text: `earlyhelp_domain::directory::optional_line`.
+    OptionalLine200 => string(
+        "One line of text: trimmed, then at most 200 characters, no control characters and no \
+         invisible or direction-changing character. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_line(200)));
+
+    /// An optional one-line text: `earlyhelp_domain::directory::optional_line`.
+    OptionalLine1000 => string(
+        "One line of text: trimmed, then at most 1000 characters, no control characters and no \
+         invisible or direction-changing character. Empty or blank means none.",
+    )
+    .pattern(Some(patterns::optional_line(1000)));
+
+    /// A venue or organisation name: `earlyhelp_domain::directory::single_line`.
+    SingleLine200 => string(
+        "One line of text: trimmed, then 1 to 200 characters, no control characters and no \
+         invisible or direction-changing character.",
+    )
+    .pattern(Some(patterns::single_line(200)));
+
+    /// The day a consent was given.
+    ConsentDate => string(
+        "A date, `YYYY-MM-DD`, in 2000 or later and not in the future.",
+    )
+    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+    .pattern(Some(patterns::DATE_FROM_2000));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Assessments
@@ -386,11 +481,51 @@ pub enum AssessmentState {
 #[schema(pattern = r#"^"[0-9]+"$"#)]
 pub struct EntityTag(String);
 
-/// A form's answers, or a merge patch of them: any JSON object (its sections), described.
+value_schemas! {
+    /// `If-Match` of a form save.
+    IfMatch => string(
+        "`*`, or one or more of the form's entity tags separated by commas (`\"3\"`, \
+         `W/\"3\"` or `3`).",
+    )
+    .pattern(Some(patterns::IF_MATCH))
+    .examples([json!("\"3\"")]);
+}
+
+/// A form's answers, or a merge patch of them: an object of sections keyed as the template
+/// keys them, each section an object of answers (or `null`) keyed likewise. An answer is what
+/// some field kind takes: `null`, a boolean, a number, text, or a list (of option codes, or of
+/// items: objects of such answers, lists of codes among them). No text, key or code holds NUL
+/// (`crate::json::parse_json`). Which answers a form takes is its template's to say.
 fn form_object(description: &str, example: serde_json::Value) -> RefOr<Schema> {
+    let key = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(patterns::KEY))
+    };
+    let scalar = json!(["null", "boolean", "number", "string", "array"]);
+    let text = json!({ "type": "string", "pattern": patterns::NO_NUL });
+    let item = json!({
+        "type": "object",
+        "propertyNames": { "pattern": patterns::KEY },
+        "additionalProperties": { "type": scalar, "pattern": patterns::NO_NUL, "items": text },
+    });
+    let answer = json!({
+        "type": scalar,
+        "pattern": patterns::NO_NUL,
+        "items": { "anyOf": [text, item] },
+    });
+    let section = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .property_names(Some(key()))
+        .extensions(Some(Extensions::from_iter([(
+            "additionalProperties",
+            answer,
+        )])));
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(description))
+        .property_names(Some(key()))
+        .additional_properties(Some(section))
         .examples([example])
         .into()
 }
@@ -403,7 +538,8 @@ impl PartialSchema for FormContent {
         form_object(
             "A form's answers: an object keyed by section key, each section an object keyed by \
              field key (a list field's answer is an array of such objects). An absent or `null` \
-             answer is not yet given.",
+             answer is not yet given. Keys are the template's (unknown ones are a 422); no text \
+             may hold NUL (`\\u0000`).",
             json!({
                 "childs_views": {
                     "views": "Amelia says she likes school but is worried about her mum."
@@ -422,7 +558,8 @@ impl PartialSchema for FormContentPatch {
     fn schema() -> RefOr<Schema> {
         form_object(
             "A JSON merge patch (RFC 7396) of the form's content: an object of sections; objects \
-             merge, any other value replaces, `null` removes.",
+             merge, any other value replaces, `null` removes. Keys are the template's (unknown \
+             ones are a 422); no text may hold NUL (`\\u0000`).",
             json!({
                 "childs_views": {
                     "views": "Amelia says she likes school but is worried about her mum."
@@ -495,14 +632,29 @@ pub struct Ratings {
     consent_recorded: CriterionRating,
 }
 
+value_schemas! {
+    /// A criterion's comment: `earlyhelp_domain::review::check_decision`.
+    RatingComment => string(
+        "At most 2000 characters as sent, no control characters but tab and line breaks; \
+         trimmed, and blank means none.",
+    )
+    .pattern(Some(patterns::comment(review::COMMENT_MAX)));
+
+    /// A review's feedback: `earlyhelp_domain::review::check_decision`.
+    ReviewFeedback => string(
+        "Feedback to the lead professional: no control characters but tab and line breaks; \
+         trimmed, then at most 20000 characters. Required (not blank) when returning a form.",
+    )
+    .pattern(Some(patterns::feedback(review::FEEDBACK_MAX, false)));
+}
+
 /// One criterion's rating, as a reviewer sends it.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CriterionRatingInput {
     #[schema(value_type = Rating)]
     rating: earlyhelp_domain::review::Rating,
-    /// At most 2000 characters; trimmed, and blank means none.
-    #[schema(max_length = 2000)]
+    #[schema(value_type = Option<RatingComment>)]
     comment: Option<String>,
 }
 

@@ -18,7 +18,9 @@
 
 pub mod case;
 pub mod directory;
+pub mod patterns;
 pub mod responses;
+pub mod rules;
 pub mod values;
 
 use utoipa::openapi::path::Operation;
@@ -112,6 +114,7 @@ pub fn document() -> Document {
     name_lists(&mut document);
     if let Some(components) = document.components.as_mut() {
         flatten_all_of(components);
+        rules::apply(components);
         components.schemas.values_mut().for_each(closed);
     }
     for operation in operations(&mut document) {
@@ -348,7 +351,8 @@ mod tests {
         walk(&document, &mut nodes);
         for node in nodes {
             assert!(node.get("allOf").is_none(), "an allOf is left: {node}");
-            if node.get("properties").is_some_and(Value::is_object) {
+            // A rule's fragments (`rules`) have no type: they constrain, they do not describe.
+            if node.get("properties").is_some_and(Value::is_object) && node["type"] == "object" {
                 assert!(node.get("additionalProperties").is_some(), "open: {node}");
             }
             if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
@@ -377,5 +381,40 @@ mod tests {
             document.get("servers").is_none(),
             "Try it out goes to the page's own host"
         );
+    }
+
+    #[test]
+    fn every_rule_between_fields_found_its_schema() {
+        let document: Value = serde_json::from_str(&json().unwrap()).unwrap();
+        let schemas = &document["components"]["schemas"];
+        for name in rules::TARGETS {
+            assert!(schemas.get(name).is_some(), "{name} is missing");
+        }
+        assert!(schemas["CloseEpisode"]["anyOf"].is_array());
+        assert!(schemas["DecideReview"]["anyOf"].is_array());
+        for member in ["NewMember", "FamilyMember"] {
+            assert!(schemas[member]["oneOf"].is_array(), "{member}");
+            assert!(schemas[member]["properties"]["disabilities"]["anyOf"].is_array());
+        }
+        assert!(schemas["FamilyMember"]["properties"]
+            .get("confirm_new")
+            .is_none());
+        assert_eq!(
+            schemas["CreateFamily"]["properties"]["members"]["items"]["$ref"],
+            "#/components/schemas/FamilyMember"
+        );
+        assert!(schemas["UpdatePerson"]["not"].is_object());
+        assert_eq!(
+            schemas["FormFieldInput"]["oneOf"].as_array().unwrap().len(),
+            4
+        );
+        assert_eq!(
+            schemas["FormItemFieldInput"]["oneOf"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+        assert!(schemas["UpdatePerson"]["properties"]["disabilities"]["anyOf"].is_array());
     }
 }

@@ -3,62 +3,49 @@
 //! passwords). A wire field points to one with `#[schema(value_type = ...)]`, e.g.
 //! `#[schema(value_type = Option<crate::openapi::values::Address>)]`.
 
+use crate::openapi::patterns;
+use earlyhelp_domain::directory::Name as DomainName;
 use earlyhelp_domain::directory::OrganisationKind as Kind;
+use earlyhelp_domain::password;
 use earlyhelp_domain::Role as DomainRole;
+use earlyhelp_persistence::pagination::MAX_LIMIT;
 use serde_json::json;
-use std::borrow::Cow;
 use utoipa::openapi::extensions::Extensions;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
-use utoipa::openapi::{KnownFormat, RefOr};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::KnownFormat;
 
-/// White space as Rust's `char::is_whitespace`.
-const SPACE: &str = r"[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
-/// A character that is neither white space nor a control character (Unicode category Cc).
-const VISIBLE: &str =
-    r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
-/// Any character but a control character.
-const ONE_LINE: &str = r"[^\u0000-\u001F\u007F-\u009F]";
-/// Any character but a control character other than a line break.
-const LINES: &str = r"[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]";
-
-/// The pattern of text that is trimmed and then checked: 1 to `max` characters of `inner`
-/// (ONE_LINE or LINES) that start and end visibly; with `blank`, nothing at all is also allowed
-/// (empty or blank means none).
-fn trimmed(max: usize, inner: &str, blank: bool) -> String {
-    let text = format!("{VISIBLE}(?:{inner}{{0,{}}}{VISIBLE})?", max - 2);
-    if blank {
-        format!("^{SPACE}*(?:{text})?{SPACE}*$")
-    } else {
-        format!("^{SPACE}*{text}{SPACE}*$")
-    }
-}
-
-fn string(description: &str) -> ObjectBuilder {
+/// A string schema with its description.
+pub(crate) fn string(description: &str) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .description(Some(description))
 }
 
-/// A schema-only type: `$name` is its component name, `$schema` builds it.
+/// A schema-only type: `$name` is its component name, `$schema` builds it (an `ObjectBuilder`).
 macro_rules! value_schemas {
     ($($(#[$doc:meta])* $name:ident => $schema:expr;)+) => {$(
         $(#[$doc])*
         pub struct $name;
 
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                let builder: ObjectBuilder = $schema;
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                let builder: ::utoipa::openapi::schema::ObjectBuilder = $schema;
                 builder.into()
             }
         }
 
-        impl ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     )+};
+}
+pub(crate) use value_schemas;
+
+/// A string of `format` (one the document defines: `cursor`, `nhs-number`, `upn`).
+pub(crate) fn custom_format(name: &str) -> Option<SchemaFormat> {
+    Some(SchemaFormat::Custom(name.to_owned()))
 }
 
 value_schemas! {
@@ -79,10 +66,12 @@ value_schemas! {
     /// A name: `earlyhelp_domain::directory::Name`.
     Name => string(
         "A name (of a locality, an organisation or a person): surrounding white space is \
-         trimmed; what remains must be 1 to 200 characters with no control characters (so a \
-         single line).",
+         trimmed; what remains must be 1 to 200 characters (counted in Unicode NFC, the form it \
+         is stored in) with no control characters (so a single line), and no invisible or \
+         direction-changing character anywhere (zero-width spaces and joiners, bidirectional \
+         controls, the line and paragraph separators and the like).",
     )
-    .pattern(Some(trimmed(200, ONE_LINE, false)))
+    .pattern(Some(patterns::single_line(DomainName::MAX_LENGTH)))
     .examples([json!("Cherwell Primary School")]);
 
     /// A contact telephone number.
@@ -90,7 +79,7 @@ value_schemas! {
         "A contact telephone number, free text: trimmed, at most 200 characters, line breaks \
          allowed but no other control characters. Empty or blank means none.",
     )
-    .pattern(Some(trimmed(200, LINES, true)))
+    .pattern(Some(patterns::optional_text(200)))
     .examples([json!("0345 241 2703")]);
 
     /// A postal address.
@@ -98,33 +87,84 @@ value_schemas! {
         "A postal address, free text: trimmed, at most 500 characters, line breaks allowed but \
          no other control characters. Empty or blank means none.",
     )
-    .pattern(Some(trimmed(500, LINES, true)));
+    .pattern(Some(patterns::optional_text(500)));
 
     /// A contact mailbox: `earlyhelp_domain::Email`'s shape, kept as written.
     ContactEmail => string(
         "A contact mailbox: trimmed, then of the form `name@domain.tld` (at most 254 \
-         characters, the name part at most 64 bytes, no white space or control characters, a \
-         domain with at least one dot and no empty labels). Kept as written, not lower-cased. \
-         Empty or blank means none.",
+         characters, the name part at most 64 bytes (the pattern admits ASCII there), no white \
+         space or control characters, a domain with at least one dot and no empty labels). \
+         Kept as written, not lower-cased. Empty or blank means none.",
     )
-    .pattern(Some({
-        let label = r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@.]+";
-        format!(
-            r"^{SPACE}*(?:[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000@]{{1,64}}@{label}(?:\.{label})+)?{SPACE}*$"
-        )
-    }))
+    .pattern(Some(patterns::contact_email()))
+    .max_length(Some(254))
     .examples([json!("lcss.north@example.org")]);
 
     /// A new password: `earlyhelp_domain::password::NewPassword`.
     NewPassword => string(
-        "12 to 256 characters; not the user's email address or its name part (ignoring case \
-         and surrounding white space), and not one character repeated.",
+        "12 to 256 characters, no NUL (`\\u0000`); not the user's email address or its name \
+         part (ignoring case and surrounding white space), and not one character repeated.",
     )
-    .min_length(Some(12))
-    .max_length(Some(256))
+    .min_length(Some(password::MIN_LENGTH))
+    .max_length(Some(password::MAX_LENGTH))
+    .pattern(Some(patterns::NO_NUL))
     .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
     .extensions(Some(Extensions::from_iter([(
         "not",
         json!({ "description": "One character repeated.", "pattern": r"^([\s\S])\1*$" }),
     )])));
+
+    /// A sign-in email: `earlyhelp_domain::Email`.
+    Email => string(
+        "An email address: trimmed and lower-cased, then of the form `name@domain.tld`: at \
+         most 254 characters, the name part at most 64 bytes (the pattern admits ASCII there), \
+         no white space or control characters, a domain with at least one dot and no empty \
+         labels.",
+    )
+    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+    .pattern(Some(patterns::email()))
+    .min_length(Some(1))
+    .max_length(Some(254))
+    .examples([json!("lead.professional@school.example.org")]);
+
+    /// A password as signed in with.
+    Password => string("The password: 1 to 256 characters, no NUL (`\\u0000`).")
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+        .pattern(Some(patterns::PASSWORD))
+        .min_length(Some(1))
+        .max_length(Some(password::MAX_LENGTH));
+
+    /// A directory search's text.
+    SearchText => string(
+        "Search text: trimmed, then 1 to 100 characters without control characters, matched \
+         anywhere in a name, in any case.",
+    )
+    .pattern(Some(patterns::search_text(100)));
+
+    /// A list's `cursor`: `earlyhelp_persistence::pagination::Cursor`.
+    Cursor => string(&format!(
+        "Opaque position to continue a list from: the `next_cursor` of the previous page, \
+         as it was sent (unpadded base64url). Omit it for the first page. A cursor the server \
+         did not issue is a 422 (format `cursor`: the pattern is its alphabet, not its \
+         content). Pages hold at most {MAX_LIMIT} items."
+    ))
+    .format(custom_format("cursor"))
+    .pattern(Some(patterns::CURSOR))
+    .min_length(Some(patterns::CURSOR_MIN_LENGTH));
+
+    /// A form template's name, or the key of a section or field.
+    TemplateKey => string(
+        "A lower-case letter, then at most 63 lower-case letters, digits and underscores.",
+    )
+    .pattern(Some(patterns::KEY))
+    .examples([json!("strengths_and_needs")]);
+
+    /// A form template's title, label or option code.
+    TemplateText => string("Not blank; no NUL (`\\u0000`).")
+        .pattern(Some(patterns::not_blank()))
+        .min_length(Some(1));
+
+    /// A form template's description or help text.
+    TemplateNote => string("Any text without NUL (`\\u0000`).")
+        .pattern(Some(patterns::NO_NUL));
 }
