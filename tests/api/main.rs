@@ -13,6 +13,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod consents;
+mod consultations;
 mod directory;
 mod duplicates;
 mod episodes;

@@ -40,6 +40,7 @@ pub enum EntityType {
     Meeting,
     Action,
     StepUp,
+    Consultation,
 }
 
 impl EntityType {
@@ -146,6 +147,12 @@ pub enum AuditAction {
     ListStepUps,
     #[strum(serialize = "step_up.decide")]
     DecideStepUp,
+    #[strum(serialize = "consultation.record")]
+    RecordConsultation,
+    #[strum(serialize = "consultation.read")]
+    ReadConsultation,
+    #[strum(serialize = "consultation.list")]
+    ListConsultations,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

@@ -6,6 +6,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod calendar;
+pub mod consultation;
 pub mod directory;
 pub mod email;
 pub mod episode;

@@ -48,6 +48,8 @@ pub enum Permission {
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
     FollowUpMatches,
+    /// Record and read No Names Consultations (LCSS, for its locality).
+    RecordConsultations,
     /// Decide a step-up request: accept the family for statutory assessment or not (social
     /// care, for the families referred to it).
     DecideStepUps,
@@ -122,6 +124,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (TakeOverEpisode, ProposedLead),
             (ReviewAssessments, Locality),
             (FollowUpMatches, Locality),
+            (RecordConsultations, Locality),
         ],
         Role::LcssManager => &[
             (ReadDirectory, County),
@@ -136,6 +139,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (AssignReviews, Locality),
             (ReadReports, Locality),
             (FollowUpMatches, Locality),
+            (RecordConsultations, Locality),
         ],
         // Social care sees the cases referred to it by a step-up, and decides those requests;
         // and those whose Team Around the Family a social worker belongs to.

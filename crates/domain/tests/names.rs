@@ -141,6 +141,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Meeting,
         EntityType::Action,
         EntityType::StepUp,
+        EntityType::Consultation,
     ] {
         line!("et {}", e.as_str());
     }
@@ -187,6 +188,9 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadStepUp,
         ListStepUps,
         DecideStepUp,
+        RecordConsultation,
+        ReadConsultation,
+        ListConsultations,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

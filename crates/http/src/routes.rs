@@ -8,8 +8,8 @@
 use crate::error::ApiError;
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    directory, episode_transitions, episodes, families, feedback, form_templates, known_elsewhere,
-    me, meetings, ops, people, reviews, step_ups, tafs, work,
+    consultations, directory, episode_transitions, episodes, families, feedback, form_templates,
+    known_elsewhere, me, meetings, ops, people, reviews, step_ups, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -143,6 +143,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent, OnCase(WriteCase);
         GET "/api/v1/known-elsewhere" => known_elsewhere::list_known_elsewhere,
             Listed(FollowUpMatches);
+        POST "/api/v1/no-names-consultations" => consultations::record_no_names_consultation,
+            Granted(RecordConsultations);
+        GET "/api/v1/no-names-consultations" => consultations::list_no_names_consultations,
+            Granted(RecordConsultations);
+        // LCSS of another locality: 404.
+        GET "/api/v1/no-names-consultations/{id}" => consultations::get_no_names_consultation,
+            Granted(RecordConsultations);
 
         GET "/api/v1/episodes" => episodes::list_episodes, Listed(ReadCase);
         POST "/api/v1/episodes" => episodes::open_episode, NewCase;

@@ -479,6 +479,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A No Names Consultation: advice LCSS gave a professional about a child or family it never identifies (no column can hold an identifier; free text is checked for them before it is stored).
+    no_names_consultations (id) {
+        id -> Uuid,
+        locality_id -> Uuid,
+        held_on -> Date,
+        /// The consulting professional, when they have an account; else consulting_name.
+        consulting_user_id -> Nullable<Uuid>,
+        consulting_name -> Nullable<Text>,
+        consulting_organisation -> Text,
+        themes -> Array<Text>,
+        threshold_view -> Int2,
+        advice -> Text,
+        outcome -> Text,
+        signposted_to -> Nullable<Text>,
+        follow_up_on -> Nullable<Date>,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
 diesel::joinable!(taf_members -> tafs (taf_id));
 diesel::joinable!(taf_meetings -> tafs (taf_id));
@@ -529,6 +550,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     known_elsewhere_matches,
     lead_transfers,
     localities,
+    no_names_consultations,
     organisations,
     people,
     refresh_tokens,

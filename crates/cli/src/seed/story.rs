@@ -30,6 +30,7 @@ use earlyhelp_workflows::assessments::{
     self as forms, IfMatch, ReviewDeadline, StartAssessment, SubmitAssessment, UpdateAssessment,
 };
 use earlyhelp_workflows::consents::{self, RecordConsent};
+use earlyhelp_workflows::consultations::{self, RecordNoNames};
 use earlyhelp_workflows::episodes::{self, OpenEpisode};
 use earlyhelp_workflows::families::{self as family_steps, CreateFamily};
 use earlyhelp_workflows::meetings::{
@@ -689,5 +690,50 @@ fn decide(
 ) -> anyhow::Result<()> {
     let command = DecideReview { review, decision };
     reviews::decide(conn, &reviewer.request(), &reviewer.actor, command)?;
+    Ok(())
+}
+
+/// Two No Names Consultations, one per locality, recorded by its LCSS worker (once).
+pub(super) fn write_consultations(conn: &mut PgConnection) -> anyhow::Result<()> {
+    if earlyhelp_persistence::consultations::count(conn)? > 0 {
+        return Ok(());
+    }
+    for (lcss, consulting, themes, outcome, signposted, advice) in [
+        (
+            "lcss_worker",
+            "practitioner",
+            vec!["attendance", "emotional_wellbeing"],
+            "seek_consent",
+            None,
+            "Low mood and falling attendance after a house move: talk to the family about an Early \
+             Help Assessment; a TAF with school and the school nurse could meet these needs.",
+        ),
+        (
+            "lcss_worker2",
+            "practitioner2",
+            vec!["parenting"],
+            "signpost",
+            Some("Family hub parenting course (demo)"),
+            "Parent asking for help with routines: universal parenting support first; come back if \
+             things do not improve within a term.",
+        ),
+    ] {
+        let recorder = Player::load(conn, lcss)?;
+        let professional = demo_user(conn, consulting)?;
+        let command = RecordNoNames {
+            locality: None,
+            held_on: date(&day(-10)?)?,
+            consulting_user: Some(professional.id),
+            consulting_name: None,
+            consulting_organisation: None,
+            themes: themes.into_iter().map(str::to_owned).collect(),
+            threshold_view: 2,
+            advice: advice.to_owned(),
+            outcome: outcome.to_owned(),
+            signposted_to: signposted.map(str::to_owned),
+            follow_up_on: Some(date(&day(4)?)?),
+        };
+        consultations::record(conn, &recorder.request(), &recorder.actor, command)?;
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod assessments;
 pub mod auth;
 pub mod chronology;
 pub mod consents;
+pub mod consultations;
 pub mod directory;
 pub mod episode_transitions;
 pub mod episodes;

@@ -8,8 +8,8 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    assessments, chronology, consents, episode_transitions, episodes, families, feedback,
-    known_elsewhere, meetings, people, reviews, step_ups, tafs, work,
+    assessments, chronology, consents, consultations, episode_transitions, episodes, families,
+    feedback, known_elsewhere, meetings, people, reviews, step_ups, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -70,6 +70,9 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         step_ups::list_step_ups,
         step_ups::get_step_up,
         step_ups::decide_step_up,
+        consultations::record_no_names_consultation,
+        consultations::list_no_names_consultations,
+        consultations::get_no_names_consultation,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
@@ -134,6 +137,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
             WorkKind,
             StepUpState,
             StepUpDecision,
+            ConcernTheme,
+            ConsultationOutcome,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -687,7 +692,7 @@ pub struct CriteriaCounts {
 mod tests {
     use super::*;
     use crate::openapi::{keys, property_names};
-    use earlyhelp_domain::{assessment, episode, person, review, step_up, taf, work};
+    use earlyhelp_domain::{assessment, consultation, episode, person, review, step_up, taf, work};
 
     /// The `enum` values of a schema-only code list.
     fn values<T: PartialSchema>() -> Vec<String> {
@@ -775,6 +780,20 @@ mod tests {
         assert_eq!(
             values::<WorkKind>(),
             strings(&work::WorkKind::ALL, work::WorkKind::as_str)
+        );
+        assert_eq!(
+            values::<ConcernTheme>(),
+            strings(
+                &consultation::ConcernTheme::ALL,
+                consultation::ConcernTheme::as_str
+            )
+        );
+        assert_eq!(
+            values::<ConsultationOutcome>(),
+            strings(
+                &consultation::ConsultationOutcome::ALL,
+                consultation::ConsultationOutcome::as_str
+            )
         );
         assert_eq!(
             values::<StepUpState>(),
@@ -1024,4 +1043,34 @@ pub enum StepUpState {
 pub enum StepUpDecision {
     Accepted,
     NotAccepted,
+}
+
+/// What a consultation is about.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ConcernTheme {
+    EmotionalWellbeing,
+    Attendance,
+    Behaviour,
+    Parenting,
+    DomesticAbuse,
+    Neglect,
+    SubstanceMisuse,
+    Housing,
+    Finances,
+    Send,
+    Exploitation,
+    Other,
+}
+
+/// What a consultation advised: `seek_consent` for an Early Help Assessment, `refer_to_mash`,
+/// `signpost` to a named service, `universal_services` only, or `no_further_action`.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ConsultationOutcome {
+    SeekConsent,
+    ReferToMash,
+    Signpost,
+    UniversalServices,
+    NoFurtherAction,
 }

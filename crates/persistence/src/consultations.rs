@@ -1,0 +1,78 @@
+//! No Names Consultations.
+
+use crate::pagination::{Cursor, Page, PageRequest};
+use crate::schema::no_names_consultations as nnc;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use earlyhelp_domain::{LocalityId, UserId};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = nnc)]
+pub struct NoNamesConsultation {
+    pub id: Uuid,
+    pub locality_id: LocalityId,
+    pub held_on: NaiveDate,
+    pub consulting_user_id: Option<UserId>,
+    pub consulting_name: Option<String>,
+    pub consulting_organisation: String,
+    pub themes: Vec<String>,
+    pub threshold_view: i16,
+    pub advice: String,
+    pub outcome: String,
+    pub signposted_to: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+    pub recorded_by: UserId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub fn create(conn: &mut PgConnection, new: &NoNamesConsultation) -> Result<NoNamesConsultation> {
+    Ok(diesel::insert_into(nnc::table)
+        .values(new)
+        .returning(NoNamesConsultation::as_returning())
+        .get_result(conn)?)
+}
+
+pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<NoNamesConsultation> {
+    Ok(nnc::table
+        .find(id)
+        .select(NoNamesConsultation::as_select())
+        .first(conn)?)
+}
+
+/// The consultations of `localities` held in `[from, to]`, oldest first.
+pub fn list(
+    conn: &mut PgConnection,
+    localities: &[LocalityId],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    page: &PageRequest,
+) -> Result<Page<NoNamesConsultation>> {
+    let mut query = nnc::table
+        .filter(nnc::locality_id.eq_any(localities))
+        .select(NoNamesConsultation::as_select())
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(nnc::held_on.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(nnc::held_on.le(to));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(nnc::id.gt(after.id));
+    }
+    let rows = query.order(nnc::id).limit(page.fetch_limit()).load(conn)?;
+    Ok(Page::from_rows(rows, page, |row: &NoNamesConsultation| {
+        Cursor {
+            key: String::new(),
+            id: row.id,
+        }
+    }))
+}
+
+/// How many consultations are recorded.
+pub fn count(conn: &mut PgConnection) -> Result<i64> {
+    Ok(nnc::table.count().get_result(conn)?)
+}

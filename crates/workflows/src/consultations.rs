@@ -1,0 +1,161 @@
+//! No Names Consultations: LCSS records the advice it gave a professional about a child or
+//! family it never identifies. The record's fields are checked for identifiers before this
+//! step (see [`earlyhelp_domain::consultation::find_identifiers`]); here, who may record and
+//! read them: LCSS, for its own locality.
+
+use crate::step::{audited_read, transaction};
+use crate::{Refusal, Result};
+use chrono::NaiveDate;
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
+use earlyhelp_domain::{LocalityId, UserId};
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::consultations::{self, NoNamesConsultation};
+use earlyhelp_persistence::pagination::{Page, PageRequest};
+use earlyhelp_persistence::{organisations, users, Error as DbError, PgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+/// A consultation as checked by the caller (texts trimmed and free of identifiers).
+#[derive(Debug, Clone)]
+pub struct RecordNoNames {
+    /// `None`: the recorder's own locality.
+    pub locality: Option<LocalityId>,
+    pub held_on: NaiveDate,
+    /// The consulting professional: an account...
+    pub consulting_user: Option<UserId>,
+    /// ...or a name, with their organisation (for an account, its organisation by default).
+    pub consulting_name: Option<String>,
+    pub consulting_organisation: Option<String>,
+    pub themes: Vec<String>,
+    pub threshold_view: i16,
+    pub advice: String,
+    pub outcome: String,
+    pub signposted_to: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListNoNames {
+    pub locality: Option<LocalityId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub page: PageRequest,
+}
+
+/// The localities the actor's consultation grant reaches.
+fn localities(actor: &Actor) -> Result<Vec<LocalityId>> {
+    let scopes = policy::authorize(actor, Permission::RecordConsultations)?;
+    Ok(scopes
+        .into_iter()
+        .filter_map(|scope| match scope {
+            Scope::Locality(locality) => Some(locality),
+            _ => None,
+        })
+        .collect())
+}
+
+pub fn record(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: RecordNoNames,
+) -> Result<NoNamesConsultation> {
+    let mine = localities(actor)?;
+    let locality = match command.locality.or_else(|| mine.first().copied()) {
+        Some(locality) if mine.contains(&locality) => locality,
+        _ => {
+            return Err(Refusal::invalid("locality_id", "must be the locality you work in").into())
+        }
+    };
+    let organisation = match (command.consulting_user, command.consulting_organisation) {
+        (_, Some(organisation)) => organisation,
+        (Some(user), None) => match users::find(conn, user) {
+            Ok(user) if user.active => organisations::find(conn, user.organisation_id)?.name,
+            Ok(_) | Err(DbError::NotFound) => {
+                return Err(Refusal::invalid("consulting_user_id", "must be an active user").into())
+            }
+            Err(other) => return Err(other.into()),
+        },
+        (None, None) => {
+            return Err(Refusal::invalid(
+                "consulting_organisation",
+                "is required for a professional without an account",
+            )
+            .into())
+        }
+    };
+    if let Some(user) = command.consulting_user {
+        if !users::find(conn, user).is_ok_and(|user| user.active) {
+            return Err(Refusal::invalid("consulting_user_id", "must be an active user").into());
+        }
+    }
+    let new = NoNamesConsultation {
+        id: Uuid::now_v7(),
+        locality_id: locality,
+        held_on: command.held_on,
+        consulting_user_id: command.consulting_user,
+        consulting_name: command.consulting_name,
+        consulting_organisation: organisation,
+        themes: command.themes,
+        threshold_view: command.threshold_view,
+        advice: command.advice,
+        outcome: command.outcome,
+        signposted_to: command.signposted_to,
+        follow_up_on: command.follow_up_on,
+        recorded_by: actor.user_id,
+        recorded_at: chrono::Utc::now(),
+    };
+    transaction(conn, audit, |conn, trail| {
+        let saved = consultations::create(conn, &new)?;
+        trail.record(
+            AuditEvent::success(
+                AuditAction::RecordConsultation,
+                EntityType::Consultation,
+                saved.id,
+            )
+            .with_detail(json!({ "kind": "no_names", "outcome": saved.outcome })),
+        );
+        Ok(saved)
+    })
+}
+
+/// One consultation, for LCSS of its locality (404 elsewhere).
+pub fn get(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<NoNamesConsultation> {
+    let mine = localities(actor)?;
+    let found = match consultations::find(conn, id) {
+        Ok(found) if mine.contains(&found.locality_id) => found,
+        Ok(_) | Err(DbError::NotFound) => return Err(Refusal::NotFound.into()),
+        Err(other) => return Err(other.into()),
+    };
+    let event = AuditEvent::success(AuditAction::ReadConsultation, EntityType::Consultation, id);
+    audited_read(conn, audit, event, |_| Ok(found))
+}
+
+/// The consultations of the actor's locality (or the one asked for, if theirs), oldest first.
+pub fn list(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: ListNoNames,
+) -> Result<Page<NoNamesConsultation>> {
+    let mut mine = localities(actor)?;
+    if let Some(locality) = command.locality {
+        mine.retain(|own| *own == locality);
+    }
+    let page = consultations::list(conn, &mine, command.from, command.to, &command.page)?;
+    let ids: Vec<Uuid> = page.items.iter().map(|item| item.id).collect();
+    let event = AuditEvent::new(
+        AuditAction::ListConsultations,
+        EntityType::Consultation,
+        None,
+        Outcome::Success,
+    )
+    .with_detail(json!({ "consultation_ids": ids }));
+    audited_read(conn, audit, event, |_| Ok(page))
+}
