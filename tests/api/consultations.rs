@@ -224,3 +224,98 @@ async fn a_no_names_consultation_refuses_every_kind_of_identifier_and_any_family
         ]
     );
 }
+
+#[actix_web::test]
+async fn a_consultation_is_linked_to_the_family_once_it_consents_and_stays_anonymous() {
+    let app = TestApp::spawn().await;
+    let lcss = app.token("lcss_worker").await;
+    let lead = app.token("practitioner").await;
+    let recorded = app
+        .post("/api/v1/no-names-consultations")
+        .token(&lcss)
+        .json(&consultation(&app))
+        .await;
+    recorded.assert_status(201);
+    let id = id_of(&recorded.json());
+    let link = format!("/api/v1/no-names-consultations/{id}/link");
+    let case = app.open_case(&lead, "Demo-Linkwell").await;
+    let body = json!({ "episode_id": case.episode });
+
+    app.post(&link)
+        .token(&lead)
+        .json(&body)
+        .await
+        .assert_problem(403, "forbidden");
+    let elsewhere = app.token("lcss_worker2").await;
+    app.post(&link)
+        .token(&elsewhere)
+        .json(&body)
+        .await
+        .assert_problem(404, "not_found");
+    let problem = app
+        .post(&link)
+        .token(&lcss)
+        .json(&json!({ "episode_id": "0190a2b4-0000-7000-8000-000000000000" }))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "episode_id");
+
+    // Without the family's consent to an assessment there is nothing to link to.
+    let withdrawn = app.open_case(&lead, "Demo-Unlinked").await;
+    let consents = app
+        .get(&format!("/api/v1/families/{}/consents", withdrawn.family))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    app.post(&format!(
+        "/api/v1/consents/{}/withdraw",
+        id_of(&consents["items"][0])
+    ))
+    .token(&lead)
+    .json(&json!({}))
+    .await
+    .assert_status(200);
+    app.post(&link)
+        .token(&lcss)
+        .json(&json!({ "episode_id": withdrawn.episode }))
+        .await
+        .assert_problem(422, "consent_required");
+
+    let linked = app.post(&link).token(&lcss).json(&body).await;
+    linked.assert_status(201);
+    assert_eq!(linked.json()["episode_id"], case.episode.as_str());
+    app.post(&link)
+        .token(&lcss)
+        .json(&body)
+        .await
+        .assert_problem(409, "conflict");
+    let chronology = app
+        .get(&format!("/api/v1/families/{}/chronology", case.family))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    let entry = chronology["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["kind"] == "consultation.linked")
+        .expect("a consultation.linked entry");
+    assert_eq!(entry["entity_id"], id.as_str());
+    // The consultation itself never names the family.
+    let nnc = app
+        .get(&format!("/api/v1/no-names-consultations/{id}"))
+        .token(&lcss)
+        .send()
+        .await
+        .text();
+    for identifying in [
+        case.family.as_str(),
+        case.episode.as_str(),
+        "family_id",
+        "episode_id",
+    ] {
+        assert!(!nnc.contains(identifying), "{identifying} in {nnc}");
+    }
+}

@@ -153,6 +153,8 @@ pub enum AuditAction {
     ReadConsultation,
     #[strum(serialize = "consultation.list")]
     ListConsultations,
+    #[strum(serialize = "consultation.link")]
+    LinkConsultation,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,
@@ -335,6 +337,8 @@ pub enum ChronologyKind {
     StepUpAccepted,
     #[strum(serialize = "step_up.not_accepted")]
     StepUpNotAccepted,
+    #[strum(serialize = "consultation.linked")]
+    ConsultationLinked,
 }
 
 impl ChronologyKind {

@@ -191,6 +191,7 @@ fn every_enum_keeps_its_names_and_messages() {
         RecordConsultation,
         ReadConsultation,
         ListConsultations,
+        LinkConsultation,
         ListWork,
         ScheduleMeeting,
         ListMeetings,
@@ -260,6 +261,7 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::StepUpRequested,
         ChronologyKind::StepUpAccepted,
         ChronologyKind::StepUpNotAccepted,
+        ChronologyKind::ConsultationLinked,
     ] {
         line!(
             "ck {:?} {} {:?}",

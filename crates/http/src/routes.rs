@@ -150,6 +150,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         // LCSS of another locality: 404.
         GET "/api/v1/no-names-consultations/{id}" => consultations::get_no_names_consultation,
             Granted(RecordConsultations);
+        // And the permission to change the episode's family.
+        POST "/api/v1/no-names-consultations/{id}/link" => consultations::link_no_names_consultation,
+            Granted(RecordConsultations);
 
         GET "/api/v1/episodes" => episodes::list_episodes, Listed(ReadCase);
         POST "/api/v1/episodes" => episodes::open_episode, NewCase;

@@ -6,7 +6,7 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::{LocalityId, UserId};
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, UserId};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -75,4 +75,25 @@ pub fn list(
 /// How many consultations are recorded.
 pub fn count(conn: &mut PgConnection) -> Result<i64> {
     Ok(nnc::table.count().get_result(conn)?)
+}
+
+/// Links a consultation to the episode it was about; `false` when it was linked already.
+pub fn link(
+    conn: &mut PgConnection,
+    consultation: Uuid,
+    episode: EpisodeId,
+    family: FamilyId,
+    by: UserId,
+) -> Result<bool> {
+    use crate::schema::no_names_consultation_links as links;
+    let inserted = diesel::insert_into(links::table)
+        .values((
+            links::consultation_id.eq(consultation),
+            links::episode_id.eq(episode),
+            links::family_id.eq(family),
+            links::linked_by.eq(by),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(inserted == 1)
 }

@@ -500,6 +500,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Which episode a No Names Consultation turned out to be about, recorded once the family consented; the consultation row itself never names the family.
+    no_names_consultation_links (consultation_id) {
+        consultation_id -> Uuid,
+        episode_id -> Uuid,
+        family_id -> Uuid,
+        linked_by -> Uuid,
+        linked_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
 diesel::joinable!(taf_members -> tafs (taf_id));
 diesel::joinable!(taf_meetings -> tafs (taf_id));
@@ -550,6 +561,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     known_elsewhere_matches,
     lead_transfers,
     localities,
+    no_names_consultation_links,
     no_names_consultations,
     organisations,
     people,

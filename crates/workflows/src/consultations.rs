@@ -3,16 +3,20 @@
 //! step (see [`earlyhelp_domain::consultation::find_identifiers`]); here, who may record and
 //! read them: LCSS, for its own locality.
 
+use crate::access::authorize_family;
 use crate::step::{audited_read, transaction};
 use crate::{Refusal, Result};
 use chrono::NaiveDate;
-use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
-use earlyhelp_domain::{LocalityId, UserId};
+use earlyhelp_domain::{EpisodeId, LocalityId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::consultations::{self, NoNamesConsultation};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
-use earlyhelp_persistence::{organisations, users, Error as DbError, PgConnection};
+use earlyhelp_persistence::{
+    consents, episodes, organisations, users, Error as DbError, PgConnection,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -158,4 +162,68 @@ pub fn list(
     )
     .with_detail(json!({ "consultation_ids": ids }));
     audited_read(conn, audit, event, |_| Ok(page))
+}
+
+/// Links a consultation of the actor's locality to the episode of the family it was about,
+/// once the family has consented to an assessment: the family's chronology records it; the
+/// consultation itself stays anonymous. Linked once (409 after).
+pub fn link(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: Uuid,
+    episode: EpisodeId,
+) -> Result<()> {
+    let mine = localities(actor)?;
+    let found = match consultations::find(conn, id) {
+        Ok(found) if mine.contains(&found.locality_id) => found,
+        Ok(_) | Err(DbError::NotFound) => return Err(Refusal::NotFound.into()),
+        Err(other) => return Err(other.into()),
+    };
+    let episode = match episodes::find(conn, episode) {
+        Ok(episode) => episode,
+        Err(DbError::NotFound) => {
+            return Err(Refusal::invalid("episode_id", "no such episode").into())
+        }
+        Err(other) => return Err(other.into()),
+    };
+    authorize_family(conn, audit, actor, Permission::WriteCase, episode.family_id)?;
+    if !consents::has_active_assessment_consent(conn, episode.family_id)? {
+        return Err(Refusal::ConsentRequired(
+            "The family has not consented to an assessment: a No Names Consultation is linked \
+             to them only with their consent."
+                .into(),
+        )
+        .into());
+    }
+    transaction(conn, audit, |conn, trail| {
+        if !consultations::link(conn, found.id, episode.id, episode.family_id, actor.user_id)? {
+            return Err(Refusal::Duplicate("this consultation is linked already").into());
+        }
+        trail.record(
+            AuditEvent::success(
+                AuditAction::LinkConsultation,
+                EntityType::Consultation,
+                found.id,
+            )
+            .with_detail(json!({ "episode_id": episode.id })),
+        );
+        let summary = format!(
+            "No Names Consultation of {} linked (advice: {})",
+            found.held_on,
+            found.outcome.replace('_', " ")
+        );
+        chronology::record(
+            conn,
+            &Happening {
+                family: episode.family_id,
+                kind: ChronologyKind::ConsultationLinked,
+                actor: actor.user_id,
+                summary: &summary,
+                entity_type: EntityType::Consultation,
+                entity_id: found.id,
+            },
+        )?;
+        Ok(())
+    })
 }

@@ -380,3 +380,64 @@ pub async fn get_no_names_consultation(
         .await?;
     Ok(HttpResponse::Ok().json(ConsultationResponse::from(found)))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LinkConsultation)]
+pub struct LinkRequest {
+    /// The episode of the family the consultation was about; the family must have consented
+    /// to an assessment.
+    episode_id: Uuid,
+}
+
+/// The link made.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ConsultationLink)]
+pub struct LinkResponse {
+    consultation_id: Uuid,
+    episode_id: Uuid,
+}
+
+/// Link a No Names Consultation to an episode
+///
+/// Once the family has consented (422 `consent_required` before), LCSS of the consultation's
+/// locality links it to the family's episode: the family's chronology records it. The
+/// consultation itself stays anonymous (it never shows the link). Linked once (409
+/// `conflict`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/no-names-consultations/{id}/link",
+    tag = "consultations",
+    params(IdPath),
+    request_body = LinkRequest,
+    responses(
+        (status = 201, description = "Linked.", body = LinkResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = crate::openapi::responses::Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, consultation.id = %id))]
+pub async fn link_no_names_consultation(
+    state: State,
+    auth: Authenticated,
+    id: Path<Uuid>,
+    body: ApiJson<LinkRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, episode) = (id.into_inner(), body.0.episode_id);
+    auth.run(&state, move |conn, audit, actor| {
+        consultations::link(conn, audit, actor, id, episode.into())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(LinkResponse {
+        consultation_id: id,
+        episode_id: episode,
+    }))
+}

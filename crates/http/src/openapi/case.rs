@@ -73,6 +73,7 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         consultations::record_no_names_consultation,
         consultations::list_no_names_consultations,
         consultations::get_no_names_consultation,
+        consultations::link_no_names_consultation,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
@@ -365,6 +366,7 @@ pub enum ChronologyEntityType {
     Meeting,
     Action,
     StepUp,
+    Consultation,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+DROP TABLE no_names_consultation_links;
