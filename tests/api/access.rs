@@ -133,6 +133,20 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
         ),
         (
             Method::GET,
+            "/api/v1/families/{id}/consultations",
+            format!("/api/v1/families/{family}/consultations"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/families/{id}/consultations",
+            format!("/api/v1/families/{family}/consultations"),
+            Some(
+                json!({ "held_on": "2026-11-20", "consulting_user_id": app.persona("practitioner").id, "themes": ["attendance"], "threshold_view": 2, "advice": "Keep the TAF going.", "outcome": "universal_services" }),
+            ),
+        ),
+        (
+            Method::GET,
             "/api/v1/families/{id}/chronology",
             format!("/api/v1/families/{family}/chronology"),
             None,

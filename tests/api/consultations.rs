@@ -319,3 +319,65 @@ async fn a_consultation_is_linked_to_the_family_once_it_consents_and_stays_anony
         assert!(!nnc.contains(identifying), "{identifying} in {nnc}");
     }
 }
+
+#[actix_web::test]
+async fn an_advice_consultation_is_on_the_familys_record_for_whoever_reads_it() {
+    let app = TestApp::spawn().await;
+    let lcss = app.token("lcss_worker").await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Advised").await;
+    let path = format!("/api/v1/families/{}/consultations", case.family);
+    let mut body = consultation(&app);
+    // Identified by design: the family knows, so its details may be in the advice.
+    body["advice"] = json!("Visit at the OX16 5AU address with school; seek consent for an EHA.");
+
+    app.post(&path)
+        .token(&lead)
+        .json(&body)
+        .await
+        .assert_problem(403, "forbidden");
+    let elsewhere = app.token("lcss_worker2").await;
+    app.post(&path)
+        .token(&elsewhere)
+        .json(&body)
+        .await
+        .assert_problem(404, "not_found");
+    let mut misplaced = body.clone();
+    misplaced["locality_id"] = json!(app.directory.north);
+    app.post(&path)
+        .token(&lcss)
+        .json(&misplaced)
+        .await
+        .assert_problem(422, "validation_failed");
+    let recorded = app.post(&path).token(&lcss).json(&body).await;
+    recorded.assert_status(201);
+    let recorded = recorded.json();
+    assert_eq!(recorded["family_id"], case.family.as_str());
+    assert_eq!(
+        recorded["locality_id"],
+        app.directory.north.to_string().as_str()
+    );
+
+    let listed = app.get(&path).token(&lead).send().await;
+    listed.assert_status(200);
+    assert_eq!(listed.json()["items"][0]["id"], recorded["id"]);
+    let other = app.token("practitioner2").await;
+    app.get(&path)
+        .token(&other)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    let chronology = app
+        .get(&format!("/api/v1/families/{}/chronology", case.family))
+        .token(&lead)
+        .send()
+        .await
+        .json();
+    assert!(chronology["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(
+            |entry| entry["kind"] == "consultation.advice" && entry["entity_id"] == recorded["id"]
+        ));
+}

@@ -339,6 +339,8 @@ pub enum ChronologyKind {
     StepUpNotAccepted,
     #[strum(serialize = "consultation.linked")]
     ConsultationLinked,
+    #[strum(serialize = "consultation.advice")]
+    AdviceConsultation,
 }
 
 impl ChronologyKind {

@@ -262,6 +262,7 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::StepUpAccepted,
         ChronologyKind::StepUpNotAccepted,
         ChronologyKind::ConsultationLinked,
+        ChronologyKind::AdviceConsultation,
     ] {
         line!(
             "ck {:?} {} {:?}",

@@ -138,6 +138,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/families/{id}/consents" => consents::list_consents, OnCase(ReadCase);
         POST "/api/v1/families/{id}/consents" => consents::record_consent, OnCase(WriteCase);
         GET "/api/v1/families/{id}/chronology" => chronology::get_chronology, OnCase(ReadCase);
+        GET "/api/v1/families/{id}/consultations" => consultations::list_advice_consultations,
+            OnCase(ReadCase);
+        POST "/api/v1/families/{id}/consultations" => consultations::record_advice_consultation,
+            OnCase(RecordConsultations);
         GET "/api/v1/people/{id}" => people::get_person, OnCase(ReadCase);
         PATCH "/api/v1/people/{id}" => people::update_person, OnCase(WriteCase);
         POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent, OnCase(WriteCase);

@@ -97,3 +97,48 @@ pub fn link(
         .execute(conn)?;
     Ok(inserted == 1)
 }
+
+/// An advice consultation: the same record about a named family.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::advice_consultations)]
+pub struct AdviceConsultation {
+    pub id: Uuid,
+    pub family_id: FamilyId,
+    pub locality_id: LocalityId,
+    pub held_on: NaiveDate,
+    pub consulting_user_id: Option<UserId>,
+    pub consulting_name: Option<String>,
+    pub consulting_organisation: String,
+    pub themes: Vec<String>,
+    pub threshold_view: i16,
+    pub advice: String,
+    pub outcome: String,
+    pub signposted_to: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
+    pub recorded_by: UserId,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub fn create_advice(
+    conn: &mut PgConnection,
+    new: &AdviceConsultation,
+) -> Result<AdviceConsultation> {
+    use crate::schema::advice_consultations as advice;
+    Ok(diesel::insert_into(advice::table)
+        .values(new)
+        .returning(AdviceConsultation::as_returning())
+        .get_result(conn)?)
+}
+
+/// A family's advice consultations, by the day they were held.
+pub fn advice_for_family(
+    conn: &mut PgConnection,
+    family: FamilyId,
+) -> Result<Vec<AdviceConsultation>> {
+    use crate::schema::advice_consultations as advice;
+    Ok(advice::table
+        .filter(advice::family_id.eq(family))
+        .order((advice::held_on, advice::id))
+        .select(AdviceConsultation::as_select())
+        .load(conn)?)
+}

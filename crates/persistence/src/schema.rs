@@ -511,6 +511,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// An advice consultation: LCSS advice to a professional about a named family, with the family's knowledge.
+    advice_consultations (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        locality_id -> Uuid,
+        held_on -> Date,
+        consulting_user_id -> Nullable<Uuid>,
+        consulting_name -> Nullable<Text>,
+        consulting_organisation -> Text,
+        themes -> Array<Text>,
+        threshold_view -> Int2,
+        advice -> Text,
+        outcome -> Text,
+        signposted_to -> Nullable<Text>,
+        follow_up_on -> Nullable<Date>,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(assessment_revisions -> form_templates (template_id));
 diesel::joinable!(taf_members -> tafs (taf_id));
 diesel::joinable!(taf_meetings -> tafs (taf_id));
@@ -548,6 +569,7 @@ diesel::joinable!(users -> localities (locality_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    advice_consultations,
     assessment_revisions,
     assessments,
     audit_events,

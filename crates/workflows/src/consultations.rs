@@ -9,13 +9,13 @@ use crate::{Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
-use earlyhelp_domain::{EpisodeId, LocalityId, UserId};
+use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
-use earlyhelp_persistence::consultations::{self, NoNamesConsultation};
+use earlyhelp_persistence::consultations::{self, AdviceConsultation, NoNamesConsultation};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::{
-    consents, episodes, organisations, users, Error as DbError, PgConnection,
+    consents, episodes, families, organisations, users, Error as DbError, PgConnection,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -72,28 +72,7 @@ pub fn record(
             return Err(Refusal::invalid("locality_id", "must be the locality you work in").into())
         }
     };
-    let organisation = match (command.consulting_user, command.consulting_organisation) {
-        (_, Some(organisation)) => organisation,
-        (Some(user), None) => match users::find(conn, user) {
-            Ok(user) if user.active => organisations::find(conn, user.organisation_id)?.name,
-            Ok(_) | Err(DbError::NotFound) => {
-                return Err(Refusal::invalid("consulting_user_id", "must be an active user").into())
-            }
-            Err(other) => return Err(other.into()),
-        },
-        (None, None) => {
-            return Err(Refusal::invalid(
-                "consulting_organisation",
-                "is required for a professional without an account",
-            )
-            .into())
-        }
-    };
-    if let Some(user) = command.consulting_user {
-        if !users::find(conn, user).is_ok_and(|user| user.active) {
-            return Err(Refusal::invalid("consulting_user_id", "must be an active user").into());
-        }
-    }
+    let organisation = consulting_organisation(conn, &command)?;
     let new = NoNamesConsultation {
         id: Uuid::now_v7(),
         locality_id: locality,
@@ -226,4 +205,109 @@ pub fn link(
         )?;
         Ok(())
     })
+}
+
+/// The consulting professional's organisation: as given, or their account's; and the account,
+/// when named, must be active.
+fn consulting_organisation(conn: &mut PgConnection, command: &RecordNoNames) -> Result<String> {
+    let account = match command.consulting_user {
+        None => None,
+        Some(user) => match users::find(conn, user) {
+            Ok(user) if user.active => Some(user),
+            Ok(_) | Err(DbError::NotFound) => {
+                return Err(Refusal::invalid("consulting_user_id", "must be an active user").into())
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    match (&command.consulting_organisation, account) {
+        (Some(organisation), _) => Ok(organisation.clone()),
+        (None, Some(user)) => Ok(organisations::find(conn, user.organisation_id)?.name),
+        (None, None) => Err(Refusal::invalid(
+            "consulting_organisation",
+            "is required for a professional without an account",
+        )
+        .into()),
+    }
+}
+
+/// Records an advice consultation about a family LCSS may change the record of (its
+/// locality's): the same record as a No Names Consultation, on the family's chronology.
+pub fn record_advice(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    family: FamilyId,
+    command: RecordNoNames,
+) -> Result<AdviceConsultation> {
+    authorize_family(conn, audit, actor, Permission::RecordConsultations, family)?;
+    let organisation = consulting_organisation(conn, &command)?;
+    let locality = families::find(conn, family)?.locality_id;
+    let new = AdviceConsultation {
+        id: Uuid::now_v7(),
+        family_id: family,
+        locality_id: locality,
+        held_on: command.held_on,
+        consulting_user_id: command.consulting_user,
+        consulting_name: command.consulting_name,
+        consulting_organisation: organisation,
+        themes: command.themes,
+        threshold_view: command.threshold_view,
+        advice: command.advice,
+        outcome: command.outcome,
+        signposted_to: command.signposted_to,
+        follow_up_on: command.follow_up_on,
+        recorded_by: actor.user_id,
+        recorded_at: chrono::Utc::now(),
+    };
+    transaction(conn, audit, |conn, trail| {
+        let saved = consultations::create_advice(conn, &new)?;
+        trail.record(
+            AuditEvent::success(
+                AuditAction::RecordConsultation,
+                EntityType::Consultation,
+                saved.id,
+            )
+            .with_detail(
+                json!({ "kind": "advice", "family_id": family, "outcome": saved.outcome }),
+            ),
+        );
+        let summary = format!(
+            "LCSS advice consultation held {} (advice: {})",
+            saved.held_on,
+            saved.outcome.replace('_', " ")
+        );
+        chronology::record(
+            conn,
+            &Happening {
+                family,
+                kind: ChronologyKind::AdviceConsultation,
+                actor: actor.user_id,
+                summary: &summary,
+                entity_type: EntityType::Consultation,
+                entity_id: saved.id,
+            },
+        )?;
+        Ok(saved)
+    })
+}
+
+/// A family's advice consultations, for whoever may read its record.
+pub fn advice_for_family(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    family: FamilyId,
+) -> Result<Vec<AdviceConsultation>> {
+    authorize_family(conn, audit, actor, Permission::ReadCase, family)?;
+    let found = consultations::advice_for_family(conn, family)?;
+    let ids: Vec<Uuid> = found.iter().map(|item| item.id).collect();
+    let event = AuditEvent::new(
+        AuditAction::ListConsultations,
+        EntityType::Family,
+        Some(family.into()),
+        Outcome::Success,
+    )
+    .with_detail(json!({ "consultation_ids": ids }));
+    audited_read(conn, audit, event, |_| Ok(found))
 }

@@ -22,8 +22,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use earlyhelp_domain::consultation::{find_identifiers, ConcernTheme, ConsultationOutcome};
 use earlyhelp_domain::directory::{optional_text, single_line};
 use earlyhelp_domain::validation::Checks;
-use earlyhelp_domain::{LocalityId, UserId};
-use earlyhelp_persistence::consultations::NoNamesConsultation;
+use earlyhelp_domain::{FamilyId, LocalityId, UserId};
+use earlyhelp_persistence::consultations::{AdviceConsultation, NoNamesConsultation};
 use earlyhelp_workflows::clock::today;
 use earlyhelp_workflows::consultations::{self, ListNoNames, RecordNoNames};
 use serde::{Deserialize, Serialize};
@@ -137,8 +137,15 @@ fn anonymous(checks: &mut Checks, field: &str, text: &str) {
 }
 
 impl RecordConsultationRequest {
-    fn into_command(self) -> Result<RecordNoNames, ApiError> {
+    /// The command, its texts checked; `anonymous`: a No Names Consultation, whose texts must
+    /// hold no identifier (an advice consultation is about a named family).
+    fn into_command(self, anonymous: bool) -> Result<RecordNoNames, ApiError> {
         let mut checks = Checks::default();
+        let scan = |checks: &mut Checks, field: &str, text: &str| {
+            if anonymous {
+                self::anonymous(checks, field, text);
+            }
+        };
         if self.held_on > today() || self.held_on.year() < 2000 {
             checks.fail("held_on", "must be a day from 2000 up to today");
         }
@@ -161,7 +168,7 @@ impl RecordConsultationRequest {
             .as_deref()
             .and_then(|name| checks.check("consulting_name", single_line(name, 100)));
         let organisation = self.consulting_organisation.as_deref().and_then(|name| {
-            anonymous(&mut checks, "consulting_organisation", name);
+            scan(&mut checks, "consulting_organisation", name);
             checks.check("consulting_organisation", single_line(name, 200))
         });
         let mut themes = Vec::new();
@@ -180,7 +187,7 @@ impl RecordConsultationRequest {
         if !(1..=4).contains(&self.threshold_view) {
             checks.fail("threshold_view", "must be a level from 1 to 4");
         }
-        anonymous(&mut checks, "advice", &self.advice);
+        scan(&mut checks, "advice", &self.advice);
         let advice = match optional_text(Some(&self.advice), 4000) {
             Ok(Some(advice)) => Some(advice),
             Ok(None) => {
@@ -199,7 +206,7 @@ impl RecordConsultationRequest {
                 .map_err(|_| "is not a consultation outcome"),
         );
         let signposted = self.signposted_to.as_deref().and_then(|service| {
-            anonymous(&mut checks, "signposted_to", service);
+            scan(&mut checks, "signposted_to", service);
             checks.check("signposted_to", single_line(service, 200))
         });
         match (outcome, &self.signposted_to) {
@@ -263,7 +270,7 @@ pub async fn record_no_names_consultation(
     auth: Authenticated,
     body: ApiJson<RecordConsultationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = body.0.into_command()?;
+    let command = body.0.into_command(true)?;
     let saved = auth
         .run(&state, move |conn, audit, actor| {
             consultations::record(conn, audit, actor, command)
@@ -439,5 +446,136 @@ pub async fn link_no_names_consultation(
     Ok(HttpResponse::Created().json(LinkResponse {
         consultation_id: id,
         episode_id: episode,
+    }))
+}
+
+/// An advice consultation: LCSS advice about a named family, with its knowledge.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AdviceConsultation)]
+pub struct AdviceResponse {
+    id: Uuid,
+    family_id: Uuid,
+    locality_id: Uuid,
+    held_on: NaiveDate,
+    #[schema(required)]
+    consulting_user_id: Option<Uuid>,
+    #[schema(required)]
+    consulting_name: Option<String>,
+    consulting_organisation: String,
+    #[schema(value_type = Vec<ConcernThemeSchema>)]
+    themes: Vec<String>,
+    #[schema(minimum = 1, maximum = 4)]
+    threshold_view: i16,
+    advice: String,
+    #[schema(value_type = ConsultationOutcomeSchema)]
+    outcome: String,
+    #[schema(required)]
+    signposted_to: Option<String>,
+    #[schema(required)]
+    follow_up_on: Option<NaiveDate>,
+    recorded_by: Uuid,
+    recorded_at: DateTime<Utc>,
+}
+
+impl From<AdviceConsultation> for AdviceResponse {
+    fn from(row: AdviceConsultation) -> Self {
+        Self {
+            id: row.id,
+            family_id: row.family_id.into(),
+            locality_id: row.locality_id.into(),
+            held_on: row.held_on,
+            consulting_user_id: row.consulting_user_id.map(Uuid::from),
+            consulting_name: row.consulting_name,
+            consulting_organisation: row.consulting_organisation,
+            themes: row.themes,
+            threshold_view: row.threshold_view,
+            advice: row.advice,
+            outcome: row.outcome,
+            signposted_to: row.signposted_to,
+            follow_up_on: row.follow_up_on,
+            recorded_by: row.recorded_by.into(),
+            recorded_at: row.recorded_at,
+        }
+    }
+}
+
+/// Record an advice consultation
+///
+/// LCSS (for the family's locality) records advice it gave a professional about this family,
+/// with the family's knowledge: the same fields as a No Names Consultation (but
+/// `locality_id`, which is the family's), on the family's chronology.
+#[utoipa::path(
+    post,
+    path = "/api/v1/families/{id}/consultations",
+    tag = "consultations",
+    params(IdPath),
+    request_body = RecordConsultationRequest,
+    responses(
+        (status = 201, description = "Recorded.", body = AdviceResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
+pub async fn record_advice_consultation(
+    state: State,
+    auth: Authenticated,
+    id: Path<FamilyId>,
+    body: ApiJson<RecordConsultationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if body.0.locality_id.is_some() {
+        return Err(ApiError::validation(
+            "locality_id",
+            "is the family's for an advice consultation: leave it out",
+        ));
+    }
+    let command = body.0.into_command(false)?;
+    let family = id.into_inner();
+    let saved = auth
+        .run(&state, move |conn, audit, actor| {
+            consultations::record_advice(conn, audit, actor, family, command)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(AdviceResponse::from(saved)))
+}
+
+/// List a family's advice consultations
+///
+/// For whoever may read the family's record, by the day they were held.
+#[utoipa::path(
+    get,
+    path = "/api/v1/families/{id}/consultations",
+    tag = "consultations",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The family's advice consultations (one page).", body = List<AdviceResponse>),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, family.id = %id))]
+pub async fn list_advice_consultations(
+    state: State,
+    auth: Authenticated,
+    id: Path<FamilyId>,
+) -> Result<HttpResponse, ApiError> {
+    let family = id.into_inner();
+    let found = auth
+        .run(&state, move |conn, audit, actor| {
+            consultations::advice_for_family(conn, audit, actor, family)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(List {
+        items: found.into_iter().map(AdviceResponse::from).collect(),
+        next_cursor: None,
     }))
 }

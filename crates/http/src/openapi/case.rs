@@ -74,6 +74,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         consultations::list_no_names_consultations,
         consultations::get_no_names_consultation,
         consultations::link_no_names_consultation,
+        consultations::record_advice_consultation,
+        consultations::list_advice_consultations,
         meetings::schedule_meeting,
         meetings::list_meetings,
         meetings::list_received_minutes,
