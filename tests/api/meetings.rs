@@ -2,18 +2,9 @@
 //! finalising to the locality LCSS, LCSS acknowledging with feedback, and the action plan its
 //! owners keep up to date.
 
-use crate::case_helpers::{complete_minutes, id_of};
+use crate::case_helpers::{complete_minutes, error_fields, id_of};
 use crate::helpers::TestApp;
 use serde_json::{json, Value};
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|error| error["field"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 fn listed(page: &Value, id: &str) -> bool {
     page["items"]
@@ -69,14 +60,14 @@ async fn a_team_meets_finalises_its_minutes_to_lcss_and_keeps_its_plan() {
         .json(&json!({ "starts_at": "2026-11-24T09:30:00Z", "invitee_member_ids": [case.adult] }))
         .await
         .assert_problem(422, "validation_failed");
-    assert_eq!(fields(&refused), vec!["venue"]);
+    assert_eq!(error_fields(&refused), vec!["venue"]);
     let refused = app
         .post(&meetings)
         .token(&school)
         .json(&json!({ "starts_at": "2026-11-24T09:30:00Z", "venue": "School", "invitee_member_ids": [lead_member, case.adult] }))
         .await
         .assert_problem(422, "validation_failed");
-    assert_eq!(fields(&refused), vec!["invitee_member_ids[1]"]);
+    assert_eq!(error_fields(&refused), vec!["invitee_member_ids[1]"]);
     for typo in ["1616-06-20T07:54:00Z", "2300-01-01T10:00:00Z"] {
         let refused = app
             .post(&meetings)
@@ -84,7 +75,7 @@ async fn a_team_meets_finalises_its_minutes_to_lcss_and_keeps_its_plan() {
             .json(&json!({ "starts_at": typo, "virtual": true }))
             .await
             .assert_problem(422, "validation_failed");
-        assert_eq!(fields(&refused), vec!["starts_at"], "{typo}");
+        assert_eq!(error_fields(&refused), vec!["starts_at"], "{typo}");
     }
     let scheduled = app
         .post(&meetings)
@@ -132,7 +123,7 @@ async fn a_team_meets_finalises_its_minutes_to_lcss_and_keeps_its_plan() {
         .json(&json!({ "minutes": { "agenda": "x", "attendees": [{ "name": "Jo" }], "next_review_on": "2027-2-1" } }))
         .await
         .assert_problem(422, "validation_failed");
-    let mut found = fields(&malformed);
+    let mut found = error_fields(&malformed);
     found.sort();
     assert_eq!(
         found,
@@ -155,7 +146,7 @@ async fn a_team_meets_finalises_its_minutes_to_lcss_and_keeps_its_plan() {
         .send()
         .await
         .assert_problem(422, "validation_failed");
-    let missing = fields(&incomplete);
+    let missing = error_fields(&incomplete);
     for field in [
         "minutes.family_views",
         "minutes.working_well",
@@ -416,7 +407,7 @@ async fn finalised_minutes_name_only_the_team_and_the_family_and_a_closed_episod
         .send()
         .await
         .assert_problem(422, "validation_failed");
-    let mut found = fields(&problem);
+    let mut found = error_fields(&problem);
     found.sort();
     assert_eq!(
         found,

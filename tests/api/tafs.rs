@@ -2,7 +2,7 @@
 //! members with an account get to the family's record, for exactly as long as the membership
 //! stands and the episode is open.
 
-use crate::case_helpers::{id_of, Case};
+use crate::case_helpers::{error_fields, id_of, Case};
 use crate::helpers::TestApp;
 use awc::http::Method;
 use earlyhelp_tests::http::Reply;
@@ -426,14 +426,6 @@ async fn a_member_request_names_every_wrong_field_and_a_retry_adds_no_one_twice(
     let case = app.open_case(&lead, "Demo-Fieldsby").await;
     let stranger = app.open_case(&lead, "Demo-Otherby").await;
     let taf = id_of(&app.form_taf(&lead, &case.episode).await);
-    let fields = |problem: &Value| -> Vec<String> {
-        problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|error| error["field"].as_str().unwrap().to_owned())
-            .collect()
-    };
     for (body, expected) in [
         (json!({ "kind": "friend" }), vec!["kind"]),
         (json!({ "kind": "professional" }), vec!["user_id"]),
@@ -458,7 +450,7 @@ async fn a_member_request_names_every_wrong_field_and_a_retry_adds_no_one_twice(
             .add_to_taf(&lead, &taf, &body)
             .await
             .assert_problem(422, "validation_failed");
-        let mut found = fields(&problem);
+        let mut found = error_fields(&problem);
         let mut expected: Vec<String> = expected.into_iter().map(str::to_owned).collect();
         found.sort();
         expected.sort();

@@ -4,6 +4,7 @@ mod families;
 mod roster;
 mod snf;
 mod story;
+mod teams;
 
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};

@@ -314,6 +314,15 @@ pub mod full_date {
         }
     }
 
+    /// A date query parameter (`?from=2026-11-01`): noted as the field's error unless full.
+    pub fn query(
+        checks: &mut earlyhelp_domain::validation::Checks,
+        field: &str,
+        raw: Option<&str>,
+    ) -> Option<NaiveDate> {
+        raw.and_then(|raw| checks.check(field, parse(raw).ok_or("must be a date (YYYY-MM-DD)")))
+    }
+
     pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
         FullDate::deserialize(deserializer).map(|date| date.0)
     }

@@ -7,9 +7,10 @@
 
 use crate::error::ApiError;
 use crate::handlers::{
-    admin_localities, admin_organisations, admin_users, assessments, auth, chronology, consents,
-    consultations, directory, episode_transitions, episodes, families, feedback, form_templates,
-    known_elsewhere, me, meetings, ops, people, reviews, step_ups, tafs, work,
+    actions, admin_localities, admin_organisations, admin_users, assessments, auth, chronology,
+    consents, consultations, directory, episode_transitions, episodes, families, feedback,
+    form_templates, known_elsewhere, me, meetings, ops, people, reviews, step_ups, taf_reviews,
+    tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -178,16 +179,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/episodes/{id}/taf" => tafs::get_episode_taf, OnCase(ReadCase);
         POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
 
-        GET "/api/v1/tafs" => tafs::list_tafs, Listed(ReadCase);
+        GET "/api/v1/tafs" => taf_reviews::list_tafs, Listed(ReadCase);
         GET "/api/v1/tafs/{id}" => tafs::get_taf, OnCase(ReadCase);
-        POST "/api/v1/tafs/{id}/close" => tafs::close_taf, OnCase(WriteCase);
+        POST "/api/v1/tafs/{id}/close" => taf_reviews::close_taf, OnCase(WriteCase);
         GET "/api/v1/tafs/{id}/members" => tafs::list_taf_members, OnCase(ReadCase);
         POST "/api/v1/tafs/{id}/members" => tafs::add_taf_member, OnCase(WriteCase);
         DELETE "/api/v1/tafs/{id}/members/{member_id}" => tafs::end_taf_member,
             OnCase(WriteCase);
         GET "/api/v1/tafs/{id}/meetings" => meetings::list_meetings, OnCase(ReadCase);
         POST "/api/v1/tafs/{id}/meetings" => meetings::schedule_meeting, OnCase(RecordMeetings);
-        GET "/api/v1/tafs/{id}/actions" => meetings::list_actions, OnCase(ReadCase);
+        GET "/api/v1/tafs/{id}/actions" => actions::list_actions, OnCase(ReadCase);
         // Before `/meetings/{id}`, which would otherwise take `received` for an id.
         GET "/api/v1/meetings/received" => meetings::list_received_minutes,
             Listed(ReviewAssessments);
@@ -197,7 +198,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/meetings/{id}/acknowledge" => meetings::acknowledge_meeting,
             OnCase(ReviewAssessments);
         // Its owner too (a team member with an account): see the handler.
-        PATCH "/api/v1/actions/{id}" => meetings::update_action, OnCase(WriteCase);
+        PATCH "/api/v1/actions/{id}" => actions::update_action, OnCase(WriteCase);
 
         GET "/api/v1/form-templates" => form_templates::list_form_templates, SignedIn;
         POST "/api/v1/form-templates" => form_templates::publish_form_template,

@@ -83,7 +83,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
             *count += 1;
         }
     }
-    super::story::write_consultations(conn).context("cannot seed the demo consultations")?;
+    super::teams::write_consultations(conn).context("cannot seed the demo consultations")?;
     Ok(report)
 }
 

@@ -331,16 +331,8 @@ pub async fn list_no_names_consultations(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let mut checks = Checks::default();
-    let mut day = |field: &str, raw: Option<&str>| {
-        raw.and_then(|raw| {
-            checks.check(
-                field,
-                full_date::parse(raw).ok_or("must be a date (YYYY-MM-DD)"),
-            )
-        })
-    };
-    let from = day("from", query.from.as_deref());
-    let to = day("to", query.to.as_deref());
+    let from = full_date::query(&mut checks, "from", query.from.as_deref());
+    let to = full_date::query(&mut checks, "to", query.to.as_deref());
     checks.finish(|| Some(()))?;
     let command = ListNoNames {
         locality: query.locality_id.map(LocalityId::from),

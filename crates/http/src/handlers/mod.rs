@@ -1,5 +1,6 @@
 //! Handlers, one module per resource, one function per action (`<verb>_<resource>`).
 
+pub mod actions;
 pub mod admin_localities;
 pub mod admin_organisations;
 pub mod admin_users;
@@ -21,6 +22,7 @@ pub mod ops;
 pub mod people;
 pub mod reviews;
 pub mod step_ups;
+pub mod taf_reviews;
 pub mod tafs;
 pub mod wire;
 pub mod work;

@@ -8,8 +8,9 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    assessments, chronology, consents, consultations, episode_transitions, episodes, families,
-    feedback, known_elsewhere, meetings, people, reviews, step_ups, tafs, work,
+    actions, assessments, chronology, consents, consultations, episode_transitions, episodes,
+    families, feedback, known_elsewhere, meetings, people, reviews, step_ups, taf_reviews, tafs,
+    work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -22,6 +23,8 @@ use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, KnownFormat, Ref, RefOr};
 use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
+
+pub use crate::openapi::teams::*;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -63,8 +66,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         tafs::add_taf_member,
         tafs::end_taf_member,
         tafs::list_taf_members,
-        tafs::close_taf,
-        tafs::list_tafs,
+        taf_reviews::close_taf,
+        taf_reviews::list_tafs,
         work::get_work,
         step_ups::raise_step_up,
         step_ups::list_step_ups,
@@ -83,8 +86,8 @@ use utoipa::{OpenApi, PartialSchema, ToResponse, ToSchema};
         meetings::update_meeting,
         meetings::finalise_meeting,
         meetings::acknowledge_meeting,
-        meetings::list_actions,
-        meetings::update_action,
+        actions::list_actions,
+        actions::update_action,
     ),
     components(
         schemas(
@@ -153,7 +156,7 @@ pub struct Api;
 
 /// A problem response: `description`, the problem document and the `X-Request-Id` header, as
 /// the shared ones in [`responses`].
-fn problem(description: &str) -> RefOr<Response> {
+pub(crate) fn problem(description: &str) -> RefOr<Response> {
     ResponseBuilder::new()
         .description(description)
         .header(responses::REQUEST_ID, responses::request_id_header())
@@ -865,216 +868,4 @@ mod tests {
             assert_eq!(object.required, criteria);
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Teams Around the Family
-
-/// `professional`: a professional with an account, who reads the family's record while a
-/// member. `external`: a professional without an account. `family`: a member of the family.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum TafMemberKind {
-    Professional,
-    External,
-    Family,
-}
-
-/// A meeting's state. `scheduled`: planned or held, its minutes being written. `finalised`: the
-/// minutes are final and with the locality LCSS. `acknowledged`: LCSS has acknowledged them.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum MeetingState {
-    Scheduled,
-    Finalised,
-    Acknowledged,
-}
-
-/// An action's status: `open`, or closed for good as `done` or `dropped`.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum ActionStatus {
-    Open,
-    Done,
-    Dropped,
-}
-
-/// Someone at (or sending apologies to) a meeting: a team member, or someone without a
-/// membership.
-#[derive(ToSchema, Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
-pub enum MinutesParticipant {
-    Member {
-        /// A member of the team.
-        member_id: uuid::Uuid,
-    },
-    Guest {
-        /// 1 to 100 characters on one line.
-        #[schema(min_length = 1, max_length = 100)]
-        name: String,
-        /// 1 to 200 characters on one line.
-        #[schema(min_length = 1, max_length = 200)]
-        organisation: String,
-    },
-}
-
-/// An action agreed at the meeting; it joins the team's plan when the minutes are finalised.
-#[derive(ToSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MinutesAction {
-    /// What is to be done: 1 to 1000 characters.
-    #[schema(min_length = 1, max_length = 1000)]
-    description: String,
-    /// The team member who owns it (active when the minutes are finalised).
-    owner_member_id: uuid::Uuid,
-    due_on: chrono::NaiveDate,
-}
-
-/// A meeting's minutes. While the meeting is scheduled any part may be missing; to finalise,
-/// `attendees` (at least one), the five texts and `next_review_on` are required. Texts are at
-/// most 4000 characters, line breaks allowed; lists at most 50 entries. In a save, a part set
-/// to `null` is removed and a list replaces the stored one whole (JSON merge patch).
-#[derive(ToSchema, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Minutes {
-    #[schema(max_items = 50)]
-    attendees: Option<Vec<MinutesParticipant>>,
-    #[schema(max_items = 50)]
-    apologies: Option<Vec<MinutesParticipant>>,
-    /// Members of the family present.
-    #[schema(max_items = 50)]
-    family_present: Option<Vec<uuid::Uuid>>,
-    /// The child's views, in their words where possible.
-    #[schema(max_length = 4000)]
-    child_views: Option<String>,
-    #[schema(max_length = 4000)]
-    family_views: Option<String>,
-    #[schema(max_length = 4000)]
-    working_well: Option<String>,
-    #[schema(max_length = 4000)]
-    worries: Option<String>,
-    #[schema(max_length = 4000)]
-    decisions: Option<String>,
-    #[schema(max_items = 50)]
-    actions: Option<Vec<MinutesAction>>,
-    /// When the team next reviews the plan.
-    next_review_on: Option<chrono::NaiveDate>,
-}
-
-/// 409 `meeting_state`.
-pub struct MeetingStateConflict;
-
-impl<'r> ToResponse<'r> for MeetingStateConflict {
-    fn response() -> (&'r str, RefOr<Response>) {
-        (
-            "MeetingState",
-            problem(
-                "The meeting cannot change in its state (`meeting_state`; the detail names it): \
-                 finalised minutes are immutable, and only finalised minutes are acknowledged.",
-            ),
-        )
-    }
-}
-
-/// A team's state: `open` while it works the plan; `closed` for good, with its outcomes.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum TafState {
-    Open,
-    Closed,
-}
-
-/// How far a planned outcome was achieved.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum Achievement {
-    Achieved,
-    PartlyAchieved,
-    NotAchieved,
-}
-
-/// What follows a closed team: `universal_services` (needs met), `another_service`, or
-/// `step_up` to Children's Social Care.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum NextStep {
-    UniversalServices,
-    AnotherService,
-    StepUp,
-}
-
-/// What a work-list item asks. `assessment_draft`: finish a form you lead.
-/// `assessment_returned`: amend a form LCSS returned. `transfer_to_accept`: accept (or not)
-/// leading an episode. `taf_review_due` / `taf_review_overdue`: a team you lead reviews within a
-/// fortnight / is past its review date. `taf_to_close`: record the outcomes of a team whose
-/// episode closed. `minutes_to_finalise`: a held meeting's minutes. `action_open` /
-/// `action_overdue`: an action you own. `review_assigned`, `review_unassigned`: LCSS reviews.
-/// `minutes_received`: LCSS, minutes to acknowledge. `step_up_to_decide`: social care, a
-/// step-up request. `step_up_decided`: social care decided a step-up you raised or lead (or,
-/// for LCSS, of your locality) in the last 30 days.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum WorkKind {
-    AssessmentDraft,
-    AssessmentReturned,
-    TransferToAccept,
-    TafReviewDue,
-    TafReviewOverdue,
-    TafToClose,
-    MinutesToFinalise,
-    ActionOpen,
-    ActionOverdue,
-    ReviewAssigned,
-    ReviewUnassigned,
-    MinutesReceived,
-    StepUpToDecide,
-    StepUpDecided,
-}
-
-/// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,
-/// or `not_accepted` (early help continues, with advice).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum StepUpState {
-    Requested,
-    Accepted,
-    NotAccepted,
-}
-
-/// Social care's decision on a step-up.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum StepUpDecision {
-    Accepted,
-    NotAccepted,
-}
-
-/// What a consultation is about.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum ConcernTheme {
-    EmotionalWellbeing,
-    Attendance,
-    Behaviour,
-    Parenting,
-    DomesticAbuse,
-    Neglect,
-    SubstanceMisuse,
-    Housing,
-    Finances,
-    Send,
-    Exploitation,
-    Other,
-}
-
-/// What a consultation advised: `seek_consent` for an Early Help Assessment, `refer_to_mash`,
-/// `signpost` to a named service, `universal_services` only, or `no_further_action`.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-pub enum ConsultationOutcome {
-    SeekConsent,
-    ReferToMash,
-    Signpost,
-    UniversalServices,
-    NoFurtherAction,
 }

@@ -21,6 +21,7 @@ pub mod directory;
 pub mod patterns;
 pub mod responses;
 pub mod rules;
+pub mod teams;
 pub mod values;
 
 use utoipa::openapi::path::Operation;
