@@ -40,6 +40,7 @@ pub enum EntityType {
     Meeting,
     Action,
     StepUp,
+    StepDown,
     Consultation,
 }
 
@@ -147,6 +148,19 @@ pub enum AuditAction {
     ListStepUps,
     #[strum(serialize = "step_up.decide")]
     DecideStepUp,
+    #[strum(serialize = "step_down.record")]
+    RecordStepDown,
+    #[strum(serialize = "step_down.read")]
+    ReadStepDown,
+    /// A list of step-downs; the detail holds the family ids shown.
+    #[strum(serialize = "step_down.list")]
+    ListStepDowns,
+    #[strum(serialize = "step_down.allocate")]
+    AllocateStepDown,
+    #[strum(serialize = "step_down.accept")]
+    AcceptStepDown,
+    #[strum(serialize = "step_down.decline")]
+    DeclineStepDown,
     #[strum(serialize = "consultation.record")]
     RecordConsultation,
     #[strum(serialize = "consultation.read")]
@@ -337,6 +351,14 @@ pub enum ChronologyKind {
     StepUpAccepted,
     #[strum(serialize = "step_up.not_accepted")]
     StepUpNotAccepted,
+    #[strum(serialize = "step_down.recorded")]
+    StepDownRecorded,
+    #[strum(serialize = "step_down.allocated")]
+    StepDownAllocated,
+    #[strum(serialize = "step_down.declined")]
+    StepDownDeclined,
+    #[strum(serialize = "step_down.accepted")]
+    StepDownAccepted,
     #[strum(serialize = "consultation.linked")]
     ConsultationLinked,
     #[strum(serialize = "consultation.advice")]

@@ -95,6 +95,28 @@ impl ClosureReason {
     }
 }
 
+/// How an episode began.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum EpisodeOrigin {
+    /// Opened by a professional who worried about the family.
+    EarlyHelp,
+    /// Accepted from Children's Social Care (a step-down).
+    StepDown,
+}
+
+impl EpisodeOrigin {
+    pub const ALL: [EpisodeOrigin; 2] = [EpisodeOrigin::EarlyHelp, EpisodeOrigin::StepDown];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
 )]

@@ -20,6 +20,7 @@ pub mod role;
 pub mod signin;
 #[cfg(feature = "diesel")]
 mod sql;
+pub mod step_down;
 pub mod step_up;
 pub mod taf;
 pub mod text;

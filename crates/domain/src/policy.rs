@@ -43,7 +43,8 @@ pub enum Permission {
     /// lead professional, and by nobody else. Holding it at all is what makes a user someone
     /// who can lead early help.
     CompleteAssessment,
-    /// Read, and accept, an episode whose lead-professional transfer is proposed to you.
+    /// Read, and accept, an episode whose lead-professional transfer is proposed to you, or a
+    /// step-down allocated to you (accept or decline it).
     TakeOverEpisode,
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
@@ -53,6 +54,10 @@ pub enum Permission {
     /// Decide a step-up request: accept the family for statutory assessment or not (social
     /// care, for the families referred to it).
     DecideStepUps,
+    /// Step a family down from Children's Social Care to early help (social care).
+    RecordStepDowns,
+    /// Allocate a receiving lead professional to a step-down (LCSS, for its locality).
+    AllocateStepDowns,
     /// Schedule a Team Around the Family's meetings and write their minutes: its members, and
     /// LCSS for its locality.
     RecordMeetings,
@@ -72,7 +77,7 @@ pub enum Reach {
     ProposedLead,
     /// Records in the actor's locality.
     Locality,
-    /// Records referred to Children's Social Care by a step-up (or stepped down from it).
+    /// Records referred to Children's Social Care by a step-up, or stepped down from it.
     Referred,
     /// Everything in the authority.
     County,
@@ -125,6 +130,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReviewAssessments, Locality),
             (FollowUpMatches, Locality),
             (RecordConsultations, Locality),
+            (AllocateStepDowns, Locality),
         ],
         Role::LcssManager => &[
             (ReadDirectory, County),
@@ -140,15 +146,18 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadReports, Locality),
             (FollowUpMatches, Locality),
             (RecordConsultations, Locality),
+            (AllocateStepDowns, Locality),
         ],
         // Social care sees the cases referred to it by a step-up, and decides those requests;
-        // and those whose Team Around the Family a social worker belongs to.
+        // the cases it stepped down to early help; and those whose Team Around the Family a
+        // social worker belongs to. It steps down any family of the authority.
         Role::SocialCare => &[
             (ReadDirectory, County),
             (ReadCase, Referred),
             (ReadCase, Team),
             (RecordMeetings, Team),
             (DecideStepUps, Referred),
+            (RecordStepDowns, County),
         ],
         Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
@@ -205,7 +214,8 @@ pub struct CaseFacts {
     pub proposed_lead: Option<UserId>,
     /// Who the LCSS review in question is assigned to.
     pub assigned_reviewer: Option<UserId>,
-    /// Early help has referred the family to Children's Social Care (a step-up).
+    /// Early help has referred the family to Children's Social Care (a step-up), or social
+    /// care has stepped it down.
     pub referred: bool,
 }
 

@@ -5,6 +5,7 @@ use earlyhelp_domain::episode::*;
 use earlyhelp_domain::forms::FieldKind;
 use earlyhelp_domain::person::*;
 use earlyhelp_domain::review::*;
+use earlyhelp_domain::step_down::{AllocationAnswer, StepDownSource, StepDownState};
 use earlyhelp_domain::taf::{ActionStatus, MeetingState};
 use earlyhelp_domain::Role;
 
@@ -141,6 +142,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Meeting,
         EntityType::Action,
         EntityType::StepUp,
+        EntityType::StepDown,
         EntityType::Consultation,
     ] {
         line!("et {}", e.as_str());
@@ -188,6 +190,12 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadStepUp,
         ListStepUps,
         DecideStepUp,
+        RecordStepDown,
+        ReadStepDown,
+        ListStepDowns,
+        AllocateStepDown,
+        AcceptStepDown,
+        DeclineStepDown,
         RecordConsultation,
         ReadConsultation,
         ListConsultations,
@@ -261,6 +269,10 @@ fn every_enum_keeps_its_names_and_messages() {
         ChronologyKind::StepUpRequested,
         ChronologyKind::StepUpAccepted,
         ChronologyKind::StepUpNotAccepted,
+        ChronologyKind::StepDownRecorded,
+        ChronologyKind::StepDownAllocated,
+        ChronologyKind::StepDownDeclined,
+        ChronologyKind::StepDownAccepted,
         ChronologyKind::ConsultationLinked,
         ChronologyKind::AdviceConsultation,
     ] {
@@ -297,6 +309,10 @@ fn every_enum_displays_as_its_stored_name() {
     same(&Sex::ALL, Sex::as_str);
     same(&MemberKind::ALL, MemberKind::as_str);
     same(&RelationshipKind::ALL, RelationshipKind::as_str);
+    same(&EpisodeOrigin::ALL, EpisodeOrigin::as_str);
+    same(&StepDownState::ALL, StepDownState::as_str);
+    same(&StepDownSource::ALL, StepDownSource::as_str);
+    same(&AllocationAnswer::ALL, AllocationAnswer::as_str);
     same(
         &[Outcome::Success, Outcome::Denied, Outcome::Failure],
         Outcome::as_str,

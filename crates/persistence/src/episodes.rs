@@ -7,7 +7,7 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use earlyhelp_domain::episode::{ClosureReason, EpisodeState};
+use earlyhelp_domain::episode::{ClosureReason, EpisodeOrigin, EpisodeState};
 use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, OrganisationId, PersonId, UserId};
 use uuid::Uuid;
 
@@ -31,6 +31,7 @@ pub struct Episode {
     pub transfer_to: Option<UserId>,
     pub transfer_proposed_by: Option<UserId>,
     pub transfer_proposed_at: Option<DateTime<Utc>>,
+    pub origin: EpisodeOrigin,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -45,6 +46,7 @@ pub struct NewEpisode {
     pub reason: String,
     pub state: EpisodeState,
     pub opened_by: UserId,
+    pub origin: EpisodeOrigin,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

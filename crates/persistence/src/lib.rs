@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod schema;
 pub mod scope;
 pub mod sessions;
+pub mod step_downs;
 pub mod step_ups;
 pub mod tafs;
 pub mod templates;

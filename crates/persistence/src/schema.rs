@@ -196,6 +196,8 @@ diesel::table! {
         transfer_to -> Nullable<Uuid>,
         transfer_proposed_by -> Nullable<Uuid>,
         transfer_proposed_at -> Nullable<Timestamptz>,
+        /// How the episode began: early_help (opened by a professional) or step_down (accepted from Children's Social Care).
+        origin -> Text,
     }
 }
 
@@ -541,7 +543,45 @@ diesel::joinable!(taf_actions -> taf_members (owner_member_id));
 diesel::joinable!(taf_actions -> tafs (taf_id));
 diesel::joinable!(tafs -> episodes (episode_id));
 diesel::joinable!(tafs -> families (family_id));
+diesel::table! {
+    step_downs (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        locality_id -> Uuid,
+        source -> Text,
+        state -> Text,
+        reason -> Text,
+        needs_summary -> Text,
+        threshold_level -> Int2,
+        suggested_organisation_id -> Nullable<Uuid>,
+        snf_due_on -> Date,
+        consent_given_by -> Uuid,
+        consent_method -> Text,
+        consent_given_on -> Date,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
+        allocated_to -> Nullable<Uuid>,
+        episode_id -> Nullable<Uuid>,
+        accepted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    step_down_allocations (id) {
+        id -> Uuid,
+        step_down_id -> Uuid,
+        lead_id -> Uuid,
+        allocated_by -> Uuid,
+        allocated_at -> Timestamptz,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        decline_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(step_ups -> episodes (episode_id));
+diesel::joinable!(step_downs -> families (family_id));
+diesel::joinable!(step_down_allocations -> step_downs (step_down_id));
 diesel::joinable!(step_ups -> families (family_id));
 diesel::joinable!(known_elsewhere_matches -> localities (locality_id));
 diesel::joinable!(known_elsewhere_matches -> users (recorded_by));
@@ -592,6 +632,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     sessions,
     sign_in_failures,
+    step_down_allocations,
+    step_downs,
     step_ups,
     taf_actions,
     taf_meetings,

@@ -37,9 +37,11 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
                     .or(families::lead_professional_id.eq(user))
                     .or(sql::<Bool>(TEAM_FAMILIES).bind::<SqlUuid, _>(user).sql(")")),
             ),
-            // The families early help has referred to social care.
+            // The families early help has referred to social care, and those social care
+            // has stepped down to early help.
             Scope::Referred => Box::new(condition.or(sql::<Bool>(
-                "families.id IN (SELECT family_id FROM step_ups)",
+                "families.id IN (SELECT family_id FROM step_ups \
+                 UNION ALL SELECT family_id FROM step_downs)",
             ))),
             // A proposal lets its proposed lead read and accept that one episode; it does not
             // list the family.
@@ -60,7 +62,7 @@ const TEAM_FAMILIES: &str = "families.id IN (SELECT t.family_id FROM tafs t \
 
 /// What the policy needs to know about one family: its place, its lead, the active members
 /// with an account of its open episode's Team Around the Family, and whether early help has
-/// referred it to social care.
+/// referred it to social care or social care stepped it down.
 pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
     let (locality, lead): (LocalityId, UserId) = families::table
         .find(family)
@@ -68,6 +70,7 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .first(conn)?;
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
-    facts.referred = crate::step_ups::referred(conn, family)?;
+    facts.referred = crate::step_ups::referred(conn, family)?
+        || crate::step_downs::stepped_down(conn, family)?;
     Ok(facts)
 }

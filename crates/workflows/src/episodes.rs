@@ -10,7 +10,7 @@ use crate::step::{
 use crate::{Failure, Refusal, Result};
 use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::episode::{
-    self as rules, ClosureReason, EpisodeEvent, EpisodeState, ThresholdLevel,
+    self as rules, ClosureReason, EpisodeEvent, EpisodeOrigin, EpisodeState, ThresholdLevel,
 };
 use earlyhelp_domain::person::MemberKind;
 use earlyhelp_domain::policy::{self, Actor, CaseFacts, Permission};
@@ -235,6 +235,7 @@ fn open_keyed(
         reason: command.reason,
         state: EpisodeState::Open,
         opened_by: actor.user_id,
+        origin: EpisodeOrigin::EarlyHelp,
     };
     let episode = transaction(conn, audit, |conn, trail| {
         let episode = episodes::open(conn, &new, &children, &command.threshold_rationale).map_err(

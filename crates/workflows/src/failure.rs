@@ -53,6 +53,12 @@ pub enum Refusal {
     /// A step-up decided already; the detail names the decision.
     #[error("{0}")]
     StepUpDecided(String),
+    /// A step-down's state refuses the change; the detail names the state.
+    #[error("{0}")]
+    StepDownState(String),
+    /// Accepting or declining a step-down that is not allocated to the actor.
+    #[error("{0}")]
+    NotAllocatedToYou(&'static str),
     /// The form changed since the client read it; `current` is the version that won.
     #[error("the form was changed since it was loaded")]
     StaleVersion { current: i32 },
@@ -130,6 +136,8 @@ impl Refusal {
             Refusal::ActionState(_) => "action_state",
             Refusal::TafClosed => "taf_closed",
             Refusal::StepUpDecided(_) => "step_up_decided",
+            Refusal::StepDownState(_) => "step_down_state",
+            Refusal::NotAllocatedToYou(_) => "not_allocated_to_you",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
             Refusal::VersionRequired => "precondition_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
@@ -168,6 +176,8 @@ impl Refusal {
             | Refusal::ActionState(_)
             | Refusal::TafClosed
             | Refusal::StepUpDecided(_)
+            | Refusal::StepDownState(_)
+            | Refusal::NotAllocatedToYou(_)
             | Refusal::Review(_)
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
@@ -221,7 +231,9 @@ impl Refusal {
             Refusal::TafClosed => "The Team Around the Family is closed; its record is kept \
                 but nothing more changes."
                 .into(),
-            Refusal::Duplicate(detail) | Refusal::NoTransferForYou(detail) => (*detail).into(),
+            Refusal::Duplicate(detail)
+            | Refusal::NoTransferForYou(detail)
+            | Refusal::NotAllocatedToYou(detail) => (*detail).into(),
             Refusal::EpisodeClosed(detail)
             | Refusal::StatutoryThreshold(detail)
             | Refusal::UniversalThreshold(detail)
@@ -229,7 +241,8 @@ impl Refusal {
             | Refusal::AssessmentState(detail)
             | Refusal::MeetingState(detail)
             | Refusal::ActionState(detail)
-            | Refusal::StepUpDecided(detail) => detail.clone(),
+            | Refusal::StepUpDecided(detail)
+            | Refusal::StepDownState(detail) => detail.clone(),
         }
     }
 }

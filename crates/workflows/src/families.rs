@@ -11,7 +11,7 @@ use earlyhelp_domain::audit::{AuditAction, ChronologyKind, EntityType, Outcome};
 use earlyhelp_domain::person::RelationshipKind;
 use earlyhelp_domain::policy::{self, Actor, Permission};
 use earlyhelp_domain::{FamilyId, LocalityId};
-use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
+use earlyhelp_persistence::audit::{AuditContext, AuditEvent, AuditTrail};
 use earlyhelp_persistence::chronology::{self, Happening};
 use earlyhelp_persistence::families::{
     self, Family, FamilyChanges, NewFamily, NewPerson, Person, Relationship,
@@ -170,53 +170,76 @@ fn create_keyed(
         created_by: actor.user_id,
     };
     let family = transaction(conn, audit, |conn, trail| {
-        let family = families::create(conn, &new)?;
-        let id = family.id;
-        trail.record(
-            AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, family.id)
-                .with_detail(json!({ "confirmed_new": confirm_new })),
-        );
-        let mut ids = Vec::new();
-        for person in &command.members {
-            let person = families::add_person(conn, person)?;
-            trail.record(AuditEvent::success(
-                AuditAction::AddPerson,
-                EntityType::Person,
-                person.id,
-            ));
-            ids.push(person.id);
-        }
-        for (index, &(a, b, kind)) in command.relationships.iter().enumerate() {
-            let (Some(&person), Some(&related)) = (ids.get(a), ids.get(b)) else {
-                return Err(Refusal::invalid(
-                    format!("relationships[{index}]"),
-                    "must be the index of a member in `members`",
-                )
-                .into());
-            };
-            families::add_relationship(conn, id, person, related, kind)?;
-        }
-        let summary = format!(
-            "Family {} recorded with {} member(s)",
-            family.reference,
-            ids.len()
-        );
-        chronology::record(
+        let id = insert(
             conn,
-            &Happening {
-                family: id,
-                kind: ChronologyKind::FamilyCreated,
-                actor: actor.user_id,
-                summary: &summary,
-                entity_type: EntityType::Family,
-                entity_id: family.id.into(),
-            },
+            trail,
+            actor,
+            &new,
+            &command.members,
+            &command.relationships,
+            confirm_new,
         )?;
         record_matches(conn, trail, matches)?;
         remember_key(conn, actor, key, id)?;
         Ok(id)
     })?;
     created(conn, family)
+}
+
+/// Stores a new family with its members and how they are related, on the trail and the
+/// family's chronology, after the duplicate check (its matches are recorded by the caller).
+pub(crate) fn insert(
+    conn: &mut PgConnection,
+    trail: &mut AuditTrail,
+    actor: &Actor,
+    new: &NewFamily,
+    members: &[NewPerson],
+    relationships: &[(usize, usize, RelationshipKind)],
+    confirm_new: bool,
+) -> Result<FamilyId> {
+    let family = families::create(conn, new)?;
+    let id = family.id;
+    trail.record(
+        AuditEvent::success(AuditAction::CreateFamily, EntityType::Family, family.id)
+            .with_detail(json!({ "confirmed_new": confirm_new })),
+    );
+    let mut ids = Vec::new();
+    for person in members {
+        let person = families::add_person(conn, person)?;
+        trail.record(AuditEvent::success(
+            AuditAction::AddPerson,
+            EntityType::Person,
+            person.id,
+        ));
+        ids.push(person.id);
+    }
+    for (index, &(a, b, kind)) in relationships.iter().enumerate() {
+        let (Some(&person), Some(&related)) = (ids.get(a), ids.get(b)) else {
+            return Err(Refusal::invalid(
+                format!("relationships[{index}]"),
+                "must be the index of a member in `members`",
+            )
+            .into());
+        };
+        families::add_relationship(conn, id, person, related, kind)?;
+    }
+    let summary = format!(
+        "Family {} recorded with {} member(s)",
+        family.reference,
+        ids.len()
+    );
+    chronology::record(
+        conn,
+        &Happening {
+            family: id,
+            kind: ChronologyKind::FamilyCreated,
+            actor: actor.user_id,
+            summary: &summary,
+            entity_type: EntityType::Family,
+            entity_id: family.id.into(),
+        },
+    )?;
+    Ok(id)
 }
 
 fn created(conn: &mut PgConnection, id: FamilyId) -> Result<CreatedFamily> {
