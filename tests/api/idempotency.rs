@@ -22,7 +22,7 @@ fn rows(app: &TestApp, table: &str) -> i64 {
 
 /// Sends `body` to `path` with `key` twice and returns both answers' JSON, asserting 201 both
 /// times, the same record, and one more row in `table`.
-async fn twice(
+pub(crate) async fn twice(
     app: &TestApp,
     token: &str,
     path: &str,

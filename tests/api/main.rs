@@ -24,6 +24,7 @@ mod meetings;
 mod openapi;
 mod ops;
 mod privacy;
+mod step_downs;
 mod step_ups;
 mod tafs;
 mod tokens;

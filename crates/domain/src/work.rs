@@ -37,10 +37,17 @@ pub enum WorkKind {
     /// Social care decided a step-up of an episode I lead or raised, or (LCSS) of my locality,
     /// in the last 30 days.
     StepUpDecided,
+    /// LCSS: a step-down to my locality waiting for a lead professional.
+    StepDownToAllocate,
+    /// A step-down allocated to me: accept or decline it.
+    StepDownToAccept,
+    /// LCSS and social care: a step-down past its due date with no accepted lead or no
+    /// submitted form.
+    StepDownOverdue,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 14] = [
+    pub const ALL: [WorkKind; 17] = [
         WorkKind::AssessmentDraft,
         WorkKind::AssessmentReturned,
         WorkKind::TransferToAccept,
@@ -55,6 +62,9 @@ impl WorkKind {
         WorkKind::MinutesReceived,
         WorkKind::StepUpToDecide,
         WorkKind::StepUpDecided,
+        WorkKind::StepDownToAllocate,
+        WorkKind::StepDownToAccept,
+        WorkKind::StepDownOverdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +81,9 @@ impl WorkKind {
             WorkKind::ActionOpen | WorkKind::ActionOverdue => "actions",
             WorkKind::ReviewAssigned | WorkKind::ReviewUnassigned => "reviews",
             WorkKind::StepUpToDecide | WorkKind::StepUpDecided => "step-ups",
+            WorkKind::StepDownToAllocate
+            | WorkKind::StepDownToAccept
+            | WorkKind::StepDownOverdue => "step-downs",
         };
         format!("/api/v1/{collection}/{id}")
     }

@@ -9,8 +9,8 @@ use crate::error::ApiError;
 use crate::handlers::{
     actions, admin_localities, admin_organisations, admin_users, assessments, auth, chronology,
     consents, consultations, directory, episode_transitions, episodes, families, feedback,
-    form_templates, known_elsewhere, me, meetings, ops, people, reviews, step_ups, taf_reviews,
-    tafs, work,
+    form_templates, known_elsewhere, me, meetings, ops, people, reviews, step_down_answers,
+    step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -176,6 +176,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/step-ups/{id}" => step_ups::get_step_up, OnCase(ReadCase);
         POST "/api/v1/step-ups/{id}/decision" => step_ups::decide_step_up,
             OnCase(DecideStepUps);
+        POST "/api/v1/step-downs" => step_downs::record_step_down, Granted(RecordStepDowns);
+        GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
+        // And the lead it is allocated to.
+        GET "/api/v1/step-downs/{id}" => step_downs::get_step_down, OnCase(ReadCase);
+        POST "/api/v1/step-downs/{id}/allocate" => step_down_answers::allocate_step_down,
+            OnCase(AllocateStepDowns);
+        POST "/api/v1/step-downs/{id}/accept" => step_down_answers::accept_step_down,
+            OnCase(TakeOverEpisode);
+        POST "/api/v1/step-downs/{id}/decline" => step_down_answers::decline_step_down,
+            OnCase(TakeOverEpisode);
         GET "/api/v1/episodes/{id}/taf" => tafs::get_episode_taf, OnCase(ReadCase);
         POST "/api/v1/episodes/{id}/taf" => tafs::form_taf, OnCase(WriteCase);
 

@@ -70,7 +70,7 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .first(conn)?;
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
-    facts.referred = crate::step_ups::referred(conn, family)?
-        || crate::step_downs::stepped_down(conn, family)?;
+    facts.referred =
+        crate::step_ups::referred(conn, family)? || crate::step_downs::stepped_down(conn, family)?;
     Ok(facts)
 }

@@ -89,9 +89,7 @@ fn form_submitted() -> diesel::expression::SqlLiteral<Bool> {
 
 /// Overdue on `today`, as [`earlyhelp_domain::step_down::overdue`] says: past the due date
 /// and not accepted, or accepted with no form submitted.
-fn overdue(
-    today: NaiveDate,
-) -> Box<dyn BoxableExpression<step_downs::table, Pg, SqlType = Bool>> {
+fn overdue(today: NaiveDate) -> Box<dyn BoxableExpression<step_downs::table, Pg, SqlType = Bool>> {
     Box::new(
         step_downs::snf_due_on.lt(today).and(
             step_downs::state
@@ -127,7 +125,10 @@ pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<StepDown> {
 pub fn allocations(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Allocation>> {
     Ok(step_down_allocations::table
         .filter(step_down_allocations::step_down_id.eq(id))
-        .order((step_down_allocations::allocated_at, step_down_allocations::id))
+        .order((
+            step_down_allocations::allocated_at,
+            step_down_allocations::id,
+        ))
         .select(Allocation::as_select())
         .load(conn)?)
 }
@@ -288,5 +289,8 @@ pub fn for_work(
     if let Some(today) = overdue_on {
         query = query.filter(overdue(today));
     }
-    Ok(query.order(step_downs::snf_due_on).limit(limit).load(conn)?)
+    Ok(query
+        .order(step_downs::snf_due_on)
+        .limit(limit)
+        .load(conn)?)
 }

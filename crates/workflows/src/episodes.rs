@@ -480,7 +480,7 @@ fn record(conn: &mut PgConnection, episode: Episode) -> Result<EpisodeRecord> {
 }
 
 /// An active user who can lead early help (a practitioner or an LCSS worker or manager).
-fn eligible_lead(conn: &mut PgConnection, id: UserId, field: &str) -> Result<User> {
+pub(crate) fn eligible_lead(conn: &mut PgConnection, id: UserId, field: &str) -> Result<User> {
     match users::find(conn, id) {
         Ok(user) if can_lead(&user) => Ok(user),
         Ok(_) | Err(DbError::NotFound) => {
@@ -507,7 +507,7 @@ pub(crate) fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn note(
+pub(crate) fn note(
     conn: &mut PgConnection,
     trail: &mut AuditTrail,
     actor: &Actor,

@@ -23,6 +23,7 @@ pub mod meetings;
 pub mod people;
 pub mod reviews;
 pub mod sessions;
+pub mod step_downs;
 pub mod step_ups;
 pub mod tafs;
 pub mod templates;

@@ -6,12 +6,14 @@ use crate::Result;
 use chrono::{NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::policy::{self, Actor, Permission};
+use earlyhelp_domain::step_down::StepDownState;
 use earlyhelp_domain::step_up::StepUpState;
 use earlyhelp_domain::work::WorkKind;
 use earlyhelp_domain::FamilyId;
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
 use earlyhelp_persistence::scope::visible_family_ids;
+use earlyhelp_persistence::step_downs::{self, StepDown};
 use earlyhelp_persistence::step_ups::{self, StepUp};
 use earlyhelp_persistence::work::{self, WorkRow};
 use earlyhelp_persistence::PgConnection;
@@ -63,6 +65,7 @@ pub fn list(
         if !reviewable.sees_nothing() {
             rows.extend(work::for_lcss(conn, actor.user_id, &reviewable)?);
         }
+        rows.extend(step_down_rows(conn, actor)?);
         rows.extend(step_up_rows(conn, actor)?);
         rows.sort_by_key(|row| (sort_key(row), row.id));
         rows.dedup_by_key(|row| row.id);
@@ -156,5 +159,59 @@ fn step_up_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>> 
                 .map(|s| row(WorkKind::StepUpDecided, s)),
         );
     }
+    Ok(rows)
+}
+
+/// Step-downs overdue (LCSS of the locality, and social care), to allocate (LCSS) and to
+/// accept (the lead allocated); overdue first, so an item both overdue and waiting shows as
+/// overdue.
+fn step_down_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>> {
+    let row = |kind: WorkKind, step_down: StepDown| WorkRow {
+        kind,
+        id: step_down.id,
+        family_id: step_down.family_id,
+        due_on: Some(step_down.snf_due_on),
+    };
+    let mut rows = Vec::new();
+    let allocating = policy::case_filter(actor, Permission::AllocateStepDowns);
+    let recording = policy::case_filter(actor, Permission::RecordStepDowns);
+    for watching in [&allocating, &recording] {
+        if watching.sees_nothing() {
+            continue;
+        }
+        let visible = Some(visible_family_ids(watching));
+        let overdue =
+            step_downs::for_work(conn, visible, None, None, Some(today()), work::PER_KIND)?;
+        rows.extend(
+            overdue
+                .into_iter()
+                .map(|s| row(WorkKind::StepDownOverdue, s)),
+        );
+    }
+    if !allocating.sees_nothing() {
+        let visible = Some(visible_family_ids(&allocating));
+        let waiting = step_downs::for_work(
+            conn,
+            visible,
+            Some(StepDownState::AwaitingAllocation),
+            None,
+            None,
+            work::PER_KIND,
+        )?;
+        rows.extend(
+            waiting
+                .into_iter()
+                .map(|s| row(WorkKind::StepDownToAllocate, s)),
+        );
+    }
+    let mine = step_downs::for_work(
+        conn,
+        None,
+        Some(StepDownState::Allocated),
+        Some(actor.user_id),
+        None,
+        work::PER_KIND,
+    )?;
+    rows.extend(mine.into_iter().map(|s| row(WorkKind::StepDownToAccept, s)));
     Ok(rows)
 }

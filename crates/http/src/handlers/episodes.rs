@@ -127,6 +127,10 @@ pub struct EpisodeSummary {
     closure_note: Option<String>,
     #[schema(required)]
     pending_transfer: Option<PendingTransfer>,
+    /// How the episode began: `step_down` when a lead professional accepted it from
+    /// Children's Social Care (the step-down names it in its `episode_id`).
+    #[schema(value_type = crate::openapi::case::EpisodeOrigin)]
+    origin: &'static str,
 }
 /// An early help episode with the children it concerns and its histories.
 #[derive(Debug, Serialize, ToSchema)]
@@ -184,6 +188,7 @@ impl From<Episode> for EpisodeSummary {
             closure_reason: row.closure_reason.map(|reason| reason.to_string()),
             closure_note: row.closure_note,
             pending_transfer,
+            origin: row.origin.as_str(),
         }
     }
 }

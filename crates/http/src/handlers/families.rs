@@ -195,7 +195,10 @@ pub async fn list_families(
     Ok(HttpResponse::Ok().json(List::from_page(page, FamilyResponse::from)))
 }
 impl CreateFamilyRequest {
-    fn into_command(self, idempotency: Option<IdempotencyKey>) -> Result<CreateFamily, ApiError> {
+    pub(crate) fn into_command(
+        self,
+        idempotency: Option<IdempotencyKey>,
+    ) -> Result<CreateFamily, ApiError> {
         if self.members.len() > MEMBERS_MAX {
             return Err(ApiError::validation(
                 "members",

@@ -21,6 +21,8 @@ pub mod meetings;
 pub mod ops;
 pub mod people;
 pub mod reviews;
+pub mod step_down_answers;
+pub mod step_downs;
 pub mod step_ups;
 pub mod taf_reviews;
 pub mod tafs;

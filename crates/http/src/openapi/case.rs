@@ -9,8 +9,8 @@
 
 use crate::handlers::{
     actions, assessments, chronology, consents, consultations, episode_transitions, episodes,
-    families, feedback, known_elsewhere, meetings, people, reviews, step_ups, taf_reviews, tafs,
-    work,
+    families, feedback, known_elsewhere, meetings, people, reviews, step_down_answers, step_downs,
+    step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -73,6 +73,12 @@ pub use crate::openapi::teams::*;
         step_ups::list_step_ups,
         step_ups::get_step_up,
         step_ups::decide_step_up,
+        step_downs::record_step_down,
+        step_downs::list_step_downs,
+        step_downs::get_step_down,
+        step_down_answers::allocate_step_down,
+        step_down_answers::accept_step_down,
+        step_down_answers::decline_step_down,
         consultations::record_no_names_consultation,
         consultations::list_no_names_consultations,
         consultations::get_no_names_consultation,
@@ -143,6 +149,10 @@ pub use crate::openapi::teams::*;
             WorkKind,
             StepUpState,
             StepUpDecision,
+            EpisodeOrigin,
+            StepDownSource,
+            StepDownState,
+            AllocationAnswer,
             ConcernTheme,
             ConsultationOutcome,
         ),
@@ -371,6 +381,7 @@ pub enum ChronologyEntityType {
     Meeting,
     Action,
     StepUp,
+    StepDown,
     Consultation,
 }
 
@@ -699,7 +710,9 @@ pub struct CriteriaCounts {
 mod tests {
     use super::*;
     use crate::openapi::{keys, property_names};
-    use earlyhelp_domain::{assessment, consultation, episode, person, review, step_up, taf, work};
+    use earlyhelp_domain::{
+        assessment, consultation, episode, person, review, step_down, step_up, taf, work,
+    };
 
     /// The `enum` values of a schema-only code list.
     fn values<T: PartialSchema>() -> Vec<String> {
@@ -805,6 +818,31 @@ mod tests {
         assert_eq!(
             values::<StepUpState>(),
             strings(&step_up::StepUpState::ALL, step_up::StepUpState::as_str)
+        );
+        assert_eq!(
+            values::<EpisodeOrigin>(),
+            strings(&episode::EpisodeOrigin::ALL, episode::EpisodeOrigin::as_str)
+        );
+        assert_eq!(
+            values::<StepDownSource>(),
+            strings(
+                &step_down::StepDownSource::ALL,
+                step_down::StepDownSource::as_str
+            )
+        );
+        assert_eq!(
+            values::<StepDownState>(),
+            strings(
+                &step_down::StepDownState::ALL,
+                step_down::StepDownState::as_str
+            )
+        );
+        assert_eq!(
+            values::<AllocationAnswer>(),
+            strings(
+                &step_down::AllocationAnswer::ALL,
+                step_down::AllocationAnswer::as_str
+            )
         );
         assert_eq!(
             values::<ReviewOutcome>(),

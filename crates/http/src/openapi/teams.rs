@@ -154,7 +154,10 @@ pub enum NextStep {
 /// `action_overdue`: an action you own. `review_assigned`, `review_unassigned`: LCSS reviews.
 /// `minutes_received`: LCSS, minutes to acknowledge. `step_up_to_decide`: social care, a
 /// step-up request. `step_up_decided`: social care decided a step-up you raised or lead (or,
-/// for LCSS, of your locality) in the last 30 days.
+/// for LCSS, of your locality) in the last 30 days. `step_down_to_allocate`: LCSS, a step-down
+/// to your locality waiting for a lead professional. `step_down_to_accept`: a step-down
+/// allocated to you. `step_down_overdue`: LCSS and social care, a step-down past its due date
+/// with no accepted lead or no submitted form.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -172,6 +175,9 @@ pub enum WorkKind {
     MinutesReceived,
     StepUpToDecide,
     StepUpDecided,
+    StepDownToAllocate,
+    StepDownToAccept,
+    StepDownOverdue,
 }
 
 /// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,
@@ -220,4 +226,47 @@ pub enum ConsultationOutcome {
     Signpost,
     UniversalServices,
     NoFurtherAction,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step-downs
+
+/// How an episode began: `early_help` (opened by a professional) or `step_down` (accepted from
+/// Children's Social Care).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum EpisodeOrigin {
+    EarlyHelp,
+    StepDown,
+}
+
+/// Where a step-down comes from: `case_closure` (a social care case closed with census reason
+/// RC9, "Case closed after assessment, referred to early help") or `mash_contact` (a MASH
+/// contact whose outcome is that an Early Help Assessment is needed).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StepDownSource {
+    CaseClosure,
+    MashContact,
+}
+
+/// A step-down's state: `awaiting_allocation` (with the receiving locality's LCSS),
+/// `allocated` (waiting for the lead professional to accept or decline) or `accepted` (an
+/// early help episode is open).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StepDownState {
+    AwaitingAllocation,
+    Allocated,
+    Accepted,
+}
+
+/// A lead professional's answer to an allocation: `accepted`, `declined` (with the reason) or
+/// `withdrawn` (LCSS allocated someone else first).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum AllocationAnswer {
+    Accepted,
+    Declined,
+    Withdrawn,
 }
