@@ -15,7 +15,8 @@ use std::collections::HashSet;
 /// Who can see a North family led by `practitioner`.
 const SEES_NORTH_CASE: [&str; 3] = ["practitioner", "lcss_worker", "lcss_manager"];
 const REVIEWS_NORTH: [&str; 2] = ["lcss_worker", "lcss_manager"];
-/// The matrix case has been stepped up: social care reads it and decides its step-up.
+/// The matrix case was stepped down by social care and has since been stepped up: social care
+/// reads it and decides its step-up.
 const REFERRED_TO: &str = "social_care";
 
 /// What a role gets from a route on the North case, by the route's declared access; `None`
@@ -54,12 +55,16 @@ struct RecordRoutes {
     case: Case,
     review: String,
     taf: String,
+    step_down: String,
     table: RouteTable,
 }
 
 async fn record_routes(app: &TestApp) -> RecordRoutes {
     let lead = app.token("practitioner").await;
-    let case = app.open_case(&lead, "Demo-Hartwell").await;
+    // The family came to early help as a step-down from social care.
+    let (case, step_down) = app
+        .stepped_down_case(&lead, "practitioner", "Demo-Hartwell")
+        .await;
     let form = id_of(&app.start_form(&lead, &case.episode).await);
     let submitted = app.submit(&lead, &form).send().await.json();
     let review = id_of(&submitted["review"]);
@@ -296,6 +301,30 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
             Some(json!({ "decision": "not_accepted", "advice": "Continue early help." })),
         ),
         (
+            Method::GET,
+            "/api/v1/step-downs/{id}",
+            format!("/api/v1/step-downs/{step_down}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/step-downs/{id}/allocate",
+            format!("/api/v1/step-downs/{step_down}/allocate"),
+            Some(json!({ "lead_professional_id": app.persona("practitioner").id })),
+        ),
+        (
+            Method::POST,
+            "/api/v1/step-downs/{id}/accept",
+            format!("/api/v1/step-downs/{step_down}/accept"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/step-downs/{id}/decline",
+            format!("/api/v1/step-downs/{step_down}/decline"),
+            Some(json!({ "reason": "Caseload full." })),
+        ),
+        (
             Method::POST,
             "/api/v1/tafs/{id}/close",
             format!("/api/v1/tafs/{taf}/close"),
@@ -359,6 +388,7 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
     RecordRoutes {
         review,
         taf: taf.clone(),
+        step_down,
         case,
         table,
     }
@@ -370,6 +400,7 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
     let RecordRoutes {
         case,
         review,
+        step_down,
         table,
         ..
     } = record_routes(&app).await;
@@ -460,6 +491,22 @@ async fn every_role_gets_exactly_its_access_to_every_case_route() {
             listed,
             SEES_NORTH_CASE.contains(&role) || role == REFERRED_TO,
             "{role} episodes list"
+        );
+        let step_downs = app
+            .get("/api/v1/step-downs")
+            .token(&token)
+            .send()
+            .await
+            .json();
+        let listed = step_downs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == step_down.as_str());
+        assert_eq!(
+            listed,
+            SEES_NORTH_CASE.contains(&role) || role == REFERRED_TO,
+            "{role} step-downs list"
         );
         let reviews = app.get("/api/v1/reviews").token(&token).send().await;
         if role.starts_with("lcss") {

@@ -104,6 +104,65 @@ impl TestApp {
         }
     }
 
+    /// A North family social care stepped down to early help, allocated by LCSS to the lead
+    /// `token` belongs to (`lead`) and accepted: an open level-2 episode of origin step-down,
+    /// with the family's consent recorded. Also returns the step-down's id.
+    pub async fn stepped_down_case(
+        &self,
+        token: &str,
+        lead: &str,
+        family_name: &str,
+    ) -> (Case, String) {
+        let social = self.token("social_care").await;
+        let lcss = self.token("lcss_worker").await;
+        let mut family = family_body(family_name, "2016-05-17", None);
+        family["confirm_new"] = serde_json::Value::Bool(true);
+        let today = chrono::Utc::now().date_naive();
+        let body = json!({
+            "source": "mash_contact",
+            "family": family,
+            "locality_id": self.directory.north,
+            "reason": "Attendance has fallen",
+            "needs_summary": "Needs met by a TAF",
+            "threshold_level": 2,
+            "snf_due_on": (today + chrono::Duration::days(30)).to_string(),
+            "consent": { "given_by_member": 0, "method": "written", "given_on": today.to_string() }
+        });
+        let recorded = self
+            .post("/api/v1/step-downs")
+            .token(&social)
+            .json(&body)
+            .await;
+        recorded.assert_status(201);
+        let step_down = id_of(&recorded.json());
+        self.post(&format!("/api/v1/step-downs/{step_down}/allocate"))
+            .token(&lcss)
+            .json(&json!({ "lead_professional_id": self.persona(lead).id }))
+            .await
+            .assert_status(200);
+        let accepted = self
+            .post(&format!("/api/v1/step-downs/{step_down}/accept"))
+            .token(token)
+            .send()
+            .await;
+        accepted.assert_status(200);
+        let accepted = accepted.json();
+        let family_id = accepted["family_id"].as_str().unwrap().to_owned();
+        let family = self
+            .get(&format!("/api/v1/families/{family_id}"))
+            .token(token)
+            .send()
+            .await
+            .json();
+        let case = Case {
+            family: family_id,
+            adult: id_of(&family["members"][0]),
+            child: id_of(&family["members"][1]),
+            episode: accepted["episode_id"].as_str().unwrap().to_owned(),
+        };
+        (case, step_down)
+    }
+
     /// A Strengths and Needs form on `episode`, filled with the complete example content.
     pub async fn start_form(&self, token: &str, episode: &str) -> Value {
         let form = self
