@@ -3,6 +3,7 @@
 mod families;
 mod roster;
 mod snf;
+mod step_downs;
 mod story;
 mod teams;
 

@@ -157,6 +157,35 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
         users[0].n, 8,
         "one user per role plus the two second-locality users, once"
     );
+    // The demo step-downs, once, one at each stage.
+    let count = |conn: &mut PgConnection, query: &str| -> i64 {
+        diesel::sql_query(query).load::<Count>(conn).expect("count")[0].n
+    };
+    for (query, expected) in [
+        ("SELECT count(*) AS n FROM step_downs", 5),
+        (
+            "SELECT count(*) AS n FROM step_downs WHERE state = 'awaiting_allocation'",
+            3,
+        ),
+        (
+            "SELECT count(*) AS n FROM step_downs WHERE state = 'allocated'",
+            1,
+        ),
+        (
+            "SELECT count(*) AS n FROM step_downs WHERE snf_due_on < current_date",
+            1,
+        ),
+        (
+            "SELECT count(*) AS n FROM step_down_allocations WHERE answer = 'declined'",
+            1,
+        ),
+        (
+            "SELECT count(*) AS n FROM episodes WHERE origin = 'step_down' AND state = 'open'",
+            1,
+        ),
+    ] {
+        assert_eq!(count(&mut conn, query), expected, "{query}");
+    }
 
     let created = earlyhelp(
         &[

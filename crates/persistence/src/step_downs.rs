@@ -294,3 +294,8 @@ pub fn for_work(
         .limit(limit)
         .load(conn)?)
 }
+
+/// How many step-downs are recorded.
+pub fn count(conn: &mut PgConnection) -> Result<i64> {
+    Ok(step_downs::table.count().get_result(conn)?)
+}

@@ -13,7 +13,7 @@
 //! `today()` with chrono's own arithmetic, carried as YYYY-MM-DD text and parsed back where a
 //! typed date is needed.
 
-use super::roster::{Birth, DemoFamily, Stage, FAMILIES};
+use super::roster::{Birth, Member, Stage, FAMILIES};
 use super::story::write_family;
 use super::DEMO_DOMAIN;
 use anyhow::{anyhow, bail, Context};
@@ -64,7 +64,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let mut template = None;
     for (index, spec) in FAMILIES.iter().enumerate() {
-        let people = members(conn, spec, index)?;
+        let people = members(conn, spec.family_name, spec.town, spec.members, index)?;
         if already_seeded(conn, &people)? {
             report.present += 1;
             continue;
@@ -84,6 +84,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
         }
     }
     super::teams::write_consultations(conn).context("cannot seed the demo consultations")?;
+    super::step_downs::write_step_downs(conn).context("cannot seed the demo step-downs")?;
     Ok(report)
 }
 
@@ -152,19 +153,22 @@ fn nhs_number(family: usize, member: usize) -> anyhow::Result<String> {
     bail!("no valid demo NHS number near {first}")
 }
 
-/// The family's members as rows (their family id is set when the family is written), checked
-/// as the API checks a new member.
-fn members(
+/// A family's members as rows (their family id is set when the family is written), checked as
+/// the API checks a new member; `family` (its position among the demo families) keeps their
+/// NHS numbers apart.
+pub(super) fn members(
     conn: &mut PgConnection,
-    spec: &DemoFamily,
+    family_name: &str,
+    town: &str,
+    people: &[Member],
     family: usize,
 ) -> anyhow::Result<Vec<NewPerson>> {
     let today = today();
-    let family_name = PersonName::parse(spec.family_name)
+    let family_name = PersonName::parse(family_name)
         .map_err(|e| anyhow!("demo family name {e}"))?
         .into_string();
     let mut rows = Vec::new();
-    for (index, member) in spec.members.iter().enumerate() {
+    for (index, member) in people.iter().enumerate() {
         let (born, expected) = match member.birth {
             Birth::Age { years, days } => (Some(day(-(years * 365 + years / 4 + days))?), None),
             Birth::Expected { in_days } => (None, Some(day(in_days)?)),
@@ -196,7 +200,7 @@ fn members(
             _ => None,
         };
         let setting_organisation_id = match setting {
-            Some(kind) => organisations::find_by_name(conn, &format!("{} {kind}", spec.town))?
+            Some(kind) => organisations::find_by_name(conn, &format!("{town} {kind}"))?
                 .map(|organisation| organisation.id),
             None => None,
         };

@@ -58,7 +58,12 @@ pub struct Member {
     pub disabilities: &'static [&'static str],
 }
 
-const fn adult(given_name: &'static str, sex: Sex, years: i32, ethnicity: Ethnicity) -> Member {
+pub(super) const fn adult(
+    given_name: &'static str,
+    sex: Sex,
+    years: i32,
+    ethnicity: Ethnicity,
+) -> Member {
     Member {
         kind: MemberKind::Adult,
         given_name,
@@ -72,7 +77,7 @@ const fn adult(given_name: &'static str, sex: Sex, years: i32, ethnicity: Ethnic
     }
 }
 
-const fn child(
+pub(super) const fn child(
     given_name: &'static str,
     sex: Sex,
     years: i32,
