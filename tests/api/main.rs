@@ -13,6 +13,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod consents;
+mod consultation_requests;
 mod consultations;
 mod directory;
 mod duplicates;

@@ -42,6 +42,7 @@ pub enum EntityType {
     StepUp,
     StepDown,
     Consultation,
+    ConsultationRequest,
 }
 
 impl EntityType {
@@ -169,6 +170,14 @@ pub enum AuditAction {
     ListConsultations,
     #[strum(serialize = "consultation.link")]
     LinkConsultation,
+    #[strum(serialize = "consultation.follow_up")]
+    FollowUpConsultation,
+    #[strum(serialize = "consultation_request.create")]
+    RequestConsultation,
+    #[strum(serialize = "consultation_request.read")]
+    ReadConsultationRequest,
+    #[strum(serialize = "consultation_request.list")]
+    ListConsultationRequests,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

@@ -172,9 +172,74 @@ pub fn find_identifiers(text: &str) -> Vec<Found> {
     found
 }
 
+/// A professional's request for a No Names Consultation: with LCSS until it records the
+/// consultation, which completes it once.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum RequestState {
+    Requested,
+    Completed,
+}
+
+impl RequestState {
+    pub const ALL: [RequestState; 2] = [RequestState::Requested, RequestState::Completed];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request has been answered already")]
+pub struct AlreadyCompleted;
+
+/// The one transition of a request.
+pub fn complete(state: RequestState) -> Result<RequestState, AlreadyCompleted> {
+    match state {
+        RequestState::Requested => Ok(RequestState::Completed),
+        RequestState::Completed => Err(AlreadyCompleted),
+    }
+}
+
+/// How many days ahead of its date a follow-up shows on the work list.
+pub const FOLLOW_UP_NOTICE_DAYS: i64 = 7;
+
+/// A consultation's follow-up: whether LCSS has recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUp {
+    Open,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the consultation has been followed up already")]
+pub struct AlreadyFollowedUp;
+
+/// Recording the follow-up: once.
+pub fn follow_up(state: FollowUp) -> Result<FollowUp, AlreadyFollowedUp> {
+    match state {
+        FollowUp::Open => Ok(FollowUp::Done),
+        FollowUp::Done => Err(AlreadyFollowedUp),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_is_completed_once_and_a_follow_up_recorded_once() {
+        for state in RequestState::ALL {
+            match state {
+                RequestState::Requested => assert_eq!(complete(state), Ok(RequestState::Completed)),
+                RequestState::Completed => assert_eq!(complete(state), Err(AlreadyCompleted)),
+            }
+        }
+        assert_eq!(follow_up(FollowUp::Open), Ok(FollowUp::Done));
+        assert_eq!(follow_up(FollowUp::Done), Err(AlreadyFollowedUp));
+    }
 
     fn kinds(text: &str) -> Vec<Identifier> {
         find_identifiers(text)

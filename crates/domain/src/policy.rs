@@ -49,8 +49,11 @@ pub enum Permission {
     /// List the people recorded by professionals who could not see an existing record of
     /// the same person, to bring the two professionals together (LCSS, for its locality).
     FollowUpMatches,
-    /// Record and read No Names Consultations (LCSS, for its locality).
+    /// Record and read No Names Consultations, and answer requests for them (LCSS, for its
+    /// locality).
     RecordConsultations,
+    /// Ask LCSS for a No Names Consultation (a professional who works cases).
+    RequestConsultations,
     /// Decide a step-up request: accept the family for statutory assessment or not (social
     /// care, for the families referred to it).
     DecideStepUps,
@@ -112,6 +115,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         // and social care members of a team read it too, wherever the family lives.
         Role::Practitioner => &[
             (ReadDirectory, County),
+            (RequestConsultations, County),
             (ReadCase, Team),
             (RecordMeetings, Team),
             (WriteCase, Own),

@@ -44,10 +44,17 @@ pub enum WorkKind {
     /// LCSS and social care: a step-down past its due date with no accepted lead or no
     /// submitted form.
     StepDownOverdue,
+    /// LCSS: a professional's request for a No Names Consultation to my locality.
+    ConsultationRequested,
+    /// LCSS answered my request for a No Names Consultation, in the last 30 days.
+    ConsultationAnswered,
+    /// LCSS: a No Names Consultation I recorded whose follow-up falls within a week or has
+    /// passed.
+    ConsultationFollowUp,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 17] = [
+    pub const ALL: [WorkKind; 20] = [
         WorkKind::AssessmentDraft,
         WorkKind::AssessmentReturned,
         WorkKind::TransferToAccept,
@@ -65,6 +72,9 @@ impl WorkKind {
         WorkKind::StepDownToAllocate,
         WorkKind::StepDownToAccept,
         WorkKind::StepDownOverdue,
+        WorkKind::ConsultationRequested,
+        WorkKind::ConsultationAnswered,
+        WorkKind::ConsultationFollowUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +94,10 @@ impl WorkKind {
             WorkKind::StepDownToAllocate
             | WorkKind::StepDownToAccept
             | WorkKind::StepDownOverdue => "step-downs",
+            WorkKind::ConsultationRequested | WorkKind::ConsultationAnswered => {
+                "consultation-requests"
+            }
+            WorkKind::ConsultationFollowUp => "no-names-consultations",
         };
         format!("/api/v1/{collection}/{id}")
     }

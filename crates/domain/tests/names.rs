@@ -144,6 +144,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::StepUp,
         EntityType::StepDown,
         EntityType::Consultation,
+        EntityType::ConsultationRequest,
     ] {
         line!("et {}", e.as_str());
     }
@@ -200,6 +201,10 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadConsultation,
         ListConsultations,
         LinkConsultation,
+        FollowUpConsultation,
+        RequestConsultation,
+        ReadConsultationRequest,
+        ListConsultationRequests,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

@@ -8,9 +8,9 @@
 use crate::error::ApiError;
 use crate::handlers::{
     actions, admin_localities, admin_organisations, admin_users, assessments, auth, chronology,
-    consents, consultations, directory, episode_transitions, episodes, families, feedback,
-    form_templates, known_elsewhere, me, meetings, ops, people, reviews, step_down_answers,
-    step_downs, step_ups, taf_reviews, tafs, work,
+    consents, consultation_requests, consultations, directory, episode_transitions, episodes,
+    families, feedback, form_templates, known_elsewhere, me, meetings, ops, people, reviews,
+    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -158,6 +158,15 @@ pub fn endpoints() -> Vec<Endpoint> {
         // And the permission to change the episode's family.
         POST "/api/v1/no-names-consultations/{id}/link" => consultations::link_no_names_consultation,
             Granted(RecordConsultations);
+        POST "/api/v1/no-names-consultations/{id}/follow-up" =>
+            consultation_requests::follow_up_consultation, Granted(RecordConsultations);
+        POST "/api/v1/consultation-requests" => consultation_requests::request_consultation,
+            Granted(RequestConsultations);
+        // Their own requests, and LCSS its locality's.
+        GET "/api/v1/consultation-requests" => consultation_requests::list_consultation_requests,
+            OwnOr(RecordConsultations);
+        GET "/api/v1/consultation-requests/{id}" => consultation_requests::get_consultation_request,
+            OwnOr(RecordConsultations);
 
         GET "/api/v1/episodes" => episodes::list_episodes, Listed(ReadCase);
         POST "/api/v1/episodes" => episodes::open_episode, NewCase;

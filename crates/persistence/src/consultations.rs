@@ -26,6 +26,9 @@ pub struct NoNamesConsultation {
     pub follow_up_on: Option<NaiveDate>,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
+    pub followed_up_at: Option<DateTime<Utc>>,
+    pub followed_up_by: Option<UserId>,
+    pub follow_up_note: Option<String>,
 }
 
 pub fn create(conn: &mut PgConnection, new: &NoNamesConsultation) -> Result<NoNamesConsultation> {
@@ -40,6 +43,49 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<NoNamesConsultation> {
         .find(id)
         .select(NoNamesConsultation::as_select())
         .first(conn)?)
+}
+
+pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<NoNamesConsultation> {
+    Ok(nnc::table
+        .find(id)
+        .select(NoNamesConsultation::as_select())
+        .for_update()
+        .first(conn)?)
+}
+
+/// Records that LCSS followed the consultation up.
+pub fn follow_up(
+    conn: &mut PgConnection,
+    id: Uuid,
+    by: UserId,
+    note: Option<&str>,
+) -> Result<NoNamesConsultation> {
+    Ok(diesel::update(nnc::table.find(id))
+        .set((
+            nnc::followed_up_at.eq(diesel::dsl::now),
+            nnc::followed_up_by.eq(by),
+            nnc::follow_up_note.eq(note),
+        ))
+        .returning(NoNamesConsultation::as_returning())
+        .get_result(conn)?)
+}
+
+/// The consultations `recorder` recorded whose follow-up falls on or before `until` and is
+/// not yet recorded, soonest first.
+pub fn follow_ups_due(
+    conn: &mut PgConnection,
+    recorder: UserId,
+    until: NaiveDate,
+    limit: i64,
+) -> Result<Vec<NoNamesConsultation>> {
+    Ok(nnc::table
+        .filter(nnc::recorded_by.eq(recorder))
+        .filter(nnc::follow_up_on.le(until))
+        .filter(nnc::followed_up_at.is_null())
+        .order((nnc::follow_up_on, nnc::id))
+        .limit(limit)
+        .select(NoNamesConsultation::as_select())
+        .load(conn)?)
 }
 
 /// The consultations of `localities` held in `[from, to]`, oldest first.

@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod audit;
 pub mod chronology;
 pub mod consents;
+pub mod consultation_requests;
 pub mod consultations;
 pub mod episodes;
 pub mod error;

@@ -499,6 +499,24 @@ diesel::table! {
         follow_up_on -> Nullable<Date>,
         recorded_by -> Uuid,
         recorded_at -> Timestamptz,
+        /// When LCSS followed the consultation up (called the professional back), clearing it from the work list.
+        followed_up_at -> Nullable<Timestamptz>,
+        followed_up_by -> Nullable<Uuid>,
+        follow_up_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consultation_requests (id) {
+        id -> Uuid,
+        locality_id -> Uuid,
+        requested_by -> Uuid,
+        requested_at -> Timestamptz,
+        themes -> Array<Text>,
+        threshold_view -> Nullable<Int2>,
+        question -> Text,
+        consultation_id -> Nullable<Uuid>,
+        completed_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -580,6 +598,7 @@ diesel::table! {
 }
 
 diesel::joinable!(step_ups -> episodes (episode_id));
+diesel::joinable!(consultation_requests -> no_names_consultations (consultation_id));
 diesel::joinable!(step_downs -> families (family_id));
 diesel::joinable!(step_down_allocations -> step_downs (step_down_id));
 diesel::joinable!(step_ups -> families (family_id));
@@ -615,6 +634,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     chronology_entries,
     consents,
+    consultation_requests,
     episode_children,
     episodes,
     families,

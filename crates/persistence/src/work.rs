@@ -25,7 +25,8 @@ pub struct WorkRow {
     pub kind: WorkKind,
     /// The record the item is about.
     pub id: Uuid,
-    pub family_id: FamilyId,
+    /// The family it concerns; `None` for a No Names Consultation, which names none.
+    pub family_id: Option<FamilyId>,
     pub due_on: Option<NaiveDate>,
 }
 
@@ -35,7 +36,7 @@ fn rows(kind: WorkKind, found: Vec<(Uuid, FamilyId, Option<NaiveDate>)>) -> Vec<
         .map(|(id, family_id, due_on)| WorkRow {
             kind,
             id,
-            family_id,
+            family_id: Some(family_id),
             due_on,
         })
         .collect()
@@ -100,7 +101,7 @@ pub fn for_professional(
         items.push(WorkRow {
             kind,
             id,
-            family_id,
+            family_id: Some(family_id),
             due_on: Some(due),
         });
     }
@@ -156,7 +157,7 @@ pub fn for_professional(
         items.push(WorkRow {
             kind,
             id,
-            family_id,
+            family_id: Some(family_id),
             due_on: Some(due),
         });
     }

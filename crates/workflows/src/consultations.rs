@@ -4,6 +4,7 @@
 //! read them: LCSS, for its own locality.
 
 use crate::access::authorize_family;
+use crate::consultation_requests::open_request;
 use crate::step::{audited_read, transaction};
 use crate::{Refusal, Result};
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
 use earlyhelp_domain::{EpisodeId, FamilyId, LocalityId, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::chronology::{self, Happening};
+use earlyhelp_persistence::consultation_requests;
 use earlyhelp_persistence::consultations::{self, AdviceConsultation, NoNamesConsultation};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::{
@@ -37,6 +39,9 @@ pub struct RecordNoNames {
     pub outcome: String,
     pub signposted_to: Option<String>,
     pub follow_up_on: Option<NaiveDate>,
+    /// The professional's request this consultation answers: its locality, and (when the
+    /// command names nobody) its professional, are the consultation's.
+    pub request: Option<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,7 +53,7 @@ pub struct ListNoNames {
 }
 
 /// The localities the actor's consultation grant reaches.
-fn localities(actor: &Actor) -> Result<Vec<LocalityId>> {
+pub(crate) fn localities(actor: &Actor) -> Result<Vec<LocalityId>> {
     let scopes = policy::authorize(actor, Permission::RecordConsultations)?;
     Ok(scopes
         .into_iter()
@@ -66,6 +71,23 @@ pub fn record(
     command: RecordNoNames,
 ) -> Result<NoNamesConsultation> {
     let mine = localities(actor)?;
+    let mut command = command;
+    let asked = match command.request {
+        Some(id) => Some(open_request(conn, &mine, id)?),
+        None => None,
+    };
+    if let Some(asked) = &asked {
+        if command
+            .locality
+            .is_some_and(|locality| locality != asked.locality_id)
+        {
+            return Err(Refusal::invalid("locality_id", "must be the request's locality").into());
+        }
+        command.locality = Some(asked.locality_id);
+        if command.consulting_user.is_none() && command.consulting_name.is_none() {
+            command.consulting_user = Some(asked.requested_by);
+        }
+    }
     let locality = match command.locality.or_else(|| mine.first().copied()) {
         Some(locality) if mine.contains(&locality) => locality,
         _ => {
@@ -88,16 +110,30 @@ pub fn record(
         follow_up_on: command.follow_up_on,
         recorded_by: actor.user_id,
         recorded_at: chrono::Utc::now(),
+        followed_up_at: None,
+        followed_up_by: None,
+        follow_up_note: None,
     };
+    let request = command.request;
     transaction(conn, audit, |conn, trail| {
+        // Checked again under its lock: one consultation answers a request.
+        let answering = match request {
+            Some(id) => Some(open_request(conn, &mine, id)?.id),
+            None => None,
+        };
         let saved = consultations::create(conn, &new)?;
+        if let Some(asked) = answering {
+            consultation_requests::complete(conn, asked, saved.id)?;
+        }
         trail.record(
             AuditEvent::success(
                 AuditAction::RecordConsultation,
                 EntityType::Consultation,
                 saved.id,
             )
-            .with_detail(json!({ "kind": "no_names", "outcome": saved.outcome })),
+            .with_detail(
+                json!({ "kind": "no_names", "outcome": saved.outcome, "request_id": answering }),
+            ),
         );
         Ok(saved)
     })

@@ -56,6 +56,9 @@ pub enum Refusal {
     /// A step-down's state refuses the change; the detail names the state.
     #[error("{0}")]
     StepDownState(String),
+    /// A consultation request answered already, or a consultation followed up already.
+    #[error("{0}")]
+    ConsultationState(&'static str),
     /// Accepting or declining a step-down that is not allocated to the actor.
     #[error("{0}")]
     NotAllocatedToYou(&'static str),
@@ -138,6 +141,7 @@ impl Refusal {
             Refusal::StepUpDecided(_) => "step_up_decided",
             Refusal::StepDownState(_) => "step_down_state",
             Refusal::NotAllocatedToYou(_) => "not_allocated_to_you",
+            Refusal::ConsultationState(_) => "consultation_state",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
             Refusal::VersionRequired => "precondition_required",
             Refusal::IdempotencyKeyReused => "idempotency_key_reused",
@@ -178,6 +182,7 @@ impl Refusal {
             | Refusal::StepUpDecided(_)
             | Refusal::StepDownState(_)
             | Refusal::NotAllocatedToYou(_)
+            | Refusal::ConsultationState(_)
             | Refusal::Review(_)
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
@@ -233,7 +238,8 @@ impl Refusal {
                 .into(),
             Refusal::Duplicate(detail)
             | Refusal::NoTransferForYou(detail)
-            | Refusal::NotAllocatedToYou(detail) => (*detail).into(),
+            | Refusal::NotAllocatedToYou(detail)
+            | Refusal::ConsultationState(detail) => (*detail).into(),
             Refusal::EpisodeClosed(detail)
             | Refusal::StatutoryThreshold(detail)
             | Refusal::UniversalThreshold(detail)

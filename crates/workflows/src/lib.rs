@@ -15,6 +15,7 @@ pub mod step;
 pub mod assessments;
 pub mod chronology;
 pub mod consents;
+pub mod consultation_requests;
 pub mod consultations;
 pub mod directory;
 pub mod episodes;

@@ -50,17 +50,17 @@ pub fn audited_read<T>(
 
 /// Runs one list read with its audit entry, which records the families the page showed
 /// (`{"family_ids": [...]}`), so "who saw this child's record" covers lists too.
-pub fn audited_list<T>(
+pub fn audited_list<T, F: Into<Option<FamilyId>>>(
     conn: &mut PgConnection,
     context: &AuditContext,
     event: AuditEvent,
     read: impl FnOnce(&mut PgConnection) -> Result<Page<T>>,
-    family_of: impl Fn(&T) -> FamilyId,
+    family_of: impl Fn(&T) -> F,
 ) -> Result<Page<T>> {
     transaction(conn, context, |conn, trail| {
         let page = read(conn)?;
         let mut shown: Vec<FamilyId> = Vec::new();
-        for family in page.items.iter().map(&family_of) {
+        for family in page.items.iter().filter_map(|item| family_of(item).into()) {
             if !shown.contains(&family) {
                 shown.push(family);
             }

@@ -5,6 +5,7 @@ use crate::step::audited_list;
 use crate::Result;
 use chrono::{NaiveDate, Utc};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::consultation::FOLLOW_UP_NOTICE_DAYS;
 use earlyhelp_domain::policy::{self, Actor, Permission};
 use earlyhelp_domain::step_down::StepDownState;
 use earlyhelp_domain::step_up::StepUpState;
@@ -17,14 +18,16 @@ use earlyhelp_persistence::step_downs::{self, StepDown};
 use earlyhelp_persistence::step_ups::{self, StepUp};
 use earlyhelp_persistence::work::{self, WorkRow};
 use earlyhelp_persistence::PgConnection;
+use earlyhelp_persistence::{consultation_requests, consultations};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct WorkItem {
     pub kind: WorkKind,
     pub id: Uuid,
-    pub family_id: FamilyId,
-    pub family_reference: String,
+    /// `None` for a No Names Consultation (and a request for one), which names no family.
+    pub family_id: Option<FamilyId>,
+    pub family_reference: Option<String>,
     pub due_on: Option<NaiveDate>,
 }
 
@@ -66,6 +69,7 @@ pub fn list(
             rows.extend(work::for_lcss(conn, actor.user_id, &reviewable)?);
         }
         rows.extend(step_down_rows(conn, actor)?);
+        rows.extend(consultation_rows(conn, actor)?);
         rows.extend(step_up_rows(conn, actor)?);
         rows.sort_by_key(|row| (sort_key(row), row.id));
         rows.dedup_by_key(|row| row.id);
@@ -73,7 +77,7 @@ pub fn list(
             rows.retain(|row| (sort_key(row), row.id) > (after.key.clone(), after.id));
         }
         rows.truncate(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX));
-        let mut families: Vec<FamilyId> = rows.iter().map(|row| row.family_id).collect();
+        let mut families: Vec<FamilyId> = rows.iter().filter_map(|row| row.family_id).collect();
         families.sort();
         families.dedup();
         let references = work::references(conn, &families)?;
@@ -82,9 +86,8 @@ pub fn list(
             .map(|row| WorkItem {
                 family_reference: references
                     .iter()
-                    .find(|(id, _)| *id == row.family_id)
-                    .map(|(_, reference)| reference.clone())
-                    .unwrap_or_default(),
+                    .find(|(id, _)| Some(*id) == row.family_id)
+                    .map(|(_, reference)| reference.clone()),
                 kind: row.kind,
                 id: row.id,
                 family_id: row.family_id,
@@ -111,7 +114,7 @@ fn step_up_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>> 
     let row = |kind: WorkKind, step_up: StepUp| WorkRow {
         kind,
         id: step_up.id,
-        family_id: step_up.family_id,
+        family_id: Some(step_up.family_id),
         due_on: None,
     };
     let deciding = policy::case_filter(actor, Permission::DecideStepUps);
@@ -169,7 +172,7 @@ fn step_down_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>
     let row = |kind: WorkKind, step_down: StepDown| WorkRow {
         kind,
         id: step_down.id,
-        family_id: step_down.family_id,
+        family_id: Some(step_down.family_id),
         due_on: Some(step_down.snf_due_on),
     };
     let mut rows = Vec::new();
@@ -213,5 +216,46 @@ fn step_down_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>
         work::PER_KIND,
     )?;
     rows.extend(mine.into_iter().map(|s| row(WorkKind::StepDownToAccept, s)));
+    Ok(rows)
+}
+
+/// How long an answered request stays on its professional's list.
+const ANSWERED_SHOWN_DAYS: i64 = 30;
+
+/// Requests for a No Names Consultation to answer and follow-ups due (LCSS), and requests
+/// answered (the professional who asked). None of them names a family.
+fn consultation_rows(conn: &mut PgConnection, actor: &Actor) -> Result<Vec<WorkRow>> {
+    let row = |kind: WorkKind, id: Uuid, due_on: Option<NaiveDate>| WorkRow {
+        kind,
+        id,
+        family_id: None,
+        due_on,
+    };
+    let mut rows = Vec::new();
+    let localities = crate::consultations::localities(actor).unwrap_or_default();
+    if !localities.is_empty() {
+        let waiting = consultation_requests::open_for(conn, &localities, work::PER_KIND)?;
+        rows.extend(
+            waiting
+                .into_iter()
+                .map(|request| row(WorkKind::ConsultationRequested, request.id, None)),
+        );
+        let until = today() + chrono::Duration::days(FOLLOW_UP_NOTICE_DAYS);
+        let due = consultations::follow_ups_due(conn, actor.user_id, until, work::PER_KIND)?;
+        rows.extend(due.into_iter().map(|consultation| {
+            row(
+                WorkKind::ConsultationFollowUp,
+                consultation.id,
+                consultation.follow_up_on,
+            )
+        }));
+    }
+    let since = Utc::now() - chrono::Duration::days(ANSWERED_SHOWN_DAYS);
+    let answered = consultation_requests::answered_for(conn, actor.user_id, since, work::PER_KIND)?;
+    rows.extend(
+        answered
+            .into_iter()
+            .map(|request| row(WorkKind::ConsultationAnswered, request.id, None)),
+    );
     Ok(rows)
 }

@@ -2,7 +2,7 @@
 //! social care, and the LCSS consultations: written through the workflows, as
 //! [`super::story`] writes the rest of each family's story.
 
-use super::families::{date, day, demo_user};
+use super::families::{date, day};
 use super::roster::DemoStepUp;
 use super::story::Player;
 use anyhow::Context;
@@ -11,6 +11,7 @@ use earlyhelp_domain::taf::{ActionStatus, NextStep};
 use earlyhelp_domain::{EpisodeId, PersonId, Role};
 use earlyhelp_persistence::PgConnection;
 use earlyhelp_workflows::assessments::IfMatch;
+use earlyhelp_workflows::consultation_requests::{self, RequestConsultation};
 use earlyhelp_workflows::consultations::{self, RecordNoNames};
 use earlyhelp_workflows::meetings::{
     self, Arrangements, ScheduleMeeting, UpdateAction as MeetingAction, UpdateMeeting,
@@ -247,7 +248,8 @@ pub(super) fn hold_meetings(
     Ok(())
 }
 
-/// Two No Names Consultations, one per locality, recorded by its LCSS worker (once).
+/// Two No Names Consultations, one per locality, recorded by its LCSS worker (the South one
+/// answering its professional's request), and a request still waiting for North (once).
 pub(super) fn write_consultations(conn: &mut PgConnection) -> anyhow::Result<()> {
     if earlyhelp_persistence::consultations::count(conn)? > 0 {
         return Ok(());
@@ -273,11 +275,31 @@ pub(super) fn write_consultations(conn: &mut PgConnection) -> anyhow::Result<()>
         ),
     ] {
         let recorder = Player::load(conn, lcss)?;
-        let professional = demo_user(conn, consulting)?;
+        let professional = Player::load(conn, consulting)?;
+        // The South professional asked for theirs first; LCSS answers the request.
+        let request = if lcss == "lcss_worker2" {
+            let asked = RequestConsultation {
+                locality: None,
+                themes: themes.iter().map(|theme| (*theme).to_owned()).collect(),
+                threshold_view: Some(2),
+                question: "A parent has asked for help with bedtimes and mornings; is this one \
+                    for universal services?"
+                    .into(),
+            };
+            let record = consultation_requests::request(
+                conn,
+                &professional.request(),
+                &professional.actor,
+                asked,
+            )?;
+            Some(record.request.id)
+        } else {
+            None
+        };
         let command = RecordNoNames {
             locality: None,
             held_on: date(&day(-10)?)?,
-            consulting_user: Some(professional.id),
+            consulting_user: Some(professional.user.id),
             consulting_name: None,
             consulting_organisation: None,
             themes: themes.into_iter().map(str::to_owned).collect(),
@@ -286,8 +308,20 @@ pub(super) fn write_consultations(conn: &mut PgConnection) -> anyhow::Result<()>
             outcome: outcome.to_owned(),
             signposted_to: signposted.map(str::to_owned),
             follow_up_on: Some(date(&day(4)?)?),
+            request,
         };
         consultations::record(conn, &recorder.request(), &recorder.actor, command)?;
     }
+    // And one request still waiting for North's LCSS.
+    let asking = Player::load(conn, "practitioner")?;
+    let waiting = RequestConsultation {
+        locality: None,
+        themes: vec!["behaviour".into(), "send".into()],
+        threshold_view: None,
+        question: "A Year 3 pupil's behaviour has changed since the summer and the family are \
+            wary of services: how could we start the conversation?"
+            .into(),
+    };
+    consultation_requests::request(conn, &asking.request(), &asking.actor, waiting)?;
     Ok(())
 }

@@ -59,6 +59,13 @@ pub struct ConsultationResponse {
     follow_up_on: Option<NaiveDate>,
     recorded_by: Uuid,
     recorded_at: DateTime<Utc>,
+    /// When LCSS followed it up (`POST /api/v1/no-names-consultations/{id}/follow-up`).
+    #[schema(required)]
+    followed_up_at: Option<DateTime<Utc>>,
+    #[schema(required)]
+    followed_up_by: Option<Uuid>,
+    #[schema(required)]
+    follow_up_note: Option<String>,
 }
 
 impl From<NoNamesConsultation> for ConsultationResponse {
@@ -78,6 +85,9 @@ impl From<NoNamesConsultation> for ConsultationResponse {
             follow_up_on: row.follow_up_on,
             recorded_by: row.recorded_by.into(),
             recorded_at: row.recorded_at,
+            followed_up_at: row.followed_up_at,
+            followed_up_by: row.followed_up_by.map(Uuid::from),
+            follow_up_note: row.follow_up_note,
         }
     }
 }
@@ -119,10 +129,32 @@ pub struct RecordConsultationRequest {
     #[serde(default, deserialize_with = "full_date::optional")]
     #[schema(value_type = Option<String>, format = Date)]
     follow_up_on: Option<NaiveDate>,
+    /// No Names Consultations only: the professional's request this answers
+    /// (`GET /api/v1/consultation-requests`). Its locality is the consultation's and, when
+    /// neither `consulting_user_id` nor `consulting_name` is given, so is its professional.
+    request_id: Option<Uuid>,
+}
+
+/// The concern themes named, each once and at least one, by their stored names.
+pub(crate) fn concern_themes(checks: &mut Checks, raw: &[String]) -> Vec<String> {
+    let mut themes = Vec::new();
+    if raw.is_empty() {
+        checks.fail("themes", "name at least one theme");
+    }
+    for (index, theme) in raw.iter().enumerate() {
+        match theme.parse::<ConcernTheme>() {
+            Ok(theme) if themes.contains(&theme.as_str().to_owned()) => {
+                checks.fail(&format!("themes[{index}]"), "is listed twice");
+            }
+            Ok(theme) => themes.push(theme.as_str().to_owned()),
+            Err(_) => checks.fail(&format!("themes[{index}]"), "is not a concern theme"),
+        }
+    }
+    themes
 }
 
 /// Refuses a free text that holds an identifier, saying what and where.
-fn anonymous(checks: &mut Checks, field: &str, text: &str) {
+pub(crate) fn anonymous(checks: &mut Checks, field: &str, text: &str) {
     for found in find_identifiers(text) {
         checks.fail(
             field,
@@ -152,12 +184,18 @@ impl RecordConsultationRequest {
         if self.follow_up_on.is_some_and(|day| day < self.held_on) {
             checks.fail("follow_up_on", "must be on or after held_on");
         }
+        if !anonymous && self.request_id.is_some() {
+            checks.fail(
+                "request_id",
+                "answers a request for a No Names Consultation only",
+            );
+        }
         match (&self.consulting_user_id, &self.consulting_name) {
             (Some(_), Some(_)) => checks.fail(
                 "consulting_name",
                 "give consulting_user_id or consulting_name, not both",
             ),
-            (None, None) => checks.fail(
+            (None, None) if self.request_id.is_none() => checks.fail(
                 "consulting_user_id",
                 "give the consulting professional's account or their name",
             ),
@@ -171,19 +209,7 @@ impl RecordConsultationRequest {
             scan(&mut checks, "consulting_organisation", name);
             checks.check("consulting_organisation", single_line(name, 200))
         });
-        let mut themes = Vec::new();
-        if self.themes.is_empty() {
-            checks.fail("themes", "name at least one theme");
-        }
-        for (index, theme) in self.themes.iter().enumerate() {
-            match theme.parse::<ConcernTheme>() {
-                Ok(theme) if themes.contains(&theme.as_str().to_owned()) => {
-                    checks.fail(&format!("themes[{index}]"), "is listed twice");
-                }
-                Ok(theme) => themes.push(theme.as_str().to_owned()),
-                Err(_) => checks.fail(&format!("themes[{index}]"), "is not a concern theme"),
-            }
-        }
+        let themes = concern_themes(&mut checks, &self.themes);
         if !(1..=4).contains(&self.threshold_view) {
             checks.fail("threshold_view", "must be a level from 1 to 4");
         }
@@ -231,6 +257,7 @@ impl RecordConsultationRequest {
             outcome: outcome.as_str().to_owned(),
             signposted_to: signposted,
             follow_up_on: self.follow_up_on,
+            request: self.request_id,
         })
     }
 }

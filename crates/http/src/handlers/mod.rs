@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod auth;
 pub mod chronology;
 pub mod consents;
+pub mod consultation_requests;
 pub mod consultations;
 pub mod directory;
 pub mod episode_transitions;

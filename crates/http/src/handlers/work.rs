@@ -28,8 +28,12 @@ pub struct WorkItemResponse {
     id: Uuid,
     /// Its API path.
     link: String,
-    family_id: Uuid,
-    family_reference: String,
+    /// The family it concerns; `null` for a No Names Consultation or a request for one, which
+    /// name no family.
+    #[schema(required)]
+    family_id: Option<Uuid>,
+    #[schema(required)]
+    family_reference: Option<String>,
     /// When it is due, where it has a date.
     #[schema(required)]
     due_on: Option<NaiveDate>,
@@ -43,7 +47,7 @@ impl From<WorkItem> for WorkItemResponse {
             kind: item.kind.as_str(),
             link: item.kind.link(item.id),
             id: item.id,
-            family_id: item.family_id.into(),
+            family_id: item.family_id.map(Uuid::from),
             family_reference: item.family_reference,
             overdue: item.due_on.is_some_and(|due| due < today()),
             due_on: item.due_on,

@@ -8,9 +8,9 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    actions, assessments, chronology, consents, consultations, episode_transitions, episodes,
-    families, feedback, known_elsewhere, meetings, people, reviews, step_down_answers, step_downs,
-    step_ups, taf_reviews, tafs, work,
+    actions, assessments, chronology, consents, consultation_requests, consultations,
+    episode_transitions, episodes, families, feedback, known_elsewhere, meetings, people, reviews,
+    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -73,6 +73,10 @@ pub use crate::openapi::teams::*;
         step_ups::list_step_ups,
         step_ups::get_step_up,
         step_ups::decide_step_up,
+        consultation_requests::request_consultation,
+        consultation_requests::list_consultation_requests,
+        consultation_requests::get_consultation_request,
+        consultation_requests::follow_up_consultation,
         step_downs::record_step_down,
         step_downs::list_step_downs,
         step_downs::get_step_down,
@@ -155,6 +159,7 @@ pub use crate::openapi::teams::*;
             AllocationAnswer,
             ConcernTheme,
             ConsultationOutcome,
+            ConsultationRequestState,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -818,6 +823,13 @@ mod tests {
         assert_eq!(
             values::<StepUpState>(),
             strings(&step_up::StepUpState::ALL, step_up::StepUpState::as_str)
+        );
+        assert_eq!(
+            values::<ConsultationRequestState>(),
+            strings(
+                &consultation::RequestState::ALL,
+                consultation::RequestState::as_str
+            )
         );
         assert_eq!(
             values::<EpisodeOrigin>(),

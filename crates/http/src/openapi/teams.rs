@@ -157,7 +157,10 @@ pub enum NextStep {
 /// for LCSS, of your locality) in the last 30 days. `step_down_to_allocate`: LCSS, a step-down
 /// to your locality waiting for a lead professional. `step_down_to_accept`: a step-down
 /// allocated to you. `step_down_overdue`: LCSS and social care, a step-down past its due date
-/// with no accepted lead or no submitted form.
+/// with no accepted lead or no submitted form. `consultation_requested`: LCSS, a request for a
+/// No Names Consultation to your locality. `consultation_answered`: LCSS answered your request
+/// in the last 30 days. `consultation_follow_up`: LCSS, a No Names Consultation you recorded
+/// whose follow-up falls within a week or has passed.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -178,6 +181,9 @@ pub enum WorkKind {
     StepDownToAllocate,
     StepDownToAccept,
     StepDownOverdue,
+    ConsultationRequested,
+    ConsultationAnswered,
+    ConsultationFollowUp,
 }
 
 /// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,
@@ -269,4 +275,13 @@ pub enum AllocationAnswer {
     Accepted,
     Declined,
     Withdrawn,
+}
+
+/// A request for a No Names Consultation: `requested` (with LCSS) or `completed` (LCSS
+/// recorded the consultation that answers it).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ConsultationRequestState {
+    Requested,
+    Completed,
 }
