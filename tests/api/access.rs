@@ -60,11 +60,28 @@ struct RecordRoutes {
 }
 
 async fn record_routes(app: &TestApp) -> RecordRoutes {
+    record_routes_of(app, Referral::Referred).await
+}
+
+/// Whether the matrix case has ever been referred to social care.
+#[derive(PartialEq)]
+enum Referral {
+    /// Stepped down to early help by social care, then stepped up again.
+    Referred,
+    /// Early help's own case, never referred: the table has no step-up or step-down routes.
+    Never,
+}
+
+async fn record_routes_of(app: &TestApp, referral: Referral) -> RecordRoutes {
     let lead = app.token("practitioner").await;
-    // The family came to early help as a step-down from social care.
-    let (case, step_down) = app
-        .stepped_down_case(&lead, "practitioner", "Demo-Hartwell")
-        .await;
+    // The family came to early help as a step-down from social care (or on its own).
+    let (case, step_down) = if referral == Referral::Referred {
+        app.stepped_down_case(&lead, "practitioner", "Demo-Hartwell")
+            .await
+    } else {
+        let case = app.open_case(&lead, "Demo-Hartwell").await;
+        (case, String::new())
+    };
     let form = id_of(&app.start_form(&lead, &case.episode).await);
     let submitted = app.submit(&lead, &form).send().await.json();
     let review = id_of(&submitted["review"]);
@@ -77,13 +94,16 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
     let consent = id_of(&consents["items"][0]);
     let plan = app.taf_with_plan(&lead, &case.episode).await;
     // The case is referred to social care: a step-up waits for its decision.
-    let step_up = app
-        .post(&format!("/api/v1/episodes/{}/step-ups", case.episode))
-        .token(&lead)
-        .json(&json!({ "threshold_level": 3 }))
-        .await
-        .json();
-    let step_up = id_of(&step_up);
+    let step_up = if referral == Referral::Referred {
+        let raised = app
+            .post(&format!("/api/v1/episodes/{}/step-ups", case.episode))
+            .token(&lead)
+            .json(&json!({ "threshold_level": 3 }))
+            .await;
+        id_of(&raised.json())
+    } else {
+        String::new()
+    };
     let (taf, meeting, action) = (&plan.taf, &plan.meeting, &plan.action);
     let nurse =
         json!({ "kind": "external", "name": "Sam Demo-Nurse", "organisation": "School nursing" });
@@ -97,7 +117,7 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
-    let table: RouteTable = vec![
+    let mut table: RouteTable = vec![
         (
             Method::GET,
             "/api/v1/families/{id}",
@@ -385,6 +405,11 @@ async fn record_routes(app: &TestApp) -> RecordRoutes {
             Some(json!({ "progress_note": "Checked in twice" })),
         ),
     ];
+    if referral == Referral::Never {
+        table.retain(|(_, pattern, _, _)| {
+            !pattern.starts_with("/api/v1/step-ups/") && !pattern.starts_with("/api/v1/step-downs/")
+        });
+    }
     RecordRoutes {
         review,
         taf: taf.clone(),
@@ -636,6 +661,32 @@ async fn team_members_reach_every_case_route_only_while_the_membership_and_conse
     }
     let outside = |method: &Method, access| expected(method, access, "lcss_worker2");
     assert_access(&app, table, "lcss_worker2", "after withdrawal", outside).await;
+}
+
+#[actix_web::test]
+async fn social_care_reaches_no_case_route_before_a_referral_and_reads_once_referred() {
+    let app = TestApp::spawn().await;
+    let routes = record_routes_of(&app, Referral::Never).await;
+    let outside = |method: &Method, access| expected(method, access, "practitioner2");
+    assert_access(
+        &app,
+        &routes.table,
+        REFERRED_TO,
+        "before a referral",
+        outside,
+    )
+    .await;
+    let lead = app.token("practitioner").await;
+    app.post(&format!(
+        "/api/v1/episodes/{}/step-ups",
+        routes.case.episode
+    ))
+    .token(&lead)
+    .json(&json!({ "threshold_level": 3 }))
+    .await
+    .assert_status(201);
+    let referred = |method: &Method, access| expected(method, access, REFERRED_TO);
+    assert_access(&app, &routes.table, REFERRED_TO, "once referred", referred).await;
 }
 
 #[actix_web::test]
