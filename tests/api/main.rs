@@ -25,6 +25,7 @@ mod meetings;
 mod openapi;
 mod ops;
 mod privacy;
+mod reports;
 mod step_downs;
 mod step_ups;
 mod tafs;

@@ -43,6 +43,7 @@ pub enum EntityType {
     StepDown,
     Consultation,
     ConsultationRequest,
+    Report,
 }
 
 impl EntityType {
@@ -178,6 +179,10 @@ pub enum AuditAction {
     ReadConsultationRequest,
     #[strum(serialize = "consultation_request.list")]
     ListConsultationRequests,
+    /// A report read or exported; the detail names the report, its grouping, period, format
+    /// and whether it was prepared for publication.
+    #[strum(serialize = "report.export")]
+    ExportReport,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod password;
 pub mod person;
 pub mod policy;
+pub mod report;
 pub mod review;
 pub mod role;
 pub mod signin;

@@ -37,7 +37,8 @@ pub enum Permission {
     ReviewAssessments,
     /// Assign reviews to LCSS workers.
     AssignReviews,
-    /// Aggregate caseload and performance reports.
+    /// Caseload and performance reports: for the county (managers), a locality (LCSS
+    /// managers) or one's own caseload (practitioners).
     ReadReports,
     /// Edit and submit the Strengths and Needs form: it is completed with the family by their
     /// lead professional, and by nobody else. Holding it at all is what makes a user someone
@@ -116,6 +117,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         Role::Practitioner => &[
             (ReadDirectory, County),
             (RequestConsultations, County),
+            (ReadReports, Own),
             (ReadCase, Team),
             (RecordMeetings, Team),
             (WriteCase, Own),
@@ -551,13 +553,13 @@ mod tests {
     }
 
     #[test]
-    fn only_managers_and_lcss_managers_read_reports() {
+    fn managers_lcss_managers_and_practitioners_read_reports() {
         let north = Some(LocalityId::generate());
         for role in Role::ALL {
             let allowed = authorize(&actor(&[role], north), Permission::ReadReports).is_ok();
             assert_eq!(
                 allowed,
-                matches!(role, Role::Manager | Role::LcssManager),
+                matches!(role, Role::Manager | Role::LcssManager | Role::Practitioner),
                 "{role}"
             );
         }

@@ -145,6 +145,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::StepDown,
         EntityType::Consultation,
         EntityType::ConsultationRequest,
+        EntityType::Report,
     ] {
         line!("et {}", e.as_str());
     }
@@ -205,6 +206,7 @@ fn every_enum_keeps_its_names_and_messages() {
         RequestConsultation,
         ReadConsultationRequest,
         ListConsultationRequests,
+        ExportReport,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

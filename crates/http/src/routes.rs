@@ -9,8 +9,8 @@ use crate::error::ApiError;
 use crate::handlers::{
     actions, admin_localities, admin_organisations, admin_users, assessments, auth, chronology,
     consents, consultation_requests, consultations, directory, episode_transitions, episodes,
-    families, feedback, form_templates, known_elsewhere, me, meetings, ops, people, reviews,
-    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    families, feedback, form_templates, known_elsewhere, me, meetings, ops, people, reports,
+    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -186,6 +186,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/step-ups/{id}/decision" => step_ups::decide_step_up,
             OnCase(DecideStepUps);
         POST "/api/v1/step-downs" => step_downs::record_step_down, Granted(RecordStepDowns);
+        // Within the scope of the grant: the county, a locality, or one's own caseload.
+        GET "/api/v1/reports/caseload" => reports::caseload_report, Granted(ReadReports);
         GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
         // And the lead it is allocated to.
         GET "/api/v1/step-downs/{id}" => step_downs::get_step_down, OnCase(ReadCase);

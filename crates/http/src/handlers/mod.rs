@@ -21,6 +21,7 @@ pub mod me;
 pub mod meetings;
 pub mod ops;
 pub mod people;
+pub mod reports;
 pub mod reviews;
 pub mod step_down_answers;
 pub mod step_downs;

@@ -9,8 +9,8 @@
 
 use crate::handlers::{
     actions, assessments, chronology, consents, consultation_requests, consultations,
-    episode_transitions, episodes, families, feedback, known_elsewhere, meetings, people, reviews,
-    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    episode_transitions, episodes, families, feedback, known_elsewhere, meetings, people, reports,
+    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -73,6 +73,7 @@ pub use crate::openapi::teams::*;
         step_ups::list_step_ups,
         step_ups::get_step_up,
         step_ups::decide_step_up,
+        reports::caseload_report,
         consultation_requests::request_consultation,
         consultation_requests::list_consultation_requests,
         consultation_requests::get_consultation_request,
@@ -160,6 +161,8 @@ pub use crate::openapi::teams::*;
             ConcernTheme,
             ConsultationOutcome,
             ConsultationRequestState,
+            CaseloadBy,
+            ReportColumnKind,
         ),
         responses(EpisodeClosed, AssessmentStateConflict, MeetingStateConflict),
     )
@@ -716,7 +719,7 @@ mod tests {
     use super::*;
     use crate::openapi::{keys, property_names};
     use earlyhelp_domain::{
-        assessment, consultation, episode, person, review, step_down, step_up, taf, work,
+        assessment, consultation, episode, person, report, review, step_down, step_up, taf, work,
     };
 
     /// The `enum` values of a schema-only code list.
@@ -830,6 +833,10 @@ mod tests {
                 &consultation::RequestState::ALL,
                 consultation::RequestState::as_str
             )
+        );
+        assert_eq!(
+            values::<CaseloadBy>(),
+            strings(&report::CaseloadBy::ALL, report::CaseloadBy::as_str)
         );
         assert_eq!(
             values::<EpisodeOrigin>(),

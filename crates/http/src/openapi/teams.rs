@@ -285,3 +285,31 @@ pub enum ConsultationRequestState {
     Requested,
     Completed,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+
+/// How the caseload report groups: `lead_professional` (each lead's open episodes, one row
+/// each), `organisation`, `organisation_kind`, `locality`, `county`, or `reviewer` (the LCSS
+/// review queues).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum CaseloadBy {
+    LeadProfessional,
+    Organisation,
+    OrganisationKind,
+    Locality,
+    County,
+    Reviewer,
+}
+
+/// What a report column holds.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ReportColumnKind {
+    Text,
+    Count,
+    Share,
+    Measure,
+    Date,
+}

@@ -1,0 +1,208 @@
+//! `/api/v1/reports/...`: caseload and performance reports, as JSON by default or CSV with
+//! `Accept: text/csv`. The figures are in [`earlyhelp_workflows::reports`]; the table shape,
+//! suppression and CSV rules in [`earlyhelp_domain::report`].
+
+use crate::actor::Authenticated;
+use crate::error::ApiError;
+use crate::json::full_date;
+use crate::openapi::responses::{
+    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+};
+use crate::state::State;
+use actix_web::http::header;
+use actix_web::web::Query;
+use actix_web::{HttpRequest, HttpResponse};
+use earlyhelp_domain::report::{CaseloadBy, ColumnKind, Table};
+use earlyhelp_domain::validation::Checks;
+use earlyhelp_persistence::reports::Period;
+use earlyhelp_workflows::reports::{self, CaseloadReport};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+/// What a report column holds: `text`, `count` (shown as `"<5"` from 1 to 4 in a published
+/// report), `share` (a fraction from 0 to 1, `null` when withheld), `measure` (days, a level)
+/// or `date`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ReportColumn)]
+pub struct ColumnResponse {
+    key: String,
+    #[schema(value_type = crate::openapi::case::ReportColumnKind)]
+    kind: &'static str,
+}
+
+/// A report as a table: its columns in order, and one object per row keyed by column.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Report)]
+pub struct ReportResponse {
+    /// Which report.
+    report: &'static str,
+    /// Prepared for publication (`?publish=true`): every count from 1 to 4 is `"<5"` and
+    /// shares derived from one are `null`.
+    published: bool,
+    columns: Vec<ColumnResponse>,
+    #[schema(value_type = Vec<Object>)]
+    rows: Vec<Value>,
+}
+
+fn kind_name(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Text => "text",
+        ColumnKind::Count => "count",
+        ColumnKind::Share => "share",
+        ColumnKind::Measure => "measure",
+        ColumnKind::Date => "date",
+    }
+}
+
+/// Does the client ask for CSV? `Accept: text/csv` (anywhere in its list) does; anything else
+/// gets JSON.
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|media| {
+            let mut parts = media.split(';').map(str::trim);
+            let ty = parts.next().unwrap_or_default();
+            let refused = parts.any(|param| param.replace(' ', "") == "q=0");
+            ty.eq_ignore_ascii_case("text/csv") && !refused
+        })
+}
+
+fn format_of(req: &HttpRequest) -> &'static str {
+    if wants_csv(req) {
+        "csv"
+    } else {
+        "json"
+    }
+}
+
+/// The report in the format asked for.
+fn respond(req: &HttpRequest, report: &'static str, name: &str, table: Table) -> HttpResponse {
+    if wants_csv(req) {
+        return HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ))
+            .body(table.to_csv());
+    }
+    HttpResponse::Ok().json(ReportResponse {
+        report,
+        published: table.published,
+        columns: table
+            .columns
+            .iter()
+            .map(|column| ColumnResponse {
+                key: column.key.clone(),
+                kind: kind_name(column.kind),
+            })
+            .collect(),
+        rows: table.json_rows(),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseloadQuery {
+    /// How to group (default `county`): `lead_professional` (each lead's open episodes, one
+    /// row each), `organisation`, `organisation_kind`, `locality`, `county`, or `reviewer` (the
+    /// LCSS review queues, per locality and reviewer).
+    #[param(value_type = Option<crate::openapi::case::CaseloadBy>)]
+    by: Option<String>,
+    /// The first day new and closed episodes are counted from (default: 1 April of this
+    /// financial year).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// The last day they are counted to (default: today).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// `true`: prepared for publication, every count from 1 to 4 shown as `<5`.
+    publish: Option<bool>,
+}
+
+/// Caseload report
+///
+/// Open episodes by threshold level and by who leads them (LCSS or community partners), new
+/// and closed in a period and the closure reasons, per organisation, organisation kind,
+/// locality or the county; each lead professional's open episodes with their form's state,
+/// last and next team meetings and overdue actions; or the LCSS review queues. A manager
+/// reports on the county, an LCSS manager on their locality, a practitioner on their own
+/// caseload (not the review queues); anyone else is a 403. JSON by default, CSV (RFC 4180, a
+/// header row, ISO dates, formula-like cells prefixed with `'`) with `Accept: text/csv`. Every
+/// export is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/caseload",
+    tag = "reports",
+    params(CaseloadQuery),
+    responses(
+        (
+            status = 200,
+            description = "The report.",
+            content(
+                (ReportResponse = "application/json"),
+                (String = "text/csv"),
+            ),
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
+pub async fn caseload_report(
+    state: State,
+    auth: Authenticated,
+    query: Query<CaseloadQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let mut checks = Checks::default();
+    let by = match query.by.as_deref() {
+        None => Some(CaseloadBy::County),
+        Some(raw) => checks.check(
+            "by",
+            raw.parse::<CaseloadBy>().map_err(|_| {
+                "must be lead_professional, organisation, organisation_kind, locality, county \
+                 or reviewer"
+            }),
+        ),
+    };
+    let from = full_date::query(&mut checks, "from", query.from.as_deref());
+    let to = full_date::query(&mut checks, "to", query.to.as_deref());
+    let period = match (from, to) {
+        (None, None) => None,
+        (from, to) => {
+            let to = to.unwrap_or_else(earlyhelp_workflows::clock::today);
+            let from = from.unwrap_or_else(|| earlyhelp_domain::report::financial_year_start(to));
+            if from > to {
+                checks.fail("from", "must be on or before to");
+            }
+            Some(Period { from, to })
+        }
+    };
+    let by = checks.finish(|| by)?;
+    let command = CaseloadReport {
+        by,
+        period,
+        publish: query.publish.unwrap_or(false),
+        format: format_of(&req),
+    };
+    let table = auth
+        .run(&state, move |conn, audit, actor| {
+            reports::caseload(conn, audit, actor, command)
+        })
+        .await?;
+    Ok(respond(
+        &req,
+        "caseload",
+        &format!("caseload-{}", by.as_str()),
+        table,
+    ))
+}

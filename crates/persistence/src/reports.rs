@@ -1,0 +1,262 @@
+//! Report figures: each one SQL aggregate over the records in the report's scope, never rows
+//! fetched to be counted in Rust.
+
+use crate::Result;
+use chrono::NaiveDate;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Int2, Nullable, Text, Uuid as SqlUuid};
+use earlyhelp_domain::{LocalityId, UserId};
+use uuid::Uuid;
+
+/// Whose records a report counts: the whole authority, one locality, or one lead
+/// professional's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportScope {
+    County,
+    Locality(LocalityId),
+    Lead(UserId),
+}
+
+impl ReportScope {
+    fn locality(self) -> Option<Uuid> {
+        match self {
+            ReportScope::Locality(locality) => Some(locality.into()),
+            _ => None,
+        }
+    }
+
+    fn lead(self) -> Option<Uuid> {
+        match self {
+            ReportScope::Lead(user) => Some(user.into()),
+            _ => None,
+        }
+    }
+}
+
+/// A period of whole days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// How episodes are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Organisation,
+    OrganisationKind,
+    Locality,
+    County,
+}
+
+impl Grouping {
+    /// The SQL of the group's key and label (constants: nothing from the request).
+    fn columns(self) -> &'static str {
+        match self {
+            Grouping::Organisation => "o.id::text, o.name",
+            Grouping::OrganisationKind => "o.kind, o.kind",
+            Grouping::Locality => "l.id::text, l.name",
+            Grouping::County => "'county', 'County'",
+        }
+    }
+}
+
+/// The episodes of the scope bound at `$first` (a locality or NULL) and the next parameter (a
+/// lead professional or NULL).
+fn episode_scope(first: usize) -> String {
+    let lead = first + 1;
+    format!(
+        "(${first}::uuid IS NULL OR e.locality_id = ${first}) \
+         AND (${lead}::uuid IS NULL OR e.lead_professional_id = ${lead})"
+    )
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CaseloadGroup {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+    #[diesel(sql_type = BigInt)]
+    pub open_total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub open_level_2: i64,
+    #[diesel(sql_type = BigInt)]
+    pub open_level_3: i64,
+    #[diesel(sql_type = BigInt)]
+    pub opened: i64,
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub open_led_by_lcss: i64,
+    #[diesel(sql_type = BigInt)]
+    pub open_led_by_partners: i64,
+}
+
+/// Open episodes by level and lead, and those opened and closed in the period, per group.
+/// Every group with an episode open now or opened or closed in the period is listed.
+pub fn caseload_groups(
+    conn: &mut PgConnection,
+    grouping: Grouping,
+    scope: ReportScope,
+    period: Period,
+) -> Result<Vec<CaseloadGroup>> {
+    let sql = format!(
+        "SELECT key, label, open_total, open_level_2, open_level_3, opened, closed, \
+                open_led_by_lcss, open_led_by_partners FROM ( \
+           SELECT {group_columns}, \
+             count(*) FILTER (WHERE e.state = 'open') AS open_total, \
+             count(*) FILTER (WHERE e.state = 'open' AND e.threshold_level = 2) AS open_level_2, \
+             count(*) FILTER (WHERE e.state = 'open' AND e.threshold_level = 3) AS open_level_3, \
+             count(*) FILTER (WHERE e.opened_at::date BETWEEN $1 AND $2) AS opened, \
+             count(*) FILTER (WHERE e.closed_at::date BETWEEN $1 AND $2) AS closed, \
+             count(*) FILTER (WHERE e.state = 'open' AND o.kind = 'lcss') AS open_led_by_lcss, \
+             count(*) FILTER (WHERE e.state = 'open' AND o.kind <> 'lcss') AS open_led_by_partners \
+           FROM episodes e \
+           JOIN organisations o ON o.id = e.lead_organisation_id \
+           JOIN localities l ON l.id = e.locality_id \
+           WHERE {scope} \
+             AND (e.state = 'open' OR e.opened_at::date BETWEEN $1 AND $2 \
+                  OR e.closed_at::date BETWEEN $1 AND $2) \
+           GROUP BY 1, 2) AS grouped (key, label, open_total, open_level_2, open_level_3, \
+                                      opened, closed, open_led_by_lcss, open_led_by_partners) \
+         ORDER BY label, key",
+        group_columns = grouping.columns(),
+        scope = episode_scope(3),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ClosureCount {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Text)]
+    pub reason: String,
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+}
+
+/// Episodes closed in the period per group and closure reason.
+pub fn closure_reasons(
+    conn: &mut PgConnection,
+    grouping: Grouping,
+    scope: ReportScope,
+    period: Period,
+) -> Result<Vec<ClosureCount>> {
+    let key = grouping.columns().split(", ").next().unwrap_or("'county'");
+    let sql = format!(
+        "SELECT {key} AS key, e.closure_reason AS reason, count(*) AS closed \
+         FROM episodes e \
+         JOIN organisations o ON o.id = e.lead_organisation_id \
+         JOIN localities l ON l.id = e.locality_id \
+         WHERE {scope} AND e.closed_at::date BETWEEN $1 AND $2 \
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        scope = episode_scope(3),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LeadCase {
+    #[diesel(sql_type = SqlUuid)]
+    pub lead_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub lead_name: String,
+    #[diesel(sql_type = Text)]
+    pub organisation: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub episode_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub family_reference: String,
+    #[diesel(sql_type = Int2)]
+    pub threshold_level: i16,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub days_open: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub snf_state: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub last_meeting_on: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub next_meeting_on: Option<NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    pub overdue_actions: i64,
+}
+
+/// Each lead professional's open episodes, with their form's state, team meetings and overdue
+/// actions: identifiable rows, for the scope's own caseloads only.
+pub fn lead_caseloads(conn: &mut PgConnection, scope: ReportScope) -> Result<Vec<LeadCase>> {
+    let sql = format!(
+        "SELECT e.lead_professional_id AS lead_id, u.display_name AS lead_name, \
+                o.name AS organisation, e.id AS episode_id, f.reference AS family_reference, \
+                e.threshold_level, (current_date - e.opened_at::date) AS days_open, \
+                (SELECT a.state FROM assessments a WHERE a.episode_id = e.id \
+                  ORDER BY a.created_at DESC LIMIT 1) AS snf_state, \
+                (SELECT max(m.starts_at)::date FROM taf_meetings m JOIN tafs t ON t.id = m.taf_id \
+                  WHERE t.episode_id = e.id AND m.starts_at < now()) AS last_meeting_on, \
+                (SELECT min(m.starts_at)::date FROM taf_meetings m JOIN tafs t ON t.id = m.taf_id \
+                  WHERE t.episode_id = e.id AND m.starts_at >= now()) AS next_meeting_on, \
+                (SELECT count(*) FROM taf_actions x JOIN tafs t ON t.id = x.taf_id \
+                  WHERE t.episode_id = e.id AND x.status = 'open' AND x.due_on < current_date) \
+                  AS overdue_actions \
+         FROM episodes e \
+         JOIN users u ON u.id = e.lead_professional_id \
+         JOIN organisations o ON o.id = e.lead_organisation_id \
+         JOIN families f ON f.id = e.family_id \
+         WHERE e.state = 'open' AND {scope} \
+         ORDER BY u.display_name, e.lead_professional_id, e.opened_at, e.id",
+        scope = episode_scope(1),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ReviewQueue {
+    #[diesel(sql_type = Text)]
+    pub locality: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub reviewer_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub reviewer_name: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub pending: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub oldest_age_days: i32,
+}
+
+/// Undecided reviews per locality queue (unassigned) and per reviewer: how many, how many
+/// past their due date, and the oldest one's age in days.
+pub fn review_queues(conn: &mut PgConnection, scope: ReportScope) -> Result<Vec<ReviewQueue>> {
+    let sql = "SELECT l.name AS locality, r.reviewer_id, u.display_name AS reviewer_name, \
+                count(*) AS pending, \
+                count(*) FILTER (WHERE r.due_on < current_date) AS overdue, \
+                (current_date - min(r.received_on)) AS oldest_age_days \
+         FROM reviews r \
+         JOIN localities l ON l.id = r.locality_id \
+         LEFT JOIN users u ON u.id = r.reviewer_id \
+         WHERE r.state <> 'decided' \
+           AND ($1::uuid IS NULL OR r.locality_id = $1) \
+           AND ($2::uuid IS NULL OR r.reviewer_id = $2) \
+         GROUP BY l.name, r.reviewer_id, u.display_name \
+         ORDER BY l.name, u.display_name NULLS FIRST, r.reviewer_id";
+    Ok(diesel::sql_query(sql)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}
