@@ -236,3 +236,120 @@ async fn each_role_reports_only_its_scope_and_the_csv_is_safe_to_open() {
         "{formula_line}"
     );
 }
+
+#[actix_web::test]
+async fn annex_a_lists_each_child_per_assessment_with_the_templates_columns_and_codes() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let today = chrono::Utc::now().date_naive();
+    let expected = (today + chrono::Duration::days(60)).to_string();
+    let family = app
+        .create_family(&lead, &json!({
+            "confirm_new": true,
+            "members": [
+                { "kind": "adult", "given_name": "Robin", "family_name": "Demo-Annex", "date_of_birth": "1988-04-02", "sex": "F" },
+                { "kind": "child", "given_name": "Jay", "family_name": "Demo-Annex", "date_of_birth": "2016-05-17", "sex": "M", "ethnicity": "WBRI" },
+                { "kind": "child", "given_name": "Kit", "family_name": "Demo-Annex", "date_of_birth": "2019-02-02", "sex": "F" },
+                { "kind": "child", "given_name": "Baby", "family_name": "Demo-Annex", "expected_date_of_birth": expected, "sex": "U" }
+            ]
+        }))
+        .await;
+    family.assert_status(201);
+    let family = family.json();
+    let family_id = id_of(&family);
+    let member = |index: usize| id_of(&family["members"][index]);
+    app.consent(&lead, &family_id, &member(0))
+        .await
+        .assert_status(201);
+    let episode = app
+        .open_episode(&lead, &json!({ "family_id": family_id, "children": [member(1), member(2), member(3)], "threshold_level": 2, "threshold_rationale": "Needs met by a TAF", "reason": "Attendance has fallen" }))
+        .await;
+    episode.assert_status(201);
+    let episode = id_of(&episode.json());
+    app.start_form(&lead, &episode).await;
+    // A closed case whose form started long before the window is not listed.
+    let old = app.open_case(&lead, "Demo-Oldcase").await;
+    let old_form = id_of(&app.start_form(&lead, &old.episode).await);
+    diesel::sql_query(format!(
+        "UPDATE assessments SET created_at = now() - interval '200 days' WHERE id = '{old_form}'"
+    ))
+    .execute(&mut app.db.connect())
+    .unwrap();
+    app.post(&format!("/api/v1/episodes/{}/close", old.episode))
+        .token(&lead)
+        .json(&json!({ "reason": "family_disengaged" }))
+        .await
+        .assert_status(200);
+
+    let manager = app.token("manager").await;
+    let path = format!("/api/v1/reports/annex-a?inspection_date={today}");
+    let csv = app.get(&path).token(&manager).send().await;
+    csv.assert_status(200);
+    assert_eq!(
+        csv.header("content-type").as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+    let csv = csv.text();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "Child Unique ID,Gender,Ethnicity,Date of Birth,Age of Child (Years),Assessment start date,\
+         Assessment completion date,Organisation completing assessment"
+    );
+    let started = today.format("%d/%m/%Y").to_string();
+    let jay_age = annex_age(2016, 5, 17, today);
+    let mut rows: Vec<&str> = lines[1..].to_vec();
+    rows.sort();
+    let mut wanted = vec![
+        format!(
+            "{},a) Male,a) WBRI,17/05/2016,{jay_age},{started},,Northgate Primary School",
+            member(1)
+        ),
+        format!(
+            "{},b) Female,t) NOBT,02/02/2019,{},{started},,Northgate Primary School",
+            member(2),
+            annex_age(2019, 2, 2, today)
+        ),
+        format!(
+            "{},c) Not stated/recorded,t) NOBT,,,{started},,Northgate Primary School",
+            member(3)
+        ),
+    ];
+    wanted.sort();
+    assert_eq!(rows, wanted);
+
+    // JSON on request; another practitioner's own list is empty; no grant, no list.
+    let json = app
+        .get(&path)
+        .token(&manager)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .json();
+    assert_eq!(json["report"], "annex_a");
+    assert_eq!(json["rows"].as_array().unwrap().len(), 3);
+    let other = app.token("practitioner2").await;
+    let theirs = app.get(&path).token(&other).send().await.text();
+    assert_eq!(theirs.lines().count(), 1, "{theirs}");
+    let lcss = app.token("lcss_worker").await;
+    app.get(&path)
+        .token(&lcss)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+    app.get("/api/v1/reports/annex-a")
+        .token(&manager)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+fn annex_age(year: i32, month: u32, day: u32, on: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut years = on.year() - year;
+    if (on.month(), on.day()) < (month, day) {
+        years -= 1;
+    }
+    years
+}

@@ -3,6 +3,7 @@
 //! Nothing here performs IO; the persistence and HTTP crates turn requests and rows into
 //! these types and ask them questions.
 
+pub mod annex_a;
 pub mod assessment;
 pub mod audit;
 pub mod calendar;

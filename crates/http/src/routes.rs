@@ -188,6 +188,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/step-downs" => step_downs::record_step_down, Granted(RecordStepDowns);
         // Within the scope of the grant: the county, a locality, or one's own caseload.
         GET "/api/v1/reports/caseload" => reports::caseload_report, Granted(ReadReports);
+        GET "/api/v1/reports/annex-a" => reports::annex_a_report, Granted(ReadReports);
         GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
         // And the lead it is allocated to.
         GET "/api/v1/step-downs/{id}" => step_downs::get_step_down, OnCase(ReadCase);

@@ -260,3 +260,60 @@ pub fn review_queues(conn: &mut PgConnection, scope: ReportScope) -> Result<Vec<
         .bind::<Nullable<SqlUuid>, _>(scope.lead())
         .load(conn)?)
 }
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AnnexARow {
+    #[diesel(sql_type = SqlUuid)]
+    pub child_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub sex: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub ethnicity: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub date_of_birth: Option<NaiveDate>,
+    #[diesel(sql_type = Date)]
+    pub started_on: NaiveDate,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub completed_on: Option<NaiveDate>,
+    #[diesel(sql_type = Text)]
+    pub organisation: String,
+}
+
+/// Annex A, List 2: for each child of an episode, each Strengths and Needs form started from
+/// `window_start` to `inspection` or belonging to an episode open on `inspection`; one row per
+/// child and start date (the earliest form of the day), oldest first.
+pub fn annex_a(
+    conn: &mut PgConnection,
+    scope: ReportScope,
+    window_start: NaiveDate,
+    inspection: NaiveDate,
+) -> Result<Vec<AnnexARow>> {
+    let sql = format!(
+        "SELECT child_id, sex, ethnicity, date_of_birth, started_on, completed_on, organisation \
+         FROM ( \
+           SELECT DISTINCT ON (p.id, a.created_at::date) \
+                  p.id AS child_id, p.sex, p.ethnicity, p.date_of_birth, \
+                  a.created_at::date AS started_on, a.completed_at::date AS completed_on, \
+                  o.name AS organisation \
+           FROM assessments a \
+           JOIN episodes e ON e.id = a.episode_id \
+           JOIN episode_children c ON c.episode_id = e.id \
+           JOIN people p ON p.id = c.person_id \
+           JOIN organisations o ON o.id = e.lead_organisation_id \
+           WHERE {scope} \
+             AND a.created_at::date <= $2 \
+             AND (a.created_at::date >= $1 \
+                  OR (e.opened_at::date <= $2 \
+                      AND (e.closed_at IS NULL OR e.closed_at::date > $2))) \
+           ORDER BY p.id, a.created_at::date, a.created_at \
+         ) AS listed \
+         ORDER BY started_on, child_id",
+        scope = episode_scope(3),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Date, _>(window_start)
+        .bind::<Date, _>(inspection)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}

@@ -5,8 +5,11 @@
 use crate::clock::today;
 use crate::step::audited_read;
 use crate::{Refusal, Result};
+use chrono::NaiveDate;
+use earlyhelp_domain::annex_a as annex;
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::episode::ClosureReason;
+use earlyhelp_domain::person::Sex;
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
 use earlyhelp_domain::report::{financial_year_start, CaseloadBy, Cell, Column, ColumnKind, Table};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
@@ -191,6 +194,56 @@ fn review_queues(conn: &mut PgConnection, scope: ReportScope) -> Result<Table> {
             Cell::Count(queue.pending),
             Cell::Count(queue.overdue),
             Cell::Measure(f64::from(queue.oldest_age_days)),
+        ]);
+    }
+    Ok(table)
+}
+
+/// Ofsted's Annex A, List 2 (early help) for an inspection on `inspection`, within the actor's
+/// scope: identifiable rows, audited as an export.
+pub fn annex_a(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    inspection: NaiveDate,
+    format: &'static str,
+) -> Result<Table> {
+    let scope = scope_of(actor)?;
+    let start = annex::window_start(inspection);
+    let event = AuditEvent::new(
+        AuditAction::ExportReport,
+        EntityType::Report,
+        None,
+        Outcome::Success,
+    )
+    .with_detail(json!({
+        "report": "annex_a",
+        "inspection_date": inspection,
+        "format": format,
+    }));
+    let rows = audited_read(conn, audit, event, |conn| {
+        Ok(reports::annex_a(conn, scope, start, inspection)?)
+    })?;
+    let columns = annex::COLUMNS
+        .iter()
+        .map(|title| Column::new(*title, ColumnKind::Text))
+        .collect();
+    let mut table = Table::new(columns);
+    for row in rows {
+        let sex = row.sex.parse::<Sex>().unwrap_or(Sex::U);
+        let ethnicity = row.ethnicity.as_deref().and_then(|code| code.parse().ok());
+        table.push(vec![
+            Cell::text(row.child_id.to_string()),
+            Cell::text(annex::gender(sex)),
+            Cell::text(annex::ethnicity(ethnicity)),
+            Cell::optional_text(row.date_of_birth.map(annex::date)),
+            Cell::optional_text(
+                row.date_of_birth
+                    .map(|born| annex::age_in_years(born, row.started_on).to_string()),
+            ),
+            Cell::text(annex::date(row.started_on)),
+            Cell::optional_text(row.completed_on.map(annex::date)),
+            Cell::text(row.organisation),
         ]);
     }
     Ok(table)

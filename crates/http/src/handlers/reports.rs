@@ -55,32 +55,48 @@ fn kind_name(kind: ColumnKind) -> &'static str {
     }
 }
 
-/// Does the client ask for CSV? `Accept: text/csv` (anywhere in its list) does; anything else
-/// gets JSON.
-fn wants_csv(req: &HttpRequest) -> bool {
+/// Does `Accept` name `media` (anywhere in its list, not refused with `q=0`)?
+fn accepts(req: &HttpRequest, media: &str) -> bool {
     req.headers()
         .get_all(header::ACCEPT)
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .any(|media| {
-            let mut parts = media.split(';').map(str::trim);
+        .any(|range| {
+            let mut parts = range.split(';').map(str::trim);
             let ty = parts.next().unwrap_or_default();
             let refused = parts.any(|param| param.replace(' ', "") == "q=0");
-            ty.eq_ignore_ascii_case("text/csv") && !refused
+            ty.eq_ignore_ascii_case(media) && !refused
         })
 }
 
-fn format_of(req: &HttpRequest) -> &'static str {
-    if wants_csv(req) {
-        "csv"
-    } else {
-        "json"
+/// The format a report leaves in: CSV when asked for (`Accept: text/csv`), or by default for
+/// a report that is a CSV export unless JSON is asked for; JSON otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    fn of(req: &HttpRequest, default: Format) -> Self {
+        match default {
+            Format::Json if accepts(req, "text/csv") => Format::Csv,
+            Format::Csv if accepts(req, "application/json") => Format::Json,
+            other => other,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
     }
 }
 
 /// The report in the format asked for.
-fn respond(req: &HttpRequest, report: &'static str, name: &str, table: Table) -> HttpResponse {
-    if wants_csv(req) {
+fn respond(format: Format, report: &'static str, name: &str, table: Table) -> HttpResponse {
+    if format == Format::Csv {
         return HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
@@ -188,11 +204,12 @@ pub async fn caseload_report(
         }
     };
     let by = checks.finish(|| by)?;
+    let format = Format::of(&req, Format::Json);
     let command = CaseloadReport {
         by,
         period,
         publish: query.publish.unwrap_or(false),
-        format: format_of(&req),
+        format: format.name(),
     };
     let table = auth
         .run(&state, move |conn, audit, actor| {
@@ -200,9 +217,87 @@ pub async fn caseload_report(
         })
         .await?;
     Ok(respond(
-        &req,
+        format,
         "caseload",
         &format!("caseload-{}", by.as_str()),
+        table,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AnnexAQuery {
+    /// The first day of the inspection: forms started in the six months up to it are listed,
+    /// with every form of an episode open on it.
+    #[param(value_type = String, format = Date)]
+    inspection_date: Option<String>,
+}
+
+/// Ofsted Annex A, List 2 (early help)
+///
+/// One row per child per Strengths and Needs form (deduplicated on the child and the form's
+/// start date): every form started in the six months before the inspection date, and the forms
+/// of every episode open on it. The columns, exactly and in order: `Child Unique ID` (the
+/// child's id here), `Gender` (`a) Male`, `b) Female`, `c) Not stated/recorded` for unknown and
+/// unborn, `d) Neither`), `Ethnicity` (`a) WBRI` to `s) REFU`, then `t) NOBT`, also for none
+/// recorded), `Date of Birth` (blank for an unborn child), `Age of Child (Years)` (on the
+/// form's start date), `Assessment start date` (the form's), `Assessment completion date`
+/// (the day LCSS accepted it; blank until then), `Organisation completing assessment` (the
+/// episode's lead organisation). Dates as dd/mm/yyyy. CSV by default; JSON with `Accept:
+/// application/json`. Within the caller's report scope; audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/annex-a",
+    tag = "reports",
+    params(AnnexAQuery),
+    responses(
+        (
+            status = 200,
+            description = "The list.",
+            content(
+                (String = "text/csv"),
+                (ReportResponse = "application/json"),
+            ),
+        ),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
+pub async fn annex_a_report(
+    state: State,
+    auth: Authenticated,
+    query: Query<AnnexAQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut checks = Checks::default();
+    let inspection = full_date::query(
+        &mut checks,
+        "inspection_date",
+        query.inspection_date.as_deref(),
+    );
+    if query.inspection_date.is_none() {
+        checks.fail(
+            "inspection_date",
+            "is required: the first day of the inspection",
+        );
+    }
+    let inspection = checks.finish(|| inspection)?;
+    let format = Format::of(&req, Format::Csv);
+    let name = format.name();
+    let table = auth
+        .run(&state, move |conn, audit, actor| {
+            reports::annex_a(conn, audit, actor, inspection, name)
+        })
+        .await?;
+    Ok(respond(
+        format,
+        "annex_a",
+        &format!("annex-a-list-2-{inspection}"),
         table,
     ))
 }

@@ -74,6 +74,7 @@ pub use crate::openapi::teams::*;
         step_ups::get_step_up,
         step_ups::decide_step_up,
         reports::caseload_report,
+        reports::annex_a_report,
         consultation_requests::request_consultation,
         consultation_requests::list_consultation_requests,
         consultation_requests::get_consultation_request,
