@@ -163,6 +163,26 @@ impl TestApp {
         (case, step_down)
     }
 
+    /// A case whose Strengths and Needs form LCSS has accepted (one planned outcome).
+    pub async fn accepted_case(&self, lead: &str, name: &str) -> Case {
+        let case = self.open_case(lead, name).await;
+        let form = id_of(&self.start_form(lead, &case.episode).await);
+        let submitted = self.submit(lead, &form).send().await.json();
+        let review = id_of(&submitted["review"]);
+        let lcss = self.token("lcss_worker").await;
+        self.assign_review(&lcss, &review, &json!({}))
+            .await
+            .assert_status(200);
+        self.decide_review(
+            &lcss,
+            &review,
+            &json!({ "decision": "accept", "ratings": all_ratings("met") }),
+        )
+        .await
+        .assert_status(200);
+        case
+    }
+
     /// A Strengths and Needs form on `episode`, filled with the complete example content.
     pub async fn start_form(&self, token: &str, episode: &str) -> Value {
         let form = self

@@ -7,6 +7,7 @@ mod case_helpers;
 mod helpers;
 
 mod access;
+mod activity_reports;
 mod admin;
 mod assessment_loop;
 mod assessments;

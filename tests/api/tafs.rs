@@ -480,32 +480,12 @@ async fn a_member_request_names_every_wrong_field_and_a_retry_adds_no_one_twice(
     assert_eq!(members["members"].as_array().unwrap().len(), 2);
 }
 
-/// A case whose Strengths and Needs form LCSS has accepted (one planned outcome).
-async fn accepted_case(app: &TestApp, lead: &str, name: &str) -> Case {
-    let case = app.open_case(lead, name).await;
-    let form = id_of(&app.start_form(lead, &case.episode).await);
-    let submitted = app.submit(lead, &form).send().await.json();
-    let review = id_of(&submitted["review"]);
-    let lcss = app.token("lcss_worker").await;
-    app.assign_review(&lcss, &review, &json!({}))
-        .await
-        .assert_status(200);
-    app.decide_review(
-        &lcss,
-        &review,
-        &json!({ "decision": "accept", "ratings": crate::case_helpers::all_ratings("met") }),
-    )
-    .await
-    .assert_status(200);
-    case
-}
-
 #[actix_web::test]
 async fn closing_a_team_rates_each_planned_outcome_and_ends_its_reach() {
     let app = TestApp::spawn().await;
     let lead = app.token("practitioner").await;
     let other = app.token("practitioner2").await;
-    let case = accepted_case(&app, &lead, "Demo-Closewell").await;
+    let case = app.accepted_case(&lead, "Demo-Closewell").await;
     let taf = id_of(&app.form_taf(&lead, &case.episode).await);
     app.add_to_taf(
         &lead,

@@ -7,10 +7,11 @@
 
 use crate::error::ApiError;
 use crate::handlers::{
-    actions, admin_localities, admin_organisations, admin_users, assessments, auth, chronology,
-    consents, consultation_requests, consultations, directory, episode_transitions, episodes,
-    families, feedback, form_templates, known_elsewhere, me, meetings, ops, people, reports,
-    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    actions, activity_reports, admin_localities, admin_organisations, admin_users, assessments,
+    auth, chronology, consents, consultation_requests, consultations, directory,
+    episode_transitions, episodes, families, feedback, form_templates, known_elsewhere, me,
+    meetings, ops, people, reports, reviews, step_down_answers, step_downs, step_ups, taf_reviews,
+    tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -189,6 +190,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         // Within the scope of the grant: the county, a locality, or one's own caseload.
         GET "/api/v1/reports/caseload" => reports::caseload_report, Granted(ReadReports);
         GET "/api/v1/reports/annex-a" => reports::annex_a_report, Granted(ReadReports);
+        GET "/api/v1/reports/step-transitions" => activity_reports::step_transitions_report,
+            Granted(ReadReports);
+        GET "/api/v1/reports/consultations" => activity_reports::consultations_report,
+            Granted(ReadReports);
+        GET "/api/v1/reports/taf" => activity_reports::taf_report, Granted(ReadReports);
         GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
         // And the lead it is allocated to.
         GET "/api/v1/step-downs/{id}" => step_downs::get_step_down, OnCase(ReadCase);

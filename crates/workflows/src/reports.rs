@@ -8,6 +8,7 @@ use crate::{Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::annex_a as annex;
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
+use earlyhelp_domain::consultation::ConcernTheme;
 use earlyhelp_domain::episode::ClosureReason;
 use earlyhelp_domain::person::Sex;
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
@@ -47,6 +48,39 @@ fn scope_of(actor: &Actor) -> Result<ReportScope> {
     widest.ok_or_else(|| Refusal::Forbidden.into())
 }
 
+/// Reads a report in the actor's scope as one audited export (the detail says which, how and
+/// for when), prepared for publication if asked.
+fn export(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    detail: serde_json::Value,
+    publish: bool,
+    build: impl FnOnce(&mut PgConnection, ReportScope) -> Result<Table>,
+) -> Result<Table> {
+    let scope = scope_of(actor)?;
+    let event = AuditEvent::new(
+        AuditAction::ExportReport,
+        EntityType::Report,
+        None,
+        Outcome::Success,
+    )
+    .with_detail(detail);
+    let table = audited_read(conn, audit, event, |conn| build(conn, scope))?;
+    Ok(if publish { table.publish() } else { table })
+}
+
+/// The period asked for, or this financial year to date.
+fn period_or_this_year(period: Option<Period>) -> Period {
+    period.unwrap_or_else(|| {
+        let today = today();
+        Period {
+            from: financial_year_start(today),
+            to: today,
+        }
+    })
+}
+
 /// The caseload report, grouped as asked, within the actor's scope.
 pub fn caseload(
     conn: &mut PgConnection,
@@ -54,42 +88,240 @@ pub fn caseload(
     actor: &Actor,
     command: CaseloadReport,
 ) -> Result<Table> {
-    let scope = scope_of(actor)?;
-    if command.by == CaseloadBy::Reviewer && matches!(scope, ReportScope::Lead(_)) {
-        return Err(Refusal::Forbidden.into());
-    }
-    let today = today();
-    let period = command.period.unwrap_or(Period {
-        from: financial_year_start(today),
-        to: today,
-    });
-    let event = AuditEvent::new(
-        AuditAction::ExportReport,
-        EntityType::Report,
-        None,
-        Outcome::Success,
-    )
-    .with_detail(json!({
+    let period = period_or_this_year(command.period);
+    let detail = json!({
         "report": "caseload",
         "by": command.by.as_str(),
         "from": period.from,
         "to": period.to,
         "format": command.format,
         "publish": command.publish,
-    }));
-    let table = audited_read(conn, audit, event, |conn| match command.by {
-        CaseloadBy::LeadProfessional => lead_caseloads(conn, scope),
-        CaseloadBy::Reviewer => review_queues(conn, scope),
-        CaseloadBy::Organisation => groups(conn, Grouping::Organisation, scope, period),
-        CaseloadBy::OrganisationKind => groups(conn, Grouping::OrganisationKind, scope, period),
-        CaseloadBy::Locality => groups(conn, Grouping::Locality, scope, period),
-        CaseloadBy::County => groups(conn, Grouping::County, scope, period),
-    })?;
-    Ok(if command.publish {
-        table.publish()
-    } else {
-        table
-    })
+    });
+    export(
+        conn,
+        audit,
+        actor,
+        detail,
+        command.publish,
+        |conn, scope| {
+            match command.by {
+                CaseloadBy::LeadProfessional => lead_caseloads(conn, scope),
+                // The review queues are LCSS's work, not a lead's own caseload.
+                CaseloadBy::Reviewer if matches!(scope, ReportScope::Lead(_)) => {
+                    Err(Refusal::Forbidden.into())
+                }
+                CaseloadBy::Reviewer => review_queues(conn, scope),
+                CaseloadBy::Organisation => groups(conn, Grouping::Organisation, scope, period),
+                CaseloadBy::OrganisationKind => {
+                    groups(conn, Grouping::OrganisationKind, scope, period)
+                }
+                CaseloadBy::Locality => groups(conn, Grouping::Locality, scope, period),
+                CaseloadBy::County => groups(conn, Grouping::County, scope, period),
+            }
+        },
+    )
+}
+
+/// A report over a period (default: this financial year to date).
+#[derive(Debug, Clone)]
+pub struct PeriodReport {
+    pub period: Option<Period>,
+    pub publish: bool,
+    /// How the report leaves (`json`, `csv`), for the audit trail.
+    pub format: &'static str,
+}
+
+impl PeriodReport {
+    fn detail(&self, report: &str, period: Period) -> serde_json::Value {
+        json!({
+            "report": report,
+            "from": period.from,
+            "to": period.to,
+            "format": self.format,
+            "publish": self.publish,
+        })
+    }
+}
+
+/// The period's columns, which every period report starts with.
+fn period_columns() -> Vec<Column> {
+    vec![
+        Column::new("from", ColumnKind::Date),
+        Column::new("to", ColumnKind::Date),
+    ]
+}
+
+/// Step-ups and step-downs in the period.
+pub fn step_transitions(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: PeriodReport,
+) -> Result<Table> {
+    let period = period_or_this_year(command.period);
+    let detail = command.detail("step_transitions", period);
+    export(
+        conn,
+        audit,
+        actor,
+        detail,
+        command.publish,
+        |conn, scope| {
+            let found = reports::step_transitions(conn, scope, period)?;
+            let mut columns = period_columns();
+            for (key, kind) in [
+                ("step_ups", ColumnKind::Count),
+                ("decided", ColumnKind::Count),
+                ("accepted", ColumnKind::Count),
+                ("accepted_share", ColumnKind::Share),
+                ("median_days_to_decision", ColumnKind::Measure),
+                ("children_stepped_up", ColumnKind::Count),
+                ("children_with_completed_snf_before", ColumnKind::Count),
+                ("share_with_completed_snf_before", ColumnKind::Share),
+                ("step_downs", ColumnKind::Count),
+                ("step_downs_picked_up_by_due_date", ColumnKind::Count),
+                ("share_picked_up_by_due_date", ColumnKind::Share),
+            ] {
+                columns.push(Column::new(key, kind));
+            }
+            let mut table = Table::new(columns);
+            table.push(vec![
+                Cell::Date(period.from),
+                Cell::Date(period.to),
+                Cell::Count(found.step_ups),
+                Cell::Count(found.decided),
+                Cell::Count(found.accepted),
+                Cell::Share {
+                    part: found.accepted,
+                    whole: found.decided,
+                },
+                found.median_days_to_decision.map_or(Cell::Empty, |days| {
+                    Cell::Measure((days * 10.0).round() / 10.0)
+                }),
+                Cell::Count(found.children_stepped_up),
+                Cell::Count(found.children_with_snf_before),
+                Cell::Share {
+                    part: found.children_with_snf_before,
+                    whole: found.children_stepped_up,
+                },
+                Cell::Count(found.step_downs),
+                Cell::Count(found.picked_up_by_due_date),
+                Cell::Share {
+                    part: found.picked_up_by_due_date,
+                    whole: found.step_downs,
+                },
+            ]);
+            Ok(table)
+        },
+    )
+}
+
+/// No Names and advice consultations held in the period, by kind and outcome, with how many
+/// raised each concern theme.
+pub fn consultations(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: PeriodReport,
+) -> Result<Table> {
+    let period = period_or_this_year(command.period);
+    let detail = command.detail("consultations", period);
+    export(
+        conn,
+        audit,
+        actor,
+        detail,
+        command.publish,
+        |conn, scope| {
+            let counts = reports::consultations(conn, scope, period)?;
+            let mut columns = period_columns();
+            columns.push(Column::new("kind", ColumnKind::Text));
+            columns.push(Column::new("outcome", ColumnKind::Text));
+            columns.push(Column::new("consultations", ColumnKind::Count));
+            columns.extend(
+                ConcernTheme::ALL.iter().map(|theme| {
+                    Column::new(format!("theme_{}", theme.as_str()), ColumnKind::Count)
+                }),
+            );
+            let mut table = Table::new(columns);
+            for total in counts.iter().filter(|count| count.theme.is_empty()) {
+                let mut row = vec![
+                    Cell::Date(period.from),
+                    Cell::Date(period.to),
+                    Cell::text(total.kind.clone()),
+                    Cell::text(total.outcome.clone()),
+                    Cell::Count(total.consultations),
+                ];
+                row.extend(ConcernTheme::ALL.iter().map(|theme| {
+                    let raised = counts
+                        .iter()
+                        .find(|count| {
+                            count.kind == total.kind
+                                && count.outcome == total.outcome
+                                && count.theme == theme.as_str()
+                        })
+                        .map_or(0, |count| count.consultations);
+                    Cell::Count(raised)
+                }));
+                table.push(row);
+            }
+            Ok(table)
+        },
+    )
+}
+
+/// Teams Around the Family in the period: formed, meetings held and LCSS attendance, closed
+/// and their outcomes; and teams past their review date now.
+pub fn taf(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: PeriodReport,
+) -> Result<Table> {
+    let period = period_or_this_year(command.period);
+    let detail = command.detail("taf", period);
+    export(
+        conn,
+        audit,
+        actor,
+        detail,
+        command.publish,
+        |conn, scope| {
+            let found = reports::taf(conn, scope, period)?;
+            let mut columns = period_columns();
+            for (key, kind) in [
+                ("teams_formed", ColumnKind::Count),
+                ("meetings_held", ColumnKind::Count),
+                ("meetings_with_lcss", ColumnKind::Count),
+                ("lcss_attendance_share", ColumnKind::Share),
+                ("reviews_overdue", ColumnKind::Count),
+                ("teams_closed", ColumnKind::Count),
+                ("outcomes_achieved", ColumnKind::Count),
+                ("outcomes_partly_achieved", ColumnKind::Count),
+                ("outcomes_not_achieved", ColumnKind::Count),
+            ] {
+                columns.push(Column::new(key, kind));
+            }
+            let mut table = Table::new(columns);
+            table.push(vec![
+                Cell::Date(period.from),
+                Cell::Date(period.to),
+                Cell::Count(found.teams_formed),
+                Cell::Count(found.meetings_held),
+                Cell::Count(found.meetings_with_lcss),
+                Cell::Share {
+                    part: found.meetings_with_lcss,
+                    whole: found.meetings_held,
+                },
+                Cell::Count(found.reviews_overdue),
+                Cell::Count(found.teams_closed),
+                Cell::Count(found.outcomes_achieved),
+                Cell::Count(found.outcomes_partly_achieved),
+                Cell::Count(found.outcomes_not_achieved),
+            ]);
+            Ok(table)
+        },
+    )
 }
 
 fn groups(
@@ -208,22 +440,19 @@ pub fn annex_a(
     inspection: NaiveDate,
     format: &'static str,
 ) -> Result<Table> {
-    let scope = scope_of(actor)?;
     let start = annex::window_start(inspection);
-    let event = AuditEvent::new(
-        AuditAction::ExportReport,
-        EntityType::Report,
-        None,
-        Outcome::Success,
-    )
-    .with_detail(json!({
+    let detail = json!({
         "report": "annex_a",
         "inspection_date": inspection,
         "format": format,
-    }));
-    let rows = audited_read(conn, audit, event, |conn| {
-        Ok(reports::annex_a(conn, scope, start, inspection)?)
-    })?;
+    });
+    export(conn, audit, actor, detail, false, |conn, scope| {
+        let rows = reports::annex_a(conn, scope, start, inspection)?;
+        annex_table(rows)
+    })
+}
+
+fn annex_table(rows: Vec<reports::AnnexARow>) -> Result<Table> {
     let columns = annex::COLUMNS
         .iter()
         .map(|title| Column::new(*title, ColumnKind::Text))

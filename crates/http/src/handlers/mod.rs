@@ -1,6 +1,7 @@
 //! Handlers, one module per resource, one function per action (`<verb>_<resource>`).
 
 pub mod actions;
+pub mod activity_reports;
 pub mod admin_localities;
 pub mod admin_organisations;
 pub mod admin_users;

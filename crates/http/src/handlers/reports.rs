@@ -72,13 +72,13 @@ fn accepts(req: &HttpRequest, media: &str) -> bool {
 /// The format a report leaves in: CSV when asked for (`Accept: text/csv`), or by default for
 /// a report that is a CSV export unless JSON is asked for; JSON otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Csv,
 }
 
 impl Format {
-    fn of(req: &HttpRequest, default: Format) -> Self {
+    pub(crate) fn of(req: &HttpRequest, default: Format) -> Self {
         match default {
             Format::Json if accepts(req, "text/csv") => Format::Csv,
             Format::Csv if accepts(req, "application/json") => Format::Json,
@@ -86,7 +86,7 @@ impl Format {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Json => "json",
             Format::Csv => "csv",
@@ -95,7 +95,12 @@ impl Format {
 }
 
 /// The report in the format asked for.
-fn respond(format: Format, report: &'static str, name: &str, table: Table) -> HttpResponse {
+pub(crate) fn respond(
+    format: Format,
+    report: &'static str,
+    name: &str,
+    table: Table,
+) -> HttpResponse {
     if format == Format::Csv {
         return HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -118,6 +123,48 @@ fn respond(format: Format, report: &'static str, name: &str, table: Table) -> Ht
             .collect(),
         rows: table.json_rows(),
     })
+}
+
+/// The period a report covers: `from` and `to` (either may be left out: `to` defaults to
+/// today, `from` to the start of `to`'s financial year), or a financial year (`2025`: 1 April
+/// 2025 to 31 March 2026), not both; `None` for the report's default.
+pub(crate) fn period_of(
+    checks: &mut Checks,
+    from: Option<&str>,
+    to: Option<&str>,
+    financial_year: Option<i32>,
+) -> Option<Period> {
+    let from = full_date::query(checks, "from", from);
+    let to = full_date::query(checks, "to", to);
+    if let Some(year) = financial_year {
+        if from.is_some() || to.is_some() {
+            checks.fail(
+                "financial_year",
+                "give financial_year or from and to, not both",
+            );
+            return None;
+        }
+        let start = chrono::NaiveDate::from_ymd_opt(year, 4, 1);
+        let end = chrono::NaiveDate::from_ymd_opt(year + 1, 3, 31);
+        return match (start, end) {
+            (Some(from), Some(to)) if (2000..=2100).contains(&year) => Some(Period { from, to }),
+            _ => {
+                checks.fail("financial_year", "must be a year from 2000 to 2100");
+                None
+            }
+        };
+    }
+    match (from, to) {
+        (None, None) => None,
+        (from, to) => {
+            let to = to.unwrap_or_else(earlyhelp_workflows::clock::today);
+            let from = from.unwrap_or_else(|| earlyhelp_domain::report::financial_year_start(to));
+            if from > to {
+                checks.fail("from", "must be on or before to");
+            }
+            Some(Period { from, to })
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -190,19 +237,12 @@ pub async fn caseload_report(
             }),
         ),
     };
-    let from = full_date::query(&mut checks, "from", query.from.as_deref());
-    let to = full_date::query(&mut checks, "to", query.to.as_deref());
-    let period = match (from, to) {
-        (None, None) => None,
-        (from, to) => {
-            let to = to.unwrap_or_else(earlyhelp_workflows::clock::today);
-            let from = from.unwrap_or_else(|| earlyhelp_domain::report::financial_year_start(to));
-            if from > to {
-                checks.fail("from", "must be on or before to");
-            }
-            Some(Period { from, to })
-        }
-    };
+    let period = period_of(
+        &mut checks,
+        query.from.as_deref(),
+        query.to.as_deref(),
+        None,
+    );
     let by = checks.finish(|| by)?;
     let format = Format::of(&req, Format::Json);
     let command = CaseloadReport {

@@ -8,9 +8,9 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    actions, assessments, chronology, consents, consultation_requests, consultations,
-    episode_transitions, episodes, families, feedback, known_elsewhere, meetings, people, reports,
-    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    actions, activity_reports, assessments, chronology, consents, consultation_requests,
+    consultations, episode_transitions, episodes, families, feedback, known_elsewhere, meetings,
+    people, reports, reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -75,6 +75,9 @@ pub use crate::openapi::teams::*;
         step_ups::decide_step_up,
         reports::caseload_report,
         reports::annex_a_report,
+        activity_reports::step_transitions_report,
+        activity_reports::consultations_report,
+        activity_reports::taf_report,
         consultation_requests::request_consultation,
         consultation_requests::list_consultation_requests,
         consultation_requests::get_consultation_request,
