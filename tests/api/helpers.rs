@@ -469,6 +469,10 @@ impl TestApp {
         self.request(Method::PATCH, path)
     }
 
+    pub fn put(&self, path: &str) -> Request<'_> {
+        self.request(Method::PUT, path)
+    }
+
     pub fn persona(&self, key: &str) -> &Persona {
         self.directory
             .personas

@@ -25,6 +25,7 @@ mod idempotency;
 mod meetings;
 mod openapi;
 mod ops;
+mod performance_reports;
 mod privacy;
 mod reports;
 mod step_downs;

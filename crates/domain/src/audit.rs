@@ -183,6 +183,10 @@ pub enum AuditAction {
     /// and whether it was prepared for publication.
     #[strum(serialize = "report.export")]
     ExportReport,
+    #[strum(serialize = "report.settings_read")]
+    ReadReportSettings,
+    #[strum(serialize = "report.settings_update")]
+    UpdateReportSettings,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

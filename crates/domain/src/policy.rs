@@ -40,6 +40,8 @@ pub enum Permission {
     /// Caseload and performance reports: for the county (managers), a locality (LCSS
     /// managers) or one's own caseload (practitioners).
     ReadReports,
+    /// Set what performance reports compare against: under-18 populations and SNF targets.
+    SetReportTargets,
     /// Edit and submit the Strengths and Needs form: it is completed with the family by their
     /// lead professional, and by nobody else. Holding it at all is what makes a user someone
     /// who can lead early help.
@@ -165,7 +167,11 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (DecideStepUps, Referred),
             (RecordStepDowns, County),
         ],
-        Role::Manager => &[(ReadDirectory, County), (ReadReports, County)],
+        Role::Manager => &[
+            (ReadDirectory, County),
+            (ReadReports, County),
+            (SetReportTargets, County),
+        ],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
     }
 }

@@ -207,6 +207,8 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadConsultationRequest,
         ListConsultationRequests,
         ExportReport,
+        ReadReportSettings,
+        UpdateReportSettings,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

@@ -3,6 +3,7 @@
 //! [`server`] builds the real server; the CLI runs it and the tests start it on a free port.
 
 pub mod actor;
+pub mod charts;
 pub mod client;
 pub mod error;
 pub mod handlers;

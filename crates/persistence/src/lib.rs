@@ -19,6 +19,7 @@ pub mod migrations;
 pub mod organisations;
 pub mod pagination;
 pub mod pool;
+pub mod report_settings;
 pub mod reports;
 pub mod reviews;
 pub mod schema;

@@ -483,3 +483,53 @@ pub fn taf(conn: &mut PgConnection, scope: ReportScope, period: Period) -> Resul
         .bind::<Nullable<SqlUuid>, _>(scope.lead())
         .get_result(conn)?)
 }
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Completions {
+    /// The month (its first day), the kind of lead organisation, or `all`.
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = BigInt)]
+    pub completed: i64,
+}
+
+/// How the performance report splits its completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// One figure for the period.
+    Total,
+    /// One per calendar month.
+    Monthly,
+    /// One per kind of lead organisation.
+    OrganisationKind,
+}
+
+/// Strengths and Needs forms completed (accepted by LCSS) in the period, in the scope, split
+/// as asked; a month or kind with none is absent.
+pub fn completions(
+    conn: &mut PgConnection,
+    scope: ReportScope,
+    period: Period,
+    split: Split,
+) -> Result<Vec<Completions>> {
+    let key = match split {
+        Split::Total => "'all'",
+        Split::Monthly => "to_char(date_trunc('month', a.completed_at), 'YYYY-MM-DD')",
+        Split::OrganisationKind => "o.kind",
+    };
+    let sql = format!(
+        "SELECT {key} AS key, count(*) AS completed \
+         FROM assessments a \
+         JOIN episodes e ON e.id = a.episode_id \
+         JOIN organisations o ON o.id = e.lead_organisation_id \
+         WHERE a.completed_at::date BETWEEN $1 AND $2 AND {scope} \
+         GROUP BY 1 ORDER BY 1",
+        scope = episode_scope(3),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}

@@ -597,6 +597,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_populations (locality_id) {
+        locality_id -> Nullable<Uuid>,
+        under_18 -> Int4,
+        updated_by -> Uuid,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    snf_targets (financial_year, organisation_kind) {
+        financial_year -> Int2,
+        organisation_kind -> Text,
+        target -> Int4,
+        updated_by -> Uuid,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(step_ups -> episodes (episode_id));
 diesel::joinable!(consultation_requests -> no_names_consultations (consultation_id));
 diesel::joinable!(step_downs -> families (family_id));
@@ -649,9 +668,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     refresh_tokens,
     relationships,
+    report_populations,
     reviews,
     sessions,
     sign_in_failures,
+    snf_targets,
     step_down_allocations,
     step_downs,
     step_ups,

@@ -22,6 +22,7 @@ pub mod episodes;
 pub mod families;
 pub mod meetings;
 pub mod people;
+pub mod performance;
 pub mod reports;
 pub mod reviews;
 pub mod sessions;

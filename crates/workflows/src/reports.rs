@@ -31,7 +31,7 @@ pub struct CaseloadReport {
 }
 
 /// The scope of the actor's report grant, the widest they hold; 403 without one.
-fn scope_of(actor: &Actor) -> Result<ReportScope> {
+pub(crate) fn scope_of(actor: &Actor) -> Result<ReportScope> {
     let scopes = policy::authorize(actor, Permission::ReadReports)?;
     let widest = scopes
         .iter()
@@ -50,7 +50,7 @@ fn scope_of(actor: &Actor) -> Result<ReportScope> {
 
 /// Reads a report in the actor's scope as one audited export (the detail says which, how and
 /// for when), prepared for publication if asked.
-fn export(
+pub(crate) fn export(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
@@ -71,7 +71,7 @@ fn export(
 }
 
 /// The period asked for, or this financial year to date.
-fn period_or_this_year(period: Option<Period>) -> Period {
+pub(crate) fn period_or_this_year(period: Option<Period>) -> Period {
     period.unwrap_or_else(|| {
         let today = today();
         Period {
@@ -132,7 +132,7 @@ pub struct PeriodReport {
 }
 
 impl PeriodReport {
-    fn detail(&self, report: &str, period: Period) -> serde_json::Value {
+    pub(crate) fn detail(&self, report: &str, period: Period) -> serde_json::Value {
         json!({
             "report": report,
             "from": period.from,
@@ -144,7 +144,7 @@ impl PeriodReport {
 }
 
 /// The period's columns, which every period report starts with.
-fn period_columns() -> Vec<Column> {
+pub(crate) fn period_columns() -> Vec<Column> {
     vec![
         Column::new("from", ColumnKind::Date),
         Column::new("to", ColumnKind::Date),

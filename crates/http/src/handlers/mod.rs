@@ -22,6 +22,7 @@ pub mod me;
 pub mod meetings;
 pub mod ops;
 pub mod people;
+pub mod performance_reports;
 pub mod reports;
 pub mod reviews;
 pub mod step_down_answers;

@@ -34,7 +34,7 @@ pub struct ColumnResponse {
 /// A report as a table: its columns in order, and one object per row keyed by column.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Report)]
-pub struct ReportResponse {
+pub(crate) struct ReportResponse {
     /// Which report.
     report: &'static str,
     /// Prepared for publication (`?publish=true`): every count from 1 to 4 is `"<5"` and
@@ -56,7 +56,7 @@ fn kind_name(kind: ColumnKind) -> &'static str {
 }
 
 /// Does `Accept` name `media` (anywhere in its list, not refused with `q=0`)?
-fn accepts(req: &HttpRequest, media: &str) -> bool {
+pub(crate) fn accepts(req: &HttpRequest, media: &str) -> bool {
     req.headers()
         .get_all(header::ACCEPT)
         .filter_map(|value| value.to_str().ok())

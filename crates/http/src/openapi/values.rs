@@ -63,6 +63,10 @@ value_schemas! {
     OrganisationKind => string("The kind of agency.")
         .enum_values(Some(Kind::ALL.map(Kind::as_str)));
 
+    /// What an SNF target is for: `all`, or a kind of organisation.
+    TargetKind => string("`all` (every kind of lead organisation), or the kind a target is for.")
+        .enum_values(Some(std::iter::once("all").chain(Kind::ALL.map(Kind::as_str))));
+
     /// A name: `earlyhelp_domain::directory::Name`.
     Name => string(
         "A name (of a locality, an organisation or a person): surrounding white space is \

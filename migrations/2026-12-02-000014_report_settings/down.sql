@@ -1,0 +1,2 @@
+DROP TABLE snf_targets;
+DROP TABLE report_populations;
