@@ -28,6 +28,7 @@ mod ops;
 mod performance_reports;
 mod privacy;
 mod reports;
+mod review_reports;
 mod step_downs;
 mod step_ups;
 mod tafs;

@@ -10,8 +10,8 @@ use crate::handlers::{
     actions, activity_reports, admin_localities, admin_organisations, admin_users, assessments,
     auth, chronology, consents, consultation_requests, consultations, directory,
     episode_transitions, episodes, families, feedback, form_templates, known_elsewhere, me,
-    meetings, ops, people, performance_reports, reports, reviews, step_down_answers, step_downs,
-    step_ups, taf_reviews, tafs, work,
+    meetings, ops, people, performance_reports, reports, review_reports, reviews,
+    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -195,6 +195,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/reports/consultations" => activity_reports::consultations_report,
             Granted(ReadReports);
         GET "/api/v1/reports/taf" => activity_reports::taf_report, Granted(ReadReports);
+        GET "/api/v1/reports/review-turnaround" => review_reports::review_turnaround_report,
+            Granted(ReadReports);
+        GET "/api/v1/reports/feedback-quality" => review_reports::feedback_quality_report,
+            Granted(ReadReports);
         GET "/api/v1/reports/performance" => performance_reports::performance_report,
             Granted(ReadReports);
         GET "/api/v1/reports/settings" => performance_reports::get_report_settings,

@@ -21,6 +21,7 @@ pub mod pagination;
 pub mod pool;
 pub mod report_settings;
 pub mod reports;
+pub mod review_reports;
 pub mod reviews;
 pub mod schema;
 pub mod scope;

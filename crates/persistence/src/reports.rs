@@ -19,14 +19,14 @@ pub enum ReportScope {
 }
 
 impl ReportScope {
-    fn locality(self) -> Option<Uuid> {
+    pub(crate) fn locality(self) -> Option<Uuid> {
         match self {
             ReportScope::Locality(locality) => Some(locality.into()),
             _ => None,
         }
     }
 
-    fn lead(self) -> Option<Uuid> {
+    pub(crate) fn lead(self) -> Option<Uuid> {
         match self {
             ReportScope::Lead(user) => Some(user.into()),
             _ => None,
@@ -52,7 +52,7 @@ pub enum Grouping {
 
 impl Grouping {
     /// The SQL of the group's key and label (constants: nothing from the request).
-    fn columns(self) -> &'static str {
+    pub(crate) fn columns(self) -> &'static str {
         match self {
             Grouping::Organisation => "o.id::text, o.name",
             Grouping::OrganisationKind => "o.kind, o.kind",
@@ -64,7 +64,7 @@ impl Grouping {
 
 /// The episodes of the scope bound at `$first` (a locality or NULL) and the next parameter (a
 /// lead professional or NULL).
-fn episode_scope(first: usize) -> String {
+pub(crate) fn episode_scope(first: usize) -> String {
     let lead = first + 1;
     format!(
         "(${first}::uuid IS NULL OR e.locality_id = ${first}) \

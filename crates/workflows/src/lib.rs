@@ -24,6 +24,7 @@ pub mod meetings;
 pub mod people;
 pub mod performance;
 pub mod reports;
+pub mod review_reports;
 pub mod reviews;
 pub mod sessions;
 pub mod step_downs;

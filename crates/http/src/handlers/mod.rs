@@ -24,6 +24,7 @@ pub mod ops;
 pub mod people;
 pub mod performance_reports;
 pub mod reports;
+pub mod review_reports;
 pub mod reviews;
 pub mod step_down_answers;
 pub mod step_downs;

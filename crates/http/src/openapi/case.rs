@@ -10,8 +10,8 @@
 use crate::handlers::{
     actions, activity_reports, assessments, chronology, consents, consultation_requests,
     consultations, episode_transitions, episodes, families, feedback, known_elsewhere, meetings,
-    people, performance_reports, reports, reviews, step_down_answers, step_downs, step_ups,
-    taf_reviews, tafs, work,
+    people, performance_reports, reports, review_reports, reviews, step_down_answers, step_downs,
+    step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -79,6 +79,8 @@ pub use crate::openapi::teams::*;
         activity_reports::step_transitions_report,
         activity_reports::consultations_report,
         activity_reports::taf_report,
+        review_reports::review_turnaround_report,
+        review_reports::feedback_quality_report,
         performance_reports::performance_report,
         performance_reports::get_report_settings,
         performance_reports::set_report_settings,

@@ -1,0 +1,162 @@
+//! `/api/v1/reports/review-turnaround` and `/api/v1/reports/feedback-quality`: how fast LCSS
+//! decides reviews, and how forms rate against the quality criteria month by month. The steps
+//! are in [`earlyhelp_workflows::review_reports`].
+
+use crate::actor::Authenticated;
+use crate::error::ApiError;
+use crate::handlers::reports::{period_of, respond, Format, ReportResponse};
+use crate::openapi::responses::{
+    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+};
+use crate::state::State;
+use actix_web::web::Query;
+use actix_web::{HttpRequest, HttpResponse};
+use earlyhelp_domain::report::CaseloadBy;
+use earlyhelp_domain::validation::Checks;
+use earlyhelp_workflows::reports::PeriodReport;
+use earlyhelp_workflows::review_reports::{self, quality_grouping};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewReportQuery {
+    /// The first day counted (default: 1 April of `to`'s financial year).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// The last day counted (default: today).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// A whole financial year instead: `2025` is 1 April 2025 to 31 March 2026.
+    #[param(minimum = 2000, maximum = 2100)]
+    financial_year: Option<i32>,
+    /// Feedback quality only: per `organisation`, `organisation_kind`, `locality` or `county`
+    /// (the default).
+    #[param(value_type = Option<String>, pattern = "^(organisation|organisation_kind|locality|county)$")]
+    by: Option<String>,
+    /// `true`: prepared for publication, every count from 1 to 4 shown as `<5`.
+    publish: Option<bool>,
+}
+
+impl ReviewReportQuery {
+    fn command(&self, checks: &mut Checks, format: Format) -> PeriodReport {
+        PeriodReport {
+            period: period_of(
+                checks,
+                self.from.as_deref(),
+                self.to.as_deref(),
+                self.financial_year,
+            ),
+            publish: self.publish.unwrap_or(false),
+            format: format.name(),
+        }
+    }
+}
+
+/// Review turnaround report
+///
+/// Reviews LCSS decided in the period (default: this financial year to date), per locality:
+/// the median and 90th percentile of the working days from receipt to decision (weekends,
+/// bank holidays in England and Wales and configured closures not counted), and how many, and
+/// what share, were decided by their due date. In the caller's report scope; JSON, or CSV with
+/// `Accept: text/csv`; `?publish=true` suppresses counts from 1 to 4. Audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/review-turnaround",
+    tag = "reports",
+    params(ReviewReportQuery),
+    responses(
+        (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
+pub async fn review_turnaround_report(
+    state: State,
+    auth: Authenticated,
+    query: Query<ReviewReportQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut checks = Checks::default();
+    if query.by.is_some() {
+        checks.fail("by", "is for the feedback quality report");
+    }
+    let format = Format::of(&req, Format::Json);
+    let command = query.command(&mut checks, format);
+    checks.finish(|| Some(()))?;
+    let holidays = state.calendar.holidays().iter().copied().collect();
+    let table = auth
+        .run(&state, move |conn, audit, actor| {
+            review_reports::turnaround(conn, audit, actor, command, holidays)
+        })
+        .await?;
+    Ok(respond(
+        format,
+        "review_turnaround",
+        "review-turnaround",
+        table,
+    ))
+}
+
+/// Feedback quality report
+///
+/// For reviews decided in the period (default: this financial year to date), per month, group
+/// (`by`: organisation, organisation kind, locality or the county) and quality criterion: how
+/// many rated it met, partly met and not met, and each as a share. Readable by managers (the
+/// county), LCSS managers (their locality) and practitioners (their own forms). JSON, or CSV
+/// with `Accept: text/csv`; `?publish=true` suppresses counts from 1 to 4. Audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/feedback-quality",
+    tag = "reports",
+    params(ReviewReportQuery),
+    responses(
+        (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
+pub async fn feedback_quality_report(
+    state: State,
+    auth: Authenticated,
+    query: Query<ReviewReportQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut checks = Checks::default();
+    let grouping = match query.by.as_deref() {
+        None => quality_grouping(CaseloadBy::County),
+        Some(raw) => {
+            let grouping = raw.parse::<CaseloadBy>().ok().and_then(quality_grouping);
+            if grouping.is_none() {
+                checks.fail(
+                    "by",
+                    "must be organisation, organisation_kind, locality or county",
+                );
+            }
+            grouping
+        }
+    };
+    let format = Format::of(&req, Format::Json);
+    let command = query.command(&mut checks, format);
+    let grouping = checks.finish(|| grouping)?;
+    let table = auth
+        .run(&state, move |conn, audit, actor| {
+            review_reports::feedback_quality(conn, audit, actor, command, grouping)
+        })
+        .await?;
+    Ok(respond(
+        format,
+        "feedback_quality",
+        "feedback-quality",
+        table,
+    ))
+}
