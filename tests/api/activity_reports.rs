@@ -280,3 +280,67 @@ async fn teams_meetings_lcss_attendance_reviews_and_closures_are_counted() {
         &[("teams_formed", json!(0)), ("meetings_held", json!(0))],
     );
 }
+
+#[actix_web::test]
+async fn episode_durations_are_banded_per_closure_reason_and_in_all() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let quick = app.open_case(&lead, "Demo-Shortstay").await;
+    let long = app.open_case(&lead, "Demo-Longstay").await;
+    diesel::sql_query(format!(
+        "UPDATE episodes SET opened_at = now() - interval '200 days' WHERE id = '{}'",
+        long.episode
+    ))
+    .execute(&mut app.db.connect())
+    .unwrap();
+    for (case, reason) in [(&quick, "outcomes_met"), (&long, "family_disengaged")] {
+        app.post(&format!("/api/v1/episodes/{}/close", case.episode))
+            .token(&lead)
+            .json(&json!({ "reason": reason }))
+            .await
+            .assert_status(200);
+    }
+    let manager = app.token("manager").await;
+    let report = app
+        .get("/api/v1/reports/episode-durations")
+        .token(&manager)
+        .send()
+        .await;
+    report.assert_status(200);
+    let report = report.json();
+    let rows: Vec<(String, Value, Value, Value, Value)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["closure_reason"].as_str().unwrap().to_owned(),
+                row["closed"].clone(),
+                row["median_days_open"].clone(),
+                row["under_3_months"].clone(),
+                row["from_6_to_12_months"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "family_disengaged".to_owned(),
+                json!(1),
+                json!(200.0),
+                json!(0),
+                json!(1)
+            ),
+            (
+                "outcomes_met".to_owned(),
+                json!(1),
+                json!(0.0),
+                json!(1),
+                json!(0)
+            ),
+            ("all".to_owned(), json!(2), json!(100.0), json!(1), json!(1)),
+        ]
+    );
+    assert_eq!(report["rows"][2]["p90_days_open"], 180.0);
+}

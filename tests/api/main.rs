@@ -27,6 +27,7 @@ mod openapi;
 mod ops;
 mod performance_reports;
 mod privacy;
+mod report_formats;
 mod reports;
 mod review_reports;
 mod step_downs;

@@ -195,6 +195,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/reports/consultations" => activity_reports::consultations_report,
             Granted(ReadReports);
         GET "/api/v1/reports/taf" => activity_reports::taf_report, Granted(ReadReports);
+        GET "/api/v1/reports/episode-durations" => activity_reports::episode_durations_report,
+            Granted(ReadReports);
         GET "/api/v1/reports/review-turnaround" => review_reports::review_turnaround_report,
             Granted(ReadReports);
         GET "/api/v1/reports/feedback-quality" => review_reports::feedback_quality_report,

@@ -533,3 +533,53 @@ pub fn completions(
         .bind::<Nullable<SqlUuid>, _>(scope.lead())
         .load(conn)?)
 }
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Durations {
+    /// The closure reason, or `all` for every episode closed.
+    #[diesel(sql_type = Text)]
+    pub reason: String,
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    pub median_days: Option<f64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    pub p90_days: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    pub under_3_months: i64,
+    #[diesel(sql_type = BigInt)]
+    pub from_3_to_6_months: i64,
+    #[diesel(sql_type = BigInt)]
+    pub from_6_to_12_months: i64,
+    #[diesel(sql_type = BigInt)]
+    pub over_12_months: i64,
+}
+
+/// Episodes closed in the period: how long they were open (median, 90th percentile and in
+/// bands of under 91 days, 91 to 182, 183 to 365 and over 365), per closure reason and in all.
+pub fn episode_durations(
+    conn: &mut PgConnection,
+    scope: ReportScope,
+    period: Period,
+) -> Result<Vec<Durations>> {
+    let sql = format!(
+        "WITH closed AS ( \
+           SELECT e.closure_reason AS closure, (e.closed_at::date - e.opened_at::date) AS days \
+           FROM episodes e WHERE e.closed_at::date BETWEEN $1 AND $2 AND {scope}) \
+         SELECT coalesce(closure, 'all') AS reason, count(*) AS closed, \
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days, \
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days, \
+           count(*) FILTER (WHERE days < 91) AS under_3_months, \
+           count(*) FILTER (WHERE days BETWEEN 91 AND 182) AS from_3_to_6_months, \
+           count(*) FILTER (WHERE days BETWEEN 183 AND 365) AS from_6_to_12_months, \
+           count(*) FILTER (WHERE days > 365) AS over_12_months \
+         FROM closed GROUP BY ROLLUP (closure) ORDER BY closure NULLS LAST",
+        scope = episode_scope(3),
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .load(conn)?)
+}

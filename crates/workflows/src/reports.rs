@@ -270,6 +270,57 @@ pub fn consultations(
     )
 }
 
+/// How long the episodes closed in the period were open, per closure reason and in all.
+pub fn episode_durations(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    command: PeriodReport,
+) -> Result<Table> {
+    let period = period_or_this_year(command.period);
+    let detail = command.detail("episode_durations", period);
+    export(
+        conn,
+        audit,
+        actor,
+        detail,
+        command.publish,
+        |conn, scope| {
+            let found = reports::episode_durations(conn, scope, period)?;
+            let mut columns = period_columns();
+            columns.push(Column::new("closure_reason", ColumnKind::Text));
+            for (key, kind) in [
+                ("closed", ColumnKind::Count),
+                ("median_days_open", ColumnKind::Measure),
+                ("p90_days_open", ColumnKind::Measure),
+                ("under_3_months", ColumnKind::Count),
+                ("from_3_to_6_months", ColumnKind::Count),
+                ("from_6_to_12_months", ColumnKind::Count),
+                ("over_12_months", ColumnKind::Count),
+            ] {
+                columns.push(Column::new(key, kind));
+            }
+            let mut table = Table::new(columns);
+            let days = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Measure);
+            for row in found {
+                table.push(vec![
+                    Cell::Date(period.from),
+                    Cell::Date(period.to),
+                    Cell::text(row.reason),
+                    Cell::Count(row.closed),
+                    days(row.median_days),
+                    days(row.p90_days),
+                    Cell::Count(row.under_3_months),
+                    Cell::Count(row.from_3_to_6_months),
+                    Cell::Count(row.from_6_to_12_months),
+                    Cell::Count(row.over_12_months),
+                ]);
+            }
+            Ok(table)
+        },
+    )
+}
+
 /// Teams Around the Family in the period: formed, meetings held and LCSS attendance, closed
 /// and their outcomes; and teams past their review date now.
 pub fn taf(

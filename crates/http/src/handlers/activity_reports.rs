@@ -185,3 +185,43 @@ pub async fn taf_report(
     let build: Build = reports::taf;
     period_report(state, auth, query.into_inner(), &req, "taf", build).await
 }
+
+/// Episode durations report
+///
+/// The episodes closed in the period (default: this financial year to date): per closure
+/// reason and in all (`closure_reason` `all`), how many, the median and 90th percentile of the
+/// days they were open, and how many were open under 3 months (under 91 days), 3 to 6 (91 to
+/// 182), 6 to 12 (183 to 365) and over 12 months. In the caller's report scope; JSON, or CSV
+/// with `Accept: text/csv`; `?publish=true` suppresses counts from 1 to 4. Audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/episode-durations",
+    tag = "reports",
+    params(PeriodQuery),
+    responses(
+        (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = UnprocessableEntity),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
+pub async fn episode_durations_report(
+    state: State,
+    auth: Authenticated,
+    query: Query<PeriodQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let build: Build = reports::episode_durations;
+    period_report(
+        state,
+        auth,
+        query.into_inner(),
+        &req,
+        "episode_durations",
+        build,
+    )
+    .await
+}

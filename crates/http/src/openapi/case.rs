@@ -79,6 +79,7 @@ pub use crate::openapi::teams::*;
         activity_reports::step_transitions_report,
         activity_reports::consultations_report,
         activity_reports::taf_report,
+        activity_reports::episode_durations_report,
         review_reports::review_turnaround_report,
         review_reports::feedback_quality_report,
         performance_reports::performance_report,
