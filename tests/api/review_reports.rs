@@ -132,6 +132,30 @@ async fn feedback_quality_gives_each_criterions_monthly_shares_per_group() {
         .text();
     let line = published.lines().nth(1).unwrap();
     assert!(line.ends_with(",<5,<5,0,<5,,,"), "{line}");
+    // As a chart: a well-formed SVG with a line per criterion, named in its legend.
+    let chart = app
+        .get("/api/v1/reports/feedback-quality")
+        .token(&manager)
+        .header("accept", "image/svg+xml")
+        .send()
+        .await;
+    chart.assert_status(200);
+    assert_eq!(chart.header("content-type").as_deref(), Some("image/svg+xml"));
+    let svg = chart.text();
+    let document = roxmltree::Document::parse(&svg).expect("the chart is well-formed XML");
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter_map(|node| node.text())
+        .map(str::trim)
+        .collect();
+    for label in [
+        "Share of reviews rating each criterion met",
+        "Share met",
+        "childs_voice_heard",
+        "consent_recorded",
+    ] {
+        assert!(texts.contains(&label), "{label} in {texts:?}");
+    }
     app.get("/api/v1/reports/feedback-quality?by=reviewer")
         .token(&manager)
         .send()

@@ -22,21 +22,27 @@ fn top(values: impl Iterator<Item = f64>) -> f64 {
     (values.fold(0.0_f64, f64::max) * 1.1).max(1.0)
 }
 
-/// `values` over the points labelled `labels`, with an optional horizontal target line.
+/// A line per series over the points labelled `labels` (each series a value per label), with
+/// an optional horizontal target line; `y_max` fixes the top of the value axis (for shares).
 pub fn line_chart(
     title: &str,
     y_label: &str,
     labels: &[String],
-    name: &str,
-    values: &[f64],
+    series: &[(&str, Vec<f64>)],
     target: Option<(&str, f64)>,
+    y_max: Option<f64>,
 ) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(failed)?;
         let last = labels.len().saturating_sub(1).max(1);
-        let y_max = top(values.iter().copied().chain(target.map(|(_, t)| t)));
+        let y_max = y_max.unwrap_or_else(|| {
+            top(series
+                .iter()
+                .flat_map(|(_, values)| values.iter().copied())
+                .chain(target.map(|(_, t)| t)))
+        });
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
             .margin(20)
@@ -52,14 +58,24 @@ pub fn line_chart(
             .y_desc(y_label)
             .draw()
             .map_err(failed)?;
-        chart
-            .draw_series(LineSeries::new(
-                values.iter().enumerate().map(|(i, v)| (i, *v)),
-                FIGURE.stroke_width(3),
-            ))
-            .map_err(failed)?
-            .label(name)
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FIGURE.stroke_width(3)));
+        for (index, (name, values)) in series.iter().enumerate() {
+            let colour = if series.len() == 1 {
+                FIGURE
+            } else {
+                let (r, g, b) = Palette99::pick(index).rgb();
+                RGBColor(r, g, b)
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    values.iter().enumerate().map(|(i, v)| (i, *v)),
+                    colour.stroke_width(3),
+                ))
+                .map_err(failed)?
+                .label(*name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                });
+        }
         if let Some((target_name, value)) = target {
             chart
                 .draw_series(LineSeries::new(
@@ -168,13 +184,14 @@ mod tests {
             "May 2026".to_owned(),
             "Jun 2026".to_owned(),
         ];
+        let series = [("Completed (running total)", vec![3.0, 7.0, 12.0])];
         let svg = line_chart(
             "SNFs completed",
             "SNFs",
             &labels,
-            "Completed (running total)",
-            &[3.0, 7.0, 12.0],
+            &series,
             Some(("Annual target", 40.0)),
+            None,
         )
         .unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");

@@ -96,9 +96,9 @@ fn chart(table: &Table, split: Split) -> Result<String, charts::ChartError> {
             "Strengths and Needs forms completed, running total",
             "SNFs",
             &labels,
-            completed,
-            &values,
+            &[(completed, values)],
             target.map(|value| ("Annual target", value)),
+            None,
         );
     }
     let kind_at = (split == Split::OrganisationKind).then(|| column(table, "organisation_kind"));

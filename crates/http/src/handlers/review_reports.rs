@@ -3,15 +3,18 @@
 //! are in [`earlyhelp_workflows::review_reports`].
 
 use crate::actor::Authenticated;
+use crate::charts;
 use crate::error::ApiError;
-use crate::handlers::reports::{period_of, respond, Format, ReportResponse};
+use crate::handlers::reports::{accepts, period_of, respond, Format, ReportResponse};
 use crate::openapi::responses::{
     Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
 };
 use crate::state::State;
 use actix_web::web::Query;
 use actix_web::{HttpRequest, HttpResponse};
-use earlyhelp_domain::report::CaseloadBy;
+use chrono::NaiveDate;
+use earlyhelp_domain::report::{CaseloadBy, Cell, Table};
+use earlyhelp_domain::review::Criterion;
 use earlyhelp_domain::validation::Checks;
 use earlyhelp_workflows::reports::PeriodReport;
 use earlyhelp_workflows::review_reports::{self, quality_grouping};
@@ -108,15 +111,25 @@ pub async fn review_turnaround_report(
 /// For reviews decided in the period (default: this financial year to date), per month, group
 /// (`by`: organisation, organisation kind, locality or the county) and quality criterion: how
 /// many rated it met, partly met and not met, and each as a share. Readable by managers (the
-/// county), LCSS managers (their locality) and practitioners (their own forms). JSON, or CSV
-/// with `Accept: text/csv`; `?publish=true` suppresses counts from 1 to 4. Audited.
+/// county), LCSS managers (their locality) and practitioners (their own forms). JSON, CSV with
+/// `Accept: text/csv`, or with `Accept: image/svg+xml` an SVG line chart of the share met per
+/// criterion month by month (across the groups); `?publish=true` suppresses counts from 1 to
+/// 4. Audited.
 #[utoipa::path(
     get,
     path = "/api/v1/reports/feedback-quality",
     tag = "reports",
     params(ReviewReportQuery),
     responses(
-        (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
+        (
+            status = 200,
+            description = "The report.",
+            content(
+                (ReportResponse = "application/json"),
+                (String = "text/csv"),
+                (String = "image/svg+xml"),
+            ),
+        ),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 422, response = UnprocessableEntity),
@@ -146,17 +159,87 @@ pub async fn feedback_quality_report(
         }
     };
     let format = Format::of(&req, Format::Json);
-    let command = query.command(&mut checks, format);
+    let svg = accepts(&req, "image/svg+xml");
+    let mut command = query.command(&mut checks, format);
+    if svg {
+        command.format = "svg";
+    }
     let grouping = checks.finish(|| grouping)?;
     let table = auth
         .run(&state, move |conn, audit, actor| {
             review_reports::feedback_quality(conn, audit, actor, command, grouping)
         })
         .await?;
+    if svg {
+        let drawn = quality_chart(&table).map_err(|error| ApiError::Internal(error.into()))?;
+        return Ok(HttpResponse::Ok().content_type("image/svg+xml").body(drawn));
+    }
     Ok(respond(
         format,
         "feedback_quality",
         "feedback-quality",
         table,
     ))
+}
+
+/// The share of ratings that met each criterion, month by month, across the report's groups:
+/// one line per criterion. In a published report a count under 5 cannot be added up, so a
+/// month whose figures include one draws as 0 (the title says so).
+fn quality_chart(table: &Table) -> Result<String, charts::ChartError> {
+    let at = |key: &str| {
+        table
+            .columns
+            .iter()
+            .position(|column| column.key == key)
+            .unwrap_or(0)
+    };
+    let (month_at, criterion_at, rated_at, met_at) =
+        (at("month"), at("criterion"), at("rated"), at("met"));
+    let mut months: Vec<NaiveDate> = table
+        .rows
+        .iter()
+        .filter_map(|row| match row[month_at] {
+            Cell::Date(month) => Some(month),
+            _ => None,
+        })
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    let count = |cell: &Cell| match cell {
+        Cell::Count(count) => Some(*count),
+        _ => None,
+    };
+    let series: Vec<(&str, Vec<f64>)> = Criterion::ALL
+        .iter()
+        .map(|criterion| {
+            let shares = months
+                .iter()
+                .map(|month| {
+                    let rows = table.rows.iter().filter(|row| {
+                        row[month_at] == Cell::Date(*month)
+                            && row[criterion_at] == Cell::text(criterion.as_str())
+                    });
+                    let summed = rows.fold(Some((0, 0)), |sum, row| {
+                        let (met, rated) = sum?;
+                        Some((met + count(&row[met_at])?, rated + count(&row[rated_at])?))
+                    });
+                    match summed {
+                        Some((met, rated)) if rated > 0 => met as f64 / rated as f64,
+                        _ => 0.0,
+                    }
+                })
+                .collect();
+            (criterion.as_str(), shares)
+        })
+        .collect();
+    let labels: Vec<String> = months
+        .iter()
+        .map(|month| month.format("%b %Y").to_string())
+        .collect();
+    let title = if table.published {
+        "Share of reviews rating each criterion met (months with counts under 5 not shown)"
+    } else {
+        "Share of reviews rating each criterion met"
+    };
+    charts::line_chart(title, "Share met", &labels, &series, None, Some(1.0))
 }
