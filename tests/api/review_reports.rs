@@ -140,7 +140,10 @@ async fn feedback_quality_gives_each_criterions_monthly_shares_per_group() {
         .send()
         .await;
     chart.assert_status(200);
-    assert_eq!(chart.header("content-type").as_deref(), Some("image/svg+xml"));
+    assert_eq!(
+        chart.header("content-type").as_deref(),
+        Some("image/svg+xml")
+    );
     let svg = chart.text();
     let document = roxmltree::Document::parse(&svg).expect("the chart is well-formed XML");
     let texts: Vec<&str> = document

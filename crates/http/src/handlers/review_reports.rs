@@ -215,12 +215,11 @@ fn quality_chart(table: &Table) -> Result<String, charts::ChartError> {
             let shares = months
                 .iter()
                 .map(|month| {
-                    let rows = table.rows.iter().filter(|row| {
+                    let mut rows = table.rows.iter().filter(|row| {
                         row[month_at] == Cell::Date(*month)
                             && row[criterion_at] == Cell::text(criterion.as_str())
                     });
-                    let summed = rows.fold(Some((0, 0)), |sum, row| {
-                        let (met, rated) = sum?;
+                    let summed = rows.try_fold((0, 0), |(met, rated), row| {
                         Some((met + count(&row[met_at])?, rated + count(&row[rated_at])?))
                     });
                     match summed {
