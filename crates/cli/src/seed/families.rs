@@ -85,6 +85,8 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
     }
     super::teams::write_consultations(conn).context("cannot seed the demo consultations")?;
     super::step_downs::write_step_downs(conn).context("cannot seed the demo step-downs")?;
+    super::step_downs::write_report_settings(conn)
+        .context("cannot seed the demo report settings")?;
     Ok(report)
 }
 

@@ -1,17 +1,23 @@
 //! The demo step-downs from Children's Social Care, one at each stage: waiting for LCSS to
 //! allocate a lead, overdue with nobody allocated, allocated and waiting for the lead's answer,
-//! declined and back with LCSS, and accepted into an episode of origin step-down. Written once,
-//! through the workflows, as the demo social worker, LCSS workers and leads would.
+//! declined and back with LCSS, and accepted into an episode of origin step-down; and the
+//! populations and targets reports compare against. Written once, through the workflows, as the
+//! demo social worker, LCSS workers, leads and manager would.
 
 use super::families::{date, day, members};
 use super::roster::{adult, child, Member};
 use super::story::Player;
 use anyhow::anyhow;
+use chrono::Datelike;
 use earlyhelp_domain::person::{Ethnicity, Sex};
+use earlyhelp_domain::report::financial_year_start;
 use earlyhelp_domain::step_down::StepDownSource;
 use earlyhelp_domain::FamilyId;
+use earlyhelp_persistence::report_settings::{Population, Target};
 use earlyhelp_persistence::{localities, organisations, PgConnection};
+use earlyhelp_workflows::clock::today;
 use earlyhelp_workflows::families::CreateFamily;
+use earlyhelp_workflows::performance::{self, ReportSettings, ALL_KINDS};
 use earlyhelp_workflows::step_downs::{self, ConsentGiver, RecordStepDown, SteppedDownFamily};
 
 /// How far a demo step-down has gone.
@@ -197,5 +203,52 @@ pub(super) fn write_step_downs(conn: &mut PgConnection) -> anyhow::Result<()> {
             Stage::Awaiting | Stage::Overdue | Stage::Allocated => {}
         }
     }
+    Ok(())
+}
+
+/// The demo authority's under-18 populations and SNF targets (once: left alone when any are
+/// set). The targets follow the seeds' authority: 5,000 SNFs in 2022/23 and 10,000 a year from
+/// 2024/25, with a share for schools; the populations are round synthetic figures.
+pub(super) fn write_report_settings(conn: &mut PgConnection) -> anyhow::Result<()> {
+    if !earlyhelp_persistence::report_settings::targets(conn)?.is_empty() {
+        return Ok(());
+    }
+    let manager = Player::load(conn, "manager")?;
+    let mut populations = vec![Population {
+        locality_id: None,
+        under_18: 150_000,
+    }];
+    for name in ["North", "Central", "South"] {
+        if let Some(locality) = localities::find_by_name(conn, name)? {
+            populations.push(Population {
+                locality_id: Some(locality.id),
+                under_18: 50_000,
+            });
+        }
+    }
+    let this_year = financial_year_start(today()).year();
+    let mut targets = vec![Target {
+        financial_year: 2022,
+        organisation_kind: ALL_KINDS.to_owned(),
+        target: 5_000,
+    }];
+    for year in 2024..=this_year {
+        let year = i16::try_from(year)?;
+        targets.push(Target {
+            financial_year: year,
+            organisation_kind: ALL_KINDS.to_owned(),
+            target: 10_000,
+        });
+        targets.push(Target {
+            financial_year: year,
+            organisation_kind: "school".to_owned(),
+            target: 4_000,
+        });
+    }
+    let settings = ReportSettings {
+        populations,
+        targets,
+    };
+    performance::set_settings(conn, &manager.request(), &manager.actor, settings)?;
     Ok(())
 }
