@@ -7,6 +7,8 @@ mod case_helpers;
 mod helpers;
 
 mod access;
+mod access_reach;
+mod access_table;
 mod activity_reports;
 mod admin;
 mod assessment_loop;
