@@ -16,6 +16,7 @@
 //! - each list schema (`List<Locality>`, which utoipa names `List_Locality` and inlines the item
 //!   into) becomes `LocalityList`, its items referring to `Locality`.
 
+pub mod assessments;
 pub mod case;
 pub mod directory;
 pub mod patterns;
