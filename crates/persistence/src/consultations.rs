@@ -45,6 +45,14 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<NoNamesConsultation> {
         .first(conn)?)
 }
 
+/// The consultations `ids`, in no particular order.
+pub fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<NoNamesConsultation>> {
+    Ok(nnc::table
+        .filter(nnc::id.eq_any(ids))
+        .select(NoNamesConsultation::as_select())
+        .load(conn)?)
+}
+
 pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<NoNamesConsultation> {
     Ok(nnc::table
         .find(id)

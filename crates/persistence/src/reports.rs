@@ -3,8 +3,9 @@
 
 use crate::Result;
 use chrono::NaiveDate;
-use diesel::pg::PgConnection;
+use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Date, Int2, Nullable, Text, Uuid as SqlUuid};
 use earlyhelp_domain::{LocalityId, UserId};
 use uuid::Uuid;
@@ -72,6 +73,21 @@ pub(crate) fn episode_scope(first: usize) -> String {
     )
 }
 
+/// A report query over `period` (`$1`, `$2`) in `scope` (`$3`, `$4`: see [`episode_scope`]);
+/// the caller may bind more after them.
+pub(crate) fn in_period(
+    sql: impl Into<String>,
+    period: Period,
+    scope: ReportScope,
+) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    diesel::sql_query(sql.into())
+        .into_boxed()
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Nullable<SqlUuid>, _>(scope.locality())
+        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+}
+
 #[derive(Debug, Clone, QueryableByName)]
 pub struct CaseloadGroup {
     #[diesel(sql_type = Text)]
@@ -125,12 +141,7 @@ pub fn caseload_groups(
         group_columns = grouping.columns(),
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -160,12 +171,7 @@ pub fn closure_reasons(
          GROUP BY 1, 2 ORDER BY 1, 2",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -310,12 +316,11 @@ pub fn annex_a(
          ORDER BY started_on, child_id",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(window_start)
-        .bind::<Date, _>(inspection)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    let window = Period {
+        from: window_start,
+        to: inspection,
+    };
+    Ok(in_period(sql, window, scope).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -375,12 +380,7 @@ pub fn step_transitions(
              AS picked_up_by_due_date",
         up_scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .get_result(conn)?)
+    Ok(in_period(sql, period, scope).get_result(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -419,12 +419,7 @@ pub fn consultations(
          SELECT kind, outcome, theme, count(*) FROM scoped, unnest(themes) AS theme \
            GROUP BY kind, outcome, theme \
          ORDER BY 1, 2, 3";
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -476,12 +471,7 @@ pub fn taf(conn: &mut PgConnection, scope: ReportScope, period: Period) -> Resul
              AS outcomes_not_achieved",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .get_result(conn)?)
+    Ok(in_period(sql, period, scope).get_result(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -526,12 +516,7 @@ pub fn completions(
          GROUP BY 1 ORDER BY 1",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -576,10 +561,5 @@ pub fn episode_durations(
          FROM closed GROUP BY ROLLUP (closure) ORDER BY closure NULLS LAST",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }

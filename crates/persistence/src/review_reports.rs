@@ -1,12 +1,12 @@
 //! Report figures about LCSS reviews: how fast they are decided, and how forms rate against
 //! the quality criteria. SQL aggregates only.
 
-use crate::reports::{episode_scope, Grouping, Period, ReportScope};
+use crate::reports::{episode_scope, in_period, Grouping, Period, ReportScope};
 use crate::Result;
 use chrono::NaiveDate;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Double, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Date, Double, Nullable, Text};
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Turnaround {
@@ -52,11 +52,7 @@ pub fn turnaround(
          FROM timed GROUP BY locality ORDER BY locality",
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+    Ok(in_period(sql, period, scope)
         .bind::<Array<Date>, _>(holidays)
         .load(conn)?)
 }
@@ -105,10 +101,5 @@ pub fn feedback_quality(
         group_columns = grouping.columns(),
         scope = episode_scope(3),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(in_period(sql, period, scope).load(conn)?)
 }

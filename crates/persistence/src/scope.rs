@@ -70,7 +70,18 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .first(conn)?;
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
-    facts.referred =
-        crate::step_ups::referred(conn, family)? || crate::step_downs::stepped_down(conn, family)?;
+    facts.referred = referred(conn, family)?;
     Ok(facts)
+}
+
+/// Has early help referred the family to social care, or social care stepped it down? One
+/// statement, as the list filter's `Referred` scope asks it.
+fn referred(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
+    use crate::schema::{step_downs, step_ups};
+    Ok(diesel::select(
+        diesel::dsl::exists(step_ups::table.filter(step_ups::family_id.eq(family))).or(
+            diesel::dsl::exists(step_downs::table.filter(step_downs::family_id.eq(family))),
+        ),
+    )
+    .get_result(conn)?)
 }

@@ -121,10 +121,10 @@ pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> Result<StepDown> {
         .first(conn)?)
 }
 
-/// The allocations of a step-down, oldest first.
-pub fn allocations(conn: &mut PgConnection, id: Uuid) -> Result<Vec<Allocation>> {
+/// The allocations of the step-downs `ids`, oldest first.
+pub fn allocations_of(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Allocation>> {
     Ok(step_down_allocations::table
-        .filter(step_down_allocations::step_down_id.eq(id))
+        .filter(step_down_allocations::step_down_id.eq_any(ids))
         .order((
             step_down_allocations::allocated_at,
             step_down_allocations::id,
@@ -196,14 +196,6 @@ fn answer_open(
     ))
     .execute(conn)?;
     Ok(())
-}
-
-/// Has social care stepped the family down to early help?
-pub fn stepped_down(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
-        step_downs::table.filter(step_downs::family_id.eq(family)),
-    ))
-    .get_result(conn)?)
 }
 
 /// A step-down of the family not yet accepted, if any.

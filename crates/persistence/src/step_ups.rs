@@ -91,14 +91,6 @@ pub fn decide(
         .get_result(conn)?)
 }
 
-/// Has early help ever referred the family to social care?
-pub fn referred(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
-        step_ups::table.filter(step_ups::family_id.eq(family)),
-    ))
-    .get_result(conn)?)
-}
-
 /// The step-ups of the families `visible` reaches, oldest first, optionally in one state.
 pub fn list(
     conn: &mut PgConnection,

@@ -126,12 +126,10 @@ pub fn list(
     );
     let read = |conn: &mut PgConnection| {
         let page = consultation_requests::list(conn, &filter, &page)?;
-        let next = page.next;
-        let mut items = Vec::with_capacity(page.items.len());
-        for request in page.items {
-            items.push(answered(conn, request)?);
-        }
-        Ok(Page { items, next })
+        Ok(Page {
+            items: answered_all(conn, page.items)?,
+            next: page.next,
+        })
     };
     // Nothing in a request names a family.
     audited_list(conn, audit, event, read, |_| None)
@@ -207,12 +205,25 @@ fn own_localities(actor: &Actor) -> Vec<LocalityId> {
 }
 
 fn answered(conn: &mut PgConnection, request: ConsultationRequest) -> Result<RequestRecord> {
-    let consultation = match request.consultation_id {
-        Some(id) => Some(consultations::find(conn, id)?),
-        None => None,
-    };
-    Ok(RequestRecord {
-        request,
-        consultation,
-    })
+    let mut records = answered_all(conn, vec![request])?;
+    records.pop().ok_or_else(|| Refusal::NotFound.into())
+}
+
+/// The requests with the consultations that answered them: one query for any number.
+fn answered_all(
+    conn: &mut PgConnection,
+    requests: Vec<ConsultationRequest>,
+) -> Result<Vec<RequestRecord>> {
+    let ids: Vec<uuid::Uuid> = requests.iter().filter_map(|r| r.consultation_id).collect();
+    let answers = consultations::find_many(conn, &ids)?;
+    Ok(requests
+        .into_iter()
+        .map(|request| RequestRecord {
+            consultation: answers
+                .iter()
+                .find(|answer| Some(answer.id) == request.consultation_id)
+                .cloned(),
+            request,
+        })
+        .collect())
 }

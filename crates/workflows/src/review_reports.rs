@@ -1,7 +1,7 @@
 //! Reports about LCSS reviews: turnaround in working days, and feedback quality over time per
 //! criterion. Each is one SQL aggregate in the actor's report scope, audited as an export.
 
-use crate::reports::{export, period_or_this_year, PeriodReport};
+use crate::reports::{export, period_columns, period_or_this_year, PeriodReport};
 use crate::Result;
 use chrono::NaiveDate;
 use earlyhelp_domain::policy::Actor;
@@ -32,9 +32,8 @@ pub fn turnaround(
         command.publish,
         |conn, scope| {
             let found = review_reports::turnaround(conn, scope, period, &holidays)?;
-            let mut table = Table::new(vec![
-                Column::new("from", ColumnKind::Date),
-                Column::new("to", ColumnKind::Date),
+            let mut columns = period_columns();
+            columns.extend([
                 Column::new("locality", ColumnKind::Text),
                 Column::new("decided", ColumnKind::Count),
                 Column::new("median_working_days", ColumnKind::Measure),
@@ -42,6 +41,7 @@ pub fn turnaround(
                 Column::new("within_due_date", ColumnKind::Count),
                 Column::new("share_within_due_date", ColumnKind::Share),
             ]);
+            let mut table = Table::new(columns);
             let days = |value: Option<f64>| {
                 value.map_or(Cell::Empty, |days| {
                     Cell::Measure((days * 10.0).round() / 10.0)

@@ -29,7 +29,7 @@ use earlyhelp_persistence::pagination::{Page, PageRequest};
 use earlyhelp_persistence::step_downs::{
     self, Allocation, NewStepDown, StepDown, StepDownFilter, TrackedStepDown,
 };
-use earlyhelp_persistence::{localities, organisations, Error as DbError, PgConnection};
+use earlyhelp_persistence::{localities, organisations, work, Error as DbError, PgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -364,14 +364,9 @@ pub fn list(
     };
     let read = |conn: &mut PgConnection| {
         let page = step_downs::list(conn, readable(actor), actor.user_id, &filter, &page)?;
-        let mut records = Vec::with_capacity(page.items.len());
-        let next = page.next;
-        for found in page.items {
-            records.push(detail(conn, found)?);
-        }
         Ok(Page {
-            items: records,
-            next,
+            items: details(conn, page.items)?,
+            next: page.next,
         })
     };
     audited_list(conn, audit, event, read, |record| {
@@ -397,18 +392,42 @@ fn find(conn: &mut PgConnection, id: Uuid) -> Result<TrackedStepDown> {
 }
 
 fn detail(conn: &mut PgConnection, found: TrackedStepDown) -> Result<StepDownRecord> {
-    let step_down = found.step_down;
-    Ok(StepDownRecord {
-        family_reference: families::find(conn, step_down.family_id)?.reference,
-        overdue: rules::overdue(
-            step_down.state,
-            step_down.snf_due_on,
-            found.form_submitted,
-            today(),
-        ),
-        allocations: step_downs::allocations(conn, step_down.id)?,
-        step_down,
-    })
+    let mut records = details(conn, vec![found])?;
+    records.pop().ok_or_else(|| Refusal::NotFound.into())
+}
+
+/// The step-downs with their families' references and allocations: two queries for any number.
+fn details(conn: &mut PgConnection, found: Vec<TrackedStepDown>) -> Result<Vec<StepDownRecord>> {
+    let ids: Vec<Uuid> = found.iter().map(|f| f.step_down.id).collect();
+    let families: Vec<FamilyId> = found.iter().map(|f| f.step_down.family_id).collect();
+    let references = work::references(conn, &families)?;
+    let mut allocations = step_downs::allocations_of(conn, &ids)?;
+    let today = today();
+    Ok(found
+        .into_iter()
+        .map(|found| {
+            let step_down = found.step_down;
+            let (mine, rest) = std::mem::take(&mut allocations)
+                .into_iter()
+                .partition(|allocation: &Allocation| allocation.step_down_id == step_down.id);
+            allocations = rest;
+            StepDownRecord {
+                family_reference: references
+                    .iter()
+                    .find(|(id, _)| *id == step_down.family_id)
+                    .map(|(_, reference)| reference.clone())
+                    .unwrap_or_default(),
+                overdue: rules::overdue(
+                    step_down.state,
+                    step_down.snf_due_on,
+                    found.form_submitted,
+                    today,
+                ),
+                allocations: mine,
+                step_down,
+            }
+        })
+        .collect())
 }
 
 fn recorded(conn: &mut PgConnection, found: TrackedStepDown) -> Result<RecordedStepDown> {

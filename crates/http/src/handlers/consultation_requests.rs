@@ -6,6 +6,7 @@
 use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::consultations::{anonymous, concern_themes, ConsultationResponse};
+use crate::handlers::episodes::required_text;
 use crate::handlers::wire::{page_request, IdPath, List};
 use crate::json::ApiJson;
 use crate::openapi::case::{
@@ -103,17 +104,7 @@ impl RequestConsultationRequest {
             checks.fail("threshold_view", "must be a level from 1 to 4");
         }
         anonymous(&mut checks, "question", &self.question);
-        let question = match optional_text(Some(&self.question), 4000) {
-            Ok(Some(question)) => Some(question),
-            Ok(None) => {
-                checks.fail("question", "must not be blank");
-                None
-            }
-            Err(error) => {
-                checks.fail("question", error);
-                None
-            }
-        };
+        let question = checks.check("question", required_text(&self.question, 4000));
         let question = checks.finish(|| question)?;
         Ok(RequestConsultation {
             locality: self.locality_id.map(Into::into),
