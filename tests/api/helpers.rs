@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use diesel::prelude::*;
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use earlyhelp_domain::role::ReportReach;
 use earlyhelp_domain::{LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_http::settings::{
     HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
@@ -272,6 +273,8 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                     roles: vec![role],
                     organisation_id: organisation_id.into(),
                     locality_id: locality_id.map(LocalityId::from),
+                    // The manager persona reads the whole authority's reports.
+                    report_reach: ReportReach::County,
                 },
             )?;
             personas.insert(

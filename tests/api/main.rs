@@ -30,6 +30,7 @@ mod ops;
 mod performance_reports;
 mod privacy;
 mod report_formats;
+mod report_reach;
 mod reports;
 mod review_reports;
 mod step_downs;

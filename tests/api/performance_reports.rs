@@ -6,7 +6,7 @@ use chrono::{Datelike, Utc};
 use serde_json::{json, Value};
 
 /// The financial year today falls in, by the year it starts.
-fn this_year() -> i32 {
+pub(crate) fn this_year() -> i32 {
     let today = Utc::now().date_naive();
     if today.month() >= 4 {
         today.year()

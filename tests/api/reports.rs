@@ -6,7 +6,7 @@ use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
 impl TestApp {
-    async fn report(&self, token: &str, query: &str) -> Value {
+    pub(crate) async fn report(&self, token: &str, query: &str) -> Value {
         let reply = self
             .get(&format!("/api/v1/reports/caseload{query}"))
             .token(token)
@@ -16,7 +16,7 @@ impl TestApp {
         reply.json()
     }
 
-    async fn report_csv(&self, token: &str, query: &str) -> String {
+    pub(crate) async fn report_csv(&self, token: &str, query: &str) -> String {
         let reply = self
             .get(&format!("/api/v1/reports/caseload{query}"))
             .token(token)
@@ -34,7 +34,7 @@ impl TestApp {
 
 /// The known dataset: in North, the practitioner's school leads two episodes (one closed, its
 /// outcomes met) and LCSS North one at level 3; in South, the other school leads one.
-async fn dataset(app: &TestApp) -> String {
+pub(crate) async fn dataset(app: &TestApp) -> String {
     let lead = app.token("practitioner").await;
     let open = app.open_case(&lead, "Demo-Reportone").await;
     let closed = app.open_case(&lead, "Demo-Reporttwo").await;
@@ -58,7 +58,7 @@ async fn dataset(app: &TestApp) -> String {
     open.episode
 }
 
-fn rows(report: &Value) -> &Vec<Value> {
+pub(crate) fn rows(report: &Value) -> &Vec<Value> {
     report["rows"].as_array().unwrap()
 }
 

@@ -76,6 +76,10 @@ enum UserCommand {
         /// The name shown to colleagues.
         #[arg(long)]
         name: String,
+        /// How far a manager's reports reach: their organisation, their locality, or the
+        /// whole authority (county). Other roles ignore it.
+        #[arg(long, default_value = "organisation", value_parser = ["organisation", "locality", "county"])]
+        report_reach: String,
     },
 }
 
@@ -225,10 +229,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     roles,
                     org,
                     name,
+                    report_reach,
                 },
         } => {
+            let reach = report_reach
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--report-reach {report_reach}: unknown reach"))?;
             let password = read_password()?;
-            let id = seed::create_user(&database_url()?, &email, &roles, &org, &name, password)?;
+            let url = database_url()?;
+            let id = seed::create_user(&url, &email, &roles, &org, &name, reach, password)?;
             println!("created user {id}");
             Ok(())
         }

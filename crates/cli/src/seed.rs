@@ -10,7 +10,7 @@ mod teams;
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
-use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::role::{ReportReach, RoleSet};
 use earlyhelp_domain::{Email, LocalityId, Role};
 use earlyhelp_persistence::audit::AuditContext;
 use earlyhelp_persistence::localities;
@@ -83,56 +83,73 @@ struct DemoUser {
     role: Role,
     /// The organisation's name, and the locality it belongs to (None: the county service).
     organisation: &'static str,
+    /// How far a manager's reports reach (other roles ignore it).
+    report_reach: ReportReach,
 }
 
-const DEMO_USERS: [DemoUser; 8] = [
+const DEMO_USERS: [DemoUser; 9] = [
     DemoUser {
         local_part: "practitioner",
         display_name: "Demo Practitioner",
         role: Role::Practitioner,
         organisation: "Banbury Primary School",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "practitioner2",
         display_name: "Demo Practitioner Two",
         role: Role::Practitioner,
         organisation: "Abingdon Primary School",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "lcss_worker",
         display_name: "Demo LCSS Worker",
         role: Role::LcssWorker,
         organisation: "Banbury LCSS Team",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "lcss_worker2",
         display_name: "Demo LCSS Worker Two",
         role: Role::LcssWorker,
         organisation: "Abingdon LCSS Team",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "lcss_manager",
         display_name: "Demo LCSS Manager",
         role: Role::LcssManager,
         organisation: "Banbury LCSS Team",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "social_care",
         display_name: "Demo Social Worker",
         role: Role::SocialCare,
         organisation: "Cowley Children's Social Care Team",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "manager",
         display_name: "Demo Service Manager",
         role: Role::Manager,
         organisation: COUNTY_ORGANISATION,
+        report_reach: ReportReach::County,
+    },
+    DemoUser {
+        local_part: "school_manager",
+        display_name: "Demo School Manager",
+        role: Role::Manager,
+        organisation: "Banbury Primary School",
+        report_reach: ReportReach::Organisation,
     },
     DemoUser {
         local_part: "admin",
         display_name: "Demo Administrator",
         role: Role::Admin,
         organisation: COUNTY_ORGANISATION,
+        report_reach: ReportReach::Organisation,
     },
 ];
 
@@ -252,6 +269,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
                     roles: RoleSet::new([demo.role]).map_err(|e| anyhow!("{e}"))?,
                     organisation: organisation.id,
                     locality: None,
+                    report_reach: demo.report_reach,
                     password: demo_password()?,
                 };
                 accounts::create_by_operator(&mut conn, &context, command)?;
@@ -307,6 +325,7 @@ pub fn create_user(
     roles: &[String],
     org: &str,
     name: &str,
+    report_reach: ReportReach,
     password: String,
 ) -> anyhow::Result<Uuid> {
     let email = Email::parse(email).map_err(|e| anyhow!("--email {e}"))?;
@@ -331,6 +350,7 @@ pub fn create_user(
         roles,
         organisation: organisation.id,
         locality: None,
+        report_reach,
         password,
     };
     let user = accounts::create_by_operator(&mut conn, &context(), command)?;

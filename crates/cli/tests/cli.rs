@@ -154,8 +154,8 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
         .load(&mut conn)
         .expect("count");
     assert_eq!(
-        users[0].n, 8,
-        "one user per role plus the two second-locality users, once"
+        users[0].n, 9,
+        "one user per role, the two second-locality users and a school's manager, once"
     );
     // The demo step-downs, once, one at each stage.
     let count = |conn: &mut PgConnection, query: &str| -> i64 {
@@ -244,4 +244,49 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
         "{}",
         text(&weak)
     );
+    // A manager's report reach; a locality reach needs a locality (this one's organisation
+    // gives it Banbury's), and the county-wide organisation has none.
+    let manager = |email: &str, org: &str, reach: &str| {
+        earlyhelp(
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--role",
+                "manager",
+                "--org",
+                org,
+                "--name",
+                "Reach",
+                "--report-reach",
+                reach,
+            ],
+            &env,
+            Some("a sufficiently long passphrase\n"),
+        )
+    };
+    let local = manager("local@example.org", "Banbury LCSS Team", "locality");
+    assert!(local.status.success(), "{}", text(&local));
+    let nowhere = manager(
+        "nowhere@example.org",
+        "County Council Early Help Service",
+        "locality",
+    );
+    assert!(!nowhere.status.success());
+    assert!(
+        text(&nowhere).contains("report_reach"),
+        "{}",
+        text(&nowhere)
+    );
+    let unknown = manager("unknown@example.org", "Banbury LCSS Team", "planet");
+    assert!(!unknown.status.success());
+    let reaches: Vec<Count> = diesel::sql_query(
+        "SELECT count(*) AS n FROM users WHERE (email, report_reach) IN \
+         (('local@example.org', 'locality'), ('manager@demo.earlyhelp.test', 'county'), \
+          ('school_manager@demo.earlyhelp.test', 'organisation'))",
+    )
+    .load(&mut conn)
+    .expect("count");
+    assert_eq!(reaches[0].n, 3);
 }

@@ -11,7 +11,7 @@
 //!   the existence of a family is never revealed to someone who may not see it;
 //! - a case record the actor may see but not change in this way: [`Denial::Forbidden`].
 
-use crate::role::RoleSet;
+use crate::role::{ReportReach, RoleSet};
 use crate::{LocalityId, OrganisationId, Role, UserId};
 
 /// The signed-in user as the policy sees them, loaded fresh from the database per request.
@@ -21,6 +21,8 @@ pub struct Actor {
     pub roles: RoleSet,
     pub organisation_id: OrganisationId,
     pub locality_id: Option<LocalityId>,
+    /// How far their reports reach, if they are a manager.
+    pub report_reach: ReportReach,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,6 +89,9 @@ pub enum Reach {
     Referred,
     /// Everything in the authority.
     County,
+    /// As far as the actor's account says ([`ReportReach`]): their organisation, their
+    /// locality or the authority. Only report grants reach this way.
+    Granted,
 }
 
 /// A grant resolved for one actor: the reach with the locality filled in.
@@ -96,6 +101,9 @@ pub enum Scope {
     Team(UserId),
     ProposedLead(UserId),
     Locality(LocalityId),
+    /// The records led from one organisation: a report scope only (see [`Reach::Granted`]),
+    /// it covers no case record.
+    Organisation(OrganisationId),
     Referred,
     County,
 }
@@ -169,8 +177,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
         ],
         Role::Manager => &[
             (ReadDirectory, County),
-            (ReadReports, County),
-            (SetReportTargets, County),
+            (ReadReports, Granted),
+            (SetReportTargets, Granted),
         ],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
     }
@@ -202,6 +210,11 @@ fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
         Reach::Locality => actor.locality_id.map(Scope::Locality),
         Reach::County => Some(Scope::County),
         Reach::Referred => Some(Scope::Referred),
+        Reach::Granted => match actor.report_reach {
+            ReportReach::Organisation => Some(Scope::Organisation(actor.organisation_id)),
+            ReportReach::Locality => actor.locality_id.map(Scope::Locality),
+            ReportReach::County => Some(Scope::County),
+        },
     }
 }
 
@@ -256,6 +269,8 @@ impl Scope {
             Scope::Locality(locality) => case.locality_id == *locality,
             Scope::County => true,
             Scope::Referred => case.referred,
+            // A report scope: no case permission reaches by organisation.
+            Scope::Organisation(_) => false,
         }
     }
 }
@@ -324,7 +339,9 @@ pub fn may_record_family_in(actor: &Actor, locality: LocalityId, home: Option<Lo
             Scope::Locality(covered) => *covered == locality,
             Scope::County => true,
             Scope::Own(_) => home.is_none_or(|home| home == locality),
-            Scope::Team(_) | Scope::ProposedLead(_) | Scope::Referred => false,
+            Scope::Team(_) | Scope::ProposedLead(_) | Scope::Referred | Scope::Organisation(_) => {
+                false
+            }
         })
 }
 

@@ -97,6 +97,50 @@ impl RoleSet {
     }
 }
 
+/// How far a manager's reports reach, set on their account by an admin: their own
+/// organisation (a school's or a health service's manager), their locality (a locality
+/// manager), or the whole authority (the head of early help). Identifiable rows (per-lead
+/// caseload, Annex A) stay within it too.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum ReportReach {
+    /// The manager's own organisation: the least reach, and the default.
+    #[default]
+    Organisation,
+    /// The manager's locality (their account must have one).
+    Locality,
+    /// The whole authority.
+    County,
+}
+
+impl ReportReach {
+    pub const ALL: [ReportReach; 3] = [
+        ReportReach::Organisation,
+        ReportReach::Locality,
+        ReportReach::County,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

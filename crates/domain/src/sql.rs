@@ -73,6 +73,7 @@ macro_rules! text_column {
 
 text_column!(
     crate::Role,
+    crate::role::ReportReach,
     crate::assessment::AssessmentState,
     crate::audit::AuditAction,
     crate::audit::ChronologyKind,

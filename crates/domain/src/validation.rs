@@ -22,10 +22,19 @@ impl FieldError {
     }
 }
 
-/// Every field error of one request.
+/// Every field error of one request. Shown (on the command line, say) as each field with
+/// what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("some fields are invalid")]
+#[error("some fields are invalid: {}", list(.0))]
 pub struct Invalid(pub Vec<FieldError>);
+
+fn list(errors: &[FieldError]) -> String {
+    let each: Vec<String> = errors
+        .iter()
+        .map(|error| format!("{} {}", error.field, error.message))
+        .collect();
+    each.join("; ")
+}
 
 impl Invalid {
     /// One field's error.

@@ -7,15 +7,16 @@ use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Date, Int2, Nullable, Text, Uuid as SqlUuid};
-use earlyhelp_domain::{LocalityId, UserId};
+use earlyhelp_domain::{LocalityId, OrganisationId, UserId};
 use uuid::Uuid;
 
-/// Whose records a report counts: the whole authority, one locality, or one lead
-/// professional's own.
+/// Whose records a report counts: the whole authority, one locality, the records led from
+/// one organisation, or one lead professional's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportScope {
     County,
     Locality(LocalityId),
+    Organisation(OrganisationId),
     Lead(UserId),
 }
 
@@ -32,6 +33,24 @@ impl ReportScope {
             ReportScope::Lead(user) => Some(user.into()),
             _ => None,
         }
+    }
+
+    pub(crate) fn organisation(self) -> Option<Uuid> {
+        match self {
+            ReportScope::Organisation(organisation) => Some(organisation.into()),
+            _ => None,
+        }
+    }
+
+    /// Binds the scope's three parameters in the order [`episode_scope`] numbers them.
+    pub(crate) fn bind(
+        self,
+        query: BoxedSqlQuery<'static, Pg, SqlQuery>,
+    ) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+        query
+            .bind::<Nullable<SqlUuid>, _>(self.locality())
+            .bind::<Nullable<SqlUuid>, _>(self.lead())
+            .bind::<Nullable<SqlUuid>, _>(self.organisation())
     }
 }
 
@@ -63,29 +82,31 @@ impl Grouping {
     }
 }
 
-/// The episodes of the scope bound at `$first` (a locality or NULL) and the next parameter (a
-/// lead professional or NULL).
+/// The episodes (`e`) of the scope bound at `$first` (a locality or NULL), the next parameter
+/// (a lead professional or NULL) and the one after (the lead's organisation or NULL), as
+/// [`ReportScope::bind`] binds them.
 pub(crate) fn episode_scope(first: usize) -> String {
     let lead = first + 1;
+    let organisation = first + 2;
     format!(
         "(${first}::uuid IS NULL OR e.locality_id = ${first}) \
-         AND (${lead}::uuid IS NULL OR e.lead_professional_id = ${lead})"
+         AND (${lead}::uuid IS NULL OR e.lead_professional_id = ${lead}) \
+         AND (${organisation}::uuid IS NULL OR e.lead_organisation_id = ${organisation})"
     )
 }
 
-/// A report query over `period` (`$1`, `$2`) in `scope` (`$3`, `$4`: see [`episode_scope`]);
-/// the caller may bind more after them.
+/// A report query over `period` (`$1`, `$2`) in `scope` (`$3` to `$5`: see
+/// [`episode_scope`]); the caller may bind more after them.
 pub(crate) fn in_period(
     sql: impl Into<String>,
     period: Period,
     scope: ReportScope,
 ) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
-    diesel::sql_query(sql.into())
+    let query = diesel::sql_query(sql.into())
         .into_boxed()
         .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
+        .bind::<Date, _>(period.to);
+    scope.bind(query)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -224,10 +245,7 @@ pub fn lead_caseloads(conn: &mut PgConnection, scope: ReportScope) -> Result<Vec
          ORDER BY u.display_name, e.lead_professional_id, e.opened_at, e.id",
         scope = episode_scope(1),
     );
-    Ok(diesel::sql_query(sql)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(scope.bind(diesel::sql_query(sql).into_boxed()).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -259,12 +277,12 @@ pub fn review_queues(conn: &mut PgConnection, scope: ReportScope) -> Result<Vec<
          WHERE r.state <> 'decided' \
            AND ($1::uuid IS NULL OR r.locality_id = $1) \
            AND ($2::uuid IS NULL OR r.reviewer_id = $2) \
+           AND ($3::uuid IS NULL OR r.assessment_id IN ( \
+                SELECT a.id FROM assessments a JOIN episodes e ON e.id = a.episode_id \
+                WHERE e.lead_organisation_id = $3)) \
          GROUP BY l.name, r.reviewer_id, u.display_name \
          ORDER BY l.name, u.display_name NULLS FIRST, r.reviewer_id";
-    Ok(diesel::sql_query(sql)
-        .bind::<Nullable<SqlUuid>, _>(scope.locality())
-        .bind::<Nullable<SqlUuid>, _>(scope.lead())
-        .load(conn)?)
+    Ok(scope.bind(diesel::sql_query(sql).into_boxed()).load(conn)?)
 }
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -362,7 +380,8 @@ pub fn step_transitions(
            SELECT d.* FROM step_downs d LEFT JOIN episodes e ON e.id = d.episode_id \
            WHERE d.recorded_at::date BETWEEN $1 AND $2 \
              AND ($3::uuid IS NULL OR d.locality_id = $3) \
-             AND ($4::uuid IS NULL OR e.lead_professional_id = $4)) \
+             AND ($4::uuid IS NULL OR e.lead_professional_id = $4) \
+             AND ($5::uuid IS NULL OR e.lead_organisation_id = $5)) \
          SELECT \
            (SELECT count(*) FROM ups) AS step_ups, \
            (SELECT count(*) FROM ups WHERE state <> 'requested') AS decided, \
@@ -412,7 +431,9 @@ pub fn consultations(
          scoped AS ( \
            SELECT * FROM held WHERE held_on BETWEEN $1 AND $2 \
              AND ($3::uuid IS NULL OR locality_id = $3) \
-             AND ($4::uuid IS NULL OR consulting_user_id = $4)) \
+             AND ($4::uuid IS NULL OR consulting_user_id = $4) \
+             AND ($5::uuid IS NULL OR consulting_user_id IN ( \
+                  SELECT id FROM users WHERE organisation_id = $5))) \
          SELECT kind, outcome, '' AS theme, count(*) AS consultations FROM scoped \
            GROUP BY kind, outcome \
          UNION ALL \

@@ -43,7 +43,7 @@ pub fn turnaround(
            SELECT d.*, ( \
              SELECT count(*) FROM generate_series((d.received_on + 1)::timestamp, \
                                                   d.decided_on::timestamp, interval '1 day') AS day \
-             WHERE extract(isodow FROM day) < 6 AND day::date <> ALL($5)) AS working_days \
+             WHERE extract(isodow FROM day) < 6 AND day::date <> ALL($6)) AS working_days \
            FROM decided d) \
          SELECT locality, count(*) AS decided, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY working_days) AS median_working_days, \

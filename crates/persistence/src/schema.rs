@@ -97,6 +97,8 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// How far a manager's reports reach: organisation, locality or county.
+        report_reach -> Text,
     }
 }
 

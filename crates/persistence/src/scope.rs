@@ -44,8 +44,8 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
                  UNION ALL SELECT family_id FROM step_downs)",
             ))),
             // A proposal lets its proposed lead read and accept that one episode; it does not
-            // list the family.
-            Scope::ProposedLead(_) => condition,
+            // list the family. An organisation scope is a report scope: it lists no family.
+            Scope::ProposedLead(_) | Scope::Organisation(_) => condition,
             Scope::Locality(locality) => Box::new(condition.or(families::locality_id.eq(locality))),
             Scope::County => Box::new(sql::<Bool>("TRUE")),
         };

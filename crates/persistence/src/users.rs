@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
+use earlyhelp_domain::role::ReportReach;
 use earlyhelp_domain::{LocalityId, OrganisationId, Role, SessionId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -30,6 +31,7 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub report_reach: ReportReach,
 }
 
 impl User {
@@ -63,6 +65,7 @@ pub struct NewUser {
     pub roles: Vec<Role>,
     pub organisation_id: OrganisationId,
     pub locality_id: Option<LocalityId>,
+    pub report_reach: ReportReach,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -80,7 +83,11 @@ pub fn create(conn: &mut PgConnection, trail: &mut AuditTrail, new: &NewUser) ->
         .get_result(conn)?;
     trail.record(
         AuditEvent::success(AuditAction::CreateUser, EntityType::User, user.id).with_detail(
-            serde_json::json!({ "roles": user.roles, "organisation_id": user.organisation_id }),
+            serde_json::json!({
+                "roles": user.roles,
+                "organisation_id": user.organisation_id,
+                "report_reach": user.report_reach,
+            }),
         ),
     );
     Ok(user)
@@ -267,19 +274,25 @@ pub fn set_roles(
     trail: &mut AuditTrail,
     id: UserId,
     roles: Vec<Role>,
+    report_reach: ReportReach,
 ) -> Result<User> {
     let user = update_one(
         conn,
         id,
         (
             users::roles.eq(roles),
+            users::report_reach.eq(report_reach),
             users::updated_at.eq(diesel::dsl::now),
         ),
     )?;
     crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::RolesChanged)?;
     trail.record(
-        AuditEvent::success(AuditAction::ChangeUserRoles, EntityType::User, user.id)
-            .with_detail(serde_json::json!({ "roles": user.roles })),
+        AuditEvent::success(AuditAction::ChangeUserRoles, EntityType::User, user.id).with_detail(
+            serde_json::json!({
+                "roles": user.roles,
+                "report_reach": user.report_reach,
+            }),
+        ),
     );
     Ok(user)
 }

@@ -88,6 +88,7 @@ pub fn actor_of(user: &User) -> Option<Actor> {
         roles,
         organisation_id: user.organisation_id,
         locality_id: user.locality_id,
+        report_reach: user.report_reach,
     })
 }
 
@@ -121,6 +122,7 @@ mod tests {
             last_login_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            report_reach: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use crate::step::{audited_read, transaction};
 use crate::{Failure, Refusal, Result};
 use chrono::{Datelike, Months, NaiveDate};
 use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
-use earlyhelp_domain::policy::{self, Actor, Permission};
+use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
 use earlyhelp_domain::report::{financial_year_start, Cell, Column, ColumnKind, Table};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::report_settings::{self, Population, Target};
@@ -53,7 +53,11 @@ pub fn set_settings(
     actor: &Actor,
     settings: ReportSettings,
 ) -> Result<ReportSettings> {
-    policy::authorize(actor, Permission::SetReportTargets)?;
+    // The targets and populations are the authority's: only a manager whose reports reach the
+    // whole authority sets them.
+    if !policy::authorize(actor, Permission::SetReportTargets)?.contains(&Scope::County) {
+        return Err(Refusal::Forbidden.into());
+    }
     transaction(conn, audit, |conn, trail| {
         report_settings::replace(
             conn,
@@ -108,7 +112,11 @@ pub fn performance(
     export(conn, audit, actor, detail, publish, |conn, scope| {
         let found = reports::completions(conn, scope, period, command.split)?;
         let year = financial_year_start(period.to).year();
-        let targets = report_settings::targets(conn)?;
+        // The targets are the authority's aims: a narrower scope is not measured against them.
+        let targets = match scope {
+            ReportScope::County => report_settings::targets(conn)?,
+            _ => Vec::new(),
+        };
         let target_for = |kind: &str| {
             targets
                 .iter()
@@ -137,12 +145,12 @@ pub fn performance(
 }
 
 /// The under-18 population of the scope's area: the county's, a locality's, none for one
-/// lead's own caseload.
+/// organisation's or one lead's own caseload.
 fn population_of(conn: &mut PgConnection, scope: ReportScope) -> Result<Option<i64>> {
     let area = match scope {
         ReportScope::County => None,
         ReportScope::Locality(locality) => Some(locality),
-        ReportScope::Lead(_) => return Ok(None),
+        ReportScope::Organisation(_) | ReportScope::Lead(_) => return Ok(None),
     };
     Ok(report_settings::populations(conn)?
         .into_iter()

@@ -6,6 +6,7 @@ fn actor(roles: &[Role], locality: Option<LocalityId>) -> Actor {
         roles: RoleSet::new(roles.iter().copied()).unwrap(),
         organisation_id: OrganisationId::generate(),
         locality_id: locality,
+        report_reach: ReportReach::County,
     }
 }
 
@@ -198,6 +199,44 @@ fn managers_lcss_managers_and_practitioners_read_reports() {
             "{role}"
         );
     }
+}
+
+#[test]
+fn a_managers_reports_reach_as_far_as_their_account_says() {
+    let north = LocalityId::generate();
+    let mut manager = actor(&[Role::Manager], Some(north));
+    let reach = |manager: &Actor| scopes(manager, Permission::ReadReports);
+    assert_eq!(reach(&manager), vec![Scope::County]);
+    manager.report_reach = ReportReach::Locality;
+    assert_eq!(reach(&manager), vec![Scope::Locality(north)]);
+    manager.report_reach = ReportReach::Organisation;
+    assert_eq!(
+        reach(&manager),
+        vec![Scope::Organisation(manager.organisation_id)]
+    );
+    // A locality reach without a locality reaches nothing, rather than everything.
+    manager.report_reach = ReportReach::Locality;
+    manager.locality_id = None;
+    assert_eq!(
+        authorize(&manager, Permission::ReadReports),
+        Err(Denial::Forbidden)
+    );
+}
+
+#[test]
+fn an_organisation_scope_covers_no_case_record() {
+    let north = LocalityId::generate();
+    let mut manager = actor(&[Role::Manager], Some(north));
+    manager.report_reach = ReportReach::Organisation;
+    let case = case_led_by(manager.user_id, north);
+    for permission in [Permission::ReadCase, Permission::WriteCase] {
+        assert_eq!(
+            authorize_case(&manager, permission, &case),
+            Err(Denial::NotFound)
+        );
+    }
+    assert!(!Scope::Organisation(manager.organisation_id).covers(&case));
+    assert!(!may_record_family_in(&manager, north, None));
 }
 
 #[test]

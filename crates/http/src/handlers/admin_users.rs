@@ -19,7 +19,7 @@ use actix_web::web::{Path, Query};
 use actix_web::HttpResponse;
 use earlyhelp_domain::directory::Name;
 use earlyhelp_domain::password::NewPassword;
-use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::role::{ReportReach, RoleSet};
 use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_persistence::users::UserFilter;
 use earlyhelp_workflows::directory;
@@ -69,6 +69,9 @@ pub struct CreateUserRequest {
     organisation_id: Uuid,
     /// An existing locality; `null` or absent takes the organisation's locality.
     locality_id: Option<Uuid>,
+    /// How far their reports reach if they are a manager; `null` or absent: `organisation`.
+    #[schema(value_type = Option<values::ReportReach>)]
+    report_reach: Option<String>,
     #[schema(value_type = values::NewPassword)]
     password: String,
 }
@@ -80,6 +83,9 @@ pub struct SetRolesRequest {
     /// The user's new roles, at least one; duplicates are ignored.
     #[schema(value_type = Vec<values::Role>, min_items = 1)]
     roles: Vec<String>,
+    /// How far their reports reach if they are a manager; `null` or absent keeps it.
+    #[schema(value_type = Option<values::ReportReach>)]
+    report_reach: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -102,6 +108,20 @@ pub fn parse_roles(checks: &mut Checks, raw: &[String]) -> Option<RoleSet> {
         return None;
     }
     checks.check("roles", RoleSet::new(roles))
+}
+
+/// Parses an optional report reach: `Some(None)` when absent, `None` (noted) when unknown.
+fn parse_reach(checks: &mut Checks, raw: Option<&str>) -> Option<Option<ReportReach>> {
+    match raw {
+        None => Some(None),
+        Some(name) => checks
+            .check(
+                "report_reach",
+                name.parse::<ReportReach>()
+                    .map_err(|_| "expected one of organisation, locality, county"),
+            )
+            .map(Some),
+    }
 }
 
 /// List users
@@ -196,6 +216,7 @@ pub async fn create_user(
     let email = checks.check("email", Email::parse(&body.email));
     let display_name = checks.check("display_name", Name::parse(&body.display_name));
     let roles = parse_roles(&mut checks, &body.roles);
+    let report_reach = parse_reach(&mut checks, body.report_reach.as_deref());
     let password = match &email {
         Some(email) => checks.check("password", NewPassword::parse(body.password, email)),
         None => None,
@@ -207,6 +228,7 @@ pub async fn create_user(
             roles: roles?,
             organisation: body.organisation_id.into(),
             locality: body.locality_id.map(LocalityId::from),
+            report_reach: report_reach?.unwrap_or_default(),
             password: password?,
         })
     })?;
@@ -357,10 +379,14 @@ pub async fn set_user_roles(
     directory::authorize(&auth.actor)?;
     let mut checks = Checks::default();
     let roles = parse_roles(&mut checks, &body.0.roles);
-    let command = SetRoles {
-        user: id.into_inner(),
-        roles: checks.finish(|| roles)?,
-    };
+    let report_reach = parse_reach(&mut checks, body.0.report_reach.as_deref());
+    let command = checks.finish(|| {
+        Some(SetRoles {
+            user: id.into_inner(),
+            roles: roles?,
+            report_reach: report_reach?,
+        })
+    })?;
     let user = auth
         .run(&state, |conn, audit, actor| {
             users::set_roles(conn, audit, actor, command)

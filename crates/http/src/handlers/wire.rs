@@ -159,6 +159,8 @@ pub struct UserResponse {
     /// The locality whose records locality-scoped roles (LCSS) reach.
     #[schema(required = true)]
     pub locality_id: Option<Uuid>,
+    #[schema(value_type = values::ReportReach)]
+    pub report_reach: String,
     pub active: bool,
     /// While some client address is refused sign-in to this account after its repeated
     /// failures, until when the latest such lockout lasts; otherwise `null`. Sign-in from
@@ -180,6 +182,7 @@ impl From<User> for UserResponse {
             roles: row.roles,
             organisation_id: row.organisation_id.into(),
             locality_id: row.locality_id.map(Uuid::from),
+            report_reach: row.report_reach.as_str().to_owned(),
             active: row.active,
             locked_until: row.locked_until.filter(|until| *until > Utc::now()),
             last_login_at: row.last_login_at,

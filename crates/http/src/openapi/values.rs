@@ -7,6 +7,7 @@ use crate::openapi::patterns;
 use earlyhelp_domain::directory::Name as DomainName;
 use earlyhelp_domain::directory::OrganisationKind as Kind;
 use earlyhelp_domain::password;
+use earlyhelp_domain::role::ReportReach as ReportReachKind;
 use earlyhelp_domain::Role as DomainRole;
 use earlyhelp_persistence::pagination::MAX_LIMIT;
 use serde_json::json;
@@ -58,6 +59,15 @@ value_schemas! {
          users, organisations and localities; never reads case content.",
     )
     .enum_values(Some(DomainRole::ALL.map(DomainRole::as_str)));
+
+    /// How far a manager's reports reach: `earlyhelp_domain::role::ReportReach`.
+    ReportReach => string(
+        "How far a manager's reports reach: `organisation` (the records led from their own \
+         organisation; the default), `locality` (their locality; the user needs one) or \
+         `county` (the whole authority; only such a manager sets report targets). Per-lead \
+         caseload rows and the Annex A list stay within it too. Other roles ignore it.",
+    )
+    .enum_values(Some(ReportReachKind::ALL.map(ReportReachKind::as_str)));
 
     /// The kind of an organisation: `earlyhelp_domain::directory::OrganisationKind`.
     OrganisationKind => string("The kind of agency.")

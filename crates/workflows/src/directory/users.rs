@@ -12,7 +12,7 @@ use earlyhelp_domain::audit::{AuditAction, EntityType};
 use earlyhelp_domain::directory::Name;
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::policy::Actor;
-use earlyhelp_domain::role::RoleSet;
+use earlyhelp_domain::role::{ReportReach, RoleSet};
 use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
@@ -34,6 +34,8 @@ pub struct CreateUser {
     pub organisation: OrganisationId,
     /// Defaults to the organisation's locality.
     pub locality: Option<LocalityId>,
+    /// How far their reports reach if they are a manager (a locality reach needs a locality).
+    pub report_reach: ReportReach,
     pub password: NewPassword,
 }
 
@@ -41,6 +43,8 @@ pub struct CreateUser {
 pub struct SetRoles {
     pub user: UserId,
     pub roles: RoleSet,
+    /// `None` keeps the account's report reach.
+    pub report_reach: Option<ReportReach>,
 }
 
 /// No `Debug`: it carries a password.
@@ -85,6 +89,8 @@ pub fn create_by_operator(
             DbError::NotFound => Refusal::invalid("organisation_id", "no such organisation").into(),
             other => Failure::from(other),
         })?;
+    let locality = command.locality.or(organisation.locality_id);
+    check_reach(command.report_reach, locality)?;
     let new = NewUser {
         id: UserId::generate(),
         email: command.email.as_str().to_owned(),
@@ -92,7 +98,8 @@ pub fn create_by_operator(
         password_hash: passwords::hash(command.password.expose())?,
         roles: command.roles.as_slice().to_vec(),
         organisation_id: organisation.id,
-        locality_id: command.locality.or(organisation.locality_id),
+        locality_id: locality,
+        report_reach: command.report_reach,
     };
     transaction(conn, audit, |conn, trail| {
         users::create(conn, trail, &new).map_err(email_taken)
@@ -149,9 +156,25 @@ pub fn set_roles(
     if command.user == actor.user_id && !command.roles.contains(Role::Admin) {
         return Err(Refusal::CannotRemoveOwnAdmin.into());
     }
-    change(conn, audit, actor, |conn, trail| {
-        users::set_roles(conn, trail, command.user, command.roles.as_slice().to_vec())
+    transaction(conn, audit, |conn, trail| {
+        let user = users::find(conn, command.user)?;
+        let reach = command.report_reach.unwrap_or(user.report_reach);
+        check_reach(reach, user.locality_id)?;
+        let roles = command.roles.as_slice().to_vec();
+        Ok(users::set_roles(conn, trail, user.id, roles, reach)?)
     })
+}
+
+/// A locality reach needs the account to have a locality: without one it would reach nothing.
+fn check_reach(reach: ReportReach, locality: Option<LocalityId>) -> Result<()> {
+    if reach == ReportReach::Locality && locality.is_none() {
+        return Err(Refusal::invalid(
+            "report_reach",
+            "a locality reach needs the user to have a locality",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Sets a new password, clears any lockout and ends every session of the account. The
