@@ -51,6 +51,29 @@ enum Command {
         #[arg(long)]
         reset_passwords: bool,
     },
+    /// Load deterministic synthetic families of realistic shape (children, forms, reviews,
+    /// teams, meetings, actions, step-ups and step-downs, consultations) for benchmarks and
+    /// query plans. Never on a database with real records. Resumes where a cut-off load stopped.
+    SeedSynthetic {
+        /// How many families (one episode each) the database should hold when done.
+        #[arg(long)]
+        families: u64,
+        /// The seed every value is drawn from.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Years of history before --as-of.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// The day the data is as of (default today); the same day and seed give the same data.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Families per transaction.
+        #[arg(long, default_value_t = 2000)]
+        batch: u64,
+        /// Loaders running side by side, each on its own connection (default: one per CPU).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -222,6 +245,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo { reset_passwords } => seed::seed_demo(&database_url()?, reset_passwords),
+        Command::SeedSynthetic {
+            families,
+            seed,
+            years,
+            as_of,
+            batch,
+            jobs,
+        } => {
+            let request = seed::synthetic::Request {
+                families,
+                seed,
+                years: years.max(1),
+                as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                batch: batch.max(1),
+                jobs: jobs
+                    .unwrap_or_else(|| {
+                        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+                    })
+                    .max(1),
+            };
+            seed::synthetic::seed_synthetic(&database_url()?, &request)
+        }
         Command::User {
             command:
                 UserCommand::Create {

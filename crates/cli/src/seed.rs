@@ -5,6 +5,7 @@ mod roster;
 mod snf;
 mod step_downs;
 mod story;
+pub mod synthetic;
 mod teams;
 
 use anyhow::{anyhow, bail, Context};
@@ -153,7 +154,7 @@ const DEMO_USERS: [DemoUser; 9] = [
     },
 ];
 
-fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
+pub(crate) fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
     let db = Db::new(
         database_url,
         &PoolSettings {
@@ -172,7 +173,7 @@ fn context() -> AuditContext {
     }
 }
 
-fn generated_password() -> String {
+pub(crate) fn generated_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     (0..20)
         .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)

@@ -28,6 +28,7 @@ pub mod scope;
 pub mod sessions;
 pub mod step_downs;
 pub mod step_ups;
+pub mod synthetic;
 pub mod tafs;
 pub mod templates;
 pub mod users;
