@@ -35,6 +35,7 @@ mod reports;
 mod review_reports;
 mod step_downs;
 mod step_ups;
+mod synthetic;
 mod tafs;
 mod tokens;
 mod transport;

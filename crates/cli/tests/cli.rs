@@ -290,3 +290,126 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
     .expect("count");
     assert_eq!(reaches[0].n, 3);
 }
+
+/// One digest per table of everything `seed-synthetic` generates about families (less the
+/// form template's id, which each database's migration makes its own).
+fn synthetic_digest(url: &str) -> Vec<(String, String)> {
+    #[derive(diesel::QueryableByName)]
+    struct Digest {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        digest: String,
+    }
+    let mut conn = PgConnection::establish(url).expect("connect scratch");
+    [
+        "families",
+        "people",
+        "consents",
+        "episodes",
+        "episode_children",
+        "assessments",
+        "assessment_revisions",
+        "reviews",
+        "tafs",
+        "taf_members",
+        "taf_meetings",
+        "taf_actions",
+        "step_ups",
+        "step_downs",
+        "step_down_allocations",
+        "advice_consultations",
+        "no_names_consultations",
+        "chronology_entries",
+    ]
+    .into_iter()
+    .map(|table| {
+        let query = format!(
+            "SELECT count(*) || ':' || coalesce(md5(string_agg(r, '|' ORDER BY r)), '') AS digest \
+             FROM (SELECT (to_jsonb(t) - 'template_id')::text AS r FROM {table} t) AS rows"
+        );
+        let digest: Digest = diesel::sql_query(query)
+            .get_result(&mut conn)
+            .expect("digest");
+        (table.to_owned(), digest.digest)
+    })
+    .collect()
+}
+
+#[test]
+fn seed_synthetic_gives_the_same_data_for_a_seed_however_it_is_loaded() {
+    let env_for = |url: &str| {
+        vec![
+            ("DATABASE_URL", url.to_owned()),
+            (
+                "EARLYHELP_SYNTHETIC_PASSWORD",
+                "synthetic test passphrase".to_owned(),
+            ),
+        ]
+    };
+    let run = |url: &str, args: &[&str]| {
+        let env = env_for(url);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let output = earlyhelp(args, &env, None);
+        assert!(output.status.success(), "{}", text(&output));
+        text(&output)
+    };
+    let common = ["seed-synthetic", "--seed", "7", "--as-of", "2026-06-30"];
+    // In one go, two loaders side by side.
+    let whole = Scratch::new();
+    run(&whole.url(), &["migrate"]);
+    let mut args = common.to_vec();
+    args.extend(["--families", "400", "--batch", "100", "--jobs", "2"]);
+    let said = run(&whole.url(), &args);
+    assert!(said.contains("Loaded 400 synthetic families"), "{said}");
+    // Cut off after 150, resumed with another batch size and one loader.
+    let resumed = Scratch::new();
+    run(&resumed.url(), &["migrate"]);
+    let mut first = common.to_vec();
+    first.extend(["--families", "150", "--batch", "64", "--jobs", "1"]);
+    run(&resumed.url(), &first);
+    let mut rest = common.to_vec();
+    rest.extend(["--families", "400", "--batch", "64", "--jobs", "1"]);
+    let said = run(&resumed.url(), &rest);
+    assert!(said.contains("Loaded 250 synthetic families"), "{said}");
+    let again = run(&resumed.url(), &rest);
+    assert!(again.contains("already loaded"), "{again}");
+
+    let digests = synthetic_digest(&whole.url());
+    assert_eq!(digests, synthetic_digest(&resumed.url()));
+    // Every table the generator fills has rows.
+    for (table, digest) in &digests {
+        assert!(!digest.starts_with("0:"), "{table} is empty");
+    }
+
+    // The shape: about 1.8 children per family, level 2 mostly, a share of forms returned
+    // before acceptance, and about one family in twenty stepped up.
+    #[derive(diesel::QueryableByName)]
+    struct Shape {
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        children: f64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        level_2: f64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        returned: f64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        stepped_up: f64,
+    }
+    let mut conn = PgConnection::establish(&whole.url()).expect("connect");
+    let shape: Shape = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM episode_children)::float8 / count(*) AS children, \
+                avg((threshold_level = 2)::int)::float8 AS level_2, \
+                (SELECT count(*) FILTER (WHERE number = 2)::float8 / count(DISTINCT assessment_id) \
+                   FROM assessment_revisions) AS returned, \
+                avg((closure_reason = 'stepped_up')::int)::float8 AS stepped_up \
+         FROM episodes",
+    )
+    .get_result(&mut conn)
+    .expect("shape");
+    assert!((1.6..2.0).contains(&shape.children), "{}", shape.children);
+    assert!((0.7..0.9).contains(&shape.level_2), "{}", shape.level_2);
+    assert!((0.15..0.35).contains(&shape.returned), "{}", shape.returned);
+    assert!(
+        (0.02..0.08).contains(&shape.stepped_up),
+        "{}",
+        shape.stepped_up
+    );
+}
