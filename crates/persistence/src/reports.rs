@@ -146,16 +146,16 @@ pub fn caseload_groups(
              count(*) FILTER (WHERE e.state = 'open') AS open_total, \
              count(*) FILTER (WHERE e.state = 'open' AND e.threshold_level = 2) AS open_level_2, \
              count(*) FILTER (WHERE e.state = 'open' AND e.threshold_level = 3) AS open_level_3, \
-             count(*) FILTER (WHERE e.opened_at::date BETWEEN $1 AND $2) AS opened, \
-             count(*) FILTER (WHERE e.closed_at::date BETWEEN $1 AND $2) AS closed, \
+             count(*) FILTER (WHERE (e.opened_at >= $1 AND e.opened_at < $2 + 1)) AS opened, \
+             count(*) FILTER (WHERE (e.closed_at >= $1 AND e.closed_at < $2 + 1)) AS closed, \
              count(*) FILTER (WHERE e.state = 'open' AND o.kind = 'lcss') AS open_led_by_lcss, \
              count(*) FILTER (WHERE e.state = 'open' AND o.kind <> 'lcss') AS open_led_by_partners \
            FROM episodes e \
            JOIN organisations o ON o.id = e.lead_organisation_id \
            JOIN localities l ON l.id = e.locality_id \
            WHERE {scope} \
-             AND (e.state = 'open' OR e.opened_at::date BETWEEN $1 AND $2 \
-                  OR e.closed_at::date BETWEEN $1 AND $2) \
+             AND (e.state = 'open' OR (e.opened_at >= $1 AND e.opened_at < $2 + 1) \
+                  OR (e.closed_at >= $1 AND e.closed_at < $2 + 1)) \
            GROUP BY 1, 2) AS grouped (key, label, open_total, open_level_2, open_level_3, \
                                       opened, closed, open_led_by_lcss, open_led_by_partners) \
          ORDER BY label, key",
@@ -188,7 +188,7 @@ pub fn closure_reasons(
          FROM episodes e \
          JOIN organisations o ON o.id = e.lead_organisation_id \
          JOIN localities l ON l.id = e.locality_id \
-         WHERE {scope} AND e.closed_at::date BETWEEN $1 AND $2 \
+         WHERE {scope} AND (e.closed_at >= $1 AND e.closed_at < $2 + 1) \
          GROUP BY 1, 2 ORDER BY 1, 2",
         scope = episode_scope(3),
     );
@@ -325,9 +325,9 @@ pub fn annex_a(
            JOIN people p ON p.id = c.person_id \
            JOIN organisations o ON o.id = e.lead_organisation_id \
            WHERE {scope} \
-             AND a.created_at::date <= $2 \
-             AND (a.created_at::date >= $1 \
-                  OR (e.opened_at::date <= $2 \
+             AND a.created_at < $2 + 1 \
+             AND (a.created_at >= $1 \
+                  OR (e.opened_at < $2 + 1 \
                       AND (e.closed_at IS NULL OR e.closed_at::date > $2))) \
            ORDER BY p.id, a.created_at::date, a.created_at \
          ) AS listed \
@@ -372,13 +372,13 @@ pub fn step_transitions(
     let sql = format!(
         "WITH ups AS ( \
            SELECT s.* FROM step_ups s JOIN episodes e ON e.id = s.episode_id \
-           WHERE s.raised_at::date BETWEEN $1 AND $2 AND {up_scope}), \
+           WHERE (s.raised_at >= $1 AND s.raised_at < $2 + 1) AND {up_scope}), \
          children AS ( \
            SELECT c.person_id, min(s.raised_at) AS raised_at FROM ups s \
            JOIN episode_children c ON c.episode_id = s.episode_id GROUP BY c.person_id), \
          downs AS ( \
            SELECT d.* FROM step_downs d LEFT JOIN episodes e ON e.id = d.episode_id \
-           WHERE d.recorded_at::date BETWEEN $1 AND $2 \
+           WHERE (d.recorded_at >= $1 AND d.recorded_at < $2 + 1) \
              AND ($3::uuid IS NULL OR d.locality_id = $3) \
              AND ($4::uuid IS NULL OR e.lead_professional_id = $4) \
              AND ($5::uuid IS NULL OR e.lead_organisation_id = $5)) \
@@ -468,21 +468,24 @@ pub struct TafFigures {
 /// their review date now.
 pub fn taf(conn: &mut PgConnection, scope: ReportScope, period: Period) -> Result<TafFigures> {
     let sql = format!(
-        "WITH teams AS ( \
-           SELECT t.* FROM tafs t JOIN episodes e ON e.id = t.episode_id WHERE {scope}), \
-         held AS ( \
-           SELECT m.* FROM taf_meetings m JOIN teams t ON t.id = m.taf_id \
-           WHERE m.finalised_at IS NOT NULL AND m.starts_at::date BETWEEN $1 AND $2), \
+        "WITH held AS ( \
+           SELECT count(*) AS meetings, count(*) FILTER (WHERE m.lcss_attended) AS with_lcss \
+           FROM taf_meetings m JOIN tafs t ON t.id = m.taf_id JOIN episodes e ON e.id = t.episode_id \
+           WHERE m.finalised_at IS NOT NULL AND m.starts_at >= $1 AND m.starts_at < $2 + 1 \
+             AND {scope}), \
          closed AS ( \
-           SELECT * FROM teams WHERE closed_at::date BETWEEN $1 AND $2), \
+           SELECT t.outcomes FROM tafs t JOIN episodes e ON e.id = t.episode_id \
+           WHERE t.closed_at >= $1 AND t.closed_at < $2 + 1 AND {scope}), \
          rated AS ( \
            SELECT outcome ->> 'achievement' AS achievement \
            FROM closed, jsonb_array_elements(closed.outcomes) AS outcome) \
          SELECT \
-           (SELECT count(*) FROM teams WHERE created_at::date BETWEEN $1 AND $2) AS teams_formed, \
-           (SELECT count(*) FROM held) AS meetings_held, \
-           (SELECT count(*) FROM held WHERE lcss_attended) AS meetings_with_lcss, \
-           (SELECT count(*) FROM teams WHERE closed_at IS NULL AND review_due_on < current_date) \
+           (SELECT count(*) FROM tafs t JOIN episodes e ON e.id = t.episode_id \
+            WHERE t.created_at >= $1 AND t.created_at < $2 + 1 AND {scope}) AS teams_formed, \
+           (SELECT meetings FROM held) AS meetings_held, \
+           (SELECT with_lcss FROM held) AS meetings_with_lcss, \
+           (SELECT count(*) FROM tafs t JOIN episodes e ON e.id = t.episode_id \
+            WHERE t.closed_at IS NULL AND t.review_due_on < current_date AND {scope}) \
              AS reviews_overdue, \
            (SELECT count(*) FROM closed) AS teams_closed, \
            (SELECT count(*) FROM rated WHERE achievement = 'achieved') AS outcomes_achieved, \
@@ -533,7 +536,7 @@ pub fn completions(
          FROM assessments a \
          JOIN episodes e ON e.id = a.episode_id \
          JOIN organisations o ON o.id = e.lead_organisation_id \
-         WHERE a.completed_at::date BETWEEN $1 AND $2 AND {scope} \
+         WHERE (a.completed_at >= $1 AND a.completed_at < $2 + 1) AND {scope} \
          GROUP BY 1 ORDER BY 1",
         scope = episode_scope(3),
     );
@@ -571,7 +574,7 @@ pub fn episode_durations(
     let sql = format!(
         "WITH closed AS ( \
            SELECT e.closure_reason AS closure, (e.closed_at::date - e.opened_at::date) AS days \
-           FROM episodes e WHERE e.closed_at::date BETWEEN $1 AND $2 AND {scope}) \
+           FROM episodes e WHERE (e.closed_at >= $1 AND e.closed_at < $2 + 1) AND {scope}) \
          SELECT coalesce(closure, 'all') AS reason, count(*) AS closed, \
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days, \
            percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days, \

@@ -38,7 +38,7 @@ pub fn turnaround(
            JOIN localities l ON l.id = r.locality_id \
            JOIN assessments a ON a.id = r.assessment_id \
            JOIN episodes e ON e.id = a.episode_id \
-           WHERE r.decided_at::date BETWEEN $1 AND $2 AND {scope}), \
+           WHERE (r.decided_at >= $1 AND r.decided_at < $2 + 1) AND {scope}), \
          timed AS ( \
            SELECT d.*, ( \
              SELECT count(*) FROM generate_series((d.received_on + 1)::timestamp, \
@@ -95,7 +95,7 @@ pub fn feedback_quality(
            JOIN organisations o ON o.id = e.lead_organisation_id \
            JOIN localities l ON l.id = e.locality_id \
            CROSS JOIN LATERAL jsonb_each(r.ratings) AS rating \
-           WHERE r.ratings IS NOT NULL AND r.decided_at::date BETWEEN $1 AND $2 AND {scope} \
+           WHERE r.ratings IS NOT NULL AND (r.decided_at >= $1 AND r.decided_at < $2 + 1) AND {scope} \
            GROUP BY 1, 2, 3, 4) AS rated (month, key, label, criterion, met, partly_met, not_met) \
          ORDER BY month, label, key, criterion",
         group_columns = grouping.columns(),

@@ -1,0 +1,10 @@
+DROP INDEX advice_consultations_held_idx;
+DROP INDEX step_downs_recorded_idx;
+DROP INDEX tafs_closed_idx;
+DROP INDEX tafs_created_idx;
+DROP INDEX taf_meetings_held_idx;
+DROP INDEX reviews_decided_idx;
+DROP INDEX assessments_completed_idx;
+DROP INDEX episodes_open_idx;
+DROP INDEX episodes_closed_idx;
+DROP INDEX episodes_opened_idx;
