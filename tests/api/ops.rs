@@ -324,3 +324,18 @@ async fn with_a_metrics_address_metrics_are_served_there_and_only_there() {
         .unwrap()
         .assert_problem(405, "method_not_allowed");
 }
+
+#[actix_web::test]
+async fn pooled_connections_run_without_jit_compilation() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        jit: String,
+    }
+    let app = TestApp::spawn().await;
+    let db = earlyhelp_persistence::Db::new(&app.db.url, &Default::default());
+    let mut conn = db.connection().unwrap();
+    let setting: Setting = diesel::sql_query("SHOW jit").get_result(&mut conn).unwrap();
+    assert_eq!(setting.jit, "off");
+}

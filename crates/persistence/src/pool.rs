@@ -34,6 +34,22 @@ impl diesel::r2d2::HandleError<diesel::r2d2::Error> for QuietErrors {
     }
 }
 
+/// Settings every new connection gets. JIT compilation off: PostgreSQL compiles a plan whose
+/// estimated cost passes `jit_above_cost`, which the report aggregates do at 100,000 episodes,
+/// and the compiling cost 300 ms or more per request (bench/report_plans: a three-row scan of
+/// localities "took" 318 ms, the compile time), many times what it saved on queries of this
+/// size.
+#[derive(Debug)]
+struct SessionSettings;
+
+impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SET jit = off")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<PgConnection>>,
@@ -65,6 +81,7 @@ impl Db {
             // Each failed connection attempt while the database is down would otherwise be an
             // ERROR line, several a second; requests that fail log one warning each instead.
             .error_handler(Box::new(QuietErrors))
+            .connection_customizer(Box::new(SessionSettings))
             .build_unchecked(manager);
         Self { pool }
     }
