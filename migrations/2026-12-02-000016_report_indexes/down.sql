@@ -1,3 +1,6 @@
+DROP INDEX taf_actions_open_idx;
+DROP INDEX episode_children_person_idx;
+DROP INDEX step_ups_raised_idx;
 DROP INDEX advice_consultations_held_idx;
 DROP INDEX step_downs_recorded_idx;
 DROP INDEX tafs_closed_idx;

@@ -353,3 +353,44 @@ fn annex_age(year: i32, month: u32, day: u32, on: chrono::NaiveDate) -> i32 {
     }
     years
 }
+
+#[actix_web::test]
+async fn a_leads_caseload_row_shows_the_form_the_last_and_next_meeting_and_overdue_actions() {
+    use diesel::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.accepted_case(&lead, "Demo-Leadrow").await;
+    let plan = app.taf_with_plan(&lead, &case.episode).await;
+    let next = chrono::Utc::now().date_naive() + chrono::Duration::days(10);
+    app.post(&format!("/api/v1/tafs/{}/meetings", plan.taf))
+        .token(&lead)
+        .json(&json!({ "starts_at": format!("{next}T10:00:00Z"), "virtual": true }))
+        .await
+        .assert_status(201);
+    diesel::sql_query(format!(
+        "UPDATE taf_actions SET due_on = current_date - 1 WHERE id = '{}'",
+        plan.action
+    ))
+    .execute(&mut app.db.connect())
+    .unwrap();
+    // Another open case with no team: no meetings, nothing overdue.
+    let quiet = app.open_case(&lead, "Demo-Leadquiet").await;
+
+    let report = app.report(&lead, "?by=lead_professional").await;
+    let row = |episode: &str| {
+        rows(&report)
+            .iter()
+            .find(|row| row["episode_id"] == episode)
+            .cloned()
+            .unwrap()
+    };
+    let busy = row(&case.episode);
+    assert_eq!(busy["snf_state"], "accepted");
+    assert_eq!(busy["last_taf_meeting_on"], "2026-11-20");
+    assert_eq!(busy["next_taf_meeting_on"], next.to_string());
+    assert_eq!(busy["overdue_actions"], 1.0);
+    let quiet = row(&quiet.episode);
+    assert_eq!(quiet["snf_state"], "none");
+    assert_eq!(quiet["last_taf_meeting_on"], Value::Null);
+    assert_eq!(quiet["overdue_actions"], 0.0);
+}
