@@ -25,6 +25,7 @@ async fn every_case_user_may_search_the_directory_and_read_contacts_but_admins_u
         ("social_care", 200),
         ("manager", 200),
         ("admin", 403),
+        ("auditor", 403),
     ] {
         let token = app.token(role).await;
         for path in [
@@ -81,7 +82,7 @@ async fn professionals_are_found_by_their_name_or_organisation_with_work_details
         ["Test practitioner2"]
     );
 
-    // Administrators hold no case role: they are not professionals to invite.
+    // Administrators and auditors hold no case role: they are not professionals to invite.
     let everyone = app
         .get("/api/v1/directory/professionals?limit=100")
         .token(&token)
@@ -90,6 +91,7 @@ async fn professionals_are_found_by_their_name_or_organisation_with_work_details
         .json();
     let listed = names(&everyone, "display_name");
     assert!(!listed.contains(&"Test admin".to_owned()), "{listed:?}");
+    assert!(!listed.contains(&"Test auditor".to_owned()), "{listed:?}");
     assert!(
         listed.contains(&"Test social_care".to_owned()),
         "{listed:?}"

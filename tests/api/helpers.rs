@@ -167,7 +167,7 @@ pub struct Persona {
 
 /// Every persona of the directory: a user per role, plus a second practitioner and LCSS worker
 /// in the other locality.
-pub const PERSONAS: [&str; 8] = [
+pub const PERSONAS: [&str; 9] = [
     "practitioner",
     "practitioner2",
     "lcss_worker",
@@ -176,6 +176,7 @@ pub const PERSONAS: [&str; 8] = [
     "social_care",
     "manager",
     "admin",
+    "auditor",
 ];
 
 /// The directory every test starts with: two localities, organisations in each, and the
@@ -259,6 +260,7 @@ fn seed_directory(conn: &mut PgConnection) -> Directory {
                 "social_care" => (Role::SocialCare, csc, None),
                 "manager" => (Role::Manager, council, None),
                 "admin" => (Role::Admin, council, None),
+                "auditor" => (Role::Auditor, council, None),
                 other => unreachable!("persona {other} has no place in the directory"),
             };
             let email = format!("{key}@test.earlyhelp.test");

@@ -14,6 +14,7 @@ mod admin;
 mod assessment_loop;
 mod assessments;
 mod audit;
+mod audit_trail;
 mod auth;
 mod consents;
 mod consultation_requests;

@@ -88,7 +88,7 @@ struct DemoUser {
     report_reach: ReportReach,
 }
 
-const DEMO_USERS: [DemoUser; 9] = [
+const DEMO_USERS: [DemoUser; 10] = [
     DemoUser {
         local_part: "practitioner",
         display_name: "Demo Practitioner",
@@ -149,6 +149,13 @@ const DEMO_USERS: [DemoUser; 9] = [
         local_part: "admin",
         display_name: "Demo Administrator",
         role: Role::Admin,
+        organisation: COUNTY_ORGANISATION,
+        report_reach: ReportReach::Organisation,
+    },
+    DemoUser {
+        local_part: "auditor",
+        display_name: "Demo Information Governance Officer",
+        role: Role::Auditor,
         organisation: COUNTY_ORGANISATION,
         report_reach: ReportReach::Organisation,
     },

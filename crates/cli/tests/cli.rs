@@ -154,7 +154,7 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
         .load(&mut conn)
         .expect("count");
     assert_eq!(
-        users[0].n, 9,
+        users[0].n, 10,
         "one user per role, the two second-locality users and a school's manager, once"
     );
     // The demo step-downs, once, one at each stage.

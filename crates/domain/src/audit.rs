@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantNames,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -44,6 +45,7 @@ pub enum EntityType {
     Consultation,
     ConsultationRequest,
     Report,
+    AuditTrail,
 }
 
 impl EntityType {
@@ -63,6 +65,7 @@ impl EntityType {
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantNames,
 )]
 #[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
 #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
@@ -187,6 +190,12 @@ pub enum AuditAction {
     ReadReportSettings,
     #[strum(serialize = "report.settings_update")]
     UpdateReportSettings,
+    /// The audit trail queried; the detail holds the filters and the format.
+    #[strum(serialize = "audit.query")]
+    QueryAuditTrail,
+    /// Who accessed one person's record, read (the entity is the person).
+    #[strum(serialize = "audit.access_log")]
+    ReadAccessLog,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,
@@ -291,6 +300,7 @@ impl AuditAction {
     strum::Display,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::VariantNames,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -386,5 +396,24 @@ pub enum ChronologyKind {
 impl ChronologyKind {
     pub fn as_str(self) -> &'static str {
         self.into()
+    }
+}
+
+#[cfg(test)]
+mod variant_names {
+    use super::*;
+    use strum::VariantNames;
+
+    #[test]
+    fn the_listed_names_are_the_names_entries_carry() {
+        assert!(AuditAction::VARIANTS.contains(&AuditAction::QueryAuditTrail.as_str()));
+        assert!(AuditAction::VARIANTS.contains(&"family.read"));
+        assert!(EntityType::VARIANTS.contains(&EntityType::AuditTrail.as_str()));
+        for name in AuditAction::VARIANTS {
+            assert_eq!(
+                name.parse::<AuditAction>().map(AuditAction::as_str),
+                Ok(*name)
+            );
+        }
     }
 }

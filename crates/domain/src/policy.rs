@@ -69,6 +69,9 @@ pub enum Permission {
     /// Schedule a Team Around the Family's meetings and write their minutes: its members, and
     /// LCSS for its locality.
     RecordMeetings,
+    /// Query the audit trail: every entry, and who accessed one person's record (information
+    /// governance). Entries hold ids and codes, never case content.
+    ReadAuditTrail,
     /// Search the professional directory (organisations and the professionals in them, with
     /// work contacts) and read a locality's LCSS and MASH contacts: everyone who works cases.
     ReadDirectory,
@@ -181,6 +184,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (SetReportTargets, Granted),
         ],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
+        Role::Auditor => &[(ReadAuditTrail, County)],
     }
 }
 

@@ -38,25 +38,35 @@ pub enum Role {
     Manager,
     /// Manages users, organisations, localities and form templates; never reads case content.
     Admin,
+    /// Information governance (the data protection officer): queries the audit trail, who did
+    /// what to which record and who accessed a person's record; never reads case content.
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Practitioner,
         Role::LcssWorker,
         Role::LcssManager,
         Role::SocialCare,
         Role::Manager,
         Role::Admin,
+        Role::Auditor,
     ];
 
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// Does this role work cases (and so belong in the professional directory)? Not the
+    /// administrator's or the auditor's.
+    pub fn works_cases(self) -> bool {
+        !matches!(self, Role::Admin | Role::Auditor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role '{0}'; expected one of practitioner, lcss_worker, lcss_manager, social_care, manager, admin")]
+#[error("unknown role '{0}'; expected one of practitioner, lcss_worker, lcss_manager, social_care, manager, admin, auditor")]
 pub struct UnknownRole(pub String);
 
 impl UnknownRole {

@@ -146,6 +146,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::Consultation,
         EntityType::ConsultationRequest,
         EntityType::Report,
+        EntityType::AuditTrail,
     ] {
         line!("et {}", e.as_str());
     }
@@ -209,6 +210,8 @@ fn every_enum_keeps_its_names_and_messages() {
         ExportReport,
         ReadReportSettings,
         UpdateReportSettings,
+        QueryAuditTrail,
+        ReadAccessLog,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

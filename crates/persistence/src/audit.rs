@@ -152,7 +152,7 @@ pub fn record(conn: &mut PgConnection, context: &AuditContext, event: AuditEvent
     insert(conn, context, std::slice::from_ref(&event))
 }
 
-/// A stored entry, as the audit queries of later issues and the tests read them. Its action
+/// A stored entry, as the audit queries ([`crate::audit_queries`]) and the tests read them. Its action
 /// and entity type stay text: those columns admit any such name, and an entry written by a
 /// newer build must still read.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -167,6 +167,7 @@ pub struct StoredAuditEvent {
     pub request_id: String,
     pub outcome: Outcome,
     pub detail: serde_json::Value,
+    pub client_address: Option<String>,
 }
 
 /// Entries about one record, oldest first.

@@ -4,6 +4,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod audit_queries;
 pub mod chronology;
 pub mod consents;
 pub mod consultation_requests;

@@ -358,7 +358,7 @@ pub struct Professional {
     pub locality_id: Option<LocalityId>,
 }
 
-/// Active users holding a case role (not administrators alone), by name: those whose name or
+/// Active users holding a case role (not administrators or auditors alone), by name: those whose name or
 /// organisation's name contains `text` (any case), optionally of one organisation.
 pub fn professionals(
     conn: &mut PgConnection,
@@ -369,7 +369,7 @@ pub fn professionals(
     use crate::schema::organisations;
     let case_roles: Vec<Role> = Role::ALL
         .into_iter()
-        .filter(|role| *role != Role::Admin)
+        .filter(|role| role.works_cases())
         .collect();
     let mut query = users::table
         .inner_join(organisations::table)

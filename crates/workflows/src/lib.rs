@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod step;
 
 pub mod assessments;
+pub mod audit_trail;
 pub mod chronology;
 pub mod consents;
 pub mod consultation_requests;

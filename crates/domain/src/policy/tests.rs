@@ -374,3 +374,20 @@ fn a_practitioner_records_families_in_the_locality_they_work_in_only() {
         None
     ));
 }
+
+#[test]
+fn only_the_auditor_queries_the_audit_trail_and_reads_no_case() {
+    let north = LocalityId::generate();
+    for role in Role::ALL {
+        let someone = actor(&[role], Some(north));
+        let allowed = authorize(&someone, Permission::ReadAuditTrail).is_ok();
+        assert_eq!(allowed, role == Role::Auditor, "{role}");
+    }
+    let auditor = actor(&[Role::Auditor], Some(north));
+    let case = case_led_by(UserId::generate(), north);
+    assert_eq!(
+        authorize_case(&auditor, Permission::ReadCase, &case),
+        Err(Denial::NotFound)
+    );
+    assert!(case_filter(&auditor, Permission::ReadCase).sees_nothing());
+}

@@ -6,6 +6,7 @@ pub mod admin_localities;
 pub mod admin_organisations;
 pub mod admin_users;
 pub mod assessments;
+pub mod audit_trail;
 pub mod auth;
 pub mod chronology;
 pub mod consents;

@@ -54,6 +54,7 @@ const INTRODUCTION: &str = include_str!("../../../../openapi/introduction.md");
         (name = "tafs", description = "Teams Around the Family: the agencies and family members working to an episode's plan. Members with an account read the family's record while their membership stands."),
         (name = "step-ups", description = "Step-up requests from early help to Children's Social Care (referral source 5D) and social care's decisions."),
         (name = "step-downs", description = "Families stepped down from Children's Social Care to early help: LCSS allocates a receiving lead professional, who accepts (an episode opens, with origin step-down) or declines."),
+        (name = "audit", description = "Information governance: the audit trail by record, actor, action, outcome and period, and who accessed a person's record. The auditor role only; never case content."),
         (name = "reports", description = "Caseload and performance reports for managers, LCSS managers and practitioners: JSON, or CSV with `Accept: text/csv`; `?publish=true` suppresses counts from 1 to 4."),
         (name = "consultations", description = "No Names Consultations: LCSS advice about a child or family who is not identified; no field holds, and no text may hold, an identifier."),
         (name = "reviews", description = "LCSS review of submitted forms, and the feedback history that closes the training loop."),

@@ -4,6 +4,7 @@
 //! `#[schema(value_type = Option<crate::openapi::values::Address>)]`.
 
 use crate::openapi::patterns;
+use earlyhelp_domain::audit::{AuditAction, EntityType, Outcome};
 use earlyhelp_domain::directory::Name as DomainName;
 use earlyhelp_domain::directory::OrganisationKind as Kind;
 use earlyhelp_domain::password;
@@ -11,6 +12,7 @@ use earlyhelp_domain::role::ReportReach as ReportReachKind;
 use earlyhelp_domain::Role as DomainRole;
 use earlyhelp_persistence::pagination::MAX_LIMIT;
 use serde_json::json;
+use strum::VariantNames;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::KnownFormat;
@@ -68,6 +70,21 @@ value_schemas! {
          caseload rows and the Annex A list stay within it too. Other roles ignore it.",
     )
     .enum_values(Some(ReportReachKind::ALL.map(ReportReachKind::as_str)));
+
+    /// An audit entry's action: `earlyhelp_domain::audit::AuditAction`.
+    AuditActionName => string("What an audit entry records was done, as `<record>.<verb>`.")
+        .enum_values(Some(<AuditAction as VariantNames>::VARIANTS.iter().copied()));
+
+    /// The kind of record an audit entry is about: `earlyhelp_domain::audit::EntityType`.
+    AuditEntityType => string("The kind of record an audit entry is about.")
+        .enum_values(Some(<EntityType as VariantNames>::VARIANTS.iter().copied()));
+
+    /// How an audited action ended: `earlyhelp_domain::audit::Outcome`.
+    AuditOutcome => string(
+        "`success` (it happened), `denied` (the policy refused it) or `failure` (attempted \
+         and failed, such as a wrong password).",
+    )
+    .enum_values(Some(<Outcome as VariantNames>::VARIANTS.iter().copied()));
 
     /// The kind of an organisation: `earlyhelp_domain::directory::OrganisationKind`.
     OrganisationKind => string("The kind of agency.")
