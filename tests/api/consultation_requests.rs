@@ -6,7 +6,7 @@ use crate::helpers::TestApp;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 
-fn ask() -> Value {
+pub(crate) fn ask() -> Value {
     json!({
         "themes": ["behaviour", "send"],
         "threshold_view": 2,

@@ -5,7 +5,7 @@ use crate::case_helpers::id_of;
 use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
-fn consultation(app: &TestApp) -> Value {
+pub(crate) fn consultation(app: &TestApp) -> Value {
     json!({
         "held_on": "2026-11-20",
         "consulting_user_id": app.persona("practitioner").id,

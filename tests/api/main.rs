@@ -15,6 +15,7 @@ mod assessment_loop;
 mod assessments;
 mod audit;
 mod audit_trail;
+mod audited_reads;
 mod auth;
 mod consents;
 mod consultation_requests;

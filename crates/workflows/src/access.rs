@@ -128,8 +128,8 @@ mod tests {
 
     #[test]
     fn a_stored_role_this_build_does_not_know_grants_nothing_and_fails_nothing() {
-        let actor = actor_of(&user_with(&["auditor", "practitioner"])).unwrap();
+        let actor = actor_of(&user_with(&["caseworker_2031", "practitioner"])).unwrap();
         assert_eq!(actor.roles.as_slice(), &[Role::Practitioner]);
-        assert!(actor_of(&user_with(&["auditor"])).is_none());
+        assert!(actor_of(&user_with(&["caseworker_2031"])).is_none());
     }
 }
