@@ -8,9 +8,9 @@
 use crate::error::ApiError;
 use crate::handlers::{
     actions, activity_reports, admin_localities, admin_organisations, admin_users, assessments,
-    audit_trail, auth, chronology, consents, consultation_requests, consultations, directory,
-    episode_transitions, episodes, families, feedback, form_templates, known_elsewhere, me,
-    meetings, ops, people, performance_reports, reports, review_reports, reviews,
+    auth, chronology, consents, consultation_requests, consultations, directory,
+    episode_transitions, episodes, families, feedback, form_templates, governance, known_elsewhere,
+    me, meetings, ops, people, performance_reports, reports, review_reports, reviews,
     step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
@@ -209,8 +209,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             Granted(SetReportTargets);
 
         // Information governance: the audit trail, never case content.
-        GET "/api/v1/audit" => audit_trail::query_audit_trail, Granted(ReadAuditTrail);
-        GET "/api/v1/people/{id}/access-log" => audit_trail::person_access_log,
+        GET "/api/v1/audit" => governance::search_audit, Granted(ReadAuditTrail);
+        GET "/api/v1/people/{id}/access-log" => governance::person_access_log,
             Granted(ReadAuditTrail);
         GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
         // And the lead it is allocated to.

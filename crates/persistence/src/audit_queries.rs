@@ -3,7 +3,7 @@
 //! `(occurred_at, id)`.
 
 use crate::audit::StoredAuditEvent;
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{time_cursor, Cursor, Page, PageRequest};
 use crate::schema::audit_events;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -64,7 +64,7 @@ pub fn query(
         );
     }
     if let Some(after) = &page.after {
-        let (at, id) = position(after);
+        let (at, id) = after.time_position();
         query = query.filter(
             audit_events::occurred_at
                 .lt(at)
@@ -114,7 +114,7 @@ pub fn access_log(
     person: PersonId,
     page: &PageRequest,
 ) -> Result<Page<StoredAuditEvent>> {
-    let (at, id) = page.after.as_ref().map(position).unzip();
+    let (at, id) = page.after.as_ref().map(Cursor::time_position).unzip();
     let sql = format!(
         "{CONCERNED} \
          SELECT a.id, a.occurred_at, a.actor_id, a.action, a.entity_type, a.entity_id, \
@@ -135,20 +135,7 @@ pub fn access_log(
 }
 
 fn cursor_of(entry: &StoredAuditEvent) -> Cursor {
-    Cursor {
-        key: entry
-            .occurred_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        id: entry.id.into(),
-    }
-}
-
-/// The cursor's position; a key that is no time (no cursor of ours) reads from the newest.
-fn position(cursor: &Cursor) -> (DateTime<Utc>, Uuid) {
-    let at = DateTime::parse_from_rfc3339(&cursor.key)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|_| Utc::now());
-    (at, cursor.id)
+    time_cursor(entry.occurred_at, entry.id.into())
 }
 
 #[derive(QueryableByName)]

@@ -1,7 +1,7 @@
 //! Each family's chronology: what happened, when, by whom, in a short summary without form
 //! content. Written in the same transaction as the change it records.
 
-use crate::pagination::{Cursor, Page, PageRequest};
+use crate::pagination::{time_cursor, Page, PageRequest};
 use crate::schema::{chronology_entries, users};
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -70,15 +70,13 @@ pub fn list(conn: &mut PgConnection, family: FamilyId, page: &PageRequest) -> Re
         ))
         .into_boxed();
     if let Some(after) = &page.after {
-        let at = DateTime::parse_from_rfc3339(&after.key)
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|_| Utc::now());
+        let (at, after_id) = after.time_position();
         query = query.filter(
             chronology_entries::occurred_at
                 .lt(at)
                 .or(chronology_entries::occurred_at
                     .eq(at)
-                    .and(chronology_entries::id.lt(after.id))),
+                    .and(chronology_entries::id.lt(after_id))),
         );
     }
     let rows = query
@@ -88,10 +86,7 @@ pub fn list(conn: &mut PgConnection, family: FamilyId, page: &PageRequest) -> Re
         ))
         .limit(page.fetch_limit())
         .load::<Entry>(conn)?;
-    Ok(Page::from_rows(rows, page, |entry| Cursor {
-        key: entry
-            .occurred_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        id: entry.id.into(),
+    Ok(Page::from_rows(rows, page, |entry| {
+        time_cursor(entry.occurred_at, entry.id.into())
     }))
 }

@@ -42,6 +42,24 @@ impl Cursor {
     }
 }
 
+/// The cursor of a list ordered by a time and then id: the time as RFC 3339 with microseconds.
+pub fn time_cursor(at: chrono::DateTime<chrono::Utc>, id: Uuid) -> Cursor {
+    Cursor {
+        key: at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        id,
+    }
+}
+
+impl Cursor {
+    /// A time cursor's position; a key that is no time (no cursor of ours) reads from now.
+    pub fn time_position(&self) -> (chrono::DateTime<chrono::Utc>, Uuid) {
+        let at = chrono::DateTime::parse_from_rfc3339(&self.key)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|_| chrono::Utc::now());
+        (at, self.id)
+    }
+}
+
 /// A `LIKE`/`ILIKE` pattern matching text that contains `text` as written: its `%`, `_` and
 /// `\` match themselves.
 pub fn containing(text: &str) -> String {

@@ -13,7 +13,6 @@ pub mod passwords;
 pub mod step;
 
 pub mod assessments;
-pub mod audit_trail;
 pub mod chronology;
 pub mod consents;
 pub mod consultation_requests;
@@ -21,6 +20,7 @@ pub mod consultations;
 pub mod directory;
 pub mod episodes;
 pub mod families;
+pub mod governance;
 pub mod meetings;
 pub mod people;
 pub mod performance;

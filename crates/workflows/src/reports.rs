@@ -13,6 +13,7 @@ use earlyhelp_domain::episode::ClosureReason;
 use earlyhelp_domain::person::Sex;
 use earlyhelp_domain::policy::{self, Actor, Permission, Scope};
 use earlyhelp_domain::report::{financial_year_start, CaseloadBy, Cell, Column, ColumnKind, Table};
+use earlyhelp_persistence::activity_reports;
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::reports::{self, Grouping, Period, ReportScope};
 use earlyhelp_persistence::PgConnection;
@@ -168,7 +169,7 @@ pub fn step_transitions(
         detail,
         command.publish,
         |conn, scope| {
-            let found = reports::step_transitions(conn, scope, period)?;
+            let found = activity_reports::step_transitions(conn, scope, period)?;
             let mut columns = period_columns();
             for (key, kind) in [
                 ("step_ups", ColumnKind::Count),
@@ -234,7 +235,7 @@ pub fn consultations(
         detail,
         command.publish,
         |conn, scope| {
-            let counts = reports::consultations(conn, scope, period)?;
+            let counts = activity_reports::consultations(conn, scope, period)?;
             let mut columns = period_columns();
             columns.push(Column::new("kind", ColumnKind::Text));
             columns.push(Column::new("outcome", ColumnKind::Text));
@@ -287,7 +288,7 @@ pub fn episode_durations(
         detail,
         command.publish,
         |conn, scope| {
-            let found = reports::episode_durations(conn, scope, period)?;
+            let found = activity_reports::episode_durations(conn, scope, period)?;
             let mut columns = period_columns();
             columns.push(Column::new("closure_reason", ColumnKind::Text));
             for (key, kind) in [
@@ -339,7 +340,7 @@ pub fn taf(
         detail,
         command.publish,
         |conn, scope| {
-            let found = reports::taf(conn, scope, period)?;
+            let found = activity_reports::taf(conn, scope, period)?;
             let mut columns = period_columns();
             for (key, kind) in [
                 ("teams_formed", ColumnKind::Count),

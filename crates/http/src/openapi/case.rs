@@ -8,10 +8,10 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    actions, activity_reports, assessments, audit_trail, chronology, consents,
-    consultation_requests, consultations, episode_transitions, episodes, families, feedback,
-    known_elsewhere, meetings, people, performance_reports, reports, review_reports, reviews,
-    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    actions, activity_reports, assessments, chronology, consents, consultation_requests,
+    consultations, episode_transitions, episodes, families, feedback, governance, known_elsewhere,
+    meetings, people, performance_reports, reports, review_reports, reviews, step_down_answers,
+    step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -83,8 +83,8 @@ pub use crate::openapi::teams::*;
         performance_reports::performance_report,
         performance_reports::get_report_settings,
         performance_reports::set_report_settings,
-        audit_trail::query_audit_trail,
-        audit_trail::person_access_log,
+        governance::search_audit,
+        governance::person_access_log,
         consultation_requests::request_consultation,
         consultation_requests::list_consultation_requests,
         consultation_requests::get_consultation_request,

@@ -1,10 +1,10 @@
 //! `/api/v1/audit` and `/api/v1/people/{id}/access-log`: information governance reads the
-//! audit trail. The queries are in [`earlyhelp_workflows::audit_trail`].
+//! audit trail. The queries are in [`earlyhelp_workflows::governance`].
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::reports::Format;
-use crate::handlers::wire::{page_request, IdPath, List};
+use crate::handlers::wire::{page_request, IdPath, List, PageQuery};
 use crate::json::full_date;
 use crate::openapi::responses::{
     Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized, UnprocessableEntity,
@@ -22,7 +22,7 @@ use earlyhelp_domain::{PersonId, UserId};
 use earlyhelp_persistence::audit::StoredAuditEvent;
 use earlyhelp_persistence::audit_queries::AuditFilter;
 use earlyhelp_persistence::pagination::Page;
-use earlyhelp_workflows::audit_trail::{self, QueryAuditTrail};
+use earlyhelp_workflows::governance::{self, SearchAudit};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -98,19 +98,6 @@ pub struct AuditQuery {
     /// The last day (UTC) of the period.
     #[param(value_type = Option<String>, format = Date)]
     to: Option<String>,
-    /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
-    /// server did not issue is a 422.
-    #[param(value_type = Option<values::Cursor>)]
-    cursor: Option<String>,
-    /// Entries per page.
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    limit: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AccessLogQuery {
     /// The `next_cursor` of the previous page; omit it for the first page. A cursor the
     /// server did not issue is a 422.
     #[param(value_type = Option<values::Cursor>)]
@@ -230,7 +217,7 @@ fn respond(format: Format, page: Page<StoredAuditEvent>) -> HttpResponse {
 #[utoipa::path(
     get,
     path = "/api/v1/audit",
-    operation_id = "query_audit_trail",
+    operation_id = "search_audit",
     tag = "audit",
     params(AuditQuery),
     responses(
@@ -248,21 +235,21 @@ fn respond(format: Format, page: Page<StoredAuditEvent>) -> HttpResponse {
     ),
 )]
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
-pub async fn query_audit_trail(
+pub async fn search_audit(
     state: State,
     auth: Authenticated,
     req: HttpRequest,
     query: Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let format = Format::of(&req, Format::Json);
-    let command = QueryAuditTrail {
+    let command = SearchAudit {
         filter: filter_of(&query)?,
         page: page_request(query.cursor.as_deref(), query.limit)?,
         format: format.name(),
     };
     let page = auth
         .run(&state, move |conn, audit, actor| {
-            audit_trail::query(conn, audit, actor, command)
+            governance::query(conn, audit, actor, command)
         })
         .await?;
     Ok(respond(format, page))
@@ -280,7 +267,7 @@ pub async fn query_audit_trail(
     path = "/api/v1/people/{id}/access-log",
     operation_id = "person_access_log",
     tag = "audit",
-    params(IdPath, AccessLogQuery),
+    params(IdPath, PageQuery),
     responses(
         (status = 200, description = "A page of entries.", body = List<AuditEntryResponse>),
         (status = 401, response = Unauthorized),
@@ -296,13 +283,13 @@ pub async fn person_access_log(
     state: State,
     auth: Authenticated,
     id: Path<PersonId>,
-    query: Query<AccessLogQuery>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page_request(query.cursor.as_deref(), query.limit)?;
+    let page = query.page()?;
     let person = id.into_inner();
     let found = auth
         .run(&state, move |conn, audit, actor| {
-            audit_trail::access_log(conn, audit, actor, person, page)
+            governance::access_log(conn, audit, actor, person, page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(found, AuditEntryResponse::from)))

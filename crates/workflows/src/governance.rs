@@ -14,7 +14,7 @@ use earlyhelp_persistence::PgConnection;
 use serde_json::json;
 
 #[derive(Debug, Clone)]
-pub struct QueryAuditTrail {
+pub struct SearchAudit {
     pub filter: AuditFilter,
     pub page: PageRequest,
     /// How the entries leave: `json` or `csv` (recorded in the query's own entry).
@@ -26,7 +26,7 @@ pub fn query(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
-    command: QueryAuditTrail,
+    command: SearchAudit,
 ) -> Result<Page<StoredAuditEvent>> {
     policy::authorize(actor, Permission::ReadAuditTrail)?;
     let filter = &command.filter;
