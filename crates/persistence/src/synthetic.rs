@@ -64,12 +64,45 @@ pub struct FormContents {
     pub final_version: serde_json::Value,
 }
 
-/// Readies a session for loading: its helper functions, the directory (created once; found on
-/// a later run), and the form contents.
+/// Readies the first session for loading: [`prepare_session`], then the directory (created
+/// once; found on a later run) and its numbering.
 pub fn prepare(
     conn: &mut PgConnection,
     plan: &Plan,
     size: DirectorySize,
+    password_hash: &str,
+    contents: &FormContents,
+) -> Result<()> {
+    prepare_session(conn, plan, password_hash, contents)?;
+    conn.transaction(|conn| {
+        conn.batch_execute(
+            &DIRECTORY
+                .replace("{orgs}", &size.organisations_per_locality.to_string())
+                .replace("{lcss}", &size.lcss_per_locality.to_string())
+                .replace("{social}", &size.social_workers.to_string()),
+        )
+    })?;
+    conn.batch_execute(NUMBERING)?;
+    Ok(())
+}
+
+/// Readies another loader's session once [`prepare`] has made the directory: its helper
+/// functions, the form contents and the directory's numbering.
+pub fn join(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    password_hash: &str,
+    contents: &FormContents,
+) -> Result<()> {
+    prepare_session(conn, plan, password_hash, contents)?;
+    conn.batch_execute(NUMBERING)?;
+    Ok(())
+}
+
+/// A session's helper functions (seed and moment formatted in), secret and form contents.
+fn prepare_session(
+    conn: &mut PgConnection,
+    plan: &Plan,
     password_hash: &str,
     contents: &FormContents,
 ) -> Result<()> {
@@ -105,15 +138,6 @@ pub fn prepare(
             .bind::<Jsonb, _>(content)
             .execute(conn)?;
     }
-    conn.transaction(|conn| {
-        conn.batch_execute(
-            &DIRECTORY
-                .replace("{orgs}", &size.organisations_per_locality.to_string())
-                .replace("{lcss}", &size.lcss_per_locality.to_string())
-                .replace("{social}", &size.social_workers.to_string()),
-        )
-    })?;
-    conn.batch_execute(NUMBERING)?;
     Ok(())
 }
 

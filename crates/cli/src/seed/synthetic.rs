@@ -75,7 +75,7 @@ pub fn seed_synthetic(database_url: &str, request: &Request) -> anyhow::Result<(
     let mut loaders = vec![conn];
     for _ in 1..request.jobs {
         let mut other = super::connect(database_url)?;
-        synthetic::prepare(&mut other, &plan, size, &hash, &contents)?;
+        synthetic::join(&mut other, &plan, &hash, &contents)?;
         loaders.push(other);
     }
     std::thread::scope(|scope| {
