@@ -146,6 +146,36 @@ fn build_template(name: &str) {
         .expect("unlock");
 }
 
+/// The login role every app under test connects as, as a production server does: it owns
+/// nothing and holds only what the migrations grant `earlyhelp_app`.
+pub const SERVING_ROLE: &str = "earlyhelp_test_server";
+const SERVING_PASSWORD: &str = "earlyhelp-test-server";
+
+/// Makes the serving login role once per server (roles are cluster-wide), after the template's
+/// migrations have made `earlyhelp_app`.
+fn ensure_serving_role() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let mut conn = admin_connection();
+        diesel::sql_query(format!(
+            "DO $$ BEGIN \
+               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SERVING_ROLE}') THEN \
+                 CREATE ROLE {SERVING_ROLE} LOGIN PASSWORD '{SERVING_PASSWORD}' IN ROLE earlyhelp_app; \
+               END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; \
+             END $$"
+        ))
+        .execute(&mut conn)
+        .expect("create the serving role");
+    });
+}
+
+/// The URL of `db` for the serving role.
+pub fn serving_url(db: &Database) -> String {
+    ensure_serving_role();
+    db.url_as(SERVING_ROLE, SERVING_PASSWORD)
+}
+
 /// A database of the test's own, cloned from the migrated template and dropped afterwards.
 pub fn test_db() -> Database {
     Database::clone_of(template_name(), "earlyhelp_test")
@@ -319,6 +349,7 @@ pub fn settings(database_url: &str) -> Settings {
         metrics: MetricsAccess::Hidden,
         timeouts: HttpTimeouts::default(),
         trusted_proxies: Default::default(),
+        audit_seal_interval: Some(Duration::from_millis(100)),
     }
 }
 
@@ -405,7 +436,7 @@ impl TestApp {
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let db = test_db();
         let directory = seed_directory(&mut db.connect());
-        let mut settings = settings(&db.url);
+        let mut settings = settings(&serving_url(&db));
         configure(&mut settings);
         Self::start(db, directory, &settings)
     }
@@ -429,7 +460,7 @@ impl TestApp {
         let db = Database::create_c_locale("earlyhelp_test");
         earlyhelp_persistence::migrations::prepare(&mut db.connect()).expect("migrate");
         let directory = seed_directory(&mut db.connect());
-        let settings = settings(&db.url);
+        let settings = settings(&serving_url(&db));
         Self::start(db, directory, &settings)
     }
 

@@ -32,6 +32,16 @@ fn with_database(admin: &str, name: &str) -> String {
     }
 }
 
+fn with_user(url: &str, user: &str, password: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let rest = match rest[..authority_end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    format!("{scheme}://{user}:{password}@{rest}")
+}
+
 /// Host and port of the admin URL (`postgres://user[:pw]@host[:port]/db?...`).
 pub fn admin_host_port() -> (String, u16) {
     host_port(&admin_url())
@@ -129,6 +139,11 @@ impl Database {
         }
     }
 
+    /// The URL of this database for another login role, on the same server and query string.
+    pub fn url_as(&self, user: &str, password: &str) -> String {
+        with_user(&self.url, user, password)
+    }
+
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url)
             .unwrap_or_else(|error| panic!("connect to the test database {}: {error}", self.name))
@@ -149,7 +164,27 @@ impl Drop for Database {
 
 #[cfg(test)]
 mod tests {
-    use super::{host_port, with_database};
+    use super::{host_port, with_database, with_user};
+
+    #[test]
+    fn a_url_for_another_role_replaces_the_user_and_password_only() {
+        assert_eq!(
+            with_user(
+                "postgres://postgres@127.0.0.1:5432/t_1?sslmode=disable",
+                "app",
+                "pw"
+            ),
+            "postgres://app:pw@127.0.0.1:5432/t_1?sslmode=disable"
+        );
+        assert_eq!(
+            with_user("postgres://u:secret@db/t_1", "app", "pw"),
+            "postgres://app:pw@db/t_1"
+        );
+        assert_eq!(
+            with_user("postgres://127.0.0.1/t_1", "app", "pw"),
+            "postgres://app:pw@127.0.0.1/t_1"
+        );
+    }
 
     #[test]
     fn a_database_url_keeps_the_server_and_the_query_of_the_admin_url() {

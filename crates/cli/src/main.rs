@@ -1,6 +1,7 @@
 //! `earlyhelp`: the one binary operators and scripts use. Every command but `openapi` reads
 //! DATABASE_URL.
 
+mod audit;
 mod seed;
 
 use anyhow::{bail, Context};
@@ -74,6 +75,11 @@ enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// The audit trail's hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -82,6 +88,19 @@ enum Command {
     /// Print the OpenAPI document (YAML) the server serves; `openapi/openapi.yaml` is this
     /// output. Needs no database.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain over the audit trail and report the first broken or missing
+    /// link (exit status 1), or that it is intact.
+    Verify,
+    /// Seal every committed entry now (a running server does this every second by itself).
+    Seal {
+        /// Seconds to wait for entries of transactions still in flight.
+        #[arg(long, default_value_t = 10)]
+        wait_seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -182,6 +201,14 @@ struct ServeArgs {
     /// Seconds a client has to send a request's whole body after its head; then 408.
     #[arg(long, env = "EARLYHELP_BODY_TIMEOUT_SECONDS", default_value_t = 10)]
     body_timeout_seconds: u64,
+    /// Milliseconds between runs of the background sealer that chains committed audit entries
+    /// (0: this server does not seal; another instance or `earlyhelp audit seal` must).
+    #[arg(
+        long,
+        env = "EARLYHELP_AUDIT_SEAL_INTERVAL_MS",
+        default_value_t = 1_000
+    )]
+    audit_seal_interval_ms: u64,
 }
 
 fn init_logging(format: LogFormat) {
@@ -267,6 +294,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             seed::synthetic::seed_synthetic(&database_url()?, &request)
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit::verify(&database_url()?),
+        Command::Audit {
+            command: AuditCommand::Seal { wait_seconds },
+        } => audit::seal(&database_url()?, Duration::from_secs(wait_seconds)),
         Command::User {
             command:
                 UserCommand::Create {
@@ -365,6 +398,8 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         },
         trusted_proxies: TrustedProxies::parse(&args.trusted_proxies)
             .map_err(|error| anyhow::anyhow!("EARLYHELP_TRUSTED_PROXIES: {error}"))?,
+        audit_seal_interval: (args.audit_seal_interval_ms > 0)
+            .then(|| Duration::from_millis(args.audit_seal_interval_ms)),
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

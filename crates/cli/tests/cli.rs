@@ -413,3 +413,64 @@ fn seed_synthetic_gives_the_same_data_for_a_seed_however_it_is_loaded() {
         shape.stepped_up
     );
 }
+
+#[test]
+fn audit_seal_and_verify_find_an_entry_the_owner_altered() {
+    use diesel::connection::SimpleConnection;
+    let db = Scratch::new();
+    let url = db.url();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
+    ];
+    for step in [&["migrate"][..], &["seed-demo"]] {
+        let output = earlyhelp(step, &env, None);
+        assert!(output.status.success(), "{step:?}: {}", text(&output));
+    }
+    let unsealed = earlyhelp(&["audit", "verify"], &env, None);
+    assert!(unsealed.status.success(), "{}", text(&unsealed));
+    assert!(
+        text(&unsealed).contains("no seals yet"),
+        "{}",
+        text(&unsealed)
+    );
+
+    let sealed = earlyhelp(&["audit", "seal"], &env, None);
+    assert!(sealed.status.success(), "{}", text(&sealed));
+    assert!(text(&sealed).contains("every committed entry is sealed"));
+    let intact = earlyhelp(&["audit", "verify"], &env, None);
+    assert!(intact.status.success(), "{}", text(&intact));
+    assert!(text(&intact).contains("intact"), "{}", text(&intact));
+    assert!(text(&intact).contains("0 newer entries not yet sealed"));
+
+    // The owner can switch the trigger off; the chain still gives the change away.
+    #[derive(diesel::QueryableByName)]
+    struct Entry {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let mut conn = PgConnection::establish(&url).expect("connect scratch");
+    let entry: Entry = diesel::sql_query(
+        "SELECT seq, id::text AS id FROM audit_events ORDER BY seq \
+         OFFSET (SELECT count(*) / 2 FROM audit_events) LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .expect("a middle entry");
+    conn.batch_execute(&format!(
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only; \
+         UPDATE audit_events SET outcome = 'denied' WHERE seq = {}; \
+         ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only",
+        entry.seq
+    ))
+    .expect("alter as the owner");
+    let broken = earlyhelp(&["audit", "verify"], &env, None);
+    assert!(!broken.status.success(), "{}", text(&broken));
+    let report = text(&broken);
+    assert!(
+        report.contains(&format!("broken at entry #{} ({})", entry.seq, entry.id))
+            && report.contains("differs from what was sealed"),
+        "{report}"
+    );
+}

@@ -6,6 +6,7 @@
 pub mod annex_a;
 pub mod assessment;
 pub mod audit;
+pub mod audit_seal;
 pub mod calendar;
 pub mod consultation;
 pub mod directory;

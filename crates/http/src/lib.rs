@@ -14,6 +14,7 @@ pub mod methods;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
+pub mod sealer;
 pub mod settings;
 pub mod state;
 pub mod tokens;
@@ -41,6 +42,9 @@ pub use state::AppState;
 /// connections, in-flight requests finish (actix treats SIGINT as a forced stop).
 pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Server> {
     let state: Arc<AppState> = AppState::new(settings)?;
+    let sealing = settings
+        .audit_seal_interval
+        .map(|every| (state.db.clone(), every));
     let state = Data::from(state);
     let document = Data::new(ApiDocument::load()?);
     let registry = prometheus::Registry::new();
@@ -97,6 +101,9 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
         let address = listener.local_addr()?;
         actix_web::rt::spawn(metrics_server(listener, registry, settings)?);
         tracing::info!(%address, "metrics listening");
+    }
+    if let Some((db, every)) = sealing {
+        actix_web::rt::spawn(sealer::run(db, every));
     }
     Ok(server)
 }

@@ -251,6 +251,9 @@ pub struct Settings {
     pub timeouts: HttpTimeouts,
     /// Proxies whose `X-Forwarded-For` names the client (`EARLYHELP_TRUSTED_PROXIES`).
     pub trusted_proxies: crate::client::TrustedProxies,
+    /// How often the background sealer chains newly committed audit entries
+    /// (`EARLYHELP_AUDIT_SEAL_INTERVAL_MS`); `None`: this server does not seal.
+    pub audit_seal_interval: Option<Duration>,
 }
 
 impl fmt::Debug for Settings {
@@ -266,6 +269,7 @@ impl fmt::Debug for Settings {
             .field("metrics", &self.metrics)
             .field("timeouts", &self.timeouts)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("audit_seal_interval", &self.audit_seal_interval)
             .finish()
     }
 }

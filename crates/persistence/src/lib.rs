@@ -6,6 +6,7 @@ pub mod activity_reports;
 pub mod assessments;
 pub mod audit;
 pub mod audit_queries;
+pub mod audit_seals;
 pub mod chronology;
 pub mod consents;
 pub mod consultation_requests;

@@ -20,24 +20,40 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The versions the binary knows but the database has not applied.
+/// The versions the binary knows but the database has not applied. Only reads the migration
+/// history, so the serving role (which may not create the history table) can ask.
 pub fn pending(conn: &mut PgConnection) -> Result<Vec<String>> {
-    let pending = conn.pending_migrations(MIGRATIONS).map_err(|error| {
-        // A broken or refused connection is the database being unavailable, not a migration
-        // problem: classify it like any other query error.
-        match error.downcast::<diesel::result::Error>() {
-            Ok(query_error) => match Error::from(*query_error) {
-                Error::Query(other) => {
-                    Error::Unavailable(format!("cannot read migration state: {other}"))
-                }
-                classified => classified,
-            },
-            Err(other) => Error::Migration(format!("cannot read migration state: {other}")),
-        }
+    use diesel::migration::MigrationSource;
+    use diesel::sql_types::{Nullable, Text};
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = Text)]
+        version: String,
+    }
+    let history = diesel::select(diesel::dsl::sql::<Nullable<Text>>(
+        "to_regclass('__diesel_schema_migrations')::text",
+    ))
+    .get_result::<Option<String>>(conn)
+    .map_err(|error| match Error::from(error) {
+        Error::Query(other) => Error::Unavailable(format!("cannot read migration state: {other}")),
+        classified => classified,
     })?;
-    Ok(pending
+    let applied: Vec<String> = match history {
+        Some(_) => diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<Version>(conn)?
+            .into_iter()
+            .map(|row| row.version)
+            .collect(),
+        None => Vec::new(),
+    };
+    let known = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS).map_err(|error| {
+        Error::Migration(format!("cannot read the embedded migrations: {error}"))
+    })?;
+    Ok(known
         .iter()
         .map(|migration| migration.name().version().to_string())
+        .filter(|version| !applied.contains(version))
         .collect())
 }
 

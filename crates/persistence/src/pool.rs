@@ -53,6 +53,8 @@ impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for Se
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<PgConnection>>,
+    /// For [`Db::dedicated`]; never printed.
+    url: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Db {
@@ -83,12 +85,23 @@ impl Db {
             .error_handler(Box::new(QuietErrors))
             .connection_customizer(Box::new(SessionSettings))
             .build_unchecked(manager);
-        Self { pool }
+        Self {
+            pool,
+            url: database_url.into(),
+        }
     }
 
     /// A connection from the pool, or [`Error::Unavailable`] after the acquire timeout.
     pub fn connection(&self) -> Result<DbConnection> {
         self.pool.get().map_err(Error::from)
+    }
+
+    /// A connection of its own, outside the pool, for background work that must never take a
+    /// request's place in the pool (the audit sealer).
+    pub fn dedicated(&self) -> Result<PgConnection> {
+        use diesel::Connection;
+        PgConnection::establish(&self.url)
+            .map_err(|error| Error::Unavailable(format!("cannot connect: {error}")))
     }
 
     /// Answers whether the database is reachable right now.

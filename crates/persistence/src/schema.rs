@@ -16,6 +16,21 @@ diesel::table! {
         detail -> Jsonb,
         /// The client's address: the TCP peer, or the address a trusted proxy forwarded (EARLYHELP_TRUSTED_PROXIES).
         client_address -> Nullable<Text>,
+        /// Order of writing, the order of the seal chain. A rolled-back write leaves a gap, which the sealer steps over once no transaction can still fill it.
+        seq -> Int8,
+    }
+}
+
+diesel::table! {
+    /// The hash chain over audit_events: one link per entry, in seq order. Append-only.
+    audit_seals (seq) {
+        seq -> Int8,
+        event_id -> Uuid,
+        /// The seq of the sealed entry before this one; NULL for the first link.
+        previous -> Nullable<Int8>,
+        /// SHA-256 of the previous link's seal and the entry's canonical bytes (earlyhelp_domain::audit_seal).
+        seal -> Bytea,
+        sealed_at -> Timestamptz,
     }
 }
 
@@ -653,6 +668,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_revisions,
     assessments,
     audit_events,
+    audit_seals,
     chronology_entries,
     consents,
     consultation_requests,

@@ -27,6 +27,7 @@ pub mod performance;
 pub mod reports;
 pub mod review_reports;
 pub mod reviews;
+pub mod sealing;
 pub mod sessions;
 pub mod step_downs;
 pub mod step_ups;
