@@ -1,5 +1,6 @@
 #!/bin/sh
-# Container entrypoint: migrate, optionally seed the demo data, then serve.
+# Container entrypoint: migrate (as the owner, EARLYHELP_MIGRATION_DATABASE_URL),
+# optionally seed the demo data, then serve (as DATABASE_URL's role).
 # With arguments, runs `earlyhelp ARGS...` instead (e.g. `user create ...`).
 set -eu
 

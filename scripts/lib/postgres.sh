@@ -9,13 +9,17 @@
 #                           always with sslmode=disable.
 #
 # and `pg_url_for_db NAME` prints the same URL pointing at database NAME.
+# After the migrations have run, `pg_ensure_serving_role` makes the login
+# role the server connects as (owning nothing, a member of earlyhelp_app),
+# and `pg_serving_url_for_db NAME` prints its URL to database NAME.
 #
 # It handles these states of a Debian 12 machine (running as root, or as a
 # user with passwordless sudo):
 #   * a server already accepting connections (trust or password auth);
 #   * a cluster installed but stopped (started with pg_ctlcluster);
 #   * Debian's default authentication (peer on the socket, scram-sha-256 on
-#     TCP): a login role earlyhelp/earlyhelp with CREATEDB is created or
+#     TCP): a login role earlyhelp/earlyhelp with CREATEDB and CREATEROLE (the
+#     migrations make the serving group role) is created or
 #     updated through `runuser -u postgres -- psql` and used over TCP;
 #   * no PostgreSQL at all (installed with apt-get, cluster created if none).
 # It also installs the build prerequisites libpq-dev and pkg-config when
@@ -329,16 +333,16 @@ _pg_ensure_app_role() {
     if [[ -d /var/run/postgresql ]]; then
         socket_args=(-h /var/run/postgresql)
     fi
-    _pg_log "creating or updating login role '$_EARLYHELP_PG_ROLE' (LOGIN CREATEDB, password '$_EARLYHELP_PG_ROLE_PASSWORD') as OS user postgres"
+    _pg_log "creating or updating login role '$_EARLYHELP_PG_ROLE' (LOGIN CREATEDB CREATEROLE, password '$_EARLYHELP_PG_ROLE_PASSWORD') as OS user postgres"
     _pg_as_postgres env -u PGPASSWORD -u PGHOST -u PGHOSTADDR -u PGUSER -u PGDATABASE -u PGSERVICE \
         psql -X -q -v ON_ERROR_STOP=1 "${socket_args[@]}" -p "$_EARLYHELP_PG_PORT" -d postgres >&2 <<SQL
 SET password_encryption = 'scram-sha-256';
 DO \$do\$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$_EARLYHELP_PG_ROLE') THEN
-        ALTER ROLE $_EARLYHELP_PG_ROLE WITH LOGIN CREATEDB PASSWORD '$_EARLYHELP_PG_ROLE_PASSWORD';
+        ALTER ROLE $_EARLYHELP_PG_ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$_EARLYHELP_PG_ROLE_PASSWORD';
     ELSE
-        CREATE ROLE $_EARLYHELP_PG_ROLE WITH LOGIN CREATEDB PASSWORD '$_EARLYHELP_PG_ROLE_PASSWORD';
+        CREATE ROLE $_EARLYHELP_PG_ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$_EARLYHELP_PG_ROLE_PASSWORD';
     END IF;
 END
 \$do\$;
@@ -476,4 +480,46 @@ pg_url_for_db() {
     rest=${base#*://}
     authority=${rest%%/*}
     printf '%s://%s/%s%s\n' "$scheme" "$authority" "$(_pg_urlencode "$name")" "$query"
+}
+
+# The login role the server connects as: it owns nothing and holds only what
+# the migrations grant the group role earlyhelp_app. A development credential
+# for a loopback-only server.
+_EARLYHELP_PG_SERVING_ROLE=earlyhelp_server
+_EARLYHELP_PG_SERVING_PASSWORD=earlyhelp_server
+
+# pg_ensure_serving_role: create (or update) the serving login role through
+# EARLYHELP_PG_ADMIN_URL. Run it after `earlyhelp migrate`, which makes
+# earlyhelp_app.
+pg_ensure_serving_role() {
+    if [[ -z "${EARLYHELP_PG_ADMIN_URL:-}" ]]; then
+        _pg_fail "pg_ensure_serving_role: EARLYHELP_PG_ADMIN_URL is not set (call ensure_postgres first)"
+        return 1
+    fi
+    psql -X -w -q -v ON_ERROR_STOP=1 "$EARLYHELP_PG_ADMIN_URL" >&2 <<SQL
+SET password_encryption = 'scram-sha-256';
+DO \$do\$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$_EARLYHELP_PG_SERVING_ROLE') THEN
+        ALTER ROLE $_EARLYHELP_PG_SERVING_ROLE WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$_EARLYHELP_PG_SERVING_PASSWORD';
+    ELSE
+        CREATE ROLE $_EARLYHELP_PG_SERVING_ROLE WITH LOGIN PASSWORD '$_EARLYHELP_PG_SERVING_PASSWORD';
+    END IF;
+END
+\$do\$;
+GRANT earlyhelp_app TO $_EARLYHELP_PG_SERVING_ROLE;
+SQL
+}
+
+# pg_serving_url_for_db NAME: the serving role's URL to database NAME, on the
+# server and with the query string of EARLYHELP_PG_ADMIN_URL.
+pg_serving_url_for_db() {
+    local url scheme rest
+    url=$(pg_url_for_db "${1:-}") || return 1
+    scheme=${url%%://*}
+    rest=${url#*://}
+    if [[ "${rest%%/*}" == *@* ]]; then
+        rest=${rest#*@}
+    fi
+    printf '%s://%s:%s@%s\n' "$scheme" "$_EARLYHELP_PG_SERVING_ROLE" "$_EARLYHELP_PG_SERVING_PASSWORD" "$rest"
 }

@@ -26,6 +26,15 @@ struct Cli {
     /// PostgreSQL connection URL.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
+    /// PostgreSQL connection URL of the tables' owner, for `migrate` only (default: the
+    /// DATABASE_URL). The server itself connects as a role that owns nothing.
+    #[arg(
+        long,
+        env = "EARLYHELP_MIGRATION_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    migration_database_url: Option<String>,
     /// Log format: human-readable lines or JSON objects.
     #[arg(long, env = "EARLYHELP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
     log_format: LogFormat,
@@ -250,8 +259,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(args) => serve(database_url()?, args).await,
         Command::Migrate => {
+            let url = match cli.migration_database_url.clone() {
+                Some(url) => url,
+                None => database_url()?,
+            };
             let db = Db::new(
-                &database_url()?,
+                &url,
                 &PoolSettings {
                     max_size: 1,
                     acquire_timeout: Duration::from_secs(10),

@@ -66,6 +66,7 @@ fn earlyhelp(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output
         .args(args)
         .env_remove("EARLYHELP_JWT_SECRET")
         .env_remove("DATABASE_URL")
+        .env_remove("EARLYHELP_MIGRATION_DATABASE_URL")
         .env("RUST_LOG", "warn");
     for (key, value) in env {
         command.env(key, value);
