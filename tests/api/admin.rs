@@ -185,10 +185,31 @@ async fn an_admin_creates_a_locality_an_organisation_and_a_user_who_can_sign_in(
         "no password hash in a response"
     );
 
+    // A role that reads case records waits for a second person; the password is one-time.
+    assert_eq!(created["roles"], json!([]));
+    assert_eq!(created["pending_roles"]["roles"], json!(["practitioner"]));
+    assert_eq!(created["pending_roles"]["reason"], "created");
+    assert_eq!(created["password_change_required"], true);
+    app.login_response(
+        "teacher.one@eastgate.example.org",
+        "a long enough passphrase",
+    )
+    .await
+    .assert_problem(403, "password_change_required");
+    app.post("/api/v1/auth/password")
+        .json(&json!({ "email": "teacher.one@eastgate.example.org", "password": "a long enough passphrase", "new_password": "the teacher's own passphrase" }))
+        .await
+        .assert_status(204);
+    let grant = created["pending_roles"]["grant_id"].as_str().unwrap();
+    app.post(&format!("/api/v1/role-grants/{grant}/confirm"))
+        .token(&app.token("manager").await)
+        .send()
+        .await
+        .assert_status(200);
     let signed_in = app
         .login_response(
             "teacher.one@eastgate.example.org",
-            "a long enough passphrase",
+            "the teacher's own passphrase",
         )
         .await;
     signed_in.assert_status(200);
@@ -364,8 +385,10 @@ async fn changing_roles_ends_the_users_sessions_and_admins_cannot_lock_themselve
         .json(&json!({ "roles": ["lcss_manager", "lcss_worker", "lcss_manager"] }))
         .await;
     changed.assert_status(200);
+    // The new case role waits for the locality's LCSS manager; the held one stays.
+    assert_eq!(changed.json()["roles"], json!(["lcss_worker"]));
     assert_eq!(
-        changed.json()["roles"],
+        changed.json()["pending_roles"]["roles"],
         json!(["lcss_worker", "lcss_manager"])
     );
     app.get("/api/v1/me")
@@ -373,6 +396,15 @@ async fn changing_roles_ends_the_users_sessions_and_admins_cannot_lock_themselve
         .send()
         .await
         .assert_problem(401, "unauthenticated");
+    let grant = changed.json()["pending_roles"]["grant_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(&format!("/api/v1/role-grants/{grant}/confirm"))
+        .token(&app.token("lcss_manager").await)
+        .send()
+        .await
+        .assert_status(200);
     let (fresh, _) = app.login("lcss_worker").await;
     assert_eq!(
         app.get("/api/v1/me").token(&fresh).send().await.json()["roles"],

@@ -35,6 +35,7 @@ fn caller(access: Access) -> &'static str {
         Access::Granted(Permission::ReadReports | Permission::SetReportTargets) => "manager",
         Access::Granted(Permission::ManageDirectory) => "admin",
         Access::Granted(Permission::ReadAuditTrail) => "auditor",
+        Access::Granted(Permission::DecideRoleGrants) => "lcss_manager",
         Access::Granted(Permission::RecordConsultations | Permission::AllocateStepDowns) => {
             "lcss_worker"
         }
@@ -69,6 +70,18 @@ async fn every_documented_read_writes_an_audit_entry() {
         .await;
     asked.assert_status(201);
     let asked = crate::case_helpers::id_of(&asked.json());
+    // A role grant waiting for the North LCSS manager.
+    let worker = app.persona("lcss_worker").id;
+    let grant = app
+        .request(Method::PUT, &format!("/api/v1/admin/users/{worker}/roles"))
+        .token(&app.token("admin").await)
+        .json(&serde_json::json!({ "roles": ["lcss_worker", "lcss_manager"] }))
+        .await;
+    grant.assert_status(200);
+    let grant = grant.json()["pending_roles"]["grant_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let document: serde_json::Value =
         serde_yaml::from_str(&earlyhelp_http::openapi::yaml().unwrap()).unwrap();
     let documented: BTreeSet<String> = document["paths"]
@@ -114,6 +127,7 @@ async fn every_documented_read_writes_an_audit_entry() {
                 }
                 "/api/v1/no-names-consultations/{id}" => pattern.replace("{id}", &nnc),
                 "/api/v1/consultation-requests/{id}" => pattern.replace("{id}", &asked),
+                "/api/v1/role-grants/{id}" => pattern.replace("{id}", &grant),
                 "/api/v1/reports/annex-a" => {
                     format!(
                         "{pattern}?inspection_date={}",

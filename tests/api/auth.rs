@@ -137,7 +137,8 @@ async fn five_failures_lock_out_the_guessing_client_but_never_the_account_for_ev
         "admins can see that a client is locked out"
     );
 
-    // A password reset lifts every client's lockout.
+    // A password reset lifts every client's lockout: the one-time password is recognised
+    // (403, set a password of your own) rather than held off (401).
     app.post(&format!("/api/v1/admin/users/{}/password", practitioner.id))
         .token(&admin)
         .json(&json!({ "password": "a brand new passphrase" }))
@@ -151,14 +152,14 @@ async fn five_failures_lock_out_the_guessing_client_but_never_the_account_for_ev
             "a brand new passphrase"
         )
         .await,
-        200
+        403
     );
     let failures: Vec<_> = app
         .audit_rows()
         .into_iter()
         .filter(|r| r.action == "auth.login" && r.outcome == "failure")
         .collect();
-    assert_eq!(failures.len(), 6);
+    assert_eq!(failures.len(), 7);
     assert!(failures
         .iter()
         .all(|r| r.client_address.as_deref() == Some(attacker)));

@@ -349,3 +349,42 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+impl TestApp {
+    /// An account an administrator creates from `body` (with its `password`), taken up as a
+    /// real user would: they set a password of their own in place of the administrator's
+    /// one-time one, and when roles await confirmation the county manager confirms them.
+    /// Returns the created account and the user's access token.
+    pub async fn onboard(&self, body: &Value) -> (Value, String) {
+        let admin = self.token("admin").await;
+        let created = self
+            .post("/api/v1/admin/users")
+            .token(&admin)
+            .json(body)
+            .await;
+        created.assert_status(201);
+        let created = created.json();
+        if let Some(grant) = created["pending_roles"]["grant_id"].as_str() {
+            let manager = self.token("manager").await;
+            self.post(&format!("/api/v1/role-grants/{grant}/confirm"))
+                .token(&manager)
+                .send()
+                .await
+                .assert_status(200);
+        }
+        let email = created["email"].as_str().expect("email").to_owned();
+        let one_time = body["password"].as_str().expect("password");
+        let own = format!("{one_time} of my own");
+        self.post("/api/v1/auth/password")
+            .json(&json!({ "email": email, "password": one_time, "new_password": own }))
+            .await
+            .assert_status(204);
+        let login = self.login_response(&email, &own).await;
+        login.assert_status(200);
+        let token = login.json()["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        (created, token)
+    }
+}

@@ -36,6 +36,7 @@ mod report_formats;
 mod report_reach;
 mod reports;
 mod review_reports;
+mod separation_of_duties;
 mod serving_role;
 mod step_downs;
 mod step_ups;

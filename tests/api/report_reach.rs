@@ -11,22 +11,12 @@ const PASSPHRASE: &str = "a long example passphrase";
 impl TestApp {
     /// Creates a manager through the admin API and signs them in: `(user, access token)`.
     async fn manager_with(&self, local: &str, extra: Value) -> (Value, String) {
-        let admin = self.token("admin").await;
         let email = format!("{local}@test.earlyhelp.test");
         let mut body = json!({ "email": email, "display_name": "Reach Manager", "roles": ["manager"], "password": PASSPHRASE });
         body.as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
-        let created = self
-            .post("/api/v1/admin/users")
-            .token(&admin)
-            .json(&body)
-            .await;
-        created.assert_status(201);
-        let login = self.login_response(&email, PASSPHRASE).await;
-        login.assert_status(200);
-        let token = login.json()["access_token"].as_str().unwrap().to_owned();
-        (created.json(), token)
+        self.onboard(&body).await
     }
 }
 
@@ -127,7 +117,10 @@ async fn a_managers_reports_reach_their_organisation_locality_or_county_as_grant
     changed.assert_status(200);
     assert_eq!(changed.json()["report_reach"], "county");
     let login = app
-        .login_response("school.manager@test.earlyhelp.test", PASSPHRASE)
+        .login_response(
+            "school.manager@test.earlyhelp.test",
+            &format!("{PASSPHRASE} of my own"),
+        )
         .await;
     let widened = login.json()["access_token"].as_str().unwrap().to_owned();
     let all = app.report(&widened, "?by=organisation").await;

@@ -209,18 +209,9 @@ async fn each_role_reports_only_its_scope_and_the_csv_is_safe_to_open() {
         .await;
     formula.assert_status(201);
     let formula_org = id_of(&formula.json());
-    app.post("/api/v1/admin/users")
-        .token(&admin)
-        .json(&json!({ "email": "formula.lead@test.earlyhelp.test", "display_name": "Formula Lead", "roles": ["practitioner"], "organisation_id": formula_org, "password": "a long example passphrase" }))
-        .await
-        .assert_status(201);
-    let login = app
-        .login_response(
-            "formula.lead@test.earlyhelp.test",
-            "a long example passphrase",
-        )
+    let (_, formula_lead) = app
+        .onboard(&json!({ "email": "formula.lead@test.earlyhelp.test", "display_name": "Formula Lead", "roles": ["practitioner"], "organisation_id": formula_org, "password": "a long example passphrase" }))
         .await;
-    let formula_lead = login.json()["access_token"].as_str().unwrap().to_owned();
     app.open_case(&formula_lead, "Demo-Formula").await;
     let csv = app.report_csv(&manager, "?by=organisation").await;
     let mut lines = csv.split("\r\n");

@@ -287,6 +287,7 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
     }
 
     let families = families::seed(&mut conn)?;
+    let starter = new_starter(&mut conn, demo_password()?)?;
 
     let page = PageRequest::new(None, Some(100)).map_err(|e| anyhow!("{e}"))?;
     let total = organisations::list(&mut conn, &Default::default(), &page)?
@@ -307,6 +308,10 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
             demo.role
         );
     }
+    println!(
+        "  {starter:<40} lcss_worker, created by the admin: its password (the demo password) is \
+         one-time, and its role waits for lcss_manager@{DEMO_DOMAIN} to confirm it"
+    );
     if created > 0 || reset_passwords {
         if generated {
             println!(
@@ -323,6 +328,28 @@ pub fn seed_demo(database_url: &str, reset_passwords: bool) -> anyhow::Result<()
         );
     }
     Ok(())
+}
+
+/// A new starter the demo admin created over the API's step: their role waits in the demo
+/// LCSS manager's work list, and their password is one-time. Made once.
+fn new_starter(conn: &mut PgConnection, password: NewPassword) -> anyhow::Result<String> {
+    let email = format!("new.starter@{DEMO_DOMAIN}");
+    if users::find_by_email(conn, &email)?.is_none() {
+        let admin = story::Player::load(conn, "admin")?;
+        let organisation = organisations::find_by_name(conn, "Banbury LCSS Team")?
+            .ok_or(earlyhelp_persistence::Error::NotFound)?;
+        let command = CreateUser {
+            email: Email::parse(&email).map_err(|e| anyhow!("{e}"))?,
+            display_name: Name::parse("Demo New Starter").map_err(|e| anyhow!("{e}"))?,
+            roles: RoleSet::new([Role::LcssWorker]).map_err(|e| anyhow!("{e}"))?,
+            organisation: organisation.id,
+            locality: None,
+            report_reach: ReportReach::Organisation,
+            password,
+        };
+        accounts::create(conn, &admin.request(), &admin.actor, command)?;
+    }
+    Ok(email)
 }
 
 /// `earlyhelp user create`: validates exactly as the admin API does, and creates the account

@@ -155,8 +155,9 @@ fn migrate_seed_and_user_create_work_together_and_seeding_is_idempotent() {
         .load(&mut conn)
         .expect("count");
     assert_eq!(
-        users[0].n, 10,
-        "one user per role, the two second-locality users and a school's manager, once"
+        users[0].n, 11,
+        "one user per role, the two second-locality users, a school's manager and the admin's \
+         new starter, once"
     );
     // The demo step-downs, once, one at each stage.
     let count = |conn: &mut PgConnection, query: &str| -> i64 {

@@ -46,6 +46,7 @@ pub enum EntityType {
     ConsultationRequest,
     Report,
     AuditTrail,
+    RoleGrant,
 }
 
 impl EntityType {
@@ -90,6 +91,21 @@ pub enum AuditAction {
     ChangeUserRoles,
     #[strum(serialize = "user.reset_password")]
     ResetUserPassword,
+    /// The user set their own password (a one-time one an administrator set, or their own).
+    #[strum(serialize = "user.change_password")]
+    ChangeOwnPassword,
+    /// Roles an administrator granted that read case records, waiting for confirmation.
+    #[strum(serialize = "role_grant.request")]
+    RequestRoleGrant,
+    #[strum(serialize = "role_grant.list")]
+    ListRoleGrants,
+    #[strum(serialize = "role_grant.read")]
+    ReadRoleGrant,
+    /// A second person confirmed roles an administrator granted; they take effect.
+    #[strum(serialize = "role_grant.confirm")]
+    ConfirmRoleGrant,
+    #[strum(serialize = "role_grant.decline")]
+    DeclineRoleGrant,
     #[strum(serialize = "organisation.list")]
     ListOrganisations,
     #[strum(serialize = "organisation.read")]

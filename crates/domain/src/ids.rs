@@ -76,6 +76,8 @@ typed_id!(
     TemplateId,
     /// An entry in a family's chronology.
     ChronologyEntryId,
+    /// Roles an administrator granted, waiting for a second person's confirmation.
+    RoleGrantId,
 );
 
 #[cfg(test)]

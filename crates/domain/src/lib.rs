@@ -20,6 +20,7 @@ pub mod policy;
 pub mod report;
 pub mod review;
 pub mod role;
+pub mod role_grant;
 pub mod signin;
 #[cfg(feature = "diesel")]
 mod sql;

@@ -72,6 +72,9 @@ pub enum Permission {
     /// Query the audit trail: every entry, and who accessed one person's record (information
     /// governance). Entries hold ids and codes, never case content.
     ReadAuditTrail,
+    /// Confirm or decline roles an administrator granted that read case records: LCSS managers
+    /// for accounts of their locality, managers for their organisation (or the county).
+    DecideRoleGrants,
     /// Search the professional directory (organisations and the professionals in them, with
     /// work contacts) and read a locality's LCSS and MASH contacts: everyone who works cases.
     ReadDirectory,
@@ -166,6 +169,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (FollowUpMatches, Locality),
             (RecordConsultations, Locality),
             (AllocateStepDowns, Locality),
+            (DecideRoleGrants, Locality),
         ],
         // Social care sees the cases referred to it by a step-up, and decides those requests;
         // the cases it stepped down to early help; and those whose Team Around the Family a
@@ -182,6 +186,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadReports, Granted),
             (SetReportTargets, Granted),
+            (DecideRoleGrants, Granted),
         ],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
         Role::Auditor => &[(ReadAuditTrail, County)],

@@ -63,6 +63,15 @@ impl Role {
     pub fn works_cases(self) -> bool {
         !matches!(self, Role::Admin | Role::Auditor)
     }
+
+    /// Does this role read identifiable case records? Granted by an administrator, such a role
+    /// waits for a second person's confirmation ([`crate::role_grant`]).
+    pub fn reads_case_content(self) -> bool {
+        matches!(
+            self,
+            Role::Practitioner | Role::LcssWorker | Role::LcssManager | Role::SocialCare
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,6 +101,19 @@ impl RoleSet {
             return Err(EmptyRoleSet);
         }
         Ok(Self(roles))
+    }
+
+    /// The roles an account holds now, which may be none while its roles await confirmation.
+    /// Requests that set roles use [`RoleSet::new`], which refuses an empty set.
+    pub fn held(roles: impl IntoIterator<Item = Role>) -> Self {
+        let mut roles: Vec<Role> = roles.into_iter().collect();
+        roles.sort();
+        roles.dedup();
+        Self(roles)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn contains(&self, role: Role) -> bool {

@@ -74,6 +74,8 @@ macro_rules! text_column {
 text_column!(
     crate::Role,
     crate::role::ReportReach,
+    crate::role_grant::GrantReason,
+    crate::role_grant::GrantState,
     crate::assessment::AssessmentState,
     crate::audit::AuditAction,
     crate::audit::ChronologyKind,

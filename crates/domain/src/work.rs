@@ -51,10 +51,13 @@ pub enum WorkKind {
     /// LCSS: a No Names Consultation I recorded whose follow-up falls within a week or has
     /// passed.
     ConsultationFollowUp,
+    /// An LCSS manager of the account's locality, or a manager of its organisation: roles an
+    /// administrator granted, to confirm or decline.
+    RoleGrantToConfirm,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 20] = [
+    pub const ALL: [WorkKind; 21] = [
         WorkKind::AssessmentDraft,
         WorkKind::AssessmentReturned,
         WorkKind::TransferToAccept,
@@ -75,6 +78,7 @@ impl WorkKind {
         WorkKind::ConsultationRequested,
         WorkKind::ConsultationAnswered,
         WorkKind::ConsultationFollowUp,
+        WorkKind::RoleGrantToConfirm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +102,7 @@ impl WorkKind {
                 "consultation-requests"
             }
             WorkKind::ConsultationFollowUp => "no-names-consultations",
+            WorkKind::RoleGrantToConfirm => "role-grants",
         };
         format!("/api/v1/{collection}/{id}")
     }

@@ -147,6 +147,7 @@ fn every_enum_keeps_its_names_and_messages() {
         EntityType::ConsultationRequest,
         EntityType::Report,
         EntityType::AuditTrail,
+        EntityType::RoleGrant,
     ] {
         line!("et {}", e.as_str());
     }
@@ -212,6 +213,12 @@ fn every_enum_keeps_its_names_and_messages() {
         UpdateReportSettings,
         QueryAuditTrail,
         ReadAccessLog,
+        ChangeOwnPassword,
+        RequestRoleGrant,
+        ListRoleGrants,
+        ReadRoleGrant,
+        ConfirmRoleGrant,
+        DeclineRoleGrant,
         ListWork,
         ScheduleMeeting,
         ListMeetings,

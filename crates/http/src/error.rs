@@ -34,6 +34,9 @@ pub enum ApiError {
     MetricsTokenRequired,
     #[error("forbidden")]
     Forbidden,
+    /// A sign-in with a one-time password an administrator set.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("{0}")]
     NotFound(&'static str),
     #[error("method not allowed")]
@@ -130,6 +133,7 @@ impl ApiError {
             ApiError::MalformedJson { .. } => "malformed_json",
             ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => "unauthenticated",
             ApiError::Forbidden => "forbidden",
+            ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::RequestTimeout { .. } => "request_timeout",
@@ -156,6 +160,7 @@ impl ApiError {
                 "Authentication required"
             }
             ApiError::Forbidden => "Forbidden",
+            ApiError::PasswordChangeRequired => "Password change required",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Conflict { .. } => "Conflict",
@@ -178,6 +183,7 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::Forbidden => "Your roles do not permit this action.".into(),
+            ApiError::PasswordChangeRequired => "An administrator set this password, and it works once: set a password of your own with POST /api/v1/auth/password, then sign in with it.".into(),
             ApiError::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
             ApiError::PayloadTooLarge { limit } => {
                 format!("The request body exceeds the limit of {limit} bytes.")
@@ -277,7 +283,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated(_) | ApiError::MetricsTokenRequired => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,

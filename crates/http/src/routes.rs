@@ -10,7 +10,7 @@ use crate::handlers::{
     actions, activity_reports, admin_localities, admin_organisations, admin_users, assessments,
     auth, chronology, consents, consultation_requests, consultations, directory,
     episode_transitions, episodes, families, feedback, form_templates, governance, known_elsewhere,
-    me, meetings, ops, people, performance_reports, reports, review_reports, reviews,
+    me, meetings, ops, people, performance_reports, reports, review_reports, reviews, role_grants,
     step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
@@ -91,6 +91,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         POST "/api/v1/auth/login" => auth::login, Public;
         POST "/api/v1/auth/refresh" => auth::refresh, Public;
         POST "/api/v1/auth/logout" => auth::logout, SignedIn;
+        POST "/api/v1/auth/password" => auth::change_password, Public;
         GET "/api/v1/me" => me::get_me, SignedIn;
         GET "/api/v1/me/work" => work::get_work, SignedIn;
 
@@ -123,6 +124,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             Granted(ManageDirectory);
         POST "/api/v1/admin/users/{id}/password" => admin_users::reset_user_password,
             Granted(ManageDirectory);
+        // Separation of duties: the second person confirms roles an administrator granted.
+        GET "/api/v1/role-grants" => role_grants::list_role_grants, Granted(DecideRoleGrants);
+        GET "/api/v1/role-grants/{id}" => role_grants::get_role_grant, Granted(DecideRoleGrants);
+        POST "/api/v1/role-grants/{id}/confirm" => role_grants::confirm_role_grant,
+            Granted(DecideRoleGrants);
+        POST "/api/v1/role-grants/{id}/decline" => role_grants::decline_role_grant,
+            Granted(DecideRoleGrants);
 
         GET "/api/v1/directory/organisations" => directory::search_organisations,
             Granted(ReadDirectory);

@@ -26,6 +26,7 @@ pub mod report_settings;
 pub mod reports;
 pub mod review_reports;
 pub mod reviews;
+pub mod role_grants;
 pub mod schema;
 pub mod scope;
 pub mod sessions;

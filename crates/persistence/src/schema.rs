@@ -114,6 +114,29 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// How far a manager's reports reach: organisation, locality or county.
         report_reach -> Text,
+        /// The password was set by an administrator: it only lets its holder set a new one.
+        password_change_required -> Bool,
+        /// When an administrator last set this account's password (shown to the user in /me).
+        password_reset_at -> Nullable<Timestamptz>,
+        /// The administrator who last set this account's password.
+        password_reset_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    /// Roles an administrator granted that read case records, waiting for a second person (an LCSS manager of the user's locality, or a manager of their organisation or of the county) to confirm them. The whole role set takes effect on confirmation.
+    role_grants (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        /// The account's whole role set once confirmed.
+        roles -> Array<Text>,
+        report_reach -> Text,
+        reason -> Text,
+        requested_by -> Uuid,
+        requested_at -> Timestamptz,
+        state -> Text,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -688,6 +711,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     relationships,
     report_populations,
     reviews,
+    role_grants,
     sessions,
     sign_in_failures,
     snf_targets,

@@ -32,6 +32,11 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub report_reach: ReportReach,
+    /// The password was set by an administrator: it only lets its holder set a new one.
+    pub password_change_required: bool,
+    /// When and by which administrator the password was last set.
+    pub password_reset_at: Option<DateTime<Utc>>,
+    pub password_reset_by: Option<UserId>,
 }
 
 impl User {
@@ -53,6 +58,8 @@ pub struct Credentials {
     pub active: bool,
     pub failed_login_count: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Set by an administrator: the password only lets its holder set a new one.
+    pub password_change_required: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -297,31 +304,66 @@ pub fn set_roles(
     Ok(user)
 }
 
-/// A password reset clears the lockout and ends every session.
+/// Marks the password of an account an administrator just created as theirs: one-time, and
+/// shown to the user as set by them.
+pub fn password_set_by_admin(conn: &mut PgConnection, id: UserId, admin: UserId) -> Result<User> {
+    update_one(
+        conn,
+        id,
+        (
+            users::password_change_required.eq(true),
+            users::password_reset_at.eq(Some(Utc::now())),
+            users::password_reset_by.eq(Some(admin)),
+        ),
+    )
+}
+
+/// Who sets a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordSetter {
+    /// An administrator: the password is one-time, and the user is told who set it and when.
+    Admin(UserId),
+    /// The operator at the command line (who can already do anything).
+    Operator,
+    /// The user, knowing their current password.
+    Owner,
+}
+
+/// Sets a password; clears the lockout and ends every session.
 pub fn set_password(
     conn: &mut PgConnection,
     trail: &mut AuditTrail,
     id: UserId,
     password_hash: String,
+    setter: PasswordSetter,
 ) -> Result<User> {
-    let user = update_one(
-        conn,
-        id,
-        (
-            users::password_hash.eq(password_hash),
-            users::failed_login_count.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
-            users::updated_at.eq(diesel::dsl::now),
-        ),
-    )?;
+    let common = (
+        users::password_hash.eq(password_hash),
+        users::failed_login_count.eq(0),
+        users::locked_until.eq(None::<DateTime<Utc>>),
+        users::updated_at.eq(diesel::dsl::now),
+        users::password_change_required.eq(matches!(setter, PasswordSetter::Admin(_))),
+    );
+    let user = match setter {
+        PasswordSetter::Admin(admin) => update_one(
+            conn,
+            id,
+            (
+                common,
+                users::password_reset_at.eq(Some(Utc::now())),
+                users::password_reset_by.eq(Some(admin)),
+            ),
+        )?,
+        PasswordSetter::Operator | PasswordSetter::Owner => update_one(conn, id, common)?,
+    };
     diesel::delete(sign_in_failures::table.filter(sign_in_failures::user_id.eq(id)))
         .execute(conn)?;
     crate::sessions::revoke_all_for_user(conn, id, crate::sessions::RevokeReason::PasswordReset)?;
-    trail.record(AuditEvent::success(
-        AuditAction::ResetUserPassword,
-        EntityType::User,
-        user.id,
-    ));
+    let action = match setter {
+        PasswordSetter::Owner => AuditAction::ChangeOwnPassword,
+        PasswordSetter::Admin(_) | PasswordSetter::Operator => AuditAction::ResetUserPassword,
+    };
+    trail.record(AuditEvent::success(action, EntityType::User, user.id));
     Ok(user)
 }
 

@@ -80,9 +80,14 @@ pub fn authorize_new_case(actor: &Actor, locality: LocalityId) -> Result<()> {
 }
 
 /// The actor the policy sees, built from a user row: unknown role names (a newer schema)
-/// grant nothing rather than failing. `None` when no known role remains.
+/// grant nothing rather than failing. `None` when the account holds roles but none this build
+/// knows; an account holding no role yet (its roles await confirmation) is an actor who may
+/// do nothing but see who they are.
 pub fn actor_of(user: &User) -> Option<Actor> {
-    let roles = RoleSet::new(user.known_roles()).ok()?;
+    let roles = RoleSet::held(user.known_roles());
+    if roles.is_empty() && !user.roles.is_empty() {
+        return None;
+    }
     Some(Actor {
         user_id: user.id,
         roles,
@@ -123,6 +128,9 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             report_reach: Default::default(),
+            password_change_required: false,
+            password_reset_at: None,
+            password_reset_by: None,
         }
     }
 
@@ -131,5 +139,12 @@ mod tests {
         let actor = actor_of(&user_with(&["caseworker_2031", "practitioner"])).unwrap();
         assert_eq!(actor.roles.as_slice(), &[Role::Practitioner]);
         assert!(actor_of(&user_with(&["caseworker_2031"])).is_none());
+    }
+
+    #[test]
+    fn an_account_whose_roles_all_await_confirmation_is_an_actor_with_none() {
+        let actor = actor_of(&user_with(&[])).unwrap();
+        assert!(actor.roles.is_empty());
+        assert!(policy::authorize(&actor, Permission::ReadReports).is_err());
     }
 }

@@ -56,6 +56,9 @@ pub enum Refusal {
     /// A step-down's state refuses the change; the detail names the state.
     #[error("{0}")]
     StepDownState(String),
+    /// A role grant decided or withdrawn already.
+    #[error("the role grant is {0} already")]
+    RoleGrantState(earlyhelp_domain::role_grant::GrantState),
     /// A consultation request answered already, or a consultation followed up already.
     #[error("{0}")]
     ConsultationState(&'static str),
@@ -140,6 +143,7 @@ impl Refusal {
             Refusal::TafClosed => "taf_closed",
             Refusal::StepUpDecided(_) => "step_up_decided",
             Refusal::StepDownState(_) => "step_down_state",
+            Refusal::RoleGrantState(_) => "role_grant_state",
             Refusal::NotAllocatedToYou(_) => "not_allocated_to_you",
             Refusal::ConsultationState(_) => "consultation_state",
             Refusal::StaleVersion { .. } | Refusal::VersionUnreadable => "precondition_failed",
@@ -181,6 +185,7 @@ impl Refusal {
             | Refusal::TafClosed
             | Refusal::StepUpDecided(_)
             | Refusal::StepDownState(_)
+            | Refusal::RoleGrantState(_)
             | Refusal::NotAllocatedToYou(_)
             | Refusal::ConsultationState(_)
             | Refusal::Review(_)
@@ -249,6 +254,9 @@ impl Refusal {
             | Refusal::ActionState(detail)
             | Refusal::StepUpDecided(detail)
             | Refusal::StepDownState(detail) => detail.clone(),
+            Refusal::RoleGrantState(state) => {
+                format!("The role grant is {state} already; only a pending one is decided.")
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod performance;
 pub mod reports;
 pub mod review_reports;
 pub mod reviews;
+pub mod role_grants;
 pub mod sealing;
 pub mod sessions;
 pub mod step_downs;

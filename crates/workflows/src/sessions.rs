@@ -55,6 +55,8 @@ pub enum SignInRefusal {
     Inactive,
     Locked,
     WrongPassword,
+    /// The right password, but a one-time one an administrator set: it may only set a new one.
+    PasswordChangeRequired,
 }
 
 impl SignInRefusal {
@@ -64,6 +66,7 @@ impl SignInRefusal {
             SignInRefusal::Inactive => "inactive",
             SignInRefusal::Locked => "locked",
             SignInRefusal::WrongPassword => "wrong_password",
+            SignInRefusal::PasswordChangeRequired => "password_change_required",
         }
     }
 }
@@ -137,6 +140,8 @@ pub fn sign_in(
         Some(SignInRefusal::Locked)
     } else if !matches {
         Some(SignInRefusal::WrongPassword)
+    } else if credentials.password_change_required {
+        Some(SignInRefusal::PasswordChangeRequired)
     } else {
         None
     };
@@ -177,6 +182,83 @@ pub fn sign_in(
 fn refusal_entry(user: Option<UserId>, because: SignInRefusal) -> AuditEvent {
     AuditEvent::new(
         AuditAction::Login,
+        EntityType::User,
+        user.map(Uuid::from),
+        Outcome::Failure,
+    )
+    .with_detail(json!({ "reason": because.as_str() }))
+}
+
+/// A user setting their own password, having proved they know the current one (checked off
+/// the connection, as for sign-in). The new password has passed the policy and is hashed.
+pub struct ChangePassword {
+    pub credentials: Option<Credentials>,
+    pub password_matches: bool,
+    pub new_hash: String,
+    pub client: String,
+}
+
+/// Sets the user's own password: the way out of a one-time password an administrator set,
+/// and how anyone changes theirs. Refused exactly as a sign-in would be (a wrong password
+/// counts towards the lockout); on success every session of the account ends.
+pub fn change_password(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: ChangePassword,
+) -> Result<Option<SignInRefusal>> {
+    let now = Utc::now();
+    let Some(credentials) = command.credentials else {
+        let because = SignInRefusal::UnknownEmail;
+        transaction(conn, audit, |_, trail| {
+            trail.record(password_refusal(None, because));
+            Ok(())
+        })?;
+        return Ok(Some(because));
+    };
+    let user_id = credentials.id;
+    let client = command.client;
+    let locked =
+        users::client_locked_until(conn, user_id, &client)?.is_some_and(|until| until > now);
+    let refusal = if !credentials.active {
+        Some(SignInRefusal::Inactive)
+    } else if locked {
+        Some(SignInRefusal::Locked)
+    } else if !command.password_matches {
+        Some(SignInRefusal::WrongPassword)
+    } else {
+        None
+    };
+    if let Some(because) = refusal {
+        transaction(conn, audit, |conn, trail| {
+            if because == SignInRefusal::WrongPassword {
+                users::record_failed_login(conn, user_id, &client, |failures| {
+                    signin::lock_duration(failures).map(|lock| now + lock)
+                })?;
+            }
+            trail.record(password_refusal(Some(user_id), because));
+            Ok(())
+        })?;
+        return Ok(Some(because));
+    }
+    let as_user = AuditContext {
+        actor: Some(user_id),
+        ..audit.clone()
+    };
+    transaction(conn, &as_user, |conn, trail| {
+        users::set_password(
+            conn,
+            trail,
+            user_id,
+            command.new_hash,
+            users::PasswordSetter::Owner,
+        )?;
+        Ok(None)
+    })
+}
+
+fn password_refusal(user: Option<UserId>, because: SignInRefusal) -> AuditEvent {
+    AuditEvent::new(
+        AuditAction::ChangeOwnPassword,
         EntityType::User,
         user.map(Uuid::from),
         Outcome::Failure,

@@ -237,9 +237,12 @@ pub async fn create_user(
             users::create(conn, audit, actor, command)
         })
         .await?;
-    tracing::info!(created.user.id = %user.id, "user created");
+    tracing::info!(created.user.id = %user.user.id, "user created");
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/users/{}", user.user.id),
+        ))
         .json(UserResponse::from(user)))
 }
 

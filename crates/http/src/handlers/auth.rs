@@ -5,17 +5,21 @@
 use crate::actor::{self, Authenticated};
 use crate::client::ClientAddress;
 use crate::error::ApiError;
+use crate::error::FieldError;
 use crate::json::ApiJson;
 use crate::openapi::responses::{
-    BadRequest, InternalError, PayloadTooLarge, ServiceUnavailable, TooManyRequests, Unauthorized,
-    UnprocessableEntity, UnsupportedMediaType,
+    BadRequest, Forbidden, InternalError, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::state::State;
 use crate::tokens::{self, ClaimsFor};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use chrono::Utc;
+use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::Email;
-use earlyhelp_workflows::sessions::{self, Grant, Refresh, RefreshOutcome, SignIn, SignInOutcome};
+use earlyhelp_workflows::sessions::{
+    self, ChangePassword, Grant, Refresh, RefreshOutcome, SignIn, SignInOutcome, SignInRefusal,
+};
 use governor::clock::Clock as _;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -29,6 +33,21 @@ pub struct LoginRequest {
     email: String,
     #[schema(value_type = crate::openapi::values::Password)]
     password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The sign-in email; matched ignoring case and surrounding white space.
+    #[schema(value_type = crate::openapi::values::Email)]
+    email: String,
+    /// The current password: your own, or the one-time password an administrator set.
+    #[schema(value_type = crate::openapi::values::Password)]
+    password: String,
+    /// The new password: at least 12 characters, not containing the email's name, and
+    /// different from the current one.
+    #[schema(value_type = crate::openapi::values::Password)]
+    new_password: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -114,7 +133,9 @@ fn token_response(
 /// a minute, doubling with each further failure up to a day; the account's owner signing in
 /// from anywhere else is not affected. Attempts are also rate-limited per client address
 /// (429). Behind a reverse proxy the client address is the one it forwards, when the proxy is
-/// listed in `EARLYHELP_TRUSTED_PROXIES`.
+/// listed in `EARLYHELP_TRUSTED_PROXIES`. The right password of an account whose password an
+/// administrator set answers 403 `password_change_required`: set one of your own with
+/// `POST /api/v1/auth/password` first.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -126,6 +147,7 @@ fn token_response(
         (status = 200, description = "Signed in.", body = TokenResponse),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
@@ -187,8 +209,105 @@ pub async fn login(
             if let Some(user_id) = user {
                 tracing::info!(user.id = %user_id, reason = because.as_str(), "sign-in refused");
             }
+            if because == SignInRefusal::PasswordChangeRequired {
+                return Err(ApiError::PasswordChangeRequired);
+            }
             Err(ApiError::Unauthenticated(INVALID_CREDENTIALS))
         }
+    }
+}
+
+/// Set your password
+///
+/// Sets a new password for the account, given its current one: the way out of a one-time
+/// password an administrator set (signing in with one answers 403
+/// `password_change_required`), and how anyone changes their own. Refused like a sign-in (the
+/// same 401 whatever was wrong; wrong passwords count towards the lockout; rate-limited per
+/// client address). Every session of the account ends; sign in with the new password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password",
+    operation_id = "change_password",
+    tag = "auth",
+    security(()),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "The password is set; sign in with it."),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = UnprocessableEntity),
+        (status = 429, response = TooManyRequests),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    state: State,
+    req: HttpRequest,
+    body: ApiJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if let Err(not_until) = state.login_limiter.check_key(&client_address(&req)) {
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: wait.as_secs().max(1),
+        });
+    }
+    let ChangePasswordRequest {
+        email,
+        password,
+        new_password,
+    } = body.0;
+    let mut errors = Vec::new();
+    let email = Email::parse(&email)
+        .map_err(|error| errors.push(FieldError::new("email", error)))
+        .ok();
+    if password.is_empty() || password.chars().count() > earlyhelp_domain::password::MAX_LENGTH {
+        errors.push(FieldError::new(
+            "password",
+            "must be between 1 and 256 characters",
+        ));
+    }
+    let new_password = email.as_ref().and_then(|email| {
+        if new_password == password {
+            errors.push(FieldError::new(
+                "new_password",
+                "must differ from the current password",
+            ));
+            return None;
+        }
+        NewPassword::parse(new_password, email)
+            .map_err(|error| errors.push(FieldError::new("new_password", error)))
+            .ok()
+    });
+    let (Some(email), Some(new_password), true) = (email, new_password, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let context = actor::anonymous_context(&req);
+    let credentials = state
+        .db(move |conn| Ok(sessions::credentials(conn, &email)?))
+        .await?;
+    let dummy_hash = state.dummy_password_hash.clone();
+    let (credentials, password_matches, new_hash) = actix_web::web::block(move || {
+        let matches = sessions::check_password(credentials.as_ref(), &password, &dummy_hash);
+        let new_hash = earlyhelp_workflows::passwords::hash(new_password.expose());
+        (credentials, matches, new_hash)
+    })
+    .await?;
+    let command = ChangePassword {
+        credentials,
+        password_matches,
+        new_hash: new_hash.map_err(|error| ApiError::Internal(error.into()))?,
+        client: client_address(&req).to_string(),
+    };
+    let refused = state
+        .db(move |conn| Ok(sessions::change_password(conn, &context, command)?))
+        .await?;
+    match refused {
+        None => Ok(HttpResponse::NoContent().finish()),
+        Some(_) => Err(ApiError::Unauthenticated(INVALID_CREDENTIALS)),
     }
 }
 

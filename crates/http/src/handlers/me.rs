@@ -3,10 +3,12 @@
 
 use crate::actor::Authenticated;
 use crate::error::ApiError;
+use crate::handlers::wire::PendingRoles;
 use crate::openapi::responses::{InternalError, ServiceUnavailable, Unauthorized};
 use crate::openapi::values;
 use crate::state::State;
 use actix_web::HttpResponse;
+use chrono::{DateTime, Utc};
 use earlyhelp_workflows::directory::{self, Placement};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,12 +35,33 @@ pub struct MeResponse {
     /// The sign-in email, lower-case.
     email: String,
     display_name: String,
-    #[schema(value_type = Vec<values::Role>, min_items = 1)]
+    /// The roles held now: none while every role of a new account awaits confirmation.
+    #[schema(value_type = Vec<values::Role>)]
     roles: Vec<String>,
     organisation: OrganisationSummary,
     /// The locality whose records locality-scoped roles reach, if any.
     #[schema(required = true)]
     locality: Option<LocalitySummary>,
+    /// Roles an administrator granted you, waiting for a second person (your locality's LCSS
+    /// manager, or a manager of your organisation) to confirm them.
+    #[schema(required = true)]
+    pending_roles: Option<PendingRoles>,
+    /// When an administrator last set your password, and who: if you did not ask for it, tell
+    /// your manager.
+    #[schema(required = true)]
+    password_reset: Option<PasswordReset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordReset {
+    at: DateTime<Utc>,
+    by: PersonSummary,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonSummary {
+    id: Uuid,
+    display_name: String,
 }
 
 /// The signed-in user
@@ -62,6 +85,8 @@ pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, A
     let Placement {
         organisation,
         locality,
+        pending,
+        password_reset_by,
     } = auth
         .run(&state, |conn, _, actor| directory::placement(conn, actor))
         .await?;
@@ -79,5 +104,15 @@ pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, A
             id: l.id.into(),
             name: l.name,
         }),
+        pending_roles: pending.map(PendingRoles::from),
+        password_reset: user.password_reset_at.zip(password_reset_by).map(
+            |(at, (id, display_name))| PasswordReset {
+                at,
+                by: PersonSummary {
+                    id: id.into(),
+                    display_name,
+                },
+            },
+        ),
     }))
 }

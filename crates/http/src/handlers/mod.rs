@@ -27,6 +27,7 @@ pub mod performance_reports;
 pub mod reports;
 pub mod review_reports;
 pub mod reviews;
+pub mod role_grants;
 pub mod step_down_answers;
 pub mod step_downs;
 pub mod step_ups;

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use earlyhelp_persistence::localities::Locality;
 use earlyhelp_persistence::organisations::Organisation;
 use earlyhelp_persistence::pagination::{Cursor, Page, PageRequest};
-use earlyhelp_persistence::users::User;
+use earlyhelp_persistence::role_grants::RoleGrant;
+use earlyhelp_workflows::directory::users::Account;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -153,7 +154,8 @@ pub struct UserResponse {
     /// The sign-in email, lower-case.
     pub email: String,
     pub display_name: String,
-    #[schema(value_type = Vec<values::Role>, min_items = 1)]
+    /// The roles held now: none while every role of a new account awaits confirmation.
+    #[schema(value_type = Vec<values::Role>)]
     pub roles: Vec<String>,
     pub organisation_id: Uuid,
     /// The locality whose records locality-scoped roles (LCSS) reach.
@@ -171,10 +173,43 @@ pub struct UserResponse {
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Roles an administrator granted that read case records, waiting for a second person to
+    /// confirm them (`POST /api/v1/role-grants/{id}/confirm`); `null` when nothing waits.
+    #[schema(required = true)]
+    pub pending_roles: Option<PendingRoles>,
+    /// The password was set by an administrator and works once: its first use may only set a
+    /// new one (`POST /api/v1/auth/password`).
+    pub password_change_required: bool,
 }
 
-impl From<User> for UserResponse {
-    fn from(row: User) -> Self {
+/// Roles waiting for confirmation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingRoles {
+    /// The grant to confirm or decline.
+    pub grant_id: Uuid,
+    /// The account's whole role set once confirmed.
+    #[schema(value_type = Vec<values::Role>, min_items = 1)]
+    pub roles: Vec<String>,
+    #[schema(value_type = values::GrantReason)]
+    pub reason: String,
+    pub requested_by: Uuid,
+    pub requested_at: DateTime<Utc>,
+}
+
+impl From<RoleGrant> for PendingRoles {
+    fn from(grant: RoleGrant) -> Self {
+        Self {
+            grant_id: grant.id.into(),
+            roles: grant.roles,
+            reason: grant.reason.as_str().to_owned(),
+            requested_by: grant.requested_by.into(),
+            requested_at: grant.requested_at,
+        }
+    }
+}
+
+impl From<Account> for UserResponse {
+    fn from(Account { user: row, pending }: Account) -> Self {
         Self {
             id: row.id.into(),
             email: row.email,
@@ -188,6 +223,8 @@ impl From<User> for UserResponse {
             last_login_at: row.last_login_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            pending_roles: pending.map(PendingRoles::from),
+            password_change_required: row.password_change_required,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::handlers::{
     admin_localities, admin_organisations, admin_users, auth, directory, form_templates, me, ops,
+    role_grants,
 };
 use crate::openapi::values;
 use utoipa::OpenApi;
@@ -21,6 +22,7 @@ use utoipa::OpenApi;
         auth::login,
         auth::refresh,
         auth::logout,
+        auth::change_password,
         me::get_me,
         admin_localities::list_localities,
         admin_localities::create_locality,
@@ -37,6 +39,10 @@ use utoipa::OpenApi;
         admin_users::reactivate_user,
         admin_users::set_user_roles,
         admin_users::reset_user_password,
+        role_grants::list_role_grants,
+        role_grants::get_role_grant,
+        role_grants::confirm_role_grant,
+        role_grants::decline_role_grant,
         form_templates::list_form_templates,
         form_templates::publish_form_template,
         directory::search_organisations,

@@ -160,7 +160,9 @@ pub enum NextStep {
 /// with no accepted lead or no submitted form. `consultation_requested`: LCSS, a request for a
 /// No Names Consultation to your locality. `consultation_answered`: LCSS answered your request
 /// in the last 30 days. `consultation_follow_up`: LCSS, a No Names Consultation you recorded
-/// whose follow-up falls within a week or has passed.
+/// whose follow-up falls within a week or has passed. `role_grant_to_confirm`: an LCSS manager
+/// of the account's locality or a manager of its organisation, roles an administrator granted
+/// to confirm or decline.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -184,6 +186,7 @@ pub enum WorkKind {
     ConsultationRequested,
     ConsultationAnswered,
     ConsultationFollowUp,
+    RoleGrantToConfirm,
 }
 
 /// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,

@@ -86,6 +86,21 @@ value_schemas! {
     )
     .enum_values(Some(<Outcome as VariantNames>::VARIANTS.iter().copied()));
 
+    /// Why roles wait for confirmation: `earlyhelp_domain::role_grant::GrantReason`.
+    GrantReason => string(
+        "`created` (an administrator created the account), `roles_changed` (an administrator \
+         changed its roles) or `password_reset` (an administrator set its password).",
+    )
+    .enum_values(Some(
+        <earlyhelp_domain::role_grant::GrantReason as VariantNames>::VARIANTS.iter().copied(),
+    ));
+
+    /// Where a role grant stands: `earlyhelp_domain::role_grant::GrantState`.
+    GrantState => string("`pending`, `confirmed`, `declined` or `withdrawn` (replaced by a later request).")
+        .enum_values(Some(
+            <earlyhelp_domain::role_grant::GrantState as VariantNames>::VARIANTS.iter().copied(),
+        ));
+
     /// The kind of an organisation: `earlyhelp_domain::directory::OrganisationKind`.
     OrganisationKind => string("The kind of agency.")
         .enum_values(Some(Kind::ALL.map(Kind::as_str)));

@@ -25,6 +25,10 @@ pub struct Placement {
     pub organisation: Organisation,
     /// None for an organisation serving the whole authority.
     pub locality: Option<Locality>,
+    /// Roles an administrator granted the user, waiting for a second person's confirmation.
+    pub pending: Option<earlyhelp_persistence::role_grants::RoleGrant>,
+    /// The administrator who last set the user's password (id and name), if one did.
+    pub password_reset_by: Option<(earlyhelp_domain::UserId, String)>,
 }
 
 /// Only administrators manage the directory, and they manage all of it. HTTP asks this before
@@ -34,17 +38,26 @@ pub fn authorize(actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-/// The actor's organisation and locality. Any signed-in user may see their own, and it is
-/// not audited: it is the account's own data, not a record about anyone else.
+/// The actor's organisation and locality, the roles waiting for confirmation and who last
+/// set their password. Any signed-in user may see their own, and it is not audited: it is the account's own data, not a record about anyone else.
 pub fn placement(conn: &mut PgConnection, actor: &Actor) -> Result<Placement> {
     let organisation = stored_organisations::find(conn, actor.organisation_id)?;
     let locality = actor
         .locality_id
         .map(|id| stored_localities::find(conn, id))
         .transpose()?;
+    let pending = earlyhelp_persistence::role_grants::pending_for(conn, actor.user_id)?;
+    let me = earlyhelp_persistence::users::find(conn, actor.user_id)?;
+    let password_reset_by = me
+        .password_reset_by
+        .map(|admin| earlyhelp_persistence::users::find(conn, admin))
+        .transpose()?
+        .map(|admin| (admin.id, admin.display_name));
     Ok(Placement {
         organisation,
         locality,
+        pending,
+        password_reset_by,
     })
 }
 

@@ -1,6 +1,10 @@
 //! User accounts: who signs in, with which roles, for which organisation and locality.
 //! Administrators manage accounts; they never see password hashes or case content.
 //!
+//! Separation of duties: a role that reads case records, granted here by an administrator,
+//! waits for a second person's confirmation ([`crate::role_grants`]); a password an
+//! administrator sets is one-time, and the account's case roles wait for confirmation again.
+//!
 //! The `*_by_operator` steps are the command line's (`earlyhelp user create`, `seed-demo`):
 //! whoever holds the database URL can already do anything, so they ask no policy, and their
 //! audit entries name no actor.
@@ -13,10 +17,12 @@ use earlyhelp_domain::directory::Name;
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::policy::Actor;
 use earlyhelp_domain::role::{ReportReach, RoleSet};
+use earlyhelp_domain::role_grant::{self, GrantReason, Split};
 use earlyhelp_domain::{Email, LocalityId, OrganisationId, Role, UserId};
 use earlyhelp_persistence::audit::{AuditContext, AuditEvent};
 use earlyhelp_persistence::pagination::{Page, PageRequest};
-use earlyhelp_persistence::users::{self, NewUser, User, UserFilter};
+use earlyhelp_persistence::role_grants::{self, NewGrant, RoleGrant};
+use earlyhelp_persistence::users::{self, NewUser, PasswordSetter, User, UserFilter};
 use earlyhelp_persistence::{organisations, Error as DbError, PgConnection};
 
 #[derive(Debug, Clone)]
@@ -54,36 +60,101 @@ pub struct ResetPassword {
     pub password: String,
 }
 
+/// An account with the roles it holds and those waiting for confirmation.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: User,
+    pub pending: Option<RoleGrant>,
+}
+
+fn account(conn: &mut PgConnection, user: User) -> std::result::Result<Account, DbError> {
+    let pending = role_grants::pending_for(conn, user.id)?;
+    Ok(Account { user, pending })
+}
+
 /// Accounts by email, filtered.
 pub fn list(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
     command: ListUsers,
-) -> Result<Page<User>> {
+) -> Result<Page<Account>> {
     let event = listed(AuditAction::ListUsers, EntityType::User);
     read(conn, audit, actor, event, |conn| {
-        users::list(conn, &command.filter, &command.page)
+        let page = users::list(conn, &command.filter, &command.page)?;
+        let ids: Vec<UserId> = page.items.iter().map(|user| user.id).collect();
+        let mut pending = role_grants::pending_for_many(conn, &ids)?;
+        Ok(page.map(|user| {
+            let grant = pending
+                .iter()
+                .position(|grant| grant.user_id == user.id)
+                .map(|at| pending.swap_remove(at));
+            Account {
+                user,
+                pending: grant,
+            }
+        }))
     })
 }
 
-/// Creates an account, hashing its password on the calling (blocking) thread.
+/// Creates an account, hashing its password on the calling (blocking) thread. Roles that read
+/// case records wait for a second person's confirmation, and the password is one-time.
 pub fn create(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
     command: CreateUser,
-) -> Result<User> {
+) -> Result<Account> {
     authorize(actor)?;
-    create_by_operator(conn, audit, command)
+    let admin = actor.user_id;
+    let requested = command.roles.clone();
+    let reach = command.report_reach;
+    let Split { now, pending } = role_grant::split(&RoleSet::held([]), &requested);
+    let command = CreateUser {
+        roles: now,
+        ..command
+    };
+    insert(conn, audit, command, |conn, trail, user| {
+        let user = users::password_set_by_admin(conn, user.id, admin)?;
+        let pending = pending
+            .map(|roles| {
+                role_grants::request(
+                    conn,
+                    trail,
+                    &NewGrant {
+                        user: user.id,
+                        roles: roles.as_slice().to_vec(),
+                        report_reach: reach,
+                        reason: GrantReason::Created,
+                        requested_by: admin,
+                    },
+                )
+            })
+            .transpose()?;
+        Ok(Account { user, pending })
+    })
 }
 
-/// [`create`] for the command line, which has no actor.
+/// [`create`] for the command line, which has no actor: the roles hold at once, and the
+/// password is the user's own.
 pub fn create_by_operator(
     conn: &mut PgConnection,
     audit: &AuditContext,
     command: CreateUser,
 ) -> Result<User> {
+    insert(conn, audit, command, |_, _, user| Ok(user))
+}
+
+fn insert<T>(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    command: CreateUser,
+    then: impl FnOnce(
+        &mut PgConnection,
+        &mut earlyhelp_persistence::audit::AuditTrail,
+        User,
+    ) -> std::result::Result<T, DbError>,
+) -> Result<T> {
     let organisation =
         organisations::find(conn, command.organisation).map_err(|error| match error {
             DbError::NotFound => Refusal::invalid("organisation_id", "no such organisation").into(),
@@ -102,7 +173,8 @@ pub fn create_by_operator(
         report_reach: command.report_reach,
     };
     transaction(conn, audit, |conn, trail| {
-        users::create(conn, trail, &new).map_err(email_taken)
+        let user = users::create(conn, trail, &new).map_err(email_taken)?;
+        Ok(then(conn, trail, user)?)
     })
 }
 
@@ -111,9 +183,12 @@ pub fn get(
     audit: &AuditContext,
     actor: &Actor,
     id: UserId,
-) -> Result<User> {
+) -> Result<Account> {
     let event = AuditEvent::success(AuditAction::ReadUser, EntityType::User, id);
-    read(conn, audit, actor, event, |conn| users::find(conn, id))
+    read(conn, audit, actor, event, |conn| {
+        let user = users::find(conn, id)?;
+        account(conn, user)
+    })
 }
 
 /// Deactivates an account and ends its sessions. An administrator cannot deactivate themselves,
@@ -123,13 +198,14 @@ pub fn deactivate(
     audit: &AuditContext,
     actor: &Actor,
     id: UserId,
-) -> Result<User> {
+) -> Result<Account> {
     authorize(actor)?;
     if id == actor.user_id {
         return Err(Refusal::CannotDeactivateSelf.into());
     }
     change(conn, audit, actor, |conn, trail| {
-        users::set_active(conn, trail, id, false)
+        let user = users::set_active(conn, trail, id, false)?;
+        account(conn, user)
     })
 }
 
@@ -138,20 +214,24 @@ pub fn reactivate(
     audit: &AuditContext,
     actor: &Actor,
     id: UserId,
-) -> Result<User> {
+) -> Result<Account> {
     change(conn, audit, actor, |conn, trail| {
-        users::set_active(conn, trail, id, true)
+        let user = users::set_active(conn, trail, id, true)?;
+        account(conn, user)
     })
 }
 
-/// Replaces an account's roles and ends its sessions, so new tokens carry the new roles. An
-/// administrator cannot remove their own admin role.
+/// Replaces an account's roles and ends its sessions, so new tokens carry the new roles.
+/// Roles the account loses, and those that read no case record, change at once; a case role
+/// it did not hold waits, with the whole requested set, for a second person's confirmation
+/// (any earlier request still waiting is withdrawn). An administrator cannot remove their own
+/// admin role.
 pub fn set_roles(
     conn: &mut PgConnection,
     audit: &AuditContext,
     actor: &Actor,
     command: SetRoles,
-) -> Result<User> {
+) -> Result<Account> {
     authorize(actor)?;
     if command.user == actor.user_id && !command.roles.contains(Role::Admin) {
         return Err(Refusal::CannotRemoveOwnAdmin.into());
@@ -160,8 +240,26 @@ pub fn set_roles(
         let user = users::find(conn, command.user)?;
         let reach = command.report_reach.unwrap_or(user.report_reach);
         check_reach(reach, user.locality_id)?;
-        let roles = command.roles.as_slice().to_vec();
-        Ok(users::set_roles(conn, trail, user.id, roles, reach)?)
+        let held = RoleSet::held(user.known_roles());
+        let Split { now, pending } = role_grant::split(&held, &command.roles);
+        role_grants::withdraw_pending(conn, user.id)?;
+        let user = users::set_roles(conn, trail, user.id, now.as_slice().to_vec(), reach)?;
+        let pending = pending
+            .map(|roles| {
+                role_grants::request(
+                    conn,
+                    trail,
+                    &NewGrant {
+                        user: user.id,
+                        roles: roles.as_slice().to_vec(),
+                        report_reach: reach,
+                        reason: GrantReason::RolesChanged,
+                        requested_by: actor.user_id,
+                    },
+                )
+            })
+            .transpose()?;
+        Ok(Account { user, pending })
     })
 }
 
@@ -177,9 +275,11 @@ fn check_reach(reach: ReportReach, locality: Option<LocalityId>) -> Result<()> {
     Ok(())
 }
 
-/// Sets a new password, clears any lockout and ends every session of the account. The
-/// password policy needs the account's email, so an unknown account is 404 before the
-/// password is judged.
+/// Sets a one-time password (its first use may only set a new one), clears any lockout and
+/// ends every session of the account. The account's roles that read case records wait for a
+/// second person's confirmation again: whoever knows the one-time password, the administrator
+/// included, reaches no case record with it. The password policy needs the account's email,
+/// so an unknown account is 404 before the password is judged.
 pub fn reset_password(
     conn: &mut PgConnection,
     audit: &AuditContext,
@@ -192,10 +292,50 @@ pub fn reset_password(
         .map_err(|error| Failure::Defect(format!("stored email invalid: {error}")))?;
     let password = NewPassword::parse(command.password, &email)
         .map_err(|error| Refusal::invalid("password", error))?;
-    reset_password_by_operator(conn, audit, command.user, &password)
+    let password_hash = passwords::hash(password.expose())?;
+    let admin = actor.user_id;
+    transaction(conn, audit, |conn, trail| {
+        let user = users::set_password(
+            conn,
+            trail,
+            command.user,
+            password_hash,
+            PasswordSetter::Admin(admin),
+        )?;
+        // A grant still waiting keeps its roles; otherwise the roles the account held.
+        let waiting = role_grants::pending_for(conn, user.id)?;
+        let held = RoleSet::held(user.known_roles());
+        let Split { now, pending } = role_grant::after_password_reset(&held);
+        let pending = match (&waiting, pending) {
+            (Some(grant), _) => Some(RoleSet::held(grant.known_roles())),
+            (None, pending) => pending,
+        };
+        if let Some(roles) = pending {
+            users::set_roles(
+                conn,
+                trail,
+                user.id,
+                now.as_slice().to_vec(),
+                user.report_reach,
+            )?;
+            role_grants::request(
+                conn,
+                trail,
+                &NewGrant {
+                    user: user.id,
+                    roles: roles.as_slice().to_vec(),
+                    report_reach: user.report_reach,
+                    reason: GrantReason::PasswordReset,
+                    requested_by: admin,
+                },
+            )?;
+        }
+        Ok(())
+    })
 }
 
-/// [`reset_password`] for the command line, with a password already judged by the policy.
+/// Sets the password from the command line (`seed-demo --reset-passwords`), with a password
+/// already judged by the policy: the operator can already do anything, so nothing waits.
 pub fn reset_password_by_operator(
     conn: &mut PgConnection,
     audit: &AuditContext,
@@ -204,7 +344,7 @@ pub fn reset_password_by_operator(
 ) -> Result<()> {
     let password_hash = passwords::hash(password.expose())?;
     transaction(conn, audit, |conn, trail| {
-        users::set_password(conn, trail, user, password_hash)?;
+        users::set_password(conn, trail, user, password_hash, PasswordSetter::Operator)?;
         Ok(())
     })
 }
