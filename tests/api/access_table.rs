@@ -75,6 +75,19 @@ pub(crate) async fn record_routes_of(app: &TestApp, referral: Referral) -> Recor
         .await
         .json();
     let taf_member = id_of(&taf_member);
+    // South LCSS covered North for a day, and North's LCSS manager has ended that access.
+    let access_request = app
+        .post(&format!("/api/v1/families/{}/access-requests", case.family))
+        .token(&app.token("lcss_worker2").await)
+        .json(&json!({ "reason": "Covering the North LCSS duty desk this week" }))
+        .await;
+    access_request.assert_status(201);
+    let access_request = id_of(&access_request.json());
+    app.post(&format!("/api/v1/access-requests/{access_request}/end"))
+        .token(&app.token("lcss_manager").await)
+        .send()
+        .await
+        .assert_status(200);
     let (family, episode, child, adult) = (&case.family, &case.episode, &case.child, &case.adult);
     let member = json!({ "kind": "child", "given_name": "Kit", "family_name": "Demo-Hartwell", "date_of_birth": "2019-02-02", "sex": "F", "confirm_new": true });
 
@@ -135,6 +148,24 @@ pub(crate) async fn record_routes_of(app: &TestApp, referral: Referral) -> Recor
             Method::GET,
             "/api/v1/families/{id}/chronology",
             format!("/api/v1/families/{family}/chronology"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/families/{id}/access-requests",
+            format!("/api/v1/families/{family}/access-requests"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/access-requests/{id}",
+            format!("/api/v1/access-requests/{access_request}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/access-requests/{id}/end",
+            format!("/api/v1/access-requests/{access_request}/end"),
             None,
         ),
         (

@@ -350,6 +350,7 @@ pub fn settings(database_url: &str) -> Settings {
         timeouts: HttpTimeouts::default(),
         trusted_proxies: Default::default(),
         audit_seal_interval: Some(Duration::from_millis(100)),
+        access_window: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ mod helpers;
 
 mod access;
 mod access_reach;
+mod access_requests;
 mod access_table;
 mod activity_reports;
 mod admin;

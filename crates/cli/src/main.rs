@@ -218,6 +218,14 @@ struct ServeArgs {
         default_value_t = 1_000
     )]
     audit_seal_interval_ms: u64,
+    /// Hours that access to a family outside one's scope (break glass) lasts, 1 to 168.
+    #[arg(
+        long,
+        env = "EARLYHELP_ACCESS_REQUEST_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..=168)
+    )]
+    access_request_hours: u32,
 }
 
 fn init_logging(format: LogFormat) {
@@ -413,6 +421,9 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|error| anyhow::anyhow!("EARLYHELP_TRUSTED_PROXIES: {error}"))?,
         audit_seal_interval: (args.audit_seal_interval_ms > 0)
             .then(|| Duration::from_millis(args.audit_seal_interval_ms)),
+        access_window: earlyhelp_workflows::access_requests::AccessWindow {
+            hours: args.access_request_hours,
+        },
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

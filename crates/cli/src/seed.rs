@@ -1,5 +1,6 @@
 //! Demo data and operator-created users. All names are synthetic.
 
+mod access;
 mod families;
 mod roster;
 mod snf;

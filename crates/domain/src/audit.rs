@@ -106,6 +106,15 @@ pub enum AuditAction {
     ConfirmRoleGrant,
     #[strum(serialize = "role_grant.decline")]
     DeclineRoleGrant,
+    /// Access to a family outside the actor's scope (break glass); the entity is the family,
+    /// the detail the request's id, its reason and when it expires.
+    #[strum(serialize = "family.access_request")]
+    RequestFamilyAccess,
+    /// Such access ended early; the detail names the request.
+    #[strum(serialize = "family.access_end")]
+    EndFamilyAccess,
+    #[strum(serialize = "family.access_requests")]
+    ListFamilyAccess,
     #[strum(serialize = "organisation.list")]
     ListOrganisations,
     #[strum(serialize = "organisation.read")]

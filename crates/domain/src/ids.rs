@@ -78,6 +78,8 @@ typed_id!(
     ChronologyEntryId,
     /// Roles an administrator granted, waiting for a second person's confirmation.
     RoleGrantId,
+    /// Time-limited access to one family outside the reader's scope (break glass).
+    AccessRequestId,
 );
 
 #[cfg(test)]

@@ -75,6 +75,11 @@ pub enum Permission {
     /// Confirm or decline roles an administrator granted that read case records: LCSS managers
     /// for accounts of their locality, managers for their organisation (or the county).
     DecideRoleGrants,
+    /// Ask for time-limited read access to one family outside one's scope, giving the reason
+    /// (break glass): anyone who works cases.
+    RequestAccess,
+    /// End someone's access outside their scope early (LCSS managers, for their locality).
+    EndAccess,
     /// Search the professional directory (organisations and the professionals in them, with
     /// work contacts) and read a locality's LCSS and MASH contacts: everyone who works cases.
     ReadDirectory,
@@ -98,6 +103,8 @@ pub enum Reach {
     /// As far as the actor's account says ([`ReportReach`]): their organisation, their
     /// locality or the authority. Only report grants reach this way.
     Granted,
+    /// The families the actor asked for access to, while that access lasts (break glass).
+    Requested,
 }
 
 /// A grant resolved for one actor: the reach with the locality filled in.
@@ -106,6 +113,8 @@ pub enum Scope {
     Own(UserId),
     Team(UserId),
     ProposedLead(UserId),
+    /// The families the user holds live access to outside their scope (break glass).
+    Requested(UserId),
     Locality(LocalityId),
     /// The records led from one organisation: a report scope only (see [`Reach::Granted`]),
     /// it covers no case record.
@@ -135,6 +144,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (RequestConsultations, County),
             (ReadReports, Own),
             (ReadCase, Team),
+            (ReadCase, Requested),
+            (RequestAccess, County),
             (RecordMeetings, Team),
             (WriteCase, Own),
             (CompleteAssessment, Own),
@@ -144,6 +155,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadCase, Locality),
             (ReadCase, Team),
+            (ReadCase, Requested),
+            (RequestAccess, County),
             (RecordMeetings, Locality),
             (RecordMeetings, Team),
             (WriteCase, Locality),
@@ -158,6 +171,9 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadCase, Locality),
             (ReadCase, Team),
+            (ReadCase, Requested),
+            (RequestAccess, County),
+            (EndAccess, Locality),
             (RecordMeetings, Locality),
             (RecordMeetings, Team),
             (WriteCase, Locality),
@@ -178,6 +194,8 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (ReadDirectory, County),
             (ReadCase, Referred),
             (ReadCase, Team),
+            (ReadCase, Requested),
+            (RequestAccess, County),
             (RecordMeetings, Team),
             (DecideStepUps, Referred),
             (RecordStepDowns, County),
@@ -214,6 +232,7 @@ fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
     match reach {
         Reach::Own => Some(Scope::Own(actor.user_id)),
         Reach::Team => Some(Scope::Team(actor.user_id)),
+        Reach::Requested => Some(Scope::Requested(actor.user_id)),
         Reach::ProposedLead => Some(Scope::ProposedLead(actor.user_id)),
         // A locality grant without a locality reaches nothing, rather than everything.
         Reach::Locality => actor.locality_id.map(Scope::Locality),
@@ -251,6 +270,8 @@ pub struct CaseFacts {
     /// Early help has referred the family to Children's Social Care (a step-up), or social
     /// care has stepped it down.
     pub referred: bool,
+    /// Who holds live access to the family outside their scope (break glass).
+    pub requested_access: Vec<UserId>,
 }
 
 impl CaseFacts {
@@ -263,6 +284,7 @@ impl CaseFacts {
             proposed_lead: None,
             assigned_reviewer: None,
             referred: false,
+            requested_access: Vec::new(),
         }
     }
 }
@@ -275,6 +297,7 @@ impl Scope {
                 case.lead_professional == *user || case.team_members.contains(user)
             }
             Scope::ProposedLead(user) => case.proposed_lead == Some(*user),
+            Scope::Requested(user) => case.requested_access.contains(user),
             Scope::Locality(locality) => case.locality_id == *locality,
             Scope::County => true,
             Scope::Referred => case.referred,
@@ -348,9 +371,11 @@ pub fn may_record_family_in(actor: &Actor, locality: LocalityId, home: Option<Lo
             Scope::Locality(covered) => *covered == locality,
             Scope::County => true,
             Scope::Own(_) => home.is_none_or(|home| home == locality),
-            Scope::Team(_) | Scope::ProposedLead(_) | Scope::Referred | Scope::Organisation(_) => {
-                false
-            }
+            Scope::Team(_)
+            | Scope::ProposedLead(_)
+            | Scope::Requested(_)
+            | Scope::Referred
+            | Scope::Organisation(_) => false,
         })
 }
 

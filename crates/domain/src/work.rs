@@ -54,10 +54,13 @@ pub enum WorkKind {
     /// An LCSS manager of the account's locality, or a manager of its organisation: roles an
     /// administrator granted, to confirm or decline.
     RoleGrantToConfirm,
+    /// Someone holds access outside their scope to a family I lead, or (LCSS managers) of my
+    /// locality, until it expires (its due date) or is ended.
+    AccessGranted,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 21] = [
+    pub const ALL: [WorkKind; 22] = [
         WorkKind::AssessmentDraft,
         WorkKind::AssessmentReturned,
         WorkKind::TransferToAccept,
@@ -79,6 +82,7 @@ impl WorkKind {
         WorkKind::ConsultationAnswered,
         WorkKind::ConsultationFollowUp,
         WorkKind::RoleGrantToConfirm,
+        WorkKind::AccessGranted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +107,7 @@ impl WorkKind {
             }
             WorkKind::ConsultationFollowUp => "no-names-consultations",
             WorkKind::RoleGrantToConfirm => "role-grants",
+            WorkKind::AccessGranted => "access-requests",
         };
         format!("/api/v1/{collection}/{id}")
     }

@@ -7,8 +7,8 @@
 
 use crate::error::ApiError;
 use crate::handlers::{
-    actions, activity_reports, admin_localities, admin_organisations, admin_users, assessments,
-    auth, chronology, consents, consultation_requests, consultations, directory,
+    access_requests, actions, activity_reports, admin_localities, admin_organisations, admin_users,
+    assessments, auth, chronology, consents, consultation_requests, consultations, directory,
     episode_transitions, episodes, families, feedback, form_templates, governance, known_elsewhere,
     me, meetings, ops, people, performance_reports, reports, review_reports, reviews, role_grants,
     step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
@@ -148,6 +148,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/families/{id}/consents" => consents::list_consents, OnCase(ReadCase);
         POST "/api/v1/families/{id}/consents" => consents::record_consent, OnCase(WriteCase);
         GET "/api/v1/families/{id}/chronology" => chronology::get_chronology, OnCase(ReadCase);
+        // Access outside the normal scope (break glass): asked for on a family the caller
+        // cannot read, so no case check; listed and ended on the family's record.
+        POST "/api/v1/families/{id}/access-requests" => access_requests::request_family_access,
+            Granted(RequestAccess);
+        GET "/api/v1/families/{id}/access-requests" =>
+            access_requests::list_family_access_requests, OnCase(ReadCase);
+        GET "/api/v1/access-requests/{id}" => access_requests::get_access_request,
+            OnCase(ReadCase);
+        POST "/api/v1/access-requests/{id}/end" => access_requests::end_access_request,
+            OnCase(EndAccess);
         GET "/api/v1/families/{id}/consultations" => consultations::list_advice_consultations,
             OnCase(ReadCase);
         POST "/api/v1/families/{id}/consultations" => consultations::record_advice_consultation,

@@ -22,6 +22,8 @@ pub struct AppState {
     pub review_working_days: u32,
     /// Weeks from forming a Team Around the Family to its first review.
     pub taf_review: earlyhelp_workflows::tafs::ReviewCadence,
+    /// How long access outside one's scope lasts.
+    pub access_window: earlyhelp_workflows::access_requests::AccessWindow,
 }
 
 pub type State = actix_web::web::Data<AppState>;
@@ -43,6 +45,7 @@ impl AppState {
             taf_review: earlyhelp_workflows::tafs::ReviewCadence {
                 weeks: settings.review.taf_review_weeks,
             },
+            access_window: settings.access_window,
         }))
     }
 

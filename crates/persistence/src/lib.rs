@@ -2,6 +2,7 @@
 //! and the audit writer. It knows nothing of HTTP; every function takes its connection
 //! explicitly so callers decide the transaction.
 
+pub mod access_requests;
 pub mod activity_reports;
 pub mod assessments;
 pub mod audit;

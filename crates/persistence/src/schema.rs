@@ -22,6 +22,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Time-limited read access to one family outside the reader's scope, with the reason they gave. Kept: ended, never deleted.
+    access_requests (id) {
+        id -> Uuid,
+        family_id -> Uuid,
+        user_id -> Uuid,
+        /// Why the professional needs the record, as they wrote it for the audit (no names).
+        reason -> Text,
+        granted_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        ended_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     /// The hash chain over audit_events: one link per entry, in seq order. Append-only.
     audit_seals (seq) {
         seq -> Int8,
@@ -687,6 +702,7 @@ diesel::joinable!(users -> localities (locality_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    access_requests,
     advice_consultations,
     assessment_revisions,
     assessments,

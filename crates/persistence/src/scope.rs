@@ -43,6 +43,12 @@ pub fn visible_family_ids(filter: &CaseFilter) -> VisibleFamilies {
                 "families.id IN (SELECT family_id FROM step_ups \
                  UNION ALL SELECT family_id FROM step_downs)",
             ))),
+            // The families the user holds live access to outside their scope (break glass).
+            Scope::Requested(user) => Box::new(
+                condition.or(sql::<Bool>(REQUESTED_FAMILIES)
+                    .bind::<SqlUuid, _>(user)
+                    .sql(")")),
+            ),
             // A proposal lets its proposed lead read and accept that one episode; it does not
             // list the family. An organisation scope is a report scope: it lists no family.
             Scope::ProposedLead(_) | Scope::Organisation(_) => condition,
@@ -60,9 +66,15 @@ const TEAM_FAMILIES: &str = "families.id IN (SELECT t.family_id FROM tafs t \
      JOIN episodes e ON e.id = t.episode_id JOIN taf_members m ON m.taf_id = t.id \
      WHERE e.state = 'open' AND t.closed_at IS NULL AND m.ended_at IS NULL AND m.user_id = ";
 
+/// `families.id` is one the bound user holds live access to outside their scope (the caller
+/// binds the user and closes the parenthesis).
+const REQUESTED_FAMILIES: &str = "families.id IN (SELECT a.family_id FROM access_requests a \
+     WHERE a.ended_at IS NULL AND a.expires_at > now() AND a.user_id = ";
+
 /// What the policy needs to know about one family: its place, its lead, the active members
 /// with an account of its open episode's Team Around the Family, and whether early help has
-/// referred it to social care or social care stepped it down.
+/// referred it to social care or social care stepped it down, and who holds live access to it
+/// outside their scope.
 pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts> {
     let (locality, lead): (LocalityId, UserId) = families::table
         .find(family)
@@ -71,6 +83,7 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
     facts.referred = referred(conn, family)?;
+    facts.requested_access = crate::access_requests::live_readers(conn, family)?;
     Ok(facts)
 }
 

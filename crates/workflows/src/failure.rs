@@ -84,6 +84,12 @@ pub enum Refusal {
     CannotRemoveOwnAdmin,
     #[error("a user with this email already exists")]
     EmailTaken,
+    /// Asking for access outside one's scope to a family one can read already.
+    #[error("you can read this family's record already")]
+    AlreadyInScope,
+    /// Ending access that has ended or expired already.
+    #[error("this access has ended already")]
+    AccessEnded,
 }
 
 /// How the HTTP layer classes a refusal; each class is one status.
@@ -155,6 +161,8 @@ impl Refusal {
             Refusal::NotYourReview => "not_your_review",
             Refusal::CannotDeactivateSelf => "cannot_deactivate_self",
             Refusal::CannotRemoveOwnAdmin => "cannot_remove_own_admin",
+            Refusal::AlreadyInScope => "already_in_scope",
+            Refusal::AccessEnded => "access_ended",
             Refusal::EmailTaken => "email_taken",
         }
     }
@@ -192,6 +200,8 @@ impl Refusal {
             | Refusal::NotYourReview
             | Refusal::CannotDeactivateSelf
             | Refusal::CannotRemoveOwnAdmin
+            | Refusal::AlreadyInScope
+            | Refusal::AccessEnded
             | Refusal::EmailTaken => RefusalClass::Conflict,
         }
     }
@@ -238,6 +248,10 @@ impl Refusal {
                 "You cannot remove your own admin role; ask another administrator.".into()
             }
             Refusal::EmailTaken => "A user with this email already exists.".into(),
+            Refusal::AlreadyInScope => "You can read this family's record already; no access \
+                outside your scope is needed."
+                .into(),
+            Refusal::AccessEnded => "This access has ended or expired already.".into(),
             Refusal::TafClosed => "The Team Around the Family is closed; its record is kept \
                 but nothing more changes."
                 .into(),

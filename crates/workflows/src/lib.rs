@@ -12,6 +12,7 @@ mod failure;
 pub mod passwords;
 pub mod step;
 
+pub mod access_requests;
 pub mod assessments;
 pub mod chronology;
 pub mod consents;

@@ -40,9 +40,10 @@ pub(crate) fn scope_of(actor: &Actor) -> Result<ReportScope> {
             Scope::County => (0, ReportScope::County),
             Scope::Locality(locality) => (1, ReportScope::Locality(*locality)),
             Scope::Organisation(organisation) => (2, ReportScope::Organisation(*organisation)),
-            Scope::Own(user) | Scope::Team(user) | Scope::ProposedLead(user) => {
-                (3, ReportScope::Lead(*user))
-            }
+            Scope::Own(user)
+            | Scope::Team(user)
+            | Scope::ProposedLead(user)
+            | Scope::Requested(user) => (3, ReportScope::Lead(*user)),
             Scope::Referred => (4, ReportScope::Lead(actor.user_id)),
         })
         .min_by_key(|(rank, _)| *rank)

@@ -72,6 +72,7 @@ pub fn list(
         rows.extend(consultation_rows(conn, actor)?);
         rows.extend(step_up_rows(conn, actor)?);
         rows.extend(crate::role_grants::work_rows(conn, actor)?);
+        rows.extend(crate::access_requests::work_rows(conn, actor)?);
         rows.sort_by_key(|row| (sort_key(row), row.id));
         rows.dedup_by_key(|row| row.id);
         if let Some(after) = &page.after {

@@ -87,6 +87,7 @@ pub fn seed(conn: &mut PgConnection) -> anyhow::Result<Report> {
     super::step_downs::write_step_downs(conn).context("cannot seed the demo step-downs")?;
     super::step_downs::write_report_settings(conn)
         .context("cannot seed the demo report settings")?;
+    super::access::write_access_request(conn).context("cannot seed the demo access request")?;
     Ok(report)
 }
 

@@ -1,5 +1,6 @@
 //! Handlers, one module per resource, one function per action (`<verb>_<resource>`).
 
+pub mod access_requests;
 pub mod actions;
 pub mod activity_reports;
 pub mod admin_localities;

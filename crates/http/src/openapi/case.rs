@@ -8,10 +8,10 @@
 #![allow(dead_code)] // Schema-only types: never built, only described.
 
 use crate::handlers::{
-    actions, activity_reports, assessments, chronology, consents, consultation_requests,
-    consultations, episode_transitions, episodes, families, feedback, governance, known_elsewhere,
-    meetings, people, performance_reports, reports, review_reports, reviews, step_down_answers,
-    step_downs, step_ups, taf_reviews, tafs, work,
+    access_requests, actions, activity_reports, assessments, chronology, consents,
+    consultation_requests, consultations, episode_transitions, episodes, families, feedback,
+    governance, known_elsewhere, meetings, people, performance_reports, reports, review_reports,
+    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -32,6 +32,10 @@ pub use crate::openapi::teams::*;
         families::create_family,
         families::get_family,
         families::update_family,
+        access_requests::request_family_access,
+        access_requests::list_family_access_requests,
+        access_requests::get_access_request,
+        access_requests::end_access_request,
         people::add_member,
         people::add_relationship,
         consents::list_consents,

@@ -162,7 +162,8 @@ pub enum NextStep {
 /// in the last 30 days. `consultation_follow_up`: LCSS, a No Names Consultation you recorded
 /// whose follow-up falls within a week or has passed. `role_grant_to_confirm`: an LCSS manager
 /// of the account's locality or a manager of its organisation, roles an administrator granted
-/// to confirm or decline.
+/// to confirm or decline. `access_granted`: someone holds access outside their scope to a
+/// family you lead or (LCSS managers) of your locality; its due date is when it expires.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]
 pub enum WorkKind {
@@ -187,6 +188,7 @@ pub enum WorkKind {
     ConsultationAnswered,
     ConsultationFollowUp,
     RoleGrantToConfirm,
+    AccessGranted,
 }
 
 /// A step-up's state: `requested` (with social care), `accepted` for statutory assessment,
