@@ -34,7 +34,7 @@ fn caller(access: Access) -> &'static str {
         }
         Access::Granted(Permission::ReadReports | Permission::SetReportTargets) => "manager",
         Access::Granted(Permission::ManageDirectory) => "admin",
-        Access::Granted(Permission::ReadAuditTrail) => "auditor",
+        Access::Granted(Permission::ReadAuditTrail | Permission::ExportSubjectAccess) => "auditor",
         Access::Granted(Permission::DecideRoleGrants) => "lcss_manager",
         Access::Granted(Permission::RecordConsultations | Permission::AllocateStepDowns) => {
             "lcss_worker"
@@ -109,7 +109,9 @@ async fn every_documented_read_writes_an_audit_entry() {
         {
             Some((_, _, path, _)) => path.clone(),
             None => match pattern {
-                "/api/v1/people/{id}/access-log" => pattern.replace("{id}", &case.child),
+                "/api/v1/people/{id}/access-log" | "/api/v1/people/{id}/subject-access-export" => {
+                    pattern.replace("{id}", &case.child)
+                }
                 "/api/v1/admin/users/{id}" => {
                     pattern.replace("{id}", &app.persona("practitioner").id.to_string())
                 }

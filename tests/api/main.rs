@@ -41,6 +41,7 @@ mod separation_of_duties;
 mod serving_role;
 mod step_downs;
 mod step_ups;
+mod subject_access;
 mod synthetic;
 mod tafs;
 mod tokens;

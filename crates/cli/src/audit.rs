@@ -41,6 +41,42 @@ pub fn seal(database_url: &str, patience: Duration) -> anyhow::Result<()> {
     }
 }
 
+/// `earlyhelp sar export`: everything held about one person, as the auditor's export over
+/// HTTP gives it, written to `out` (default `subject-access-<id>.zip`); audited as the
+/// operator's.
+pub fn subject_access_export(
+    database_url: &str,
+    person: uuid::Uuid,
+    out: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let db = db(database_url);
+    let mut conn = db.connection().context("cannot connect to the database")?;
+    let context = earlyhelp_persistence::audit::AuditContext {
+        actor: None,
+        request_id: format!("cli-sar-{}", uuid::Uuid::now_v7()),
+        client_address: None,
+    };
+    let person = earlyhelp_domain::PersonId::from(person);
+    let export = earlyhelp_workflows::subject_access::export(&mut conn, &context, None, person)
+        .map_err(|error| match error {
+            earlyhelp_workflows::Failure::Refused(earlyhelp_workflows::Refusal::NotFound) => {
+                anyhow::anyhow!("no person {person}")
+            }
+            other => anyhow::Error::from(other),
+        })?;
+    let zip = export.to_zip()?;
+    let out = out.unwrap_or_else(|| format!("subject-access-{person}.zip").into());
+    std::fs::write(&out, &zip).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote {} ({} bytes): {} documents and {} access-log entries",
+        out.display(),
+        zip.len(),
+        export.documents.len() + 1,
+        export.access_log.len()
+    );
+    Ok(())
+}
+
 /// Recomputes the chain; fails naming the first broken link.
 pub fn verify(database_url: &str) -> anyhow::Result<()> {
     let db = db(database_url);

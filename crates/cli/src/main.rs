@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Subject access requests.
+    Sar {
+        #[command(subcommand)]
+        command: SarCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -109,6 +114,20 @@ enum AuditCommand {
         /// Seconds to wait for entries of transactions still in flight.
         #[arg(long, default_value_t = 10)]
         wait_seconds: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum SarCommand {
+    /// Write everything held about one person to a ZIP of JSON documents with an HTML summary
+    /// (audited).
+    Export {
+        /// The person's id.
+        #[arg(long)]
+        person: uuid::Uuid,
+        /// Where to write the ZIP (default: subject-access-<id>.zip here).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -321,6 +340,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Seal { wait_seconds },
         } => audit::seal(&database_url()?, Duration::from_secs(wait_seconds)),
+        Command::Sar {
+            command: SarCommand::Export { person, out },
+        } => audit::subject_access_export(&database_url()?, person, out),
         Command::User {
             command:
                 UserCommand::Create {

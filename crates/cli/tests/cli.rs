@@ -476,3 +476,66 @@ fn audit_seal_and_verify_find_an_entry_the_owner_altered() {
         "{report}"
     );
 }
+
+#[test]
+fn sar_export_writes_everything_held_about_a_person_and_is_audited() {
+    let db = Scratch::new();
+    let url = db.url();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
+    ];
+    for step in [&["migrate"][..], &["seed-demo"]] {
+        let output = earlyhelp(step, &env, None);
+        assert!(output.status.success(), "{step:?}: {}", text(&output));
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Person {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let mut conn = PgConnection::establish(&url).expect("connect scratch");
+    let person: Person = diesel::sql_query(
+        "SELECT id::text AS id FROM people WHERE kind = 'child' ORDER BY created_at LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .expect("a demo child");
+    let out = std::env::temp_dir().join(format!("sar-{}.zip", uuid_like()));
+    let out_arg = out.to_string_lossy().into_owned();
+    let exported = earlyhelp(
+        &["sar", "export", "--person", &person.id, "--out", &out_arg],
+        &env,
+        None,
+    );
+    assert!(exported.status.success(), "{}", text(&exported));
+    assert!(text(&exported).contains("access-log entries"));
+    let bytes = std::fs::read(&out).expect("the export");
+    let _ = std::fs::remove_file(&out);
+    assert!(bytes.starts_with(b"PK"), "a ZIP archive");
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let audited: Count = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM audit_events WHERE action = 'person.subject_access_export' \
+         AND entity_id = '{}' AND actor_id IS NULL",
+        person.id
+    ))
+    .get_result(&mut conn)
+    .expect("count");
+    assert_eq!(audited.n, 1);
+
+    let unknown = earlyhelp(
+        &[
+            "sar",
+            "export",
+            "--person",
+            "0190a2b4-0000-7000-8000-000000000000",
+        ],
+        &env,
+        None,
+    );
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains("no person"), "{}", text(&unknown));
+}

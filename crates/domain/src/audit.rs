@@ -221,6 +221,10 @@ pub enum AuditAction {
     /// Who accessed one person's record, read (the entity is the person).
     #[strum(serialize = "audit.access_log")]
     ReadAccessLog,
+    /// Everything held about a person exported for a subject access request (the entity is
+    /// the person; an export from the command line names no actor).
+    #[strum(serialize = "person.subject_access_export")]
+    ExportSubjectAccess,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

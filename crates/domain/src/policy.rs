@@ -75,6 +75,9 @@ pub enum Permission {
     /// Confirm or decline roles an administrator granted that read case records: LCSS managers
     /// for accounts of their locality, managers for their organisation (or the county).
     DecideRoleGrants,
+    /// Export everything held about one person for a subject access request (information
+    /// governance).
+    ExportSubjectAccess,
     /// Ask for time-limited read access to one family outside one's scope, giving the reason
     /// (break glass): anyone who works cases.
     RequestAccess,
@@ -207,7 +210,7 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (DecideRoleGrants, Granted),
         ],
         Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
-        Role::Auditor => &[(ReadAuditTrail, County)],
+        Role::Auditor => &[(ReadAuditTrail, County), (ExportSubjectAccess, County)],
     }
 }
 

@@ -213,6 +213,7 @@ fn every_enum_keeps_its_names_and_messages() {
         UpdateReportSettings,
         QueryAuditTrail,
         ReadAccessLog,
+        ExportSubjectAccess,
         ChangeOwnPassword,
         RequestRoleGrant,
         ListRoleGrants,

@@ -230,6 +230,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         GET "/api/v1/audit" => governance::search_audit, Granted(ReadAuditTrail);
         GET "/api/v1/people/{id}/access-log" => governance::person_access_log,
             Granted(ReadAuditTrail);
+        GET "/api/v1/people/{id}/subject-access-export" => governance::subject_access_export,
+            Granted(ExportSubjectAccess);
         GET "/api/v1/step-downs" => step_downs::list_step_downs, Listed(ReadCase);
         // And the lead it is allocated to.
         GET "/api/v1/step-downs/{id}" => step_downs::get_step_down, OnCase(ReadCase);

@@ -33,6 +33,7 @@ pub mod sealing;
 pub mod sessions;
 pub mod step_downs;
 pub mod step_ups;
+pub mod subject_access;
 pub mod tafs;
 pub mod templates;
 pub mod work;

@@ -23,6 +23,7 @@ use earlyhelp_persistence::audit::StoredAuditEvent;
 use earlyhelp_persistence::audit_queries::AuditFilter;
 use earlyhelp_persistence::pagination::Page;
 use earlyhelp_workflows::governance::{self, SearchAudit};
+use earlyhelp_workflows::subject_access;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -293,4 +294,49 @@ pub async fn person_access_log(
         })
         .await?;
     Ok(HttpResponse::Ok().json(List::from_page(found, AuditEntryResponse::from)))
+}
+
+/// Subject access export
+///
+/// Everything held about the person, for a subject access request: a ZIP of JSON documents
+/// (the person, their family, relationships, consents, episodes, Strengths and Needs forms
+/// with every revision and review, Teams Around the Family with their minutes and actions,
+/// step-ups, step-downs, consultations, chronology, access outside scope, and the audit entries
+/// of who accessed the record) and `summary.html`, a page a person can read. For the auditor
+/// role only; every export is audited as an entry about the person.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}/subject-access-export",
+    operation_id = "subject_access_export",
+    tag = "audit",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The export.", content((Vec<u8> = "application/zip")),
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"subject-access-<id>.zip\"`"))),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, person.id = %id))]
+pub async fn subject_access_export(
+    state: State,
+    auth: Authenticated,
+    id: Path<PersonId>,
+) -> Result<HttpResponse, ApiError> {
+    let person = id.into_inner();
+    let zip = auth
+        .run(&state, move |conn, audit, actor| {
+            subject_access::export(conn, audit, Some(actor), person)?.to_zip()
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"subject-access-{person}.zip\""),
+        ))
+        .body(zip))
 }

@@ -89,6 +89,7 @@ pub use crate::openapi::teams::*;
         performance_reports::set_report_settings,
         governance::search_audit,
         governance::person_access_log,
+        governance::subject_access_export,
         consultation_requests::request_consultation,
         consultation_requests::list_consultation_requests,
         consultation_requests::get_consultation_request,
