@@ -181,6 +181,12 @@ pub(crate) async fn record_routes_of(app: &TestApp, referral: Referral) -> Recor
             Some(json!({ "ethnicity": "WIRI" })),
         ),
         (
+            Method::GET,
+            "/api/v1/people/{id}/history",
+            format!("/api/v1/people/{child}/history"),
+            None,
+        ),
+        (
             Method::POST,
             "/api/v1/consents/{id}/withdraw",
             format!("/api/v1/consents/{consent}/withdraw"),

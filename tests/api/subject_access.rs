@@ -91,3 +91,52 @@ async fn the_auditor_exports_everything_held_about_a_child_and_the_export_is_aud
             && row.actor == Some(app.persona("auditor").id)
             && row.entity.map(|id| id.to_string()) == Some(case.child.clone())));
 }
+
+#[actix_web::test]
+async fn correcting_a_person_keeps_what_their_record_said_and_who_changed_it() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let case = app.open_case(&lead, "Demo-Misspelt").await;
+    let person = format!("/api/v1/people/{}", case.child);
+    app.patch(&person)
+        .token(&lead)
+        .json(&serde_json::json!({ "family_name": "Demo-Corrected", "postcode": "OX16 5AU" }))
+        .await
+        .assert_status(200);
+    app.patch(&person)
+        .token(&lead)
+        .json(&serde_json::json!({ "postcode": null }))
+        .await
+        .assert_status(200);
+    let history = app
+        .get(&format!("{person}/history"))
+        .token(&lead)
+        .send()
+        .await;
+    history.assert_status(200);
+    let items = history.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    // Newest first: before the second correction, then as first recorded.
+    assert_eq!(items[0]["previous"]["family_name"], "Demo-Corrected");
+    assert_eq!(items[0]["previous"]["postcode"], "OX16 5AU");
+    assert_eq!(items[1]["previous"]["family_name"], "Demo-Misspelt");
+    assert_eq!(
+        items[1]["recorded_by"],
+        app.persona("practitioner").id.to_string()
+    );
+    assert!(items[1]["previous"].get("family_name_key").is_none());
+    // Someone who may not read the family may not read its history either.
+    app.get(&format!("{person}/history"))
+        .token(&app.token("practitioner2").await)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
+    // The subject access export holds the history too.
+    let export = app
+        .get(&format!("{person}/subject-access-export"))
+        .token(&app.token("auditor").await)
+        .send()
+        .await;
+    let files = unzip(&export.body);
+    assert!(files["person_history.json"].contains("Demo-Misspelt"));
+}

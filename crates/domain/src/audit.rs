@@ -225,6 +225,9 @@ pub enum AuditAction {
     /// the person; an export from the command line names no actor).
     #[strum(serialize = "person.subject_access_export")]
     ExportSubjectAccess,
+    /// A person's earlier records (before each correction), read.
+    #[strum(serialize = "person.history")]
+    ReadPersonHistory,
     /// The signed-in user's work list; the detail holds the family ids shown.
     #[strum(serialize = "work.list")]
     ListWork,

@@ -214,6 +214,7 @@ fn every_enum_keeps_its_names_and_messages() {
         QueryAuditTrail,
         ReadAccessLog,
         ExportSubjectAccess,
+        ReadPersonHistory,
         ChangeOwnPassword,
         RequestRoleGrant,
         ListRoleGrants,

@@ -164,6 +164,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             OnCase(RecordConsultations);
         GET "/api/v1/people/{id}" => people::get_person, OnCase(ReadCase);
         PATCH "/api/v1/people/{id}" => people::update_person, OnCase(WriteCase);
+        GET "/api/v1/people/{id}/history" => people::get_person_history, OnCase(ReadCase);
         POST "/api/v1/consents/{id}/withdraw" => consents::withdraw_consent, OnCase(WriteCase);
         GET "/api/v1/known-elsewhere" => known_elsewhere::list_known_elsewhere,
             Listed(FollowUpMatches);

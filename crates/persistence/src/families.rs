@@ -217,11 +217,23 @@ pub fn find_person(conn: &mut PgConnection, id: PersonId) -> Result<Person> {
         .first(conn)?)
 }
 
+/// Corrects a person's record, first keeping it as it stood (with who corrected it) in
+/// `person_history`: rectification never loses the previous values.
 pub fn update_person(
     conn: &mut PgConnection,
     id: PersonId,
     changes: &PersonChanges,
+    by: Option<UserId>,
 ) -> Result<Person> {
+    diesel::sql_query(
+        "INSERT INTO person_history (id, person_id, recorded_by, previous) \
+         SELECT $1, p.id, $3, to_jsonb(p) - 'given_name_key' - 'family_name_key' \
+         FROM people p WHERE p.id = $2 FOR UPDATE",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(Uuid::now_v7())
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(by)
+    .execute(conn)?;
     let keys = (
         changes
             .given_name
@@ -236,6 +248,32 @@ pub fn update_person(
         .set((changes, keys, people::updated_at.eq(diesel::dsl::now)))
         .returning(Person::as_returning())
         .get_result(conn)?)
+}
+
+/// A person's earlier records, newest first: `(when, by whom, the record as it stood)`.
+pub fn person_history(
+    conn: &mut PgConnection,
+    id: PersonId,
+) -> Result<
+    Vec<(
+        chrono::DateTime<chrono::Utc>,
+        Option<UserId>,
+        serde_json::Value,
+    )>,
+> {
+    use crate::schema::person_history;
+    Ok(person_history::table
+        .filter(person_history::person_id.eq(id))
+        .order((
+            person_history::recorded_at.desc(),
+            person_history::id.desc(),
+        ))
+        .select((
+            person_history::recorded_at,
+            person_history::recorded_by,
+            person_history::previous,
+        ))
+        .load(conn)?)
 }
 
 pub fn add_relationship(

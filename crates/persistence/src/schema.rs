@@ -37,6 +37,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A person's record as it stood before each correction (rectification), with who corrected it.
+    person_history (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        recorded_at -> Timestamptz,
+        recorded_by -> Nullable<Uuid>,
+        previous -> Jsonb,
+    }
+}
+
+diesel::table! {
     /// The hash chain over audit_events: one link per entry, in seq order. Append-only.
     audit_seals (seq) {
         seq -> Int8,
@@ -723,6 +734,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     no_names_consultations,
     organisations,
     people,
+    person_history,
     refresh_tokens,
     relationships,
     report_populations,

@@ -30,6 +30,10 @@ pub fn documents() -> Vec<(&'static str, String)> {
     vec![
         ("person", "SELECT * FROM people WHERE id = $1".into()),
         (
+            "person_history",
+            "SELECT * FROM person_history WHERE person_id = $1 ORDER BY recorded_at".into(),
+        ),
+        (
             "family",
             format!("SELECT * FROM families WHERE id = {FAMILY}"),
         ),

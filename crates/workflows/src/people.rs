@@ -491,6 +491,38 @@ pub fn get_person(
     audited_read(conn, audit, event, |_| Ok(person))
 }
 
+/// A person's earlier records, newest first: each as it stood before a correction, with who
+/// corrected it and when. For whoever may read their family's record.
+pub fn person_history(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    actor: &Actor,
+    id: PersonId,
+) -> Result<Vec<PersonRevision>> {
+    let person = families::find_person(conn, id)?;
+    authorize_family(conn, audit, actor, Permission::ReadCase, person.family_id)?;
+    let event = AuditEvent::success(AuditAction::ReadPersonHistory, EntityType::Person, id);
+    audited_read(conn, audit, event, |conn| {
+        Ok(families::person_history(conn, id)?
+            .into_iter()
+            .map(|(recorded_at, recorded_by, previous)| PersonRevision {
+                recorded_at,
+                recorded_by,
+                previous,
+            })
+            .collect())
+    })
+}
+
+/// A person's record as it stood before a correction.
+#[derive(Debug, Clone)]
+pub struct PersonRevision {
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Who corrected it (`None`: the command line).
+    pub recorded_by: Option<earlyhelp_domain::UserId>,
+    pub previous: serde_json::Value,
+}
+
 /// Corrects a person's record: the patch is applied to the stored record and the result is
 /// checked as a whole, so the birth rules see the combination that would be stored.
 pub fn update_person(
@@ -527,7 +559,12 @@ pub fn update_person(
             EntityType::Person,
             id,
         ));
-        Ok(families::update_person(conn, id, &changes)?)
+        Ok(families::update_person(
+            conn,
+            id,
+            &changes,
+            Some(actor.user_id),
+        )?)
     })
 }
 

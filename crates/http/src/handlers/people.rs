@@ -469,6 +469,67 @@ pub async fn get_person(
         .await?;
     Ok(HttpResponse::Ok().json(PersonResponse::from(person)))
 }
+/// A person's record before a correction.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonRevisionResponse {
+    recorded_at: DateTime<Utc>,
+    /// Who corrected it; `null` for the command line.
+    #[schema(required = true)]
+    recorded_by: Option<Uuid>,
+    /// The whole record as it stood before the correction.
+    #[schema(value_type = Object)]
+    previous: serde_json::Value,
+}
+
+/// A person's earlier records.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonHistoryResponse {
+    /// Newest first.
+    items: Vec<PersonRevisionResponse>,
+}
+
+/// A person's history
+///
+/// The person's record as it stood before each correction, newest first, with who corrected
+/// it and when (rectification keeps the previous values). Out of the actor's scope is a 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}/history",
+    operation_id = "get_person_history",
+    tag = "families",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The earlier records.", body = PersonHistoryResponse),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id, person.id = %id))]
+pub async fn get_person_history(
+    state: State,
+    auth: Authenticated,
+    id: Path<PersonId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let history = auth
+        .run(&state, move |conn, audit, actor| {
+            people::person_history(conn, audit, actor, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PersonHistoryResponse {
+        items: history
+            .into_iter()
+            .map(|revision| PersonRevisionResponse {
+                recorded_at: revision.recorded_at,
+                recorded_by: revision.recorded_by.map(Uuid::from),
+                previous: revision.previous,
+            })
+            .collect(),
+    }))
+}
+
 /// Update a person
 ///
 /// Changes only the fields sent; `null` clears an optional field, and `null` for

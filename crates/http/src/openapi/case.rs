@@ -42,6 +42,7 @@ pub use crate::openapi::teams::*;
         consents::record_consent,
         chronology::get_chronology,
         people::get_person,
+        people::get_person_history,
         people::update_person,
         consents::withdraw_consent,
         known_elsewhere::list_known_elsewhere,
