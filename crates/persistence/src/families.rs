@@ -250,17 +250,17 @@ pub fn update_person(
         .get_result(conn)?)
 }
 
-/// A person's earlier records, newest first: `(when, by whom, the record as it stood)`.
-pub fn person_history(
-    conn: &mut PgConnection,
-    id: PersonId,
-) -> Result<
-    Vec<(
-        chrono::DateTime<chrono::Utc>,
-        Option<UserId>,
-        serde_json::Value,
-    )>,
-> {
+/// A person's record as it stood before a correction.
+#[derive(Debug, Clone, Queryable)]
+pub struct PersonRevision {
+    pub recorded_at: DateTime<Utc>,
+    /// Who corrected it (`None`: the command line).
+    pub recorded_by: Option<UserId>,
+    pub previous: serde_json::Value,
+}
+
+/// A person's earlier records, newest first.
+pub fn person_history(conn: &mut PgConnection, id: PersonId) -> Result<Vec<PersonRevision>> {
     use crate::schema::person_history;
     Ok(person_history::table
         .filter(person_history::person_id.eq(id))

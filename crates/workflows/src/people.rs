@@ -498,29 +498,13 @@ pub fn person_history(
     audit: &AuditContext,
     actor: &Actor,
     id: PersonId,
-) -> Result<Vec<PersonRevision>> {
+) -> Result<Vec<families::PersonRevision>> {
     let person = families::find_person(conn, id)?;
     authorize_family(conn, audit, actor, Permission::ReadCase, person.family_id)?;
     let event = AuditEvent::success(AuditAction::ReadPersonHistory, EntityType::Person, id);
     audited_read(conn, audit, event, |conn| {
-        Ok(families::person_history(conn, id)?
-            .into_iter()
-            .map(|(recorded_at, recorded_by, previous)| PersonRevision {
-                recorded_at,
-                recorded_by,
-                previous,
-            })
-            .collect())
+        Ok(families::person_history(conn, id)?)
     })
-}
-
-/// A person's record as it stood before a correction.
-#[derive(Debug, Clone)]
-pub struct PersonRevision {
-    pub recorded_at: chrono::DateTime<chrono::Utc>,
-    /// Who corrected it (`None`: the command line).
-    pub recorded_by: Option<earlyhelp_domain::UserId>,
-    pub previous: serde_json::Value,
 }
 
 /// Corrects a person's record: the patch is applied to the stored record and the result is
