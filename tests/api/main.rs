@@ -25,6 +25,7 @@ mod consultations;
 mod directory;
 mod duplicates;
 mod episodes;
+mod erasure;
 mod errors;
 mod families;
 mod idempotency;

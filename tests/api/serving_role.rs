@@ -87,6 +87,17 @@ async fn the_serving_role_owns_nothing_and_cannot_rewrite_the_trail_or_the_kept_
         ),
     );
     assert!(error.contains("finalised"), "{error}");
+    // The erasure flag lets only the owner's erasure functions past that guard.
+    let flagged = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        diesel::sql_query("SELECT set_config('earlyhelp.erasing', 'on', true)").execute(conn)?;
+        diesel::sql_query(format!(
+            "UPDATE taf_meetings SET minutes = '{{}}'::jsonb WHERE id = '{}'",
+            plan.meeting
+        ))
+        .execute(conn)
+    });
+    let error = flagged.expect_err("the flag opened the guard").to_string();
+    assert!(error.contains("finalised"), "{error}");
     // Nothing was lost on the way.
     let kept: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
         "(SELECT count(*) FROM audit_events WHERE request_id = 'serving-role-test') \

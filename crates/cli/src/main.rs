@@ -2,6 +2,7 @@
 //! DATABASE_URL.
 
 mod audit;
+mod retention;
 mod seed;
 
 use anyhow::{bail, Context};
@@ -88,6 +89,50 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// List the records past their retention date (early help records until the family's
+    /// youngest child turns 25, No Names Consultations for 6 years); with --apply, erase their
+    /// personal content a batch per transaction, leaving tombstones. Safe to interrupt and run
+    /// again; never touches a record under a legal hold.
+    Retention {
+        /// Erase what is due (without it, only list it).
+        #[arg(long)]
+        apply: bool,
+        /// The day to judge by (default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Records per transaction.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        batch: i64,
+        /// Stop after this many batches; the next run carries on.
+        #[arg(long)]
+        max_batches: Option<u64>,
+        /// A family's records are kept until its youngest child reaches this age.
+        #[arg(long, env = "EARLYHELP_RETENTION_CHILD_AGE", default_value_t = 25)]
+        child_age: u32,
+        /// A No Names Consultation is kept this many years.
+        #[arg(
+            long,
+            env = "EARLYHELP_RETENTION_CONSULTATION_YEARS",
+            default_value_t = 6
+        )]
+        consultation_years: u32,
+    },
+    /// Place (with --reason) or lift (--release) a legal hold on a family or a consultation:
+    /// retention and erasure never touch a held record.
+    LegalHold {
+        #[arg(
+            long,
+            conflicts_with = "consultation",
+            required_unless_present = "consultation"
+        )]
+        family: Option<uuid::Uuid>,
+        #[arg(long)]
+        consultation: Option<uuid::Uuid>,
+        #[arg(long, conflicts_with = "release", required_unless_present = "release")]
+        reason: Option<String>,
+        #[arg(long)]
+        release: bool,
     },
     /// Subject access requests.
     Sar {
@@ -340,6 +385,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Seal { wait_seconds },
         } => audit::seal(&database_url()?, Duration::from_secs(wait_seconds)),
+        Command::Retention {
+            apply,
+            as_of,
+            batch,
+            max_batches,
+            child_age,
+            consultation_years,
+        } => retention::run(
+            &database_url()?,
+            &retention::Run {
+                rules: earlyhelp_domain::retention::RetentionRules {
+                    child_age_years: child_age,
+                    consultation_years,
+                },
+                as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                apply,
+                batch,
+                max_batches,
+            },
+        ),
+        Command::LegalHold {
+            family,
+            consultation,
+            reason,
+            release: _,
+        } => {
+            use earlyhelp_domain::retention::ErasedRecord;
+            let (record, id) = match (family, consultation) {
+                (Some(family), _) => (ErasedRecord::Family, family),
+                (None, Some(consultation)) => (ErasedRecord::NoNamesConsultation, consultation),
+                (None, None) => bail!("name a --family or a --consultation"),
+            };
+            retention::hold(&database_url()?, record, id, reason.as_deref())
+        }
         Command::Sar {
             command: SarCommand::Export { person, out },
         } => audit::subject_access_export(&database_url()?, person, out),

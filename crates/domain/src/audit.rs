@@ -225,6 +225,13 @@ pub enum AuditAction {
     /// the person; an export from the command line names no actor).
     #[strum(serialize = "person.subject_access_export")]
     ExportSubjectAccess,
+    /// A record's personal content erased (retention, or created in error); the detail names
+    /// the reason and rule. Its tombstone stays.
+    #[strum(serialize = "record.erase")]
+    EraseRecord,
+    /// A legal hold placed on a record, or lifted (the detail says which).
+    #[strum(serialize = "record.legal_hold")]
+    SetLegalHold,
     /// A person's earlier records (before each correction), read.
     #[strum(serialize = "person.history")]
     ReadPersonHistory,

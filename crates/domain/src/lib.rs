@@ -18,6 +18,7 @@ pub mod password;
 pub mod person;
 pub mod policy;
 pub mod report;
+pub mod retention;
 pub mod review;
 pub mod role;
 pub mod role_grant;

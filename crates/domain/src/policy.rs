@@ -78,6 +78,9 @@ pub enum Permission {
     /// Export everything held about one person for a subject access request (information
     /// governance).
     ExportSubjectAccess,
+    /// Erase a family's record created in error, with a reason (administrators: the content is
+    /// erased unseen, and a tombstone stays).
+    EraseRecords,
     /// Ask for time-limited read access to one family outside one's scope, giving the reason
     /// (break glass): anyone who works cases.
     RequestAccess,
@@ -209,7 +212,11 @@ const fn grants(role: Role) -> &'static [(Permission, Reach)] {
             (SetReportTargets, Granted),
             (DecideRoleGrants, Granted),
         ],
-        Role::Admin => &[(ManageDirectory, County), (PublishFormTemplates, County)],
+        Role::Admin => &[
+            (ManageDirectory, County),
+            (PublishFormTemplates, County),
+            (EraseRecords, County),
+        ],
         Role::Auditor => &[(ReadAuditTrail, County), (ExportSubjectAccess, County)],
     }
 }

@@ -215,6 +215,8 @@ fn every_enum_keeps_its_names_and_messages() {
         ReadAccessLog,
         ExportSubjectAccess,
         ReadPersonHistory,
+        EraseRecord,
+        SetLegalHold,
         ChangeOwnPassword,
         RequestRoleGrant,
         ListRoleGrants,

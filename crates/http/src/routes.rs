@@ -9,9 +9,9 @@ use crate::error::ApiError;
 use crate::handlers::{
     access_requests, actions, activity_reports, admin_localities, admin_organisations, admin_users,
     assessments, auth, chronology, consents, consultation_requests, consultations, directory,
-    episode_transitions, episodes, families, feedback, form_templates, governance, known_elsewhere,
-    me, meetings, ops, people, performance_reports, reports, review_reports, reviews, role_grants,
-    step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    episode_transitions, episodes, erasure, families, feedback, form_templates, governance,
+    known_elsewhere, me, meetings, ops, people, performance_reports, reports, review_reports,
+    reviews, role_grants, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use actix_web::guard;
 use actix_web::http::Method;
@@ -152,6 +152,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         // cannot read, so no case check; listed and ended on the family's record.
         POST "/api/v1/families/{id}/access-requests" => access_requests::request_family_access,
             Granted(RequestAccess);
+        // Erasure of a family recorded in error: administrators, who never read it.
+        POST "/api/v1/families/{id}/erasure" => erasure::erase_family, Granted(EraseRecords);
         GET "/api/v1/families/{id}/access-requests" =>
             access_requests::list_family_access_requests, OnCase(ReadCase);
         GET "/api/v1/access-requests/{id}" => access_requests::get_access_request,

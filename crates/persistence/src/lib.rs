@@ -25,6 +25,7 @@ pub mod pagination;
 pub mod pool;
 pub mod report_settings;
 pub mod reports;
+pub mod retention;
 pub mod review_reports;
 pub mod reviews;
 pub mod role_grants;

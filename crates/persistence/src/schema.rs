@@ -283,6 +283,9 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// When Children's Social Care accepted the family for statutory assessment (a step-up accepted).
         known_to_social_care_on -> Nullable<Date>,
+        /// Under a legal hold since then: retention and erasure never touch the family.
+        legal_hold_at -> Nullable<Timestamptz>,
+        legal_hold_reason -> Nullable<Text>,
     }
 }
 
@@ -569,6 +572,24 @@ diesel::table! {
         followed_up_at -> Nullable<Timestamptz>,
         followed_up_by -> Nullable<Uuid>,
         follow_up_note -> Nullable<Text>,
+        legal_hold_at -> Nullable<Timestamptz>,
+        legal_hold_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Tombstones: one per erased record (ids, dates, reason). A record is erased once; a re-run finds its tombstone and skips it.
+    erasures (id) {
+        id -> Uuid,
+        record_type -> Text,
+        record_id -> Uuid,
+        reference -> Nullable<Text>,
+        reason -> Text,
+        rule -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+        erased_at -> Timestamptz,
+        erased_by -> Nullable<Uuid>,
     }
 }
 
@@ -724,6 +745,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_requests,
     episode_children,
     episodes,
+    erasures,
     families,
     form_templates,
     idempotency_keys,

@@ -90,6 +90,12 @@ pub enum Refusal {
     /// Ending access that has ended or expired already.
     #[error("this access has ended already")]
     AccessEnded,
+    /// Erasing a record under a legal hold.
+    #[error("the record is under a legal hold")]
+    LegalHold,
+    /// Erasing a record erased before.
+    #[error("the record was erased already")]
+    AlreadyErased,
 }
 
 /// How the HTTP layer classes a refusal; each class is one status.
@@ -163,6 +169,8 @@ impl Refusal {
             Refusal::CannotRemoveOwnAdmin => "cannot_remove_own_admin",
             Refusal::AlreadyInScope => "already_in_scope",
             Refusal::AccessEnded => "access_ended",
+            Refusal::LegalHold => "legal_hold",
+            Refusal::AlreadyErased => "already_erased",
             Refusal::EmailTaken => "email_taken",
         }
     }
@@ -202,6 +210,8 @@ impl Refusal {
             | Refusal::CannotRemoveOwnAdmin
             | Refusal::AlreadyInScope
             | Refusal::AccessEnded
+            | Refusal::LegalHold
+            | Refusal::AlreadyErased
             | Refusal::EmailTaken => RefusalClass::Conflict,
         }
     }
@@ -252,6 +262,10 @@ impl Refusal {
                 outside your scope is needed."
                 .into(),
             Refusal::AccessEnded => "This access has ended or expired already.".into(),
+            Refusal::LegalHold => "The record is under a legal hold: nothing erases it until \
+                the hold is lifted."
+                .into(),
+            Refusal::AlreadyErased => "The record was erased already; its tombstone stays.".into(),
             Refusal::TafClosed => "The Team Around the Family is closed; its record is kept \
                 but nothing more changes."
                 .into(),

@@ -26,6 +26,7 @@ pub mod meetings;
 pub mod people;
 pub mod performance;
 pub mod reports;
+pub mod retention;
 pub mod review_reports;
 pub mod reviews;
 pub mod role_grants;

@@ -15,6 +15,7 @@ pub mod consultations;
 pub mod directory;
 pub mod episode_transitions;
 pub mod episodes;
+pub mod erasure;
 pub mod families;
 pub mod feedback;
 pub mod form_templates;

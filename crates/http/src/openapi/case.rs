@@ -9,9 +9,9 @@
 
 use crate::handlers::{
     access_requests, actions, activity_reports, assessments, chronology, consents,
-    consultation_requests, consultations, episode_transitions, episodes, families, feedback,
-    governance, known_elsewhere, meetings, people, performance_reports, reports, review_reports,
-    reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
+    consultation_requests, consultations, episode_transitions, episodes, erasure, families,
+    feedback, governance, known_elsewhere, meetings, people, performance_reports, reports,
+    review_reports, reviews, step_down_answers, step_downs, step_ups, taf_reviews, tafs, work,
 };
 use crate::openapi::values::{custom_format, string, value_schemas};
 use crate::openapi::{patterns, responses};
@@ -36,6 +36,7 @@ pub use crate::openapi::teams::*;
         access_requests::list_family_access_requests,
         access_requests::get_access_request,
         access_requests::end_access_request,
+        erasure::erase_family,
         people::add_member,
         people::add_relationship,
         consents::list_consents,
