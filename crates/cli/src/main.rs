@@ -95,9 +95,12 @@ enum Command {
     /// personal content a batch per transaction, leaving tombstones. Safe to interrupt and run
     /// again; never touches a record under a legal hold.
     Retention {
-        /// Erase what is due (without it, only list it).
-        #[arg(long)]
+        /// Erase what is due.
+        #[arg(long, conflicts_with = "dry_run")]
         apply: bool,
+        /// Only list what is due (the default).
+        #[arg(long)]
+        dry_run: bool,
         /// The day to judge by (default today).
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
@@ -387,6 +390,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => audit::seal(&database_url()?, Duration::from_secs(wait_seconds)),
         Command::Retention {
             apply,
+            dry_run: _,
             as_of,
             batch,
             max_batches,

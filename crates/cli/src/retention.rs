@@ -43,8 +43,11 @@ fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnec
 
 pub fn run(database_url: &str, run: &Run) -> anyhow::Result<()> {
     let mut conn = connect(database_url)?;
+    let finding = ProgressBar::new_spinner().with_message("finding what is due");
+    finding.enable_steady_tick(Duration::from_millis(120));
     let due = retention::due(&mut conn, &run.rules, run.as_of, i64::MAX)?;
     let held = retention::held(&mut conn)?;
+    finding.finish_and_clear();
     if !run.apply {
         for record in &due {
             println!(

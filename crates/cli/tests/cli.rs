@@ -567,7 +567,11 @@ fn retention_lists_then_erases_what_is_due_and_a_cut_off_run_is_finished_without
     // Far enough ahead that every demo child is 25 and every consultation 6 years old.
     let as_of = ["--as-of", "2070-01-01"];
 
-    let listed = earlyhelp(&[&["retention"][..], &as_of].concat(), &env, None);
+    let listed = earlyhelp(
+        &[&["retention", "--dry-run"][..], &as_of].concat(),
+        &env,
+        None,
+    );
     assert!(listed.status.success(), "{}", text(&listed));
     let listing = text(&listed);
     assert!(listing.contains("Nothing was changed"), "{listing}");

@@ -89,7 +89,13 @@ fn lcss_workers_see_their_locality_and_nothing_beyond() {
 fn an_lcss_worker_without_a_locality_sees_only_the_teams_they_belong_to() {
     let worker = actor(&[Role::LcssWorker], None);
     let filter = case_filter(&worker, Permission::ReadCase);
-    assert_eq!(filter.scopes, vec![Scope::Team(worker.user_id)]);
+    assert_eq!(
+        filter.scopes,
+        vec![
+            Scope::Team(worker.user_id),
+            Scope::Requested(worker.user_id)
+        ]
+    );
     assert!(case_filter(&worker, Permission::ReviewAssessments).sees_nothing());
     let mut case = case_led_by(UserId::generate(), LocalityId::generate());
     assert_eq!(
@@ -165,9 +171,37 @@ fn several_roles_grant_the_union_of_their_scopes() {
     let filter = case_filter(&both, Permission::ReadCase);
     assert_eq!(
         filter.scopes,
-        vec![Scope::Team(both.user_id), Scope::Locality(north)]
+        vec![
+            Scope::Team(both.user_id),
+            Scope::Requested(both.user_id),
+            Scope::Locality(north)
+        ]
     );
     assert!(!filter.sees_everything());
+}
+
+#[test]
+fn access_outside_the_scope_reads_the_one_family_it_was_asked_for_and_changes_nothing() {
+    let north = LocalityId::generate();
+    let south_worker = actor(&[Role::LcssWorker], Some(LocalityId::generate()));
+    let mut case = case_led_by(UserId::generate(), north);
+    assert_eq!(
+        authorize_case(&south_worker, Permission::ReadCase, &case),
+        Err(Denial::NotFound)
+    );
+    case.requested_access.push(south_worker.user_id);
+    assert_eq!(
+        authorize_case(&south_worker, Permission::ReadCase, &case),
+        Ok(())
+    );
+    assert_eq!(
+        authorize_case(&south_worker, Permission::WriteCase, &case),
+        Err(Denial::Forbidden)
+    );
+    // Nobody without a case role asks for it.
+    for role in [Role::Admin, Role::Auditor, Role::Manager] {
+        assert!(authorize(&actor(&[role], Some(north)), Permission::RequestAccess).is_err());
+    }
 }
 
 #[test]
