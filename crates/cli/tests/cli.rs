@@ -674,3 +674,34 @@ fn retention_lists_then_erases_what_is_due_and_a_cut_off_run_is_finished_without
         0
     );
 }
+
+#[test]
+fn instances_migrating_at_once_take_turns_and_all_succeed() {
+    let db = Scratch::new();
+    let url = db.url();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_earlyhelp"))
+                .arg("migrate")
+                .env_remove("EARLYHELP_MIGRATION_DATABASE_URL")
+                .env("DATABASE_URL", &url)
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn earlyhelp migrate")
+        })
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("wait"))
+        .collect();
+    for output in &outputs {
+        assert!(output.status.success(), "{}", text(output));
+    }
+    let applied = outputs
+        .iter()
+        .filter(|output| !text(output).contains("the database is current"))
+        .count();
+    assert_eq!(applied, 1, "one migrator applies, the others find it current");
+}

@@ -65,9 +65,29 @@ pub fn revert_all(conn: &mut PgConnection) -> Result<usize> {
     Ok(reverted.len())
 }
 
+/// The advisory lock migrators hold, so several instances starting at once take turns: the
+/// first applies what is pending, the others then find the database current.
+const MIGRATION_LOCK: i64 = 0x6561_726c_796d_6967; // "earlymig"
+
 /// Applies pending migrations, then publishes the built-in form templates that are missing
 /// (the Strengths and Needs form v1), so a new installation can start assessments at once.
+/// Holds the migration lock throughout, so concurrent migrators never collide.
 pub fn prepare(conn: &mut PgConnection) -> Result<Vec<String>> {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<BigInt, _>(MIGRATION_LOCK)
+        .execute(conn)?;
+    let prepared = prepare_locked(conn);
+    let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<BigInt, _>(MIGRATION_LOCK)
+        .execute(conn);
+    let applied = prepared?;
+    unlocked?;
+    Ok(applied)
+}
+
+fn prepare_locked(conn: &mut PgConnection) -> Result<Vec<String>> {
     let applied = run_pending(conn)?;
     // The migration that moved the name keys from SQL into the application backfills them
     // with the old SQL rule; the application's own key replaces it once, here.
