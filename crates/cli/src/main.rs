@@ -325,17 +325,42 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
+/// The URL of setting `name`: set, well formed, and (unless `serving`) a database that
+/// answers. A refusal (no such database, a wrong password) is reported at once, in the
+/// server's words; a server that does not answer stops a command but not `serve`, which
+/// starts and reports not ready until it does.
+fn usable_url(url: Option<&String>, name: &'static str, serving: bool) -> anyhow::Result<String> {
+    let url = url.with_context(|| format!("{name} is not set"))?.clone();
+    earlyhelp_persistence::check_url(name, &url)?;
+    match earlyhelp_persistence::probe(&url) {
+        earlyhelp_persistence::Probe::Ready => {}
+        earlyhelp_persistence::Probe::Refused(message) => {
+            bail!("the database of {name} refused the connection: {message}")
+        }
+        earlyhelp_persistence::Probe::Unreachable(message) if serving => {
+            tracing::warn!(%message, "the database does not answer yet; serving, not ready until it does");
+        }
+        earlyhelp_persistence::Probe::Unreachable(message) => {
+            bail!("cannot reach the database of {name}: {message}")
+        }
+    }
+    Ok(url)
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let database_url = || cli.database_url.clone().context("DATABASE_URL is not set");
+    let database_url = || usable_url(cli.database_url.as_ref(), "DATABASE_URL", false);
     match cli.command {
         Command::Openapi => {
             print!("{}", earlyhelp_http::openapi::yaml()?);
             Ok(())
         }
-        Command::Serve(args) => serve(database_url()?, args).await,
+        Command::Serve(args) => {
+            let url = usable_url(cli.database_url.as_ref(), "DATABASE_URL", true)?;
+            serve(url, args).await
+        }
         Command::Migrate => {
-            let url = match cli.migration_database_url.clone() {
-                Some(url) => url,
+            let url = match cli.migration_database_url.as_ref() {
+                Some(url) => usable_url(Some(url), "EARLYHELP_MIGRATION_DATABASE_URL", false)?,
                 None => database_url()?,
             };
             let db = Db::new(

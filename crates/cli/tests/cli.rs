@@ -703,5 +703,46 @@ fn instances_migrating_at_once_take_turns_and_all_succeed() {
         .iter()
         .filter(|output| !text(output).contains("the database is current"))
         .count();
-    assert_eq!(applied, 1, "one migrator applies, the others find it current");
+    assert_eq!(
+        applied, 1,
+        "one migrator applies, the others find it current"
+    );
+}
+
+#[test]
+fn a_bad_database_url_or_a_missing_database_is_refused_at_once_in_words() {
+    for (url, expected) in [
+        ("", "DATABASE_URL is empty"),
+        ("  ", "DATABASE_URL is empty"),
+        (
+            "host=db dbname=earlyhelp",
+            "DATABASE_URL is not a PostgreSQL URL",
+        ),
+        (
+            "postgres://127.0.0.1:5432",
+            "DATABASE_URL names no database",
+        ),
+    ] {
+        let output = earlyhelp(&["migrate"], &[("DATABASE_URL", url)], None);
+        assert!(!output.status.success(), "{url:?}");
+        assert!(
+            text(&output).contains(expected),
+            "{url:?}: {}",
+            text(&output)
+        );
+    }
+    let missing = url_for("earlyhelp_no_such_database");
+    for args in [
+        &["migrate"][..],
+        &["serve", "--dev", "--bind", "127.0.0.1:0"],
+    ] {
+        let output = earlyhelp(args, &[("DATABASE_URL", missing.as_str())], None);
+        assert!(!output.status.success(), "{args:?}");
+        let said = text(&output);
+        assert!(
+            said.contains("refused the connection") && said.contains("does not exist"),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("timed out"), "{said}");
+    }
 }

@@ -43,7 +43,7 @@ pub mod work;
 
 pub use diesel::pg::PgConnection;
 pub use error::Error;
-pub use pool::{Db, DbConnection, PoolSettings};
+pub use pool::{check_url, probe, Db, DbConnection, PoolSettings, Probe, UrlProblem};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

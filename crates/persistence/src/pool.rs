@@ -112,3 +112,101 @@ impl Db {
         Ok(())
     }
 }
+
+/// Why a database URL is refused before anything connects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlProblem {
+    #[error("{0} is empty")]
+    Empty(&'static str),
+    #[error("{0} is not a PostgreSQL URL: expected postgres://user[:password]@host[:port]/database[?sslmode=...]")]
+    NotPostgres(&'static str),
+    #[error("{0} names no database: expected postgres://user[:password]@host[:port]/database")]
+    NoDatabase(&'static str),
+}
+
+/// Refuses an empty or malformed URL (`name` is the setting it came from), rather than letting
+/// libpq's defaults pick some other database.
+pub fn check_url(name: &'static str, url: &str) -> std::result::Result<(), UrlProblem> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(UrlProblem::Empty(name));
+    }
+    let Some(rest) = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+    else {
+        return Err(UrlProblem::NotPostgres(name));
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    match path.split_once('/') {
+        Some((_, database)) if !database.is_empty() => Ok(()),
+        _ => Err(UrlProblem::NoDatabase(name)),
+    }
+}
+
+/// What one connection attempt found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Ready,
+    /// The server answered and refused: no such database or role, a wrong password, no
+    /// `pg_hba.conf` entry. Configuration to fix; waiting will not help.
+    Refused(String),
+    /// No answer (down, or not yet up): waiting may help.
+    Unreachable(String),
+}
+
+/// Connects once, outside any pool, and says what happened in the server's own words.
+pub fn probe(url: &str) -> Probe {
+    use diesel::Connection;
+    match PgConnection::establish(url) {
+        Ok(_) => Probe::Ready,
+        Err(error) => {
+            let message = error.to_string().trim().to_owned();
+            let refused = [
+                "does not exist",
+                "authentication failed",
+                "pg_hba.conf",
+                "permission denied",
+                "password",
+                "invalid",
+            ]
+            .iter()
+            .any(|sign| message.contains(sign));
+            if refused {
+                Probe::Refused(message)
+            } else {
+                Probe::Unreachable(message)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_url, UrlProblem};
+
+    #[test]
+    fn an_empty_or_malformed_url_is_refused_by_name() {
+        assert_eq!(
+            check_url("DATABASE_URL", " "),
+            Err(UrlProblem::Empty("DATABASE_URL"))
+        );
+        assert_eq!(
+            check_url("DATABASE_URL", "host=db dbname=earlyhelp"),
+            Err(UrlProblem::NotPostgres("DATABASE_URL"))
+        );
+        assert_eq!(
+            check_url("DATABASE_URL", "postgres://u@db:5432"),
+            Err(UrlProblem::NoDatabase("DATABASE_URL"))
+        );
+        assert_eq!(
+            check_url("DATABASE_URL", "postgres://u@db:5432/?sslmode=disable"),
+            Err(UrlProblem::NoDatabase("DATABASE_URL"))
+        );
+        assert!(check_url(
+            "DATABASE_URL",
+            "postgresql://u:p@db/earlyhelp?sslmode=disable"
+        )
+        .is_ok());
+    }
+}
