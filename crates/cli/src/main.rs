@@ -2,6 +2,7 @@
 //! DATABASE_URL.
 
 mod audit;
+mod directory;
 mod retention;
 mod seed;
 
@@ -124,16 +125,20 @@ enum Command {
     /// Place (with --reason) or lift (--release) a legal hold on a family or a consultation:
     /// retention and erasure never touch a held record.
     LegalHold {
+        /// The family's id.
         #[arg(
             long,
             conflicts_with = "consultation",
             required_unless_present = "consultation"
         )]
         family: Option<uuid::Uuid>,
+        /// The No Names Consultation's id.
         #[arg(long)]
         consultation: Option<uuid::Uuid>,
+        /// Why it is held (for example, care proceedings): places the hold.
         #[arg(long, conflicts_with = "release", required_unless_present = "release")]
         reason: Option<String>,
+        /// Lifts the hold.
         #[arg(long)]
         release: bool,
     },
@@ -141,6 +146,16 @@ enum Command {
     Sar {
         #[command(subcommand)]
         command: SarCommand,
+    },
+    /// Manage localities.
+    Locality {
+        #[command(subcommand)]
+        command: LocalityCommand,
+    },
+    /// Manage organisations.
+    Organisation {
+        #[command(subcommand)]
+        command: OrganisationCommand,
     },
     /// Manage users.
     User {
@@ -182,15 +197,21 @@ enum SarCommand {
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create a user; the password is read from standard input, or prompted for on a terminal.
+    /// The first administrator of a new installation is made this way.
     Create {
+        /// The sign-in email.
         #[arg(long)]
         email: String,
-        /// A role: practitioner, lcss_worker, lcss_manager, social_care, manager or admin. Repeat for several.
-        #[arg(long = "role", required = true)]
+        /// A role; repeat for several.
+        #[arg(long = "role", required = true, value_parser = clap::builder::PossibleValuesParser::new(earlyhelp_domain::Role::ALL.map(earlyhelp_domain::Role::as_str)))]
         roles: Vec<String>,
         /// The organisation: its id or its exact name.
         #[arg(long)]
         org: String,
+        /// The locality whose records an LCSS role reaches: its id or exact name (default: the
+        /// organisation's).
+        #[arg(long)]
+        locality: Option<String>,
         /// The name shown to colleagues.
         #[arg(long)]
         name: String,
@@ -198,6 +219,62 @@ enum UserCommand {
         /// whole authority (county). Other roles ignore it.
         #[arg(long, default_value = "organisation", value_parser = ["organisation", "locality", "county"])]
         report_reach: String,
+    },
+    /// List every account: id, email, roles, and whether it is active.
+    List,
+    /// Deactivate an account; its sessions end at once.
+    Deactivate {
+        /// The account's sign-in email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Set an account's password, read from standard input (or prompted for on a terminal);
+    /// lifts lockouts and ends its sessions.
+    ResetPassword {
+        /// The account's sign-in email.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LocalityCommand {
+    /// Create a locality (an area served by one LCSS team) with its public contacts.
+    Create {
+        /// The locality's name, e.g. North.
+        #[arg(long)]
+        name: String,
+        /// The LCSS team's phone number.
+        #[arg(long)]
+        phone: Option<String>,
+        /// The LCSS team's mailbox.
+        #[arg(long)]
+        email: Option<String>,
+        /// The LCSS team's postal address.
+        #[arg(long)]
+        address: Option<String>,
+        /// When the LCSS team can be reached, e.g. "Monday to Friday, 9am to 5pm".
+        #[arg(long)]
+        opening_hours: Option<String>,
+        /// The MASH number quoted when a concern is critical (threshold level 4).
+        #[arg(long)]
+        mash_phone: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrganisationCommand {
+    /// Create an organisation (a school, a GP practice, an LCSS team...).
+    Create {
+        /// Its name, as staff know it.
+        #[arg(long)]
+        name: String,
+        /// What kind of agency it is.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(earlyhelp_domain::directory::OrganisationKind::ALL.map(earlyhelp_domain::directory::OrganisationKind::as_str)))]
+        kind: String,
+        /// The locality it serves: id or exact name (omit for one serving the whole authority).
+        #[arg(long)]
+        locality: Option<String>,
     },
 }
 
@@ -212,10 +289,13 @@ struct ServeArgs {
     /// HS256 signing secret for access tokens, at least 32 bytes.
     #[arg(long, env = "EARLYHELP_JWT_SECRET", hide_env_values = true)]
     jwt_secret: Option<String>,
+    /// The issuer (`iss`) access tokens carry and must carry.
     #[arg(long, env = "EARLYHELP_JWT_ISSUER", default_value = "earlyhelp")]
     jwt_issuer: String,
+    /// The audience (`aud`) access tokens carry and must carry.
     #[arg(long, env = "EARLYHELP_JWT_AUDIENCE", default_value = "earlyhelp-api")]
     jwt_audience: String,
+    /// Seconds an access token lasts (refresh for another).
     #[arg(
         long,
         env = "EARLYHELP_ACCESS_TOKEN_TTL_SECONDS",
@@ -229,6 +309,7 @@ struct ServeArgs {
         default_value_t = 43_200
     )]
     refresh_token_ttl_seconds: u64,
+    /// Database connections in the pool.
     #[arg(long, env = "EARLYHELP_DB_POOL_SIZE", default_value_t = 4)]
     db_pool_size: u32,
     /// How long a request waits for a database connection before it gets 503.
@@ -298,8 +379,10 @@ struct ServeArgs {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour only for a person at a terminal: a log file or collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Human => builder.init(),
@@ -318,7 +401,7 @@ async fn main() -> std::process::ExitCode {
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error:#}");
+            // One line, on standard error; the log is not written to twice.
             eprintln!("earlyhelp: {error:#}");
             std::process::ExitCode::FAILURE
         }
@@ -451,12 +534,52 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sar {
             command: SarCommand::Export { person, out },
         } => audit::subject_access_export(&database_url()?, person, out),
+        Command::Locality {
+            command:
+                LocalityCommand::Create {
+                    name,
+                    phone,
+                    email,
+                    address,
+                    opening_hours,
+                    mash_phone,
+                },
+        } => {
+            let mut conn = seed::connect(&database_url()?)?;
+            let new = directory::NewLocality {
+                name,
+                phone,
+                email,
+                address,
+                opening_hours,
+                mash_phone,
+            };
+            println!(
+                "created locality {}",
+                directory::create_locality(&mut conn, new)?
+            );
+            Ok(())
+        }
+        Command::Organisation {
+            command:
+                OrganisationCommand::Create {
+                    name,
+                    kind,
+                    locality,
+                },
+        } => {
+            let mut conn = seed::connect(&database_url()?)?;
+            let id = directory::create_organisation(&mut conn, &name, &kind, locality.as_deref())?;
+            println!("created organisation {id}");
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Create {
                     email,
                     roles,
                     org,
+                    locality,
                     name,
                     report_reach,
                 },
@@ -465,10 +588,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .parse()
                 .map_err(|_| anyhow::anyhow!("--report-reach {report_reach}: unknown reach"))?;
             let password = read_password()?;
-            let url = database_url()?;
-            let id = seed::create_user(&url, &email, &roles, &org, &name, reach, password)?;
-            println!("created user {id}");
+            let mut conn = seed::connect(&database_url()?)?;
+            let new = directory::NewAccount {
+                email: &email,
+                roles: &roles,
+                org: &org,
+                locality: locality.as_deref(),
+                name: &name,
+                report_reach: reach,
+                password,
+            };
+            println!("created user {}", directory::create_user(&mut conn, new)?);
             Ok(())
+        }
+        Command::User {
+            command: UserCommand::List,
+        } => {
+            let mut conn = seed::connect(&database_url()?)?;
+            directory::list_users(&mut conn)
+        }
+        Command::User {
+            command: UserCommand::Deactivate { email },
+        } => {
+            let mut conn = seed::connect(&database_url()?)?;
+            directory::deactivate_user(&mut conn, &email)
+        }
+        Command::User {
+            command: UserCommand::ResetPassword { email },
+        } => {
+            let password = read_password()?;
+            let mut conn = seed::connect(&database_url()?)?;
+            directory::reset_password(&mut conn, &email, password)
         }
     }
 }
@@ -563,4 +713,35 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
     server.await?;
     tracing::info!("earlyhelp stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    fn undocumented(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if ["help", "version"].contains(&id) {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                found.push(format!("{path} --{id}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            if sub.get_about().is_none() {
+                found.push(format!("{path} {}", sub.get_name()));
+            }
+            undocumented(sub, &format!("{path} {}", sub.get_name()), found);
+        }
+    }
+
+    #[test]
+    fn every_command_and_flag_has_help() {
+        let mut found = Vec::new();
+        undocumented(&Cli::command(), "earlyhelp", &mut found);
+        assert!(found.is_empty(), "no help text: {found:?}");
+    }
 }

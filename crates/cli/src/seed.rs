@@ -9,7 +9,7 @@ mod story;
 pub mod synthetic;
 mod teams;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::role::{ReportReach, RoleSet};
@@ -351,44 +351,4 @@ fn new_starter(conn: &mut PgConnection, password: NewPassword) -> anyhow::Result
         accounts::create(conn, &admin.request(), &admin.actor, command)?;
     }
     Ok(email)
-}
-
-/// `earlyhelp user create`: validates exactly as the admin API does, and creates the account
-/// with the same step.
-pub fn create_user(
-    database_url: &str,
-    email: &str,
-    roles: &[String],
-    org: &str,
-    name: &str,
-    report_reach: ReportReach,
-    password: String,
-) -> anyhow::Result<Uuid> {
-    let email = Email::parse(email).map_err(|e| anyhow!("--email {e}"))?;
-    let roles = roles
-        .iter()
-        .map(|role| role.parse::<Role>().map_err(|e| anyhow!("--role {e}")))
-        .collect::<anyhow::Result<Vec<Role>>>()?;
-    let roles = RoleSet::new(roles).map_err(|e| anyhow!("{e}"))?;
-    let name = Name::parse(name).map_err(|e| anyhow!("--name {e}"))?;
-    let password = NewPassword::parse(password, &email).map_err(|e| anyhow!("password {e}"))?;
-    let mut conn = connect(database_url)?;
-    let organisation = match Uuid::parse_str(org) {
-        Ok(id) => organisations::find(&mut conn, id.into()).ok(),
-        Err(_) => organisations::find_by_name(&mut conn, org)?,
-    };
-    let Some(organisation) = organisation else {
-        bail!("--org: no organisation with id or name '{org}'");
-    };
-    let command = CreateUser {
-        email,
-        display_name: name,
-        roles,
-        organisation: organisation.id,
-        locality: None,
-        report_reach,
-        password,
-    };
-    let user = accounts::create_by_operator(&mut conn, &context(), command)?;
-    Ok(user.id.into())
 }

@@ -746,3 +746,156 @@ fn a_bad_database_url_or_a_missing_database_is_refused_at_once_in_words() {
         assert!(!said.contains("timed out"), "{said}");
     }
 }
+
+#[test]
+fn a_new_installation_makes_its_first_admin_and_looks_after_accounts_from_the_command_line() {
+    let db = Scratch::new();
+    let url = db.url();
+    let env = [("DATABASE_URL", url.as_str())];
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let output = earlyhelp(args, &env, stdin);
+        assert!(output.status.success(), "{args:?}: {}", text(&output));
+        text(&output)
+    };
+    run(&["migrate"], None);
+    run(
+        &[
+            "locality",
+            "create",
+            "--name",
+            "North",
+            "--phone",
+            "0345 000 0001",
+            "--mash-phone",
+            "0345 000 0002",
+        ],
+        None,
+    );
+    run(
+        &[
+            "organisation",
+            "create",
+            "--name",
+            "North LCSS Team",
+            "--kind",
+            "lcss",
+            "--locality",
+            "North",
+        ],
+        None,
+    );
+    run(
+        &[
+            "organisation",
+            "create",
+            "--name",
+            "County Council",
+            "--kind",
+            "other",
+        ],
+        None,
+    );
+    let admin = run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "first.admin@council.example",
+            "--role",
+            "admin",
+            "--org",
+            "County Council",
+            "--name",
+            "First Admin",
+        ],
+        Some("the first admin passphrase\n"),
+    );
+    assert!(admin.starts_with("created user "), "{admin}");
+    run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "duty.worker@council.example",
+            "--role",
+            "lcss_worker",
+            "--org",
+            "County Council",
+            "--locality",
+            "North",
+            "--name",
+            "Duty Worker",
+        ],
+        Some("a duty worker passphrase\n"),
+    );
+    let listed = run(&["user", "list"], None);
+    assert!(listed.contains("first.admin@council.example") && listed.contains("admin"));
+    assert!(listed.contains("duty.worker@council.example") && listed.contains("lcss_worker"));
+    #[derive(diesel::QueryableByName)]
+    struct Placed {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        locality: String,
+    }
+    let placed: Placed = diesel::sql_query(
+        "SELECT l.name AS locality FROM users u JOIN localities l ON l.id = u.locality_id \
+         WHERE u.email = 'duty.worker@council.example'",
+    )
+    .get_result(&mut PgConnection::establish(&url).expect("connect"))
+    .expect("the worker's locality");
+    assert_eq!(placed.locality, "North", "--locality places the account");
+
+    run(
+        &[
+            "user",
+            "reset-password",
+            "--email",
+            "duty.worker@council.example",
+        ],
+        Some("another duty passphrase\n"),
+    );
+    run(
+        &[
+            "user",
+            "deactivate",
+            "--email",
+            "duty.worker@council.example",
+        ],
+        None,
+    );
+    let listed = run(&["user", "list"], None);
+    let worker = listed
+        .lines()
+        .find(|line| line.contains("duty.worker@council.example"))
+        .unwrap();
+    assert!(worker.ends_with("inactive"), "{worker}");
+
+    // A role that does not exist is refused with the ones that do; an error is one line.
+    let wizard = earlyhelp(
+        &[
+            "user",
+            "create",
+            "--email",
+            "w@council.example",
+            "--role",
+            "wizard",
+            "--org",
+            "County Council",
+            "--name",
+            "W",
+        ],
+        &env,
+        Some("whatever passphrase here\n"),
+    );
+    assert!(!wizard.status.success());
+    assert!(text(&wizard).contains("lcss_manager"), "{}", text(&wizard));
+    let unknown = earlyhelp(
+        &["user", "deactivate", "--email", "nobody@council.example"],
+        &env,
+        None,
+    );
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr).into_owned();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.starts_with("earlyhelp: --email: no account"), "{said}");
+    assert!(!said.contains('\u{1b}'), "no colour codes off a terminal");
+}

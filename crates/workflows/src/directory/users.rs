@@ -209,6 +209,18 @@ pub fn deactivate(
     })
 }
 
+/// [`deactivate`] for the command line (`earlyhelp user deactivate`): the account's sessions
+/// end at once.
+pub fn deactivate_by_operator(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    id: UserId,
+) -> Result<User> {
+    super::change_by_operator(conn, audit, |conn, trail| {
+        users::set_active(conn, trail, id, false)
+    })
+}
+
 pub fn reactivate(
     conn: &mut PgConnection,
     audit: &AuditContext,
