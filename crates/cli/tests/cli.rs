@@ -899,3 +899,58 @@ fn a_new_installation_makes_its_first_admin_and_looks_after_accounts_from_the_co
     assert!(said.starts_with("earlyhelp: --email: no account"), "{said}");
     assert!(!said.contains('\u{1b}'), "no colour codes off a terminal");
 }
+
+#[test]
+fn json_request_logs_carry_a_numeric_elapsed_time_and_the_callers_trace_id() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let db = Scratch::new();
+    let url = db.url();
+    let migrated = earlyhelp(&["migrate"], &[("DATABASE_URL", url.as_str())], None);
+    assert!(migrated.status.success(), "{}", text(&migrated));
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_earlyhelp"))
+        .args(["serve", "--dev", "--bind", &address])
+        .env("DATABASE_URL", &url)
+        .env("EARLYHELP_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("EARLYHELP_AUDIT_SEAL_INTERVAL_MS", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn earlyhelp serve");
+    let mut stream = None;
+    for _ in 0..100 {
+        if let Ok(connected) = TcpStream::connect(&address) {
+            stream = Some(connected);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut stream = stream.expect("the server listens");
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\n\
+         traceparent: 00-{trace}-00f067aa0ba902b7-01\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    server.kill().expect("stop the server");
+    let output = server.wait_with_output().expect("wait");
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let line = logs
+        .lines()
+        .find(|line| line.contains("request served"))
+        .unwrap_or_else(|| panic!("no request line in {logs}"));
+    let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON log line");
+    assert!(entry["elapsed_ms"].is_number(), "{line}");
+    assert!(line.contains(trace), "{line}");
+}

@@ -37,6 +37,27 @@ fn accepted(value: &HeaderValue) -> Option<String> {
     valid.then(|| text.to_owned())
 }
 
+/// The trace id of a W3C `traceparent` header (`00-<32 hex>-<16 hex>-<2 hex>`), so a request's
+/// lines join the caller's distributed trace; anything else is ignored.
+fn trace_id(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let hex = |part: &str, len: usize| {
+        part.len() == len && part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let [version, trace, parent, flags] = parts.as_slice() else {
+        return None;
+    };
+    let valid = hex(version, 2)
+        && *version != "ff"
+        && hex(trace, 32)
+        && trace.bytes().any(|b| b != b'0')
+        && hex(parent, 16)
+        && parent.bytes().any(|b| b != b'0')
+        && hex(flags, 2);
+    valid.then(|| (*trace).to_owned())
+}
+
 /// The peer, or the client a trusted proxy forwarded for (see [`crate::client`]).
 fn client_address(req: &ServiceRequest) -> ClientAddress {
     let peer = req
@@ -66,7 +87,10 @@ pub async fn middleware(
     let client = client_address(&req);
     req.extensions_mut().insert(client);
     let method = req.method().clone();
-    let span = tracing::info_span!("request", request.id = %id, client.address = %client, http.method = %method, http.route = tracing::field::Empty);
+    let span = tracing::info_span!("request", request.id = %id, client.address = %client, http.method = %method, http.route = tracing::field::Empty, trace.id = tracing::field::Empty);
+    if let Some(trace) = req.headers().get("traceparent").and_then(trace_id) {
+        span.record("trace.id", trace.as_str());
+    }
     let started = Instant::now();
     let result = CURRENT
         .scope(id.clone(), next.call(req).instrument(span.clone()))
@@ -81,14 +105,9 @@ pub async fn middleware(
         .unwrap_or_else(|| "unmatched".to_owned());
     span.record("http.route", route.as_str());
     let status = response.status().as_u16();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.in_scope(|| {
-        tracing::info!(
-            http.status = status,
-            elapsed_ms = format!("{elapsed_ms:.1}"),
-            "request served"
-        )
-    });
+    // A number (to a tenth of a millisecond), so log queries can compare and sum it.
+    let elapsed_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    span.in_scope(|| tracing::info!(http.status = status, elapsed_ms, "request served"));
 
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -108,4 +127,29 @@ pub async fn middleware(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trace_id;
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn a_w3c_traceparent_gives_its_trace_id_and_nothing_else_does() {
+        let trace = |text: &str| trace_id(&HeaderValue::from_str(text).unwrap());
+        assert_eq!(
+            trace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        for bad in [
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "not a trace",
+        ] {
+            assert_eq!(trace(bad), None, "{bad}");
+        }
+    }
 }
