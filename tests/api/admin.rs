@@ -514,3 +514,28 @@ async fn organisations_and_localities_page_in_name_order_each_record_once() {
         assert_eq!(walked, expected, "{list}");
     }
 }
+
+#[actix_web::test]
+async fn an_lcss_worker_without_a_locality_is_told_so_rather_than_refused_as_unknown() {
+    let app = TestApp::spawn().await;
+    let council = app.persona("manager").organisation_id;
+    let (_, worker) = app
+        .onboard(&json!({ "email": "roaming.worker@test.earlyhelp.test", "display_name": "Roaming Worker", "roles": ["lcss_worker"], "organisation_id": council, "password": "a long example passphrase" }))
+        .await;
+    let problem = app
+        .get("/api/v1/reviews")
+        .token(&worker)
+        .send()
+        .await
+        .assert_problem(409, "no_locality");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("ask an administrator to set your locality"));
+    // Someone whose role does not reach reviews at all is still plainly refused.
+    app.get("/api/v1/reviews")
+        .token(&app.token("manager").await)
+        .send()
+        .await
+        .assert_problem(403, "forbidden");
+}

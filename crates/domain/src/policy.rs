@@ -9,7 +9,8 @@
 //! - no grant for a directory or report action: [`Denial::Forbidden`] (HTTP 403);
 //! - a case record outside every scope the actor holds: [`Denial::NotFound`] (HTTP 404), so
 //!   the existence of a family is never revealed to someone who may not see it;
-//! - a case record the actor may see but not change in this way: [`Denial::Forbidden`].
+//! - a case record the actor may see but not change in this way: [`Denial::Forbidden`];
+//! - a locality-wide action by an account with no locality: [`Denial::NoLocality`] (HTTP 409).
 
 use crate::role::{ReportReach, RoleSet};
 use crate::{LocalityId, OrganisationId, Role, UserId};
@@ -135,6 +136,9 @@ pub enum Denial {
     Forbidden,
     #[error("no such record within the actor's scope")]
     NotFound,
+    /// The actor's role reaches this by locality, and their account has none.
+    #[error("the account has no locality for its role to reach")]
+    NoLocality,
 }
 
 /// Which grants each role carries. The single table both answers point checks and builds
@@ -259,10 +263,20 @@ fn resolve(actor: &Actor, reach: Reach) -> Option<Scope> {
 /// A directory, template or report action: allowed when any role grants the permission.
 pub fn authorize(actor: &Actor, permission: Permission) -> Result<Vec<Scope>, Denial> {
     let scopes = scopes(actor, permission);
-    if scopes.is_empty() {
-        Err(Denial::Forbidden)
+    if !scopes.is_empty() {
+        return Ok(scopes);
+    }
+    // A role that would reach this by locality, on an account with none: say so, rather than
+    // a 403 that reads as a missing role.
+    let by_locality = actor.roles.iter().any(|role| {
+        grants(role)
+            .iter()
+            .any(|(granted, reach)| *granted == permission && *reach == Reach::Locality)
+    });
+    if by_locality && actor.locality_id.is_none() {
+        Err(Denial::NoLocality)
     } else {
-        Ok(scopes)
+        Err(Denial::Forbidden)
     }
 }
 

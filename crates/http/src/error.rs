@@ -354,6 +354,7 @@ impl From<Denial> for ApiError {
         match denial {
             Denial::Forbidden => ApiError::Forbidden,
             Denial::NotFound => ApiError::NotFound("No such record."),
+            Denial::NoLocality => ApiError::from(Refusal::NoLocality),
         }
     }
 }

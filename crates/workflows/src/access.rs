@@ -41,6 +41,7 @@ pub fn refused_if_denied(
     let status = match denial {
         Denial::NotFound => 404,
         Denial::Forbidden => 403,
+        Denial::NoLocality => 409,
     };
     let event = AuditEvent::new(
         AuditAction::DenyCaseAccess,

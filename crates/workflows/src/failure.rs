@@ -90,6 +90,9 @@ pub enum Refusal {
     /// Ending access that has ended or expired already.
     #[error("this access has ended already")]
     AccessEnded,
+    /// A locality-wide action by an account with no locality.
+    #[error("the account has no locality")]
+    NoLocality,
     /// Erasing a record under a legal hold.
     #[error("the record is under a legal hold")]
     LegalHold,
@@ -170,6 +173,7 @@ impl Refusal {
             Refusal::AlreadyInScope => "already_in_scope",
             Refusal::AccessEnded => "access_ended",
             Refusal::LegalHold => "legal_hold",
+            Refusal::NoLocality => "no_locality",
             Refusal::AlreadyErased => "already_erased",
             Refusal::EmailTaken => "email_taken",
         }
@@ -211,6 +215,7 @@ impl Refusal {
             | Refusal::AlreadyInScope
             | Refusal::AccessEnded
             | Refusal::LegalHold
+            | Refusal::NoLocality
             | Refusal::AlreadyErased
             | Refusal::EmailTaken => RefusalClass::Conflict,
         }
@@ -266,6 +271,9 @@ impl Refusal {
                 the hold is lifted."
                 .into(),
             Refusal::AlreadyErased => "The record was erased already; its tombstone stays.".into(),
+            Refusal::NoLocality => "Your account has no locality, so your role reaches no \
+                records here; ask an administrator to set your locality."
+                .into(),
             Refusal::TafClosed => "The Team Around the Family is closed; its record is kept \
                 but nothing more changes."
                 .into(),
@@ -294,6 +302,7 @@ impl From<Denial> for Refusal {
         match denial {
             Denial::Forbidden => Refusal::Forbidden,
             Denial::NotFound => Refusal::NotFound,
+            Denial::NoLocality => Refusal::NoLocality,
         }
     }
 }

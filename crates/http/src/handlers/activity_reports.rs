@@ -6,7 +6,7 @@ use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::reports::{period_of, respond, Format, ReportResponse};
 use crate::openapi::responses::{
-    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+    Conflict, Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
 };
 use crate::state::State;
 use actix_web::web::Query;
@@ -90,6 +90,7 @@ async fn period_report(
         (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -130,6 +131,7 @@ pub async fn step_transitions_report(
         (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -170,6 +172,7 @@ pub async fn consultations_report(
         (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -202,6 +205,7 @@ pub async fn taf_report(
         (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

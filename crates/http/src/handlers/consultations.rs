@@ -11,7 +11,7 @@ use crate::openapi::case::{
     PersonName, RequiredText4000, SingleLine200,
 };
 use crate::openapi::responses::{
-    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::state::State;
@@ -284,6 +284,7 @@ impl RecordConsultationRequest {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),
@@ -345,6 +346,7 @@ pub struct ConsultationQuery {
         (status = 200, description = "A page of consultations.", body = List<ConsultationResponse>),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -387,6 +389,7 @@ pub async fn list_no_names_consultations(
         (status = 200, description = "The consultation.", body = ConsultationResponse),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 404, response = NotFound),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -534,6 +537,7 @@ impl From<AdviceConsultation> for AdviceResponse {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 404, response = NotFound),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),

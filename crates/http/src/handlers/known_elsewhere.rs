@@ -6,7 +6,7 @@ use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::handlers::wire::{List, PageQuery};
 use crate::openapi::responses::{
-    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+    Conflict, Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
 };
 use crate::state::State;
 use actix_web::web::Query;
@@ -85,6 +85,7 @@ impl From<Match> for MatchResponse {
         (status = 200, description = "A page of matches.", body = List<MatchResponse>),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

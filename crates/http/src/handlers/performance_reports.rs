@@ -9,8 +9,8 @@ use crate::error::ApiError;
 use crate::handlers::reports::{accepts, period_of, respond, Format, ReportResponse};
 use crate::json::ApiJson;
 use crate::openapi::responses::{
-    BadRequest, Forbidden, InternalError, PayloadTooLarge, ServiceUnavailable, Unauthorized,
-    UnprocessableEntity, UnsupportedMediaType,
+    BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, ServiceUnavailable,
+    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::state::State;
 use actix_web::web::Query;
@@ -158,6 +158,7 @@ fn chart(table: &Table, split: Split) -> Result<String, charts::ChartError> {
         ),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -381,6 +382,7 @@ impl SettingsBody {
         (status = 200, description = "The settings.", body = SettingsBody),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
     )
@@ -412,6 +414,7 @@ pub async fn get_report_settings(
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = UnprocessableEntity),

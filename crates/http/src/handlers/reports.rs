@@ -6,7 +6,7 @@ use crate::actor::Authenticated;
 use crate::error::ApiError;
 use crate::json::full_date;
 use crate::openapi::responses::{
-    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+    Conflict, Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
 };
 use crate::state::State;
 use actix_web::http::header;
@@ -213,6 +213,7 @@ pub struct CaseloadQuery {
         ),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -302,6 +303,7 @@ pub struct AnnexAQuery {
         ),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

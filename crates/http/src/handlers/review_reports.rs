@@ -7,7 +7,7 @@ use crate::charts;
 use crate::error::ApiError;
 use crate::handlers::reports::{accepts, period_of, respond, Format, ReportResponse};
 use crate::openapi::responses::{
-    Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
+    Conflict, Forbidden, InternalError, ServiceUnavailable, Unauthorized, UnprocessableEntity,
 };
 use crate::state::State;
 use actix_web::web::Query;
@@ -73,6 +73,7 @@ impl ReviewReportQuery {
         (status = 200, description = "The report.", content((ReportResponse = "application/json"), (String = "text/csv"))),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
@@ -132,6 +133,7 @@ pub async fn review_turnaround_report(
         ),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),

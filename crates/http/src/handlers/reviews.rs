@@ -11,7 +11,7 @@ use crate::openapi::case::{
     ReviewState as ReviewStateSchema,
 };
 use crate::openapi::responses::{
-    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 use crate::state::State;
@@ -219,6 +219,7 @@ impl From<ReviewRecord> for ReviewDetailResponse {
         (status = 200, description = "A page of the queue.", body = List<QueueItemResponse>),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 422, response = UnprocessableEntity),
         (status = 500, response = InternalError),
         (status = 503, response = ServiceUnavailable),
