@@ -291,6 +291,17 @@ async fn lcss_returns_with_feedback(team: &Team, form: &str, review: &str) -> St
 
     let form_now = read_form(team, form).await;
     assert_eq!(form_now.json()["state"], "returned");
+    // The form itself says what to amend.
+    let returned_with = &form_now.json()["returned_with"];
+    assert_eq!(returned_with["decision"], "returned");
+    assert_eq!(
+        returned_with["feedback"],
+        "Please add the child's own words about school."
+    );
+    assert_eq!(
+        returned_with["ratings"]["childs_voice_heard"]["rating"],
+        "partly_met"
+    );
     form_now.header("etag").unwrap()
 }
 
@@ -314,6 +325,11 @@ async fn amend_and_resubmit(team: &Team, form: &str, etag: &str) -> String {
     resubmitted.assert_status(200);
     let resubmitted = resubmitted.json();
     assert_eq!(resubmitted["revision"]["number"], 2);
+    assert_eq!(
+        read_form(team, form).await.json()["returned_with"],
+        serde_json::Value::Null,
+        "submitted again, the form is no longer returned"
+    );
     id_of(&resubmitted["review"])
 }
 
@@ -486,4 +502,58 @@ async fn read_form(team: &Team, form: &str) -> Reply {
         .token(&team.lead)
         .send()
         .await
+}
+
+#[actix_web::test]
+async fn a_review_names_its_family_and_the_queue_filters_by_family_and_form() {
+    let app = TestApp::spawn().await;
+    let lead = app.token("practitioner").await;
+    let first = app.open_case(&lead, "Demo-Queueone").await;
+    let second = app.open_case(&lead, "Demo-Queuetwo").await;
+    let mut forms = Vec::new();
+    for case in [&first, &second] {
+        let form = crate::case_helpers::id_of(&app.start_form(&lead, &case.episode).await);
+        let submitted = app.submit(&lead, &form).send().await;
+        submitted.assert_status(200);
+        forms.push((
+            form,
+            crate::case_helpers::id_of(&submitted.json()["review"]),
+        ));
+    }
+    let worker = app.token("lcss_worker").await;
+    let ids = |reply: &serde_json::Value| -> Vec<String> {
+        reply["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let by_family = app
+        .get(&format!("/api/v1/reviews?family_id={}", second.family))
+        .token(&worker)
+        .send()
+        .await
+        .json();
+    assert_eq!(ids(&by_family), [forms[1].1.clone()]);
+    let by_form = app
+        .get(&format!("/api/v1/reviews?assessment_id={}", forms[0].0))
+        .token(&worker)
+        .send()
+        .await
+        .json();
+    assert_eq!(ids(&by_form), [forms[0].1.clone()]);
+
+    let detail = app
+        .get(&format!("/api/v1/reviews/{}", forms[0].1))
+        .token(&worker)
+        .send()
+        .await
+        .json();
+    assert_eq!(detail["family_id"], first.family.as_str());
+    assert_eq!(detail["episode_id"], first.episode.as_str());
+    assert!(detail["family_reference"]
+        .as_str()
+        .unwrap()
+        .starts_with("FAM-"));
 }

@@ -90,6 +90,20 @@ pub fn for_revision(conn: &mut PgConnection, revision: RevisionId) -> Result<Opt
         .optional()?)
 }
 
+/// The form's most recently decided review (the feedback it was returned or accepted with).
+pub fn latest_decided(
+    conn: &mut PgConnection,
+    assessment: earlyhelp_domain::AssessmentId,
+) -> Result<Option<Review>> {
+    Ok(reviews::table
+        .filter(reviews::assessment_id.eq(assessment))
+        .filter(reviews::decided_at.is_not_null())
+        .order((reviews::decided_at.desc(), reviews::id.desc()))
+        .select(Review::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The family a review belongs to, for the policy's point check.
 pub fn family_of(conn: &mut PgConnection, id: ReviewId) -> Result<FamilyId> {
     Ok(reviews::table
@@ -147,6 +161,26 @@ pub struct QueueFilter {
     pub submitted_by: Option<UserId>,
     /// Only reviews of forms submitted by members of this organisation.
     pub submitter_organisation: Option<OrganisationId>,
+    /// Only reviews of this family's forms.
+    pub family_id: Option<earlyhelp_domain::FamilyId>,
+    /// Only reviews of this form.
+    pub assessment_id: Option<earlyhelp_domain::AssessmentId>,
+}
+
+/// Where a review's form belongs: its family (id and reference) and episode.
+pub fn place(
+    conn: &mut PgConnection,
+    id: ReviewId,
+) -> Result<(
+    earlyhelp_domain::FamilyId,
+    String,
+    earlyhelp_domain::EpisodeId,
+)> {
+    Ok(reviews::table
+        .inner_join(assessments::table.inner_join(episodes::table.inner_join(families::table)))
+        .filter(reviews::id.eq(id))
+        .select((families::id, families::reference, episodes::id))
+        .first(conn)?)
 }
 
 /// The queue within the actor's visibility, oldest first.
@@ -186,6 +220,12 @@ pub fn queue(
     }
     if let Some(organisation) = filter.submitter_organisation {
         query = query.filter(users::organisation_id.eq(organisation));
+    }
+    if let Some(family) = filter.family_id {
+        query = query.filter(episodes::family_id.eq(family));
+    }
+    if let Some(assessment) = filter.assessment_id {
+        query = query.filter(reviews::assessment_id.eq(assessment));
     }
     if let Some(after) = &page.after {
         query = query.filter(reviews::id.gt(after.id));

@@ -33,6 +33,9 @@ pub struct AssessmentRecord {
     pub assessment: Assessment,
     pub template: FormTemplate,
     pub family_id: FamilyId,
+    /// For a form LCSS returned: the review it was returned with, so its lead sees what to
+    /// amend on the form itself.
+    pub returned_with: Option<earlyhelp_persistence::reviews::Review>,
 }
 
 /// A revision of a form with the LCSS review it went to (none for a revision stored before
@@ -425,10 +428,17 @@ fn step(state: AssessmentState, event: AssessmentEvent) -> Result<AssessmentStat
 fn record(conn: &mut PgConnection, assessment: Assessment) -> Result<AssessmentRecord, DbError> {
     let template = templates::find(conn, assessment.template_id)?;
     let episode = episodes::find(conn, assessment.episode_id)?;
+    let returned_with =
+        if assessment.state == earlyhelp_domain::assessment::AssessmentState::Returned {
+            earlyhelp_persistence::reviews::latest_decided(conn, assessment.id)?
+        } else {
+            None
+        };
     Ok(AssessmentRecord {
         assessment,
         template,
         family_id: episode.family_id,
+        returned_with,
     })
 }
 

@@ -27,6 +27,10 @@ use std::collections::BTreeMap;
 pub struct ReviewRecord {
     pub review: Review,
     pub revision: Revision,
+    /// The family whose form it is, and its reference, and the episode.
+    pub family_id: earlyhelp_domain::FamilyId,
+    pub family_reference: String,
+    pub episode_id: earlyhelp_domain::EpisodeId,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +128,14 @@ pub fn get(
     let event = AuditEvent::success(AuditAction::ReadReview, EntityType::Review, id);
     audited_read(conn, audit, event, |conn| {
         let revision = assessments::find_revision(conn, review.revision_id)?;
-        Ok(ReviewRecord { review, revision })
+        let (family_id, family_reference, episode_id) = reviews::place(conn, review.id)?;
+        Ok(ReviewRecord {
+            review,
+            revision,
+            family_id,
+            family_reference,
+            episode_id,
+        })
     })
 }
 

@@ -85,6 +85,10 @@ pub struct AssessmentResponse {
     /// When LCSS accepted it.
     #[schema(required)]
     completed_at: Option<DateTime<Utc>>,
+    /// For a returned form, the review it was returned with: the feedback to act on.
+    /// `null` in every other state.
+    #[schema(required)]
+    returned_with: Option<RevisionReview>,
 }
 impl From<AssessmentRecord> for AssessmentResponse {
     fn from(record: AssessmentRecord) -> Self {
@@ -105,6 +109,7 @@ impl From<AssessmentRecord> for AssessmentResponse {
             created_at: row.created_at,
             updated_at: row.updated_at,
             completed_at: row.completed_at,
+            returned_with: record.returned_with.map(RevisionReview::from),
         }
     }
 }

@@ -52,6 +52,10 @@ pub struct QueueQuery {
     /// leaving it out. Spelt exactly `true` or `false`.
     #[param(value_type = Option<bool>)]
     overdue: Option<Flag>,
+    /// Only reviews of this family's forms.
+    family_id: Option<Uuid>,
+    /// Only reviews of this form.
+    assessment_id: Option<Uuid>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -195,6 +199,12 @@ pub struct ReviewDetailResponse {
     #[serde(flatten)]
     review: ReviewResponse,
     revision: RevisionBody,
+    /// The family whose form it is, and its reference (quoted between professionals instead
+    /// of names), and the episode.
+    family_id: Uuid,
+    #[schema(pattern = "^FAM-[0-9]{6,}$")]
+    family_reference: String,
+    episode_id: Uuid,
 }
 
 impl From<ReviewRecord> for ReviewDetailResponse {
@@ -202,6 +212,9 @@ impl From<ReviewRecord> for ReviewDetailResponse {
         Self {
             review: record.review.into(),
             revision: record.revision.into(),
+            family_id: record.family_id.into(),
+            family_reference: record.family_reference,
+            episode_id: record.episode_id.into(),
         }
     }
 }
@@ -251,6 +264,8 @@ pub async fn list_reviews(
                 .map(|_| today()),
             submitted_by: None,
             submitter_organisation: None,
+            family_id: query.family_id.map(Into::into),
+            assessment_id: query.assessment_id.map(Into::into),
         },
         page,
     };
