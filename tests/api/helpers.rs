@@ -351,6 +351,7 @@ pub fn settings(database_url: &str) -> Settings {
         trusted_proxies: Default::default(),
         audit_seal_interval: Some(Duration::from_millis(100)),
         access_window: Default::default(),
+        cors_origins: Default::default(),
     }
 }
 

@@ -307,3 +307,59 @@ impl RawReply {
         self
     }
 }
+
+#[actix_web::test]
+async fn browsers_on_the_listed_origins_may_call_the_api_and_no_others() {
+    use awc::http::Method;
+    let portal = "https://portal.example.gov.uk";
+    fn preflight<'a>(
+        app: &'a crate::helpers::TestApp,
+        origin: &str,
+    ) -> crate::helpers::Request<'a> {
+        app.request(Method::OPTIONS, "/api/v1/families")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            )
+    }
+    // None listed (the default): no CORS at all; a preflight is any other OPTIONS.
+    let closed = crate::helpers::TestApp::spawn().await;
+    let refused = preflight(&closed, portal).send().await;
+    assert_eq!(refused.status, 405);
+    assert!(refused.header("access-control-allow-origin").is_none());
+
+    let open = crate::helpers::TestApp::spawn_with(|settings| {
+        settings.cors_origins = earlyhelp_http::cors::CorsOrigins::parse(portal).unwrap();
+    })
+    .await;
+    let allowed = preflight(&open, portal).send().await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text());
+    assert_eq!(
+        allowed.header("access-control-allow-origin").as_deref(),
+        Some(portal)
+    );
+    assert!(allowed
+        .header("access-control-allow-methods")
+        .unwrap()
+        .contains("POST"));
+    let read = open.get("/healthz").header("origin", portal).send().await;
+    assert_eq!(
+        read.header("access-control-allow-origin").as_deref(),
+        Some(portal)
+    );
+    assert!(read
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("x-request-id"));
+    let elsewhere = preflight(&open, "https://elsewhere.example").send().await;
+    assert!(elsewhere.header("access-control-allow-origin").is_none());
+    let other = open
+        .get("/healthz")
+        .header("origin", "https://elsewhere.example")
+        .send()
+        .await;
+    assert!(other.header("access-control-allow-origin").is_none());
+}

@@ -374,6 +374,11 @@ struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=168)
     )]
     access_request_hours: u32,
+    /// Origins whose browser pages may call the API, comma-separated and exact
+    /// (https://portal.example.gov.uk). Empty: none, and browsers on other origins get no
+    /// CORS headers.
+    #[arg(long, env = "EARLYHELP_CORS_ORIGINS", default_value = "")]
+    cors_origins: String,
 }
 
 fn init_logging(format: LogFormat) {
@@ -704,6 +709,8 @@ async fn serve(database_url: String, args: ServeArgs) -> anyhow::Result<()> {
         access_window: earlyhelp_workflows::access_requests::AccessWindow {
             hours: args.access_request_hours,
         },
+        cors_origins: earlyhelp_http::cors::CorsOrigins::parse(&args.cors_origins)
+            .map_err(|error| anyhow::anyhow!("EARLYHELP_CORS_ORIGINS: {error}"))?,
     };
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod charts;
 pub mod client;
+pub mod cors;
 pub mod error;
 pub mod handlers;
 pub mod idempotency;
@@ -56,6 +57,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
     let registry = Data::new(registry);
     let body_timeout = Data::new(BodyTimeout(settings.timeouts.body));
     let trusted_proxies = Data::new(settings.trusted_proxies.clone());
+    let cors_origins = settings.cors_origins.clone();
     let serve_metrics = settings.metrics.on_main_listener();
     let metrics_token = match &settings.metrics {
         MetricsAccess::Bearer(token) => Some(Data::new(token.clone())),
@@ -88,6 +90,10 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
             .wrap(from_fn(limits::middleware))
             .wrap(metrics.clone())
             .wrap(from_fn(methods::bucket))
+            .wrap(actix_web::middleware::Condition::new(
+                !cors_origins.is_empty(),
+                cors_origins.middleware(),
+            ))
             .wrap(from_fn(request_id::middleware))
     })
     .workers(settings.workers.max(1))

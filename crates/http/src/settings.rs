@@ -254,6 +254,8 @@ pub struct Settings {
     /// How often the background sealer chains newly committed audit entries
     /// (`EARLYHELP_AUDIT_SEAL_INTERVAL_MS`); `None`: this server does not seal.
     pub audit_seal_interval: Option<Duration>,
+    /// Origins whose browser pages may call the API (`EARLYHELP_CORS_ORIGINS`); none by default.
+    pub cors_origins: crate::cors::CorsOrigins,
     /// How long access outside one's scope lasts (`EARLYHELP_ACCESS_REQUEST_HOURS`).
     pub access_window: earlyhelp_workflows::access_requests::AccessWindow,
 }
@@ -273,6 +275,7 @@ impl fmt::Debug for Settings {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("audit_seal_interval", &self.audit_seal_interval)
             .field("access_window", &self.access_window)
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }
