@@ -339,3 +339,30 @@ async fn pooled_connections_run_without_jit_compilation() {
     let setting: Setting = diesel::sql_query("SHOW jit").get_result(&mut conn).unwrap();
     assert_eq!(setting.jit, "off");
 }
+
+#[actix_web::test]
+async fn metrics_cover_the_process_the_database_pool_and_the_build() {
+    let app = spawn_with_metrics_token().await;
+    app.token("practitioner").await;
+    let metrics = app.get("/metrics").token(METRICS_TOKEN).send().await.text();
+    for family in [
+        "earlyhelp_build_info{version=\"",
+        "earlyhelp_db_pool_max 2",
+        "earlyhelp_db_pool_connections ",
+        "earlyhelp_db_pool_idle ",
+        "earlyhelp_db_pool_waiting 0",
+        "earlyhelp_db_checkout_seconds_count ",
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+        "process_cpu_seconds_total ",
+    ] {
+        assert!(metrics.contains(family), "{family} missing from {metrics}");
+    }
+    let checkouts: f64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("earlyhelp_db_checkout_seconds_count "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(checkouts >= 1.0, "the sign-in's checkout was timed");
+}

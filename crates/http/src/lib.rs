@@ -18,6 +18,7 @@ pub mod routes;
 pub mod sealer;
 pub mod settings;
 pub mod state;
+pub mod telemetry;
 pub mod tokens;
 
 use actix_web::dev::Server;
@@ -42,13 +43,15 @@ pub use state::AppState;
 /// it (the metrics listener runs beside it). SIGTERM stops both gracefully: no new
 /// connections, in-flight requests finish (actix treats SIGINT as a forced stop).
 pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Server> {
-    let state: Arc<AppState> = AppState::new(settings)?;
+    let registry = prometheus::Registry::new();
+    let pool_metrics = telemetry::PoolMetrics::register(&registry)?;
+    let state: Arc<AppState> = AppState::new(settings, pool_metrics)?;
     let sealing = settings
         .audit_seal_interval
         .map(|every| (state.db.clone(), every));
     let state = Data::from(state);
+    let metrics_state = state.clone();
     let document = Data::new(ApiDocument::load()?);
-    let registry = prometheus::Registry::new();
     let metrics = PrometheusMetricsBuilder::new("earlyhelp")
         .registry(registry.clone())
         .mask_unmatched_patterns("UNMATCHED")
@@ -105,7 +108,7 @@ pub fn server(listener: TcpListener, settings: &Settings) -> anyhow::Result<Serv
     .run();
     if let Some(listener) = metrics_listener {
         let address = listener.local_addr()?;
-        actix_web::rt::spawn(metrics_server(listener, registry, settings)?);
+        actix_web::rt::spawn(metrics_server(listener, registry, metrics_state, settings)?);
         tracing::info!(%address, "metrics listening");
     }
     if let Some((db, every)) = sealing {
@@ -122,11 +125,13 @@ const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 fn metrics_server(
     listener: TcpListener,
     registry: Data<prometheus::Registry>,
+    state: Data<AppState>,
     settings: &Settings,
 ) -> std::io::Result<Server> {
     Ok(HttpServer::new(move || {
         App::new()
             .app_data(registry.clone())
+            .app_data(state.clone())
             .service(
                 web::resource("/metrics")
                     .route(

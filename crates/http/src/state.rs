@@ -24,12 +24,17 @@ pub struct AppState {
     pub taf_review: earlyhelp_workflows::tafs::ReviewCadence,
     /// How long access outside one's scope lasts.
     pub access_window: earlyhelp_workflows::access_requests::AccessWindow,
+    /// The pool's metrics: checkouts timed and counted as they happen.
+    pub pool_metrics: crate::telemetry::PoolMetrics,
 }
 
 pub type State = actix_web::web::Data<AppState>;
 
 impl AppState {
-    pub fn new(settings: &Settings) -> anyhow::Result<Arc<Self>> {
+    pub fn new(
+        settings: &Settings,
+        pool_metrics: crate::telemetry::PoolMetrics,
+    ) -> anyhow::Result<Arc<Self>> {
         let limit = settings.login_rate_limit;
         let per_second = NonZeroU32::new(limit.per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(limit.burst.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -46,6 +51,7 @@ impl AppState {
                 weeks: settings.review.taf_review_weeks,
             },
             access_window: settings.access_window,
+            pool_metrics,
         }))
     }
 
@@ -57,8 +63,9 @@ impl AppState {
         T: Send + 'static,
     {
         let db = self.db.clone();
+        let metrics = self.pool_metrics.clone();
         actix_web::web::block(move || {
-            let mut conn = db.connection()?;
+            let mut conn = metrics.checkout(|| db.connection())?;
             work(&mut conn)
         })
         .await?

@@ -104,6 +104,16 @@ impl Db {
             .map_err(|error| Error::Unavailable(format!("cannot connect: {error}")))
     }
 
+    /// The pool now: connections held, idle ones, and the most it opens.
+    pub fn state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
+    }
+
     /// Answers whether the database is reachable right now.
     pub fn ping(&self) -> Result<()> {
         use diesel::RunQueryDsl;

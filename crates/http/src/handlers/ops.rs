@@ -144,6 +144,10 @@ pub async fn metrics(req: HttpRequest, registry: Data<Registry>) -> Result<HttpR
             return Err(ApiError::MetricsTokenRequired);
         }
     }
+    if let Some(state) = req.app_data::<crate::state::State>() {
+        let (connections, idle, max) = state.db.state();
+        state.pool_metrics.observe(connections, idle, max);
+    }
     let mut buffer = Vec::new();
     TextEncoder::new()
         .encode(&registry.gather(), &mut buffer)
