@@ -1,0 +1,1 @@
+DROP INDEX lead_transfers_episode_idx;
