@@ -190,8 +190,8 @@ async fn a_localitys_lcss_and_mash_contacts_come_from_its_configuration() {
         .await
         .assert_problem(404, "not_found");
 
-    // The level-4 refusal sends the professional to those contacts: no authority's number is
-    // written into the product.
+    // The level-4 refusal quotes the MASH number of the professional's own locality, from its
+    // configuration: no authority's number is written into the product.
     let family = app
         .create_family(&lead, &family_body("Demo-Critical", "2013-03-03", None))
         .await
@@ -203,6 +203,19 @@ async fn a_localitys_lcss_and_mash_contacts_come_from_its_configuration() {
         .await
         .assert_problem(422, "statutory_threshold");
     let detail = refused["detail"].as_str().unwrap();
-    assert!(detail.contains("/contacts"), "{detail}");
+    assert!(detail.contains("01632 960999 (North)"), "{detail}");
     assert!(!detail.contains("0345"), "{detail}");
+    // In a locality whose MASH number is not recorded, it says where to find it.
+    let south = app.token("practitioner2").await;
+    let family = app
+        .create_family(&south, &family_body("Demo-Critical", "2013-03-03", None))
+        .await
+        .json();
+    let mut body = episode_body(&id_of(&family), &id_of(&family["members"][1]));
+    body["threshold_level"] = json!(4);
+    let refused = app
+        .open_episode(&south, &body)
+        .await
+        .assert_problem(422, "statutory_threshold");
+    assert!(refused["detail"].as_str().unwrap().contains("/contacts"));
 }

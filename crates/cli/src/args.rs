@@ -147,6 +147,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Print a shell completion script (e.g. `earlyhelp completions bash >
+    /// /etc/bash_completion.d/earlyhelp`). Needs no database.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
     /// Print the OpenAPI document (YAML) the server serves; `openapi/openapi.yaml` is this
     /// output. Needs no database.
     Openapi,

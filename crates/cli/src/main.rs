@@ -80,6 +80,16 @@ fn usable_url(url: Option<&String>, name: &'static str, serving: bool) -> anyhow
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let database_url = || usable_url(cli.database_url.as_ref(), "DATABASE_URL", false);
     match cli.command {
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "earlyhelp",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
         Command::Openapi => {
             print!("{}", earlyhelp_http::openapi::yaml()?);
             Ok(())

@@ -217,3 +217,22 @@ fn json_request_logs_carry_a_numeric_elapsed_time_and_the_callers_trace_id() {
     assert!(entry["elapsed_ms"].is_number(), "{line}");
     assert!(line.contains(trace), "{line}");
 }
+
+#[test]
+fn shell_completions_name_every_command_without_a_database() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = earlyhelp(&["completions", shell], &[], None);
+        assert!(output.status.success(), "{shell}: {}", text(&output));
+        let script = String::from_utf8_lossy(&output.stdout);
+        for command in [
+            "migrate",
+            "retention",
+            "legal-hold",
+            "sar",
+            "user",
+            "locality",
+        ] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+}

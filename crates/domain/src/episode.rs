@@ -22,6 +22,18 @@ pub enum ThresholdError {
     OutOfRange,
 }
 
+/// The level-4 refusal's advice: the MASH number of the professional's locality when the
+/// authority has recorded one (`(locality, number)`), else where to find it.
+pub fn statutory_advice(mash: Option<(&str, &str)>) -> String {
+    match mash {
+        Some((locality, number)) => format!(
+            "level 4 is critical: contact the MASH now on {number} ({locality}) or request a \
+             step-up to Children's Social Care; early help cannot hold a level 4 case"
+        ),
+        None => ThresholdError::Statutory.to_string(),
+    }
+}
+
 impl ThresholdLevel {
     pub fn from_level(level: i64) -> Result<Self, ThresholdError> {
         match level {

@@ -91,6 +91,9 @@ pub async fn change_threshold(
     id: Path<EpisodeId>,
     body: ApiJson<ChangeThresholdRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    if body.0.level == 4 {
+        return Err(crate::handlers::episodes::statutory_refusal(&state, auth).await);
+    }
     let command = ChangeThreshold {
         episode: id.into_inner(),
         level: threshold(body.0.level)?,

@@ -231,6 +231,25 @@ impl From<EpisodeRecord> for EpisodeResponse {
     }
 }
 
+/// The level-4 refusal, quoting the MASH number of the actor's locality when the authority has
+/// recorded one.
+pub(crate) async fn statutory_refusal(state: &State, auth: Authenticated) -> ApiError {
+    let contact = auth
+        .run(state, |conn, _, actor| {
+            earlyhelp_workflows::directory::mash_contact(conn, actor)
+        })
+        .await;
+    match contact {
+        Ok(contact) => Refusal::StatutoryThreshold(earlyhelp_domain::episode::statutory_advice(
+            contact
+                .as_ref()
+                .map(|(locality, number)| (locality.as_str(), number.as_str())),
+        ))
+        .into(),
+        Err(error) => error,
+    }
+}
+
 /// A threshold level an episode may hold (2 or 3); 1 and 4 are refused with their own codes.
 pub(crate) fn threshold(level: i64) -> Result<ThresholdLevel, ApiError> {
     ThresholdLevel::from_level(level).map_err(|error| Refusal::from(error).into())
@@ -380,6 +399,9 @@ pub async fn open_episode(
     body: ApiJson<OpenEpisodeRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    if body.0.threshold_level == 4 {
+        return Err(statutory_refusal(&state, auth).await);
+    }
     let mut command = OpenEpisode::try_from(body.0)?;
     command.idempotency = idempotency_key(&req, "POST /api/v1/episodes")?;
     let episode = auth

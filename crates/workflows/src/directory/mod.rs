@@ -61,6 +61,16 @@ pub fn placement(conn: &mut PgConnection, actor: &Actor) -> Result<Placement> {
     })
 }
 
+/// The MASH number of the actor's locality, with the locality's name, when the authority has
+/// recorded one (for the level-4 refusal). The actor's own placement: not audited.
+pub fn mash_contact(conn: &mut PgConnection, actor: &Actor) -> Result<Option<(String, String)>> {
+    let Some(locality) = actor.locality_id else {
+        return Ok(None);
+    };
+    let locality = stored_localities::find(conn, locality)?;
+    Ok(locality.mash_phone.map(|number| (locality.name, number)))
+}
+
 /// The audit entry of a list of one kind of record.
 fn listed(action: AuditAction, entity: EntityType) -> AuditEvent {
     AuditEvent::new(action, entity, None, Outcome::Success)
