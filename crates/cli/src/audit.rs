@@ -1,20 +1,10 @@
 //! `earlyhelp audit`: seal the audit trail now, and verify its hash chain.
 
+use crate::seed::db;
 use anyhow::{bail, Context};
-use earlyhelp_persistence::{Db, PoolSettings};
 use earlyhelp_workflows::sealing::{self, Sealer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::{Duration, Instant};
-
-fn db(database_url: &str) -> Db {
-    Db::new(
-        database_url,
-        &PoolSettings {
-            max_size: 1,
-            acquire_timeout: Duration::from_secs(10),
-        },
-    )
-}
 
 /// Seals every committed entry, waiting (up to `patience`) for gaps left by transactions still
 /// in flight to settle; for a database no server is sealing, e.g. after a bulk load.
@@ -49,13 +39,8 @@ pub fn subject_access_export(
     person: uuid::Uuid,
     out: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
-    let db = db(database_url);
-    let mut conn = db.connection().context("cannot connect to the database")?;
-    let context = earlyhelp_persistence::audit::AuditContext {
-        actor: None,
-        request_id: format!("cli-sar-{}", uuid::Uuid::now_v7()),
-        client_address: None,
-    };
+    let mut conn = crate::seed::connect(database_url)?;
+    let context = crate::seed::context();
     let person = earlyhelp_domain::PersonId::from(person);
     let export = earlyhelp_workflows::subject_access::export(&mut conn, &context, None, person)
         .map_err(|error| match error {
@@ -79,8 +64,7 @@ pub fn subject_access_export(
 
 /// Recomputes the chain; fails naming the first broken link.
 pub fn verify(database_url: &str) -> anyhow::Result<()> {
-    let db = db(database_url);
-    let mut conn = db.connection().context("cannot connect to the database")?;
+    let mut conn = crate::seed::connect(database_url)?;
     let bar = ProgressBar::new_spinner().with_style(
         ProgressStyle::with_template("{spinner} {pos} links checked ({per_sec})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),

@@ -3,12 +3,12 @@
 //! These are the operator's steps: whoever holds the database URL can already do anything, so
 //! they ask no policy, and their audit entries name no actor.
 
+use crate::seed::context;
 use anyhow::{anyhow, bail, Context};
 use earlyhelp_domain::directory::{Name, OrganisationKind};
 use earlyhelp_domain::password::NewPassword;
 use earlyhelp_domain::role::{ReportReach, RoleSet};
 use earlyhelp_domain::{Email, Role};
-use earlyhelp_persistence::audit::AuditContext;
 use earlyhelp_persistence::localities;
 use earlyhelp_persistence::organisations;
 use earlyhelp_persistence::pagination::PageRequest;
@@ -18,14 +18,6 @@ use earlyhelp_workflows::directory::localities::CreateLocality;
 use earlyhelp_workflows::directory::organisations::CreateOrganisation;
 use earlyhelp_workflows::directory::users::{self as accounts, CreateUser};
 use uuid::Uuid;
-
-fn context() -> AuditContext {
-    AuditContext {
-        actor: None,
-        request_id: format!("cli-{}", Uuid::now_v7()),
-        client_address: None,
-    }
-}
 
 /// A locality's contacts as given on the command line.
 pub struct NewLocality {

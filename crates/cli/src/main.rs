@@ -18,7 +18,7 @@ use earlyhelp_http::settings::{
     HttpTimeouts, LoginRateLimit, MetricsAccess, ReviewSettings, SigningSecret, TokenSettings,
 };
 use earlyhelp_http::Settings;
-use earlyhelp_persistence::{Db, PoolSettings};
+use earlyhelp_persistence::PoolSettings;
 use std::io::{IsTerminal, Read};
 use std::net::{TcpListener, ToSocketAddrs};
 use std::time::Duration;
@@ -103,14 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(url) => usable_url(Some(url), "EARLYHELP_MIGRATION_DATABASE_URL", false)?,
                 None => database_url()?,
             };
-            let db = Db::new(
-                &url,
-                &PoolSettings {
-                    max_size: 1,
-                    acquire_timeout: Duration::from_secs(10),
-                },
-            );
-            let mut conn = db.connection().context("cannot connect to the database")?;
+            let mut conn = seed::connect(&url)?;
             let applied = earlyhelp_persistence::migrations::prepare(&mut conn)?;
             tracing::info!(applied = applied.len(), "migrations applied");
             println!(

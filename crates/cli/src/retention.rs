@@ -1,11 +1,9 @@
 //! `earlyhelp retention` and `earlyhelp legal-hold`: erasing what has passed its retention
 //! date, a batch per transaction behind a progress bar, and holding records back from it.
 
-use anyhow::Context;
+use crate::seed::{connect, context};
 use chrono::NaiveDate;
 use earlyhelp_domain::retention::{ErasedRecord, RetentionRules};
-use earlyhelp_persistence::audit::AuditContext;
-use earlyhelp_persistence::{Db, PoolSettings};
 use earlyhelp_workflows::retention;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
@@ -19,26 +17,6 @@ pub struct Run {
     pub batch: i64,
     /// Stop after this many batches (the rest is left for the next run).
     pub max_batches: Option<u64>,
-}
-
-fn context() -> AuditContext {
-    AuditContext {
-        actor: None,
-        request_id: format!("cli-retention-{}", Uuid::now_v7()),
-        client_address: None,
-    }
-}
-
-fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
-    Db::new(
-        database_url,
-        &PoolSettings {
-            max_size: 1,
-            acquire_timeout: Duration::from_secs(10),
-        },
-    )
-    .connection()
-    .context("cannot connect to the database")
 }
 
 pub fn run(database_url: &str, run: &Run) -> anyhow::Result<()> {

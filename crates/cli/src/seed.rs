@@ -162,18 +162,25 @@ const DEMO_USERS: [DemoUser; 10] = [
     },
 ];
 
-pub(crate) fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
-    let db = Db::new(
+/// A one-connection pool for a command.
+pub(crate) fn db(database_url: &str) -> Db {
+    Db::new(
         database_url,
         &PoolSettings {
             max_size: 1,
             acquire_timeout: Duration::from_secs(10),
         },
-    );
-    db.connection().context("cannot connect to the database")
+    )
 }
 
-fn context() -> AuditContext {
+pub(crate) fn connect(database_url: &str) -> anyhow::Result<earlyhelp_persistence::DbConnection> {
+    db(database_url)
+        .connection()
+        .context("cannot connect to the database")
+}
+
+/// The operator's audit context: no actor, one request id per command run.
+pub(crate) fn context() -> AuditContext {
     AuditContext {
         actor: None,
         request_id: format!("cli-{}", Uuid::now_v7()),
