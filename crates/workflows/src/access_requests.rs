@@ -38,20 +38,19 @@ pub struct RequestAccess {
     pub reason: String,
 }
 
-/// The reason, as the audit keeps it: 10 to 2,000 characters, free of identifiers (it names
-/// the need, not the family).
-fn checked_reason(reason: &str) -> Result<String> {
+/// A reason kept on the record (an access request's, in the audit trail; an erasure's, on its
+/// tombstone): 10 to 2,000 characters, trimmed, free of identifiers, since it names the need
+/// and never the family. `kept` says where it is kept, for the refusal.
+pub(crate) fn checked_reason(reason: &str, kept: &str) -> Result<String> {
     let reason = reason.trim();
-    let length = reason.chars().count();
-    if !(10..=2000).contains(&length) {
+    if !(10..=2000).contains(&reason.chars().count()) {
         return Err(Refusal::invalid("reason", "must be between 10 and 2000 characters").into());
     }
     if let Some(found) = find_identifiers(reason).first() {
         return Err(Refusal::invalid(
             "reason",
             format!(
-                "holds {}: the reason is kept in the audit trail, so say why you need the \
-                 record without identifying anyone",
+                "holds {}: the reason is kept {kept}, so give it without identifying anyone",
                 found.identifier.described()
             ),
         )
@@ -70,7 +69,7 @@ pub fn request(
     window: AccessWindow,
 ) -> Result<AccessRequest> {
     policy::authorize(actor, Permission::RequestAccess)?;
-    let reason = checked_reason(&command.reason)?;
+    let reason = checked_reason(&command.reason, "in the audit trail")?;
     transaction(conn, audit, |conn, trail| {
         let facts = family_facts(conn, command.family)?;
         if policy::authorize_case(actor, Permission::ReadCase, &facts).is_ok() {

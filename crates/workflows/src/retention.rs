@@ -9,7 +9,6 @@ use crate::step::transaction;
 use crate::{Refusal, Result};
 use chrono::NaiveDate;
 use earlyhelp_domain::audit::{AuditAction, EntityType};
-use earlyhelp_domain::consultation::find_identifiers;
 use earlyhelp_domain::policy::{self, Actor, Permission};
 use earlyhelp_domain::retention::{ErasedRecord, RetentionRules};
 use earlyhelp_domain::FamilyId;
@@ -141,20 +140,8 @@ pub fn erase_in_error(
     reason: &str,
 ) -> Result<Tombstone> {
     policy::authorize(actor, Permission::EraseRecords)?;
-    let reason = reason.trim();
-    if !(10..=2000).contains(&reason.chars().count()) {
-        return Err(Refusal::invalid("reason", "must be between 10 and 2000 characters").into());
-    }
-    if let Some(found) = find_identifiers(reason).first() {
-        return Err(Refusal::invalid(
-            "reason",
-            format!(
-                "holds {}: the reason outlives the record, so give it without identifying anyone",
-                found.identifier.described()
-            ),
-        )
-        .into());
-    }
+    let reason =
+        crate::access_requests::checked_reason(reason, "on the tombstone, outliving the record")?;
     match retention::family_hold(conn, family) {
         Err(DbError::NotFound) => return Err(Refusal::NotFound.into()),
         Ok(Some(_)) => return Err(Refusal::LegalHold.into()),
@@ -162,7 +149,7 @@ pub fn erase_in_error(
         Err(other) => return Err(other.into()),
     }
     let why = Why::CreatedInError {
-        note: reason.to_owned(),
+        note: reason,
         by: actor.user_id,
     };
     transaction(conn, audit, |conn, trail| {

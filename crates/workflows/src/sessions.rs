@@ -129,32 +129,20 @@ pub fn sign_in(
         });
     };
     let user_id = credentials.id;
-    // Only this client is held off after its failures: someone guessing at an account from
-    // one place never locks its owner out everywhere else.
     let client = command.client;
-    let locked =
-        users::client_locked_until(conn, user_id, &client)?.is_some_and(|until| until > now);
-    let refusal = if !credentials.active {
-        Some(SignInRefusal::Inactive)
-    } else if locked {
-        Some(SignInRefusal::Locked)
-    } else if !matches {
-        Some(SignInRefusal::WrongPassword)
-    } else if credentials.password_change_required {
-        Some(SignInRefusal::PasswordChangeRequired)
-    } else {
-        None
+    let refusal = match refused(conn, &credentials, matches, &client)? {
+        None if credentials.password_change_required => Some(SignInRefusal::PasswordChangeRequired),
+        refusal => refusal,
     };
     if let Some(because) = refusal {
-        transaction(conn, audit, |conn, trail| {
-            if because == SignInRefusal::WrongPassword {
-                users::record_failed_login(conn, user_id, &client, |failures| {
-                    signin::lock_duration(failures).map(|lock| now + lock)
-                })?;
-            }
-            trail.record(refusal_entry(Some(user_id), because));
-            Ok(())
-        })?;
+        record_refusal(
+            conn,
+            audit,
+            &client,
+            refusal_entry(Some(user_id), because),
+            because,
+            user_id,
+        )?;
         return Ok(SignInOutcome::Refused {
             user: Some(user_id),
             because,
@@ -175,6 +163,50 @@ pub fn sign_in(
         );
         let user = users::find(conn, user_id)?;
         Ok(SignInOutcome::SignedIn(Box::new(Grant { user, session })))
+    })
+}
+
+/// Why an attempt with these credentials is refused, if it is: an inactive account, this
+/// client locked out, or a wrong password. Only the client that failed is held off: someone
+/// guessing at an account from one place never locks its owner out everywhere else.
+fn refused(
+    conn: &mut PgConnection,
+    credentials: &Credentials,
+    password_matches: bool,
+    client: &str,
+) -> Result<Option<SignInRefusal>> {
+    let locked = users::client_locked_until(conn, credentials.id, client)?
+        .is_some_and(|until| until > Utc::now());
+    Ok(if !credentials.active {
+        Some(SignInRefusal::Inactive)
+    } else if locked {
+        Some(SignInRefusal::Locked)
+    } else if !password_matches {
+        Some(SignInRefusal::WrongPassword)
+    } else {
+        None
+    })
+}
+
+/// Records a refused attempt: its audit entry and, for a wrong password, a failure towards
+/// this client's lockout (a minute after five, doubling to a day).
+fn record_refusal(
+    conn: &mut PgConnection,
+    audit: &AuditContext,
+    client: &str,
+    entry: AuditEvent,
+    because: SignInRefusal,
+    user: UserId,
+) -> Result<()> {
+    let now = Utc::now();
+    transaction(conn, audit, |conn, trail| {
+        if because == SignInRefusal::WrongPassword {
+            users::record_failed_login(conn, user, client, |failures| {
+                signin::lock_duration(failures).map(|lock| now + lock)
+            })?;
+        }
+        trail.record(entry);
+        Ok(())
     })
 }
 
@@ -206,7 +238,6 @@ pub fn change_password(
     audit: &AuditContext,
     command: ChangePassword,
 ) -> Result<Option<SignInRefusal>> {
-    let now = Utc::now();
     let Some(credentials) = command.credentials else {
         let because = SignInRefusal::UnknownEmail;
         transaction(conn, audit, |_, trail| {
@@ -217,27 +248,9 @@ pub fn change_password(
     };
     let user_id = credentials.id;
     let client = command.client;
-    let locked =
-        users::client_locked_until(conn, user_id, &client)?.is_some_and(|until| until > now);
-    let refusal = if !credentials.active {
-        Some(SignInRefusal::Inactive)
-    } else if locked {
-        Some(SignInRefusal::Locked)
-    } else if !command.password_matches {
-        Some(SignInRefusal::WrongPassword)
-    } else {
-        None
-    };
-    if let Some(because) = refusal {
-        transaction(conn, audit, |conn, trail| {
-            if because == SignInRefusal::WrongPassword {
-                users::record_failed_login(conn, user_id, &client, |failures| {
-                    signin::lock_duration(failures).map(|lock| now + lock)
-                })?;
-            }
-            trail.record(password_refusal(Some(user_id), because));
-            Ok(())
-        })?;
+    if let Some(because) = refused(conn, &credentials, command.password_matches, &client)? {
+        let entry = password_refusal(Some(user_id), because);
+        record_refusal(conn, audit, &client, entry, because, user_id)?;
         return Ok(Some(because));
     }
     let as_user = AuditContext {

@@ -93,6 +93,20 @@ fn client_address(req: &HttpRequest) -> IpAddr {
         .map_or(IpAddr::from([0, 0, 0, 0]), |client| client.0)
 }
 
+/// The per-client limit on attempts that present a password (sign-in and setting one's
+/// password share it): 429 with how long to wait.
+fn password_attempt_allowed(state: &State, req: &HttpRequest) -> Result<(), ApiError> {
+    state
+        .login_limiter
+        .check_key(&client_address(req))
+        .map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            ApiError::TooManyRequests {
+                retry_after_seconds: wait.as_secs().max(1),
+            }
+        })
+}
+
 /// Issues the access token for the grant's user in its session, with the refresh token
 /// already minted.
 fn token_response(
@@ -162,12 +176,7 @@ pub async fn login(
     req: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(not_until) = state.login_limiter.check_key(&client_address(&req)) {
-        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        return Err(ApiError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        });
-    }
+    password_attempt_allowed(&state, &req)?;
     let LoginRequest { email, password } = body.0;
     let email = Email::parse(&email).map_err(|error| ApiError::validation("email", error))?;
     if password.is_empty() || password.chars().count() > earlyhelp_domain::password::MAX_LENGTH {
@@ -249,12 +258,7 @@ pub async fn change_password(
     req: HttpRequest,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(not_until) = state.login_limiter.check_key(&client_address(&req)) {
-        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        return Err(ApiError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        });
-    }
+    password_attempt_allowed(&state, &req)?;
     let ChangePasswordRequest {
         email,
         password,

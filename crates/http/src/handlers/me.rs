@@ -82,13 +82,16 @@ pub struct PersonSummary {
 #[tracing::instrument(skip_all, fields(user.id = %auth.actor.user_id))]
 pub async fn get_me(state: State, auth: Authenticated) -> Result<HttpResponse, ApiError> {
     let user = auth.user.clone();
+    let reset_by = user.password_reset_by;
     let Placement {
         organisation,
         locality,
         pending,
         password_reset_by,
     } = auth
-        .run(&state, |conn, _, actor| directory::placement(conn, actor))
+        .run(&state, move |conn, _, actor| {
+            directory::placement(conn, actor, reset_by)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(MeResponse {
         id: user.id.into(),

@@ -39,17 +39,20 @@ pub fn authorize(actor: &Actor) -> Result<()> {
 }
 
 /// The actor's organisation and locality, the roles waiting for confirmation and who last
-/// set their password. Any signed-in user may see their own, and it is not audited: it is the account's own data, not a record about anyone else.
-pub fn placement(conn: &mut PgConnection, actor: &Actor) -> Result<Placement> {
+/// set their password (`reset_by`, from the account the request already read). Any signed-in
+/// user may see their own, and it is not audited: it is the account's own data, not a record about anyone else.
+pub fn placement(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    reset_by: Option<earlyhelp_domain::UserId>,
+) -> Result<Placement> {
     let organisation = stored_organisations::find(conn, actor.organisation_id)?;
     let locality = actor
         .locality_id
         .map(|id| stored_localities::find(conn, id))
         .transpose()?;
     let pending = earlyhelp_persistence::role_grants::pending_for(conn, actor.user_id)?;
-    let me = earlyhelp_persistence::users::find(conn, actor.user_id)?;
-    let password_reset_by = me
-        .password_reset_by
+    let password_reset_by = reset_by
         .map(|admin| earlyhelp_persistence::users::find(conn, admin))
         .transpose()?
         .map(|admin| (admin.id, admin.display_name));
