@@ -76,16 +76,6 @@ pub fn count(conn: &mut PgConnection) -> Result<i64> {
     Ok(access_requests::table.count().get_result(conn)?)
 }
 
-/// The users holding live access to the family outside their scope.
-pub fn live_readers(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<UserId>> {
-    Ok(access_requests::table
-        .filter(access_requests::family_id.eq(family))
-        .filter(access_requests::ended_at.is_null())
-        .filter(access_requests::expires_at.gt(diesel::dsl::now))
-        .select(access_requests::user_id)
-        .load(conn)?)
-}
-
 /// Every request for the family, newest first.
 pub fn for_family(conn: &mut PgConnection, family: FamilyId) -> Result<Vec<AccessRequest>> {
     Ok(access_requests::table

@@ -82,19 +82,30 @@ pub fn case_facts(conn: &mut PgConnection, family: FamilyId) -> Result<CaseFacts
         .first(conn)?;
     let mut facts = CaseFacts::led_by(lead, locality);
     facts.team_members = crate::tafs::active_users(conn, family)?;
-    facts.referred = referred(conn, family)?;
-    facts.requested_access = crate::access_requests::live_readers(conn, family)?;
+    let relations = relations(conn, family)?;
+    facts.referred = relations.referred;
+    facts.requested_access = relations.requested.into_iter().map(UserId::from).collect();
     Ok(facts)
 }
 
-/// Has early help referred the family to social care, or social care stepped it down? One
-/// statement, as the list filter's `Referred` scope asks it.
-fn referred(conn: &mut PgConnection, family: FamilyId) -> Result<bool> {
-    use crate::schema::{step_downs, step_ups};
-    Ok(diesel::select(
-        diesel::dsl::exists(step_ups::table.filter(step_ups::family_id.eq(family))).or(
-            diesel::dsl::exists(step_downs::table.filter(step_downs::family_id.eq(family))),
-        ),
+#[derive(QueryableByName)]
+struct Relations {
+    #[diesel(sql_type = Bool)]
+    referred: bool,
+    #[diesel(sql_type = diesel::sql_types::Array<SqlUuid>)]
+    requested: Vec<uuid::Uuid>,
+}
+
+/// In one statement, on the path of every case check: has early help referred the family to
+/// social care, or social care stepped it down (as the list filter's `Referred` scope asks),
+/// and who holds live access to it outside their scope (as its `Requested` scope asks)?
+fn relations(conn: &mut PgConnection, family: FamilyId) -> Result<Relations> {
+    Ok(diesel::sql_query(
+        "SELECT (EXISTS (SELECT 1 FROM step_ups WHERE family_id = $1) \
+                 OR EXISTS (SELECT 1 FROM step_downs WHERE family_id = $1)) AS referred, \
+                ARRAY(SELECT user_id FROM access_requests WHERE family_id = $1 \
+                      AND ended_at IS NULL AND expires_at > now()) AS requested",
     )
+    .bind::<SqlUuid, _>(family)
     .get_result(conn)?)
 }
