@@ -9,19 +9,25 @@ mod common;
 use common::{earlyhelp, text, uuid_like, Scratch};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
+const DEMO_PASSWORD: (&str, &str) = ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests");
+
+/// A scratch database, migrated and seeded with the demo data (dropped with the value), and
+/// its URL.
+fn seeded() -> (Scratch, String) {
+    let db = Scratch::new();
+    let url = db.url();
+    for step in [&["migrate"][..], &["seed-demo"]] {
+        let output = earlyhelp(step, &[("DATABASE_URL", url.as_str()), DEMO_PASSWORD], None);
+        assert!(output.status.success(), "{step:?}: {}", text(&output));
+    }
+    (db, url)
+}
+
 #[test]
 fn audit_seal_and_verify_find_an_entry_the_owner_altered() {
     use diesel::connection::SimpleConnection;
-    let db = Scratch::new();
-    let url = db.url();
-    let env = [
-        ("DATABASE_URL", url.as_str()),
-        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
-    ];
-    for step in [&["migrate"][..], &["seed-demo"]] {
-        let output = earlyhelp(step, &env, None);
-        assert!(output.status.success(), "{step:?}: {}", text(&output));
-    }
+    let (_db, url) = seeded();
+    let env = [("DATABASE_URL", url.as_str()), DEMO_PASSWORD];
     let unsealed = earlyhelp(&["audit", "verify"], &env, None);
     assert!(unsealed.status.success(), "{}", text(&unsealed));
     assert!(
@@ -72,16 +78,8 @@ fn audit_seal_and_verify_find_an_entry_the_owner_altered() {
 
 #[test]
 fn sar_export_writes_everything_held_about_a_person_and_is_audited() {
-    let db = Scratch::new();
-    let url = db.url();
-    let env = [
-        ("DATABASE_URL", url.as_str()),
-        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
-    ];
-    for step in [&["migrate"][..], &["seed-demo"]] {
-        let output = earlyhelp(step, &env, None);
-        assert!(output.status.success(), "{step:?}: {}", text(&output));
-    }
+    let (_db, url) = seeded();
+    let env = [("DATABASE_URL", url.as_str()), DEMO_PASSWORD];
     #[derive(diesel::QueryableByName)]
     struct Person {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -135,16 +133,8 @@ fn sar_export_writes_everything_held_about_a_person_and_is_audited() {
 
 #[test]
 fn retention_lists_then_erases_what_is_due_and_a_cut_off_run_is_finished_without_erasing_twice() {
-    let db = Scratch::new();
-    let url = db.url();
-    let env = [
-        ("DATABASE_URL", url.as_str()),
-        ("EARLYHELP_DEMO_PASSWORD", "demo passphrase for tests"),
-    ];
-    for step in [&["migrate"][..], &["seed-demo"]] {
-        let output = earlyhelp(step, &env, None);
-        assert!(output.status.success(), "{step:?}: {}", text(&output));
-    }
+    let (_db, url) = seeded();
+    let env = [("DATABASE_URL", url.as_str()), DEMO_PASSWORD];
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
